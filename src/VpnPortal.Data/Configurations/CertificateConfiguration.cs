@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VpnPortal.Data.Entities;
+
+namespace VpnPortal.Data.Configurations;
+
+internal sealed class CertificateConfiguration : IEntityTypeConfiguration<Certificate>
+{
+    public void Configure(EntityTypeBuilder<Certificate> b)
+    {
+        b.Property(c => c.Sha1Thumbprint).HasMaxLength(40).IsRequired();
+        b.HasIndex(c => c.Sha1Thumbprint).IsUnique();
+        b.Property(c => c.Sha256Thumbprint).HasMaxLength(64).IsRequired();
+        b.HasIndex(c => c.Sha256Thumbprint);
+        b.Property(c => c.Subject).HasMaxLength(FieldLimits.Subject).IsRequired();
+        b.Property(c => c.Issuer).HasMaxLength(FieldLimits.Subject).IsRequired();
+        b.Property(c => c.SerialNumber).HasMaxLength(128).IsRequired();
+        b.Property(c => c.KeyAlgorithm).HasMaxLength(64).IsRequired();
+        b.Property(c => c.Notes).HasMaxLength(FieldLimits.Notes);
+        b.Property(c => c.Version).IsConcurrencyToken();
+        b.HasIndex(c => c.NotAfter);
+        b.HasMany(c => c.Locations).WithOne(l => l.Certificate).HasForeignKey(l => l.CertificateId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CertificateLocationConfiguration : IEntityTypeConfiguration<CertificateLocation>
+{
+    public void Configure(EntityTypeBuilder<CertificateLocation> b)
+    {
+        b.HasOne(l => l.Server).WithMany(s => s.CertificateLocations).HasForeignKey(l => l.ServerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(l => new { l.CertificateId, l.ServerId, l.Store }).IsUnique();
+        b.HasIndex(l => new { l.ServerId, l.Store });
+    }
+}
+
+internal sealed class UntrustedCertificateConfiguration : IEntityTypeConfiguration<UntrustedCertificate>
+{
+    public void Configure(EntityTypeBuilder<UntrustedCertificate> b)
+    {
+        b.HasOne(u => u.Certificate).WithMany().HasForeignKey(u => u.CertificateId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(u => u.CertificateId).IsUnique();
+        b.Property(u => u.Reason).HasMaxLength(FieldLimits.Notes);
+        b.Property(u => u.Version).IsConcurrencyToken();
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VpnPortal.Data.Entities;
+
+namespace VpnPortal.Data.Configurations;
+
+internal sealed class ManagedServerConfiguration : IEntityTypeConfiguration<ManagedServer>
+{
+    public void Configure(EntityTypeBuilder<ManagedServer> b)
+    {
+        b.ToTable("Servers");
+        b.HasDiscriminator(s => s.Role)
+            .HasValue<RrasServer>(ServerRole.Rras)
+            .HasValue<NpsServer>(ServerRole.Nps);
+        b.Property(s => s.Name).HasMaxLength(FieldLimits.HostName).IsRequired();
+        b.HasIndex(s => s.Name).IsUnique();
+        b.Property(s => s.HostFqdn).HasMaxLength(FieldLimits.Fqdn);
+        b.Property(s => s.Site).HasMaxLength(FieldLimits.Name);
+        b.Property(s => s.Notes).HasMaxLength(FieldLimits.Notes);
+        b.Property(s => s.Version).IsConcurrencyToken();
+        b.HasOne(s => s.Agent).WithMany().HasForeignKey(s => s.AgentId).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(s => s.AgentId);
+    }
+}
+
+internal sealed class RrasServerConfiguration : IEntityTypeConfiguration<RrasServer>
+{
+    public void Configure(EntityTypeBuilder<RrasServer> b)
+    {
+        b.Property(s => s.PublicFqdns);
+        b.Property(s => s.LoadBalancerCertificateSha256).HasMaxLength(64);
+        b.ComplexProperty(s => s.Sstp, sstp =>
+        {
+            sstp.Property(x => x.Sha256CertificateHash).HasMaxLength(64);
+            sstp.Property(x => x.ConfiguredCertificateSha1).HasMaxLength(40);
+        });
+        b.HasMany(s => s.SstpBindings).WithOne().HasForeignKey(x => x.RrasServerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(s => s.RadiusServers).WithOne().HasForeignKey(x => x.RrasServerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(s => s.Sessions).WithOne(x => x.RrasServer).HasForeignKey(x => x.RrasServerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class NpsServerConfiguration : IEntityTypeConfiguration<NpsServer>
+{
+    public void Configure(EntityTypeBuilder<NpsServer> b)
+    {
+        b.Property(s => s.MfaExtensionVersion).HasMaxLength(FieldLimits.Name);
+        b.Property(s => s.MfaExtensionCertificateSha1).HasMaxLength(40);
+    }
+}
+
+internal sealed class SstpBindingConfiguration : IEntityTypeConfiguration<SstpBinding>
+{
+    public void Configure(EntityTypeBuilder<SstpBinding> b)
+    {
+        b.Property(x => x.IpPort).HasMaxLength(64).IsRequired();
+        b.Property(x => x.CertificateHash).HasMaxLength(64).IsRequired();
+        b.Property(x => x.StoreName).HasMaxLength(64).IsRequired();
+        b.HasIndex(x => new { x.RrasServerId, x.IpPort }).IsUnique();
+    }
+}
+
+internal sealed class RadiusServerSettingConfiguration : IEntityTypeConfiguration<RadiusServerSetting>
+{
+    public void Configure(EntityTypeBuilder<RadiusServerSetting> b)
+    {
+        b.Property(x => x.Address).HasMaxLength(FieldLimits.Fqdn).IsRequired();
+        b.HasIndex(x => new { x.RrasServerId, x.Address, x.Port }).IsUnique();
+    }
+}
+
+internal sealed class VpnSessionConfiguration : IEntityTypeConfiguration<VpnSession>
+{
+    public void Configure(EntityTypeBuilder<VpnSession> b)
+    {
+        b.Property(x => x.UserName).HasMaxLength(FieldLimits.Principal).IsRequired();
+        b.Property(x => x.HostName).HasMaxLength(FieldLimits.Fqdn);
+        b.Property(x => x.ClientExternalAddress).HasMaxLength(64);
+        b.Property(x => x.ClientInternalAddress).HasMaxLength(64);
+        b.Property(x => x.AuthMethod).HasMaxLength(64);
+        b.HasIndex(x => new { x.RrasServerId, x.EndedAt });
+        b.HasIndex(x => x.UserName);
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VpnPortal.Data.Entities;
+
+namespace VpnPortal.Data.Configurations;
+
+internal sealed class PortalUserConfiguration : IEntityTypeConfiguration<PortalUser>
+{
+    public void Configure(EntityTypeBuilder<PortalUser> b)
+    {
+        b.Property(u => u.DisplayName).HasMaxLength(FieldLimits.Name).IsRequired();
+        b.Property(u => u.UserPrincipalName).HasMaxLength(FieldLimits.Principal);
+        b.HasMany(u => u.PhoneMethods).WithOne().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class MfaPhoneMethodConfiguration : IEntityTypeConfiguration<MfaPhoneMethod>
+{
+    public void Configure(EntityTypeBuilder<MfaPhoneMethod> b)
+    {
+        b.Property(m => m.PhoneNumber).HasMaxLength(16).IsRequired();
+        b.HasIndex(m => new { m.UserId, m.Kind }).IsUnique();
+        b.Property(m => m.Version).IsConcurrencyToken();
+    }
+}
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> b)
+    {
+        b.Property(k => k.Name).HasMaxLength(FieldLimits.Name).IsRequired();
+        b.Property(k => k.Prefix).HasMaxLength(16).IsRequired();
+        b.Property(k => k.KeyHash).HasMaxLength(32).IsRequired();
+        b.HasIndex(k => k.KeyHash).IsUnique();
+        b.HasOne(k => k.User).WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SetupTokenConfiguration : IEntityTypeConfiguration<SetupToken>
+{
+    public void Configure(EntityTypeBuilder<SetupToken> b)
+    {
+        b.Property(t => t.TokenHash).HasMaxLength(32).IsRequired();
+        b.HasIndex(t => t.TokenHash).IsUnique();
+    }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public const string TableName = "AuditEntries";
+
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.ToTable(TableName);
+        b.Property(a => a.Actor).HasMaxLength(FieldLimits.Principal).IsRequired();
+        b.Property(a => a.Action).HasMaxLength(FieldLimits.Name).IsRequired();
+        b.Property(a => a.EntityType).HasMaxLength(64);
+        b.Property(a => a.EntityId).HasMaxLength(128);
+        b.Property(a => a.Summary).HasMaxLength(FieldLimits.Notes).IsRequired();
+        b.Property(a => a.RemoteAddress).HasMaxLength(64);
+        b.HasIndex(a => a.OccurredAt);
+        b.HasIndex(a => a.Action);
+        b.HasIndex(a => a.ActorUserId);
+    }
+}
+
+internal sealed class PortalRoleConfiguration : IEntityTypeConfiguration<PortalRole>
+{
+    public void Configure(EntityTypeBuilder<PortalRole> b)
+    {
+        b.HasData(Roles.All.Select(name => new PortalRole
+        {
+            Id = Roles.Ids[name],
+            Name = name,
+            NormalizedName = name.ToUpperInvariant(),
+            ConcurrencyStamp = Roles.Ids[name].ToString(),
+        }));
+    }
+}
+
+internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<DataProtectionKey>
+{
+    public void Configure(EntityTypeBuilder<DataProtectionKey> b)
+    {
+        b.Property(k => k.FriendlyName).HasMaxLength(FieldLimits.Name).IsRequired();
+        b.Property(k => k.Xml).IsRequired();
+    }
+}

@@ -1,0 +1,85 @@
+using VpnPortal.Data.Auditing;
+
+namespace VpnPortal.Data.Entities;
+
+/// <summary>An X.509 certificate known to the portal, identified by its SHA-1 thumbprint.</summary>
+[Audited("certificate")]
+public sealed class Certificate : IVersioned
+{
+    public Guid Id { get; set; }
+
+    /// <summary>Upper-case hex, 40 characters: what Windows shows as the thumbprint and netsh as the hash.</summary>
+    public string Sha1Thumbprint { get; set; } = "";
+
+    /// <summary>Upper-case hex, 64 characters: what SHA256CertificateHash holds for TLS offload.</summary>
+    public string Sha256Thumbprint { get; set; } = "";
+
+    public string Subject { get; set; } = "";
+    public List<string> SubjectAlternativeNames { get; set; } = [];
+    public string Issuer { get; set; } = "";
+    public string SerialNumber { get; set; } = "";
+    public DateTimeOffset NotBefore { get; set; }
+    public DateTimeOffset NotAfter { get; set; }
+
+    /// <summary>EKU OIDs; empty means no EKU extension (all purposes).</summary>
+    public List<string> EnhancedKeyUsages { get; set; } = [];
+
+    public List<string> CrlDistributionPoints { get; set; } = [];
+    public string KeyAlgorithm { get; set; } = "";
+    public int KeySize { get; set; }
+    public bool IsCertificateAuthority { get; set; }
+
+    /// <summary>The DER encoding (public certificate only), so it can be pushed to other servers' stores.</summary>
+    [NotAudited]
+    public byte[]? RawData { get; set; }
+
+    public CertificateSource Source { get; set; }
+    public DateTimeOffset FirstSeenAt { get; set; }
+    public string? Notes { get; set; }
+    public Guid Version { get; set; }
+
+    public List<CertificateLocation> Locations { get; set; } = [];
+}
+
+public enum CertificateSource
+{
+    Reported = 1,
+    Uploaded = 2,
+}
+
+/// <summary>Local Computer certificate stores (and the enterprise NTAuth store) the portal tracks.</summary>
+public enum CertificateStoreName
+{
+    My = 1,
+    Disallowed = 2,
+    NTAuth = 3,
+    Root = 4,
+    CA = 5,
+}
+
+/// <summary>Where a certificate is installed: one server's store. Private key presence is per installation.</summary>
+public sealed class CertificateLocation
+{
+    public Guid Id { get; set; }
+    public Guid CertificateId { get; set; }
+    public Certificate? Certificate { get; set; }
+    public Guid ServerId { get; set; }
+    public ManagedServer? Server { get; set; }
+    public CertificateStoreName Store { get; set; }
+    public bool HasPrivateKey { get; set; }
+    public DateTimeOffset FirstSeenAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+}
+
+/// <summary>Desired state: this certificate must be in the Disallowed store of every RRAS server.</summary>
+[Audited("untrusted-certificate")]
+public sealed class UntrustedCertificate : IVersioned
+{
+    public Guid Id { get; set; }
+    public Guid CertificateId { get; set; }
+    public Certificate? Certificate { get; set; }
+    public string? Reason { get; set; }
+    public Guid AddedByUserId { get; set; }
+    public DateTimeOffset AddedAt { get; set; }
+    public Guid Version { get; set; }
+}

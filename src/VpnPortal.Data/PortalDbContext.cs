@@ -1,0 +1,136 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using VpnPortal.Data.Auditing;
+using VpnPortal.Data.Entities;
+
+namespace VpnPortal.Data;
+
+/// <summary>The portal's database: the fleet, its certificates, people, agents and the audit log.</summary>
+public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, Guid>
+{
+    public const string SqliteProviderName = "Microsoft.EntityFrameworkCore.Sqlite";
+
+    private readonly IAuditActorAccessor? _actor;
+    private readonly TimeProvider _time;
+
+    public PortalDbContext(DbContextOptions<PortalDbContext> options, IAuditActorAccessor? actor = null, TimeProvider? time = null)
+        : base(options)
+    {
+        _actor = actor;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public DbSet<ManagedServer> Servers => Set<ManagedServer>();
+    public DbSet<RrasServer> RrasServers => Set<RrasServer>();
+    public DbSet<NpsServer> NpsServers => Set<NpsServer>();
+    public DbSet<SstpBinding> SstpBindings => Set<SstpBinding>();
+    public DbSet<RadiusServerSetting> RadiusServerSettings => Set<RadiusServerSetting>();
+    public DbSet<Certificate> Certificates => Set<Certificate>();
+    public DbSet<CertificateLocation> CertificateLocations => Set<CertificateLocation>();
+    public DbSet<UntrustedCertificate> UntrustedCertificates => Set<UntrustedCertificate>();
+    public DbSet<VpnSession> VpnSessions => Set<VpnSession>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<AgentEnrollmentToken> AgentEnrollmentTokens => Set<AgentEnrollmentToken>();
+    public DbSet<AgentCommand> AgentCommands => Set<AgentCommand>();
+    public DbSet<FleetOperation> FleetOperations => Set<FleetOperation>();
+    public DbSet<MfaPhoneMethod> MfaPhoneMethods => Set<MfaPhoneMethod>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<SetupToken> SetupTokens => Set<SetupToken>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public bool IsSqlite => Database.ProviderName == SqliteProviderName;
+
+    /// <summary>Writes an audit entry for an action that is not an entity change (sign-in, key shown, ...).</summary>
+    public void Audit(string action, string summary, string? entityType = null, string? entityId = null, object? before = null, object? after = null)
+    {
+        var actor = _actor?.Current ?? AuditActor.System;
+        AuditEntries.Add(new AuditEntry
+        {
+            OccurredAt = _time.GetUtcNow(),
+            ActorUserId = actor.UserId,
+            Actor = actor.Name,
+            RemoteAddress = actor.RemoteAddress,
+            Action = action,
+            Summary = summary,
+            EntityType = entityType,
+            EntityId = entityId,
+            BeforeJson = before is null ? null : System.Text.Json.JsonSerializer.Serialize(before),
+            AfterJson = after is null ? null : System.Text.Json.JsonSerializer.Serialize(after),
+        });
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        base.ConfigureConventions(builder);
+        if (IsSqlite)
+        {
+            // SQLite has no date type: store UTC ticks so ordering and comparisons run in SQL.
+            builder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        PrepareForSave();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        PrepareForSave();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void PrepareForSave()
+    {
+        ChangeTracker.DetectChanges();
+        var now = _time.GetUtcNow();
+
+        foreach (var entry in ChangeTracker.Entries<AuditEntry>())
+        {
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+            {
+                throw new AuditLogAppendOnlyException();
+            }
+        }
+
+        foreach (var entry in ChangeTracker.Entries<IVersioned>())
+        {
+            if (entry.State == EntityState.Added && entry.Entity.Version == Guid.Empty || entry.State == EntityState.Modified)
+            {
+                entry.Entity.Version = Guid.NewGuid();
+            }
+        }
+
+        foreach (var entry in ChangeTracker.Entries<ManagedServer>())
+        {
+            if (entry.State == EntityState.Added && entry.Entity.CreatedAt == default)
+            {
+                entry.Entity.CreatedAt = now;
+            }
+
+            if (entry.State is EntityState.Added or EntityState.Modified)
+            {
+                entry.Entity.UpdatedAt = now;
+            }
+        }
+
+        var actor = _actor?.Current ?? AuditActor.System;
+        if (actor.IsAudited)
+        {
+            AuditEntries.AddRange(AuditRecorder.Collect(this, actor, now));
+        }
+    }
+}
+
+/// <summary>Thrown when code tries to change or remove an audit entry.</summary>
+public sealed class AuditLogAppendOnlyException()
+    : InvalidOperationException("The audit log is append-only: entries cannot be changed or deleted.");

@@ -1,0 +1,186 @@
+using Microsoft.AspNetCore.Identity;
+using VpnPortal.Data;
+using VpnPortal.Data.Auditing;
+using VpnPortal.Data.Entities;
+using VpnPortal.Web.Features.Me;
+using VpnPortal.Web.Hosting;
+using VpnPortal.Web.Security;
+
+namespace VpnPortal.Web.Cli;
+
+/// <summary>
+/// `VpnPortal.Web admin &lt;verb&gt;`: automation on the same database and settings as the portal.
+/// Exit codes: 0 done, 1 refused (the message says why), 2 usage error.
+/// </summary>
+public static class AdminCli
+{
+    public const string Verb = "admin";
+
+    private const string Usage = """
+        usage:
+          admin create-user --email E --password P --role Admin|OnCall|User [--name "Display Name"]
+          admin create-api-key --email E --name N
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
+        if (args.Length == 0)
+        {
+            await stderr.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        if (!TryParse(args[1..], out var options, out var parseError))
+        {
+            return await UsageErrorAsync(stderr, parseError);
+        }
+
+        // Host options (--contentRoot, --Database:Provider=...) pass through; verb options do not become settings.
+        var hostArgs = args[1..].Where((a, i) => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase) || a.StartsWith("--Database:", StringComparison.OrdinalIgnoreCase)).ToArray();
+        var builder = PortalHost.CreateBuilder(hostArgs);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        await using var app = builder.Build();
+        await PortalDatabase.MigrateAsync(app.Services);
+        await using var scope = app.Services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        sp.GetRequiredService<CurrentActor>().Set(new AuditActor(AuditActorKind.Cli, null, $"cli ({Environment.UserName}@{Environment.MachineName})"));
+
+        try
+        {
+            return args[0] switch
+            {
+                "create-user" => await CreateUserAsync(sp, options, stdout, stderr),
+                "create-api-key" => await CreateApiKeyAsync(sp, options, stdout, stderr),
+                _ => await UsageErrorAsync(stderr, $"unknown verb '{args[0]}'"),
+            };
+        }
+        catch (CliUsageException ex)
+        {
+            return await UsageErrorAsync(stderr, ex.Message);
+        }
+    }
+
+    private static async Task<int> CreateUserAsync(IServiceProvider sp, Dictionary<string, string> o, TextWriter stdout, TextWriter stderr)
+    {
+        var email = Required(o, "email");
+        var password = Required(o, "password");
+        var role = Required(o, "role");
+        var canonicalRole = Roles.All.FirstOrDefault(r => string.Equals(r, role, StringComparison.OrdinalIgnoreCase));
+        if (canonicalRole is null)
+        {
+            throw new CliUsageException($"--role must be one of {string.Join(", ", Roles.All)}");
+        }
+
+        var name = o.GetValueOrDefault("name") ?? email.Split('@')[0];
+        var errors = Features.AccountInput.Validate(email, name);
+        if (errors.Count > 0)
+        {
+            await stderr.WriteLineAsync(string.Join(Environment.NewLine, errors));
+            return 1;
+        }
+
+        var users = sp.GetRequiredService<UserManager<PortalUser>>();
+        var db = sp.GetRequiredService<PortalDbContext>();
+        if (await users.FindByEmailAsync(email) is not null)
+        {
+            await stderr.WriteLineAsync($"An account with the e-mail {email} already exists.");
+            return 1;
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var user = new PortalUser
+        {
+            Id = Guid.NewGuid(),
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = name,
+            CreatedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(),
+        };
+        var result = await users.CreateAsync(user, password);
+        if (result.Succeeded)
+        {
+            result = await users.AddToRoleAsync(user, canonicalRole);
+        }
+
+        if (!result.Succeeded)
+        {
+            await stderr.WriteLineAsync(string.Join(Environment.NewLine, result.Errors.Select(e => e.Description)));
+            return 1;
+        }
+
+        await tx.CommitAsync();
+        await stdout.WriteLineAsync($"Created {canonicalRole} {email} ({user.Id}).");
+        return 0;
+    }
+
+    private static async Task<int> CreateApiKeyAsync(IServiceProvider sp, Dictionary<string, string> o, TextWriter stdout, TextWriter stderr)
+    {
+        var email = Required(o, "email");
+        var name = Required(o, "name");
+        var users = sp.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            await stderr.WriteLineAsync($"No account has the e-mail {email}.");
+            return 1;
+        }
+
+        var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name);
+        if (created.Error is not null)
+        {
+            await stderr.WriteLineAsync(created.Error);
+            return 1;
+        }
+
+        // The key itself on stdout alone, so scripts can capture it: KEY=$(... admin create-api-key ...)
+        await stdout.WriteLineAsync(created.Key);
+        await stderr.WriteLineAsync($"API key '{name}' for {email} created. It is shown only now.");
+        return 0;
+    }
+
+    private static string Required(Dictionary<string, string> o, string name) =>
+        o.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v) ? v : throw new CliUsageException($"--{name} is required");
+
+    private static async Task<int> UsageErrorAsync(TextWriter stderr, string message)
+    {
+        await stderr.WriteLineAsync(message + Environment.NewLine + Usage);
+        return 2;
+    }
+
+    private static bool TryParse(string[] args, out Dictionary<string, string> options, out string error)
+    {
+        options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        error = "";
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal))
+            {
+                error = $"unexpected argument '{a}'";
+                return false;
+            }
+
+            var eq = a.IndexOf('=');
+            if (eq > 0)
+            {
+                options[a[2..eq]] = a[(eq + 1)..];
+            }
+            else if (i + 1 < args.Length)
+            {
+                options[a[2..]] = args[++i];
+            }
+            else
+            {
+                error = $"{a} needs a value";
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private sealed class CliUsageException(string message) : Exception(message);
+}

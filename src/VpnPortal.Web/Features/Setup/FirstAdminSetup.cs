@@ -1,0 +1,141 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VpnPortal.Data;
+using VpnPortal.Data.Entities;
+using VpnPortal.Web.Security;
+
+namespace VpnPortal.Web.Features.Setup;
+
+/// <summary>
+/// The portal ships with no default password: on an empty database it issues a one-time link, printed to the
+/// console, where the first admin account is created.
+/// </summary>
+public static class FirstAdminSetup
+{
+    public const string Path = "/setup";
+
+    public sealed record Request(string Token, string Email, string DisplayName, string Password);
+
+    public sealed record Result(bool Succeeded, PortalUser? User, IReadOnlyList<string> Errors)
+    {
+        public static Result Fail(params string[] errors) => new(false, null, errors);
+    }
+
+    /// <summary>Issues a new setup token when no account exists yet; earlier unused tokens stop working.</summary>
+    public static async Task<string?> IssueTokenIfNoUsersAsync(PortalDbContext db, TimeProvider time, TimeSpan lifetime, CancellationToken ct = default)
+    {
+        if (await db.Users.AnyAsync(ct))
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        await db.SetupTokens.Where(t => t.UsedAt == null).ExecuteDeleteAsync(ct);
+        var token = ApiKeySecrets.NewToken();
+        db.SetupTokens.Add(new SetupToken { Id = Guid.NewGuid(), TokenHash = ApiKeySecrets.Hash(token), CreatedAt = now, ExpiresAt = now + lifetime });
+        await db.SaveChangesAsync(ct);
+        return token;
+    }
+
+    /// <summary>Is this token one that can still create the first admin? (The page asks before showing the form.)</summary>
+    public static async Task<bool> IsUsableAsync(PortalDbContext db, TimeProvider time, string? token, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
+        {
+            return false;
+        }
+
+        var hash = ApiKeySecrets.Hash(token);
+        var now = time.GetUtcNow();
+        return await db.SetupTokens.AnyAsync(t => t.TokenHash == hash && t.UsedAt == null && t.ExpiresAt > now, ct)
+            && !await db.Users.AnyAsync(ct);
+    }
+
+    /// <summary>Creates the first admin and burns the token, in one transaction.</summary>
+    public static async Task<Result> CreateFirstAdminAsync(PortalDbContext db, UserManager<PortalUser> users, TimeProvider time, Request request, CancellationToken ct = default)
+    {
+        var errors = AccountInput.Validate(request.Email, request.DisplayName);
+        if (errors.Count > 0)
+        {
+            return new Result(false, null, errors);
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Token) || request.Token.Length > 100)
+        {
+            return Result.Fail("This setup link is not valid.");
+        }
+
+        var hash = ApiKeySecrets.Hash(request.Token);
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var token = await db.SetupTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
+        if (token is null || token.UsedAt is not null || token.ExpiresAt <= now)
+        {
+            return Result.Fail("This setup link has expired or was already used. Restart the portal to print a new one, or use the admin CLI.");
+        }
+
+        if (await db.Users.AnyAsync(ct))
+        {
+            return Result.Fail("The portal already has accounts; sign in instead.");
+        }
+
+        var user = new PortalUser
+        {
+            Id = Guid.NewGuid(),
+            UserName = request.Email.Trim(),
+            Email = request.Email.Trim(),
+            EmailConfirmed = true,
+            DisplayName = request.DisplayName.Trim(),
+            CreatedAt = now,
+        };
+        var created = await users.CreateAsync(user, request.Password);
+        if (!created.Succeeded)
+        {
+            return new Result(false, null, created.Errors.Select(e => e.Description).ToList());
+        }
+
+        var role = await users.AddToRoleAsync(user, Roles.Admin);
+        if (!role.Succeeded)
+        {
+            return new Result(false, null, role.Errors.Select(e => e.Description).ToList());
+        }
+
+        token.UsedAt = now;
+        db.Audit("setup.first-admin-created", $"First admin {user.Email} created through the setup link", "user", user.Id.ToString());
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new Result(true, user, []);
+    }
+
+    /// <summary>Once the server listens, prints the setup link if the database has no account.</summary>
+    public static void PrintLinkWhenStarted(WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            using var scope = app.Services.CreateScope();
+            var sp = scope.ServiceProvider;
+            var options = sp.GetRequiredService<IOptions<SetupOptions>>().Value;
+            var db = sp.GetRequiredService<PortalDbContext>();
+            var token = IssueTokenIfNoUsersAsync(db, sp.GetRequiredService<TimeProvider>(), options.LinkLifetime).GetAwaiter().GetResult();
+            if (token is null)
+            {
+                return;
+            }
+
+            var baseUrl = options.PublicBaseUrl
+                ?? app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                ?? "http://localhost:5000";
+            baseUrl = baseUrl.Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal)
+                .Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal);
+
+            // Written to the console on purpose, not to the log: it is a one-time secret for the person starting the portal.
+            Console.WriteLine();
+            Console.WriteLine("  VpnPortal has no accounts yet. Create the first admin here (valid for " + options.LinkLifetime + ", once):");
+            Console.WriteLine($"  {baseUrl.TrimEnd('/')}{Path}?token={token}");
+            Console.WriteLine();
+        });
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VpnPortal.Data;
+using VpnPortal.Data.Auditing;
+using VpnPortal.Migrations.Postgres;
+using VpnPortal.Migrations.Sqlite;
+using VpnPortal.Web.Security;
+
+namespace VpnPortal.Web.Hosting;
+
+public static class PortalDatabase
+{
+    /// <summary>
+    /// Registers <see cref="PortalDbContext"/> on the configured provider, with its migrations assembly.
+    /// Configuration is read when the first context is made, so settings added late (tests, hosting) count.
+    /// </summary>
+    public static IServiceCollection AddPortalDatabase(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<CurrentActor>();
+        services.AddScoped<IAuditActorAccessor>(sp => sp.GetRequiredService<CurrentActor>());
+        // Scoped factory: contexts made for a Blazor circuit get the circuit's actor; also registers the context as scoped.
+        services.AddDbContextFactory<PortalDbContext>(
+            (sp, b) => Configure(b, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
+            ServiceLifetime.Scoped);
+        services.AddSingleton<DataProtectionKeyRepository>();
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<DataProtectionKeyRepository>((o, repository) => o.XmlRepository = repository);
+        services.AddDataProtection().SetApplicationName("VpnPortal");
+        return services;
+    }
+
+    private static void Configure(DbContextOptionsBuilder builder, DatabaseOptions options, IConfiguration configuration, string contentRoot)
+    {
+        var connectionString = options.ConnectionString ?? configuration.GetConnectionString("Portal");
+        switch (options.Provider)
+        {
+            case SqliteProvider.Name:
+                builder.UsePortalSqlite(SqliteConnectionString(connectionString, contentRoot));
+                break;
+            case PostgresProvider.Name when !string.IsNullOrWhiteSpace(connectionString):
+                builder.UsePortalPostgres(connectionString);
+                break;
+            case PostgresProvider.Name:
+                throw new InvalidOperationException("Database:Provider is Postgres but no connection string is set (Database:ConnectionString or ConnectionStrings:Portal).");
+            default:
+                throw new InvalidOperationException($"Database:Provider '{options.Provider}' is not supported. Use Sqlite or Postgres.");
+        }
+    }
+
+    /// <summary>Applies every pending migration (never EnsureCreated).</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    private static string SqliteConnectionString(string? configured, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(configured ?? "Data Source=data/vpnportal.db");
+        if (!Path.IsPathRooted(builder.DataSource) && builder.DataSource != ":memory:")
+        {
+            builder.DataSource = Path.Combine(contentRoot, builder.DataSource);
+        }
+
+        var folder = Path.GetDirectoryName(builder.DataSource);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        // Foreign keys on, and wait rather than fail when another connection (the admin CLI) holds the write lock.
+        builder.ForeignKeys = true;
+        builder.DefaultTimeout = 30;
+        return builder.ToString();
+    }
+}

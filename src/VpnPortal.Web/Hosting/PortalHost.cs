@@ -1,0 +1,119 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.Identity;
+using Radzen;
+using VpnPortal.Data;
+using VpnPortal.Data.Entities;
+using VpnPortal.Web.Components;
+using VpnPortal.Web.Features;
+using VpnPortal.Web.Features.Setup;
+using VpnPortal.Web.Security;
+
+namespace VpnPortal.Web.Hosting;
+
+/// <summary>Builds the portal's services and request pipeline; shared by the web host, the admin CLI and tests.</summary>
+public static class PortalHost
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var contentRoot = PortalContentRoot.Resolve(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = contentRoot,
+            WebRootPath = Path.Combine(contentRoot, "wwwroot"),
+            ApplicationName = typeof(PortalHost).Assembly.GetName().Name,
+        });
+
+        // Package assets (Radzen) from the build's static web assets manifest, in every environment.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddPortal();
+        return builder;
+    }
+
+    public static IServiceCollection AddPortal(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddPortalDatabase();
+
+        services.AddIdentityCore<PortalUser>(o =>
+            {
+                // Lockout limits from configuration are applied below, when options are first read.
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 12;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireDigit = false;
+                o.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<PortalRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager<PortalSignInManager>()
+            .AddDefaultTokenProviders();
+        services.AddOptions<IdentityOptions>().Configure<IConfiguration>((o, configuration) =>
+        {
+            o.Lockout.MaxFailedAccessAttempts = configuration.GetValue("Security:LockoutAttempts", 5);
+            o.Lockout.DefaultLockoutTimeSpan = configuration.GetValue("Security:LockoutDuration", TimeSpan.FromMinutes(15));
+        });
+
+        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "VpnPortal.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.LoginPath = "/account/sign-in";
+            o.LogoutPath = "/account/sign-out";
+            o.AccessDeniedPath = "/account/access-denied";
+        });
+        // Disabled users and "sign out everywhere" take effect within a minute, not at cookie expiry.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+
+        services.AddAuthorization(o => Policies.Configure(o, IdentityConstants.ApplicationScheme, ApiKeyAuthenticationHandler.SchemeName));
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<CircuitHandler, CircuitActorHandler>();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRadzenComponents();
+        services.AddAntiforgery(o => o.Cookie.Name = "VpnPortal.Antiforgery");
+        services.AddOpenApi("v1");
+        services.AddProblemDetails();
+        services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
+
+        services.AddOptions<SetupOptions>().BindConfiguration(SetupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddPortalFeatures();
+        return services;
+    }
+
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        // People get a page for 404s; API and agent clients get the bare status code (and problem details).
+        app.UseWhen(
+            c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/openapi"),
+            b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseStaticFiles();
+        // Routing after the status code pages, so a re-executed /not-found is routed to its page.
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseMiddleware<CurrentActorMiddleware>();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapPortalEndpoints();
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
