@@ -38,7 +38,10 @@ public static class AdminCli
         }
 
         // Host options (--contentRoot, --Database:Provider=...) pass through; verb options do not become settings.
-        var hostArgs = args[1..].Where((a, i) => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase) || a.StartsWith("--Database:", StringComparison.OrdinalIgnoreCase)).ToArray();
+        var hostArgs = options
+            .Where(o => o.Key.Equals("contentRoot", StringComparison.OrdinalIgnoreCase) || o.Key.StartsWith("Database:", StringComparison.OrdinalIgnoreCase))
+            .Select(o => $"--{o.Key}={o.Value}")
+            .ToArray();
         var builder = PortalHost.CreateBuilder(hostArgs);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         await using var app = builder.Build();
