@@ -82,7 +82,17 @@ public static class PortalHost
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
         services.AddAntiforgery(o => o.Cookie.Name = "VpnPortal.Antiforgery");
-        services.AddOpenApi("v1");
+        services.AddOpenApi("v1", o =>
+        {
+            // Only the automation API is documented; pages, sign-out and the agent channel are not part of it.
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "VpnPortal API";
+                document.Info.Description = "Automation API. Authenticate with a per-user API key: Authorization: Bearer <key>. Keys carry their user's roles.";
+                return Task.CompletedTask;
+            });
+        });
         services.AddProblemDetails();
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
 
