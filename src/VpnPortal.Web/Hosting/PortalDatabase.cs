@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,7 @@ public static class PortalDatabase
     /// Registers <see cref="PortalDbContext"/> on the configured provider, with its migrations assembly.
     /// Configuration is read when the first context is made, so settings added late (tests, hosting) count.
     /// </summary>
-    public static IServiceCollection AddPortalDatabase(this IServiceCollection services)
+    public static IServiceCollection AddPortalDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<CurrentActor>();
@@ -29,7 +30,8 @@ public static class PortalDatabase
         services.AddSingleton<DataProtectionKeyRepository>();
         services.AddOptions<KeyManagementOptions>()
             .Configure<DataProtectionKeyRepository>((o, repository) => o.XmlRepository = repository);
-        services.AddDataProtection().SetApplicationName("VpnPortal");
+        var dataProtection = services.AddDataProtection().SetApplicationName("VpnPortal");
+        ProtectKeysAtRest(dataProtection, configuration);
         return services;
     }
 
@@ -48,6 +50,25 @@ public static class PortalDatabase
                 throw new InvalidOperationException("Database:Provider is Postgres but no connection string is set (Database:ConnectionString or ConnectionStrings:Portal).");
             default:
                 throw new InvalidOperationException($"Database:Provider '{options.Provider}' is not supported. Use Sqlite or Postgres.");
+        }
+    }
+
+    /// <summary>
+    /// Data-protection keys (they protect sign-in cookies) are encrypted at rest: with the certificate named by
+    /// DataProtection:CertificatePath (a PFX; its password from DataProtection:CertificatePassword, set through the
+    /// environment or user secrets), else with DPAPI on Windows. Without either they are stored unencrypted and
+    /// the framework logs a warning at start. Read when services are registered: it is a deployment setting.
+    /// </summary>
+    private static void ProtectKeysAtRest(IDataProtectionBuilder builder, IConfiguration configuration)
+    {
+        var path = configuration["DataProtection:CertificatePath"];
+        if (!string.IsNullOrWhiteSpace(path))
+        {
+            builder.ProtectKeysWithCertificate(X509CertificateLoader.LoadPkcs12FromFile(path, configuration["DataProtection:CertificatePassword"]));
+        }
+        else if (OperatingSystem.IsWindows())
+        {
+            builder.ProtectKeysWithDpapi(protectToLocalMachine: true);
         }
     }
 

@@ -26,15 +26,15 @@ public static class PortalHost
 
         // Package assets (Radzen) from the build's static web assets manifest, in every environment.
         builder.WebHost.UseStaticWebAssets();
-        builder.Services.AddPortal();
+        builder.Services.AddPortal(builder.Configuration);
         return builder;
     }
 
-    public static IServiceCollection AddPortal(this IServiceCollection services)
+    public static IServiceCollection AddPortal(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
-        services.AddPortalDatabase();
+        services.AddPortalDatabase(configuration);
 
         services.AddIdentityCore<PortalUser>(o =>
             {
