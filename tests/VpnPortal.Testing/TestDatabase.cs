@@ -47,9 +47,18 @@ public sealed class TestDatabase : IAsyncDisposable
     public static async Task<TestDatabase> CreateMigratedAsync(string provider)
     {
         var db = await CreateEmptyAsync(provider);
-        await using var context = db.CreateContext();
-        await context.Database.MigrateAsync(TestContext.Current.CancellationToken);
-        return db;
+        try
+        {
+            await using var context = db.CreateContext();
+            await context.Database.MigrateAsync(TestContext.Current.CancellationToken);
+            return db;
+        }
+        catch
+        {
+            // The caller never gets the database to dispose: drop it here, or every failed run leaves one behind.
+            await db.DisposeAsync();
+            throw;
+        }
     }
 
     public DbContextOptions<PortalDbContext> Options()
