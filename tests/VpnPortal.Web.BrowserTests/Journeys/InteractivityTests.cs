@@ -1,0 +1,89 @@
+using Microsoft.Playwright;
+using Shouldly;
+using VpnPortal.Data.Entities;
+using VpnPortal.Testing;
+using VpnPortal.Web.BrowserTests.Infrastructure;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace VpnPortal.Web.BrowserTests.Journeys;
+
+/// <summary>
+/// The alarm for the script skew: the portal serves .NET 9's blazor.web.js to a .NET 10 server
+/// (build/BlazorWebJs.targets). If the two stop understanding each other, the page still renders
+/// (prerendering) but nothing on it reacts; this test notices.
+/// </summary>
+public sealed class InteractivityTests(ChromiumBrowser chromium)
+{
+    [Fact]
+    public async Task ServerList_SearchAndPaging_UpdateOverTheCircuitWithoutReloadingThePage()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
+        await SeedServersAsync(db, 25, ct);
+        await using var portal = await PortalProcess.StartAsync(db, ct);
+        await using var tab = await chromium.NewPageAsync(portal.BaseUrl, "interactivity");
+        var page = tab.Page;
+        await tab.CreateFirstAdminAsync(await portal.SetupLinkAsync(), "ada@corp.example", "correct horse battery");
+
+        await tab.GotoInteractiveAsync("servers/rras");
+        var count = page.Locator("#server-count");
+        var rows = page.Locator("tr.rz-data-row");
+        // Prerendering shows no rows: the grid loads once the circuit runs, so these already need interactivity.
+        await Expect(count).ToHaveTextAsync("25 servers");
+        await Expect(rows).ToHaveCountAsync(20);
+        await page.EvaluateAsync("() => { window.__vpnMarker = 42; }");
+
+        // Key by key with no pause, faster than any person: every keystroke is an event on the circuit, and a
+        // re-render must not overwrite what was typed after it (it did, from the second search on).
+        var search = page.Locator("#server-search");
+        foreach (var (term, expected) in new[] { ("vpn07", "1 server"), ("london", "12 servers"), ("vpn2", "6 servers") })
+        {
+            await search.FillAsync("");
+            await Expect(count).ToHaveTextAsync("25 servers");
+            await search.PressSequentiallyAsync(term);
+
+            await Expect(search).ToHaveValueAsync(term);
+            await Expect(count).ToHaveTextAsync(expected);
+        }
+
+        await search.FillAsync("vpn07");
+        await Expect(count).ToHaveTextAsync("1 server");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.Locator("a")).ToHaveTextAsync("VPN07");
+        (await Marker(page)).ShouldBe(42, "the search reloaded the page instead of updating it over the circuit");
+
+        await search.FillAsync("");
+        await Expect(count).ToHaveTextAsync("25 servers");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Go to page 2." }).ClickAsync();
+
+        await Expect(rows).ToHaveCountAsync(5);
+        await Expect(rows.First.Locator("a")).ToHaveTextAsync("VPN21");
+        await tab.ScreenshotAsync("server-list-page-2");
+        (await Marker(page)).ShouldBe(42, "paging reloaded the page instead of updating it over the circuit");
+
+        // One circuit for the whole visit: no reconnect or reload opened a second one.
+        tab.BlazorSockets.ShouldHaveSingleItem().ShouldStartWith($"ws://{portal.BaseUrl.Authority}/_blazor");
+        await tab.ShouldHaveNoScriptErrorsAsync();
+    }
+
+    private static Task<int?> Marker(IPage page) => page.EvaluateAsync<int?>("() => window.__vpnMarker ?? null");
+
+    private static async Task SeedServersAsync(TestDatabase db, int count, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        for (var i = 1; i <= count; i++)
+        {
+            context.RrasServers.Add(new RrasServer
+            {
+                Id = Guid.NewGuid(),
+                Name = $"VPN{i:00}",
+                HostFqdn = $"vpn{i:00}.corp.example",
+                PublicFqdns = [$"vpn{i:00}.example.com"],
+                Site = i % 2 == 0 ? "London" : "Paris",
+            });
+        }
+
+        await context.SaveChangesAsync(ct);
+    }
+}
