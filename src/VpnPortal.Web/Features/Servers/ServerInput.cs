@@ -33,9 +33,6 @@ public abstract class ServerInput
         return errors;
     }
 
-    /// <summary>Advice about acceptable input that is probably a mistake; never stops a save.</summary>
-    public virtual Dictionary<string, string> Warnings() => [];
-
     /// <summary>Copies the fields every server has onto the entity, normalised.</summary>
     public void ApplyCommonTo(Data.Entities.ManagedServer server)
     {

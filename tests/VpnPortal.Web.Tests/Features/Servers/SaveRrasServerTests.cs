@@ -62,6 +62,25 @@ public sealed class SaveRrasServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Update_RenamingOntoAnNpsServersName_IsRefused()
+    {
+        Guid id, version;
+        await using (var ctx = _db.CreateContext(TestActors.Admin))
+        {
+            var created = await new SaveRrasServer(ctx).CreateAsync(Input(), Ct);
+            (id, version) = (created.Id!.Value, created.Version!.Value);
+            (await new SaveNpsServer(ctx).CreateAsync(new NpsServerInput { Name = "NPS01" }, Ct)).Succeeded.ShouldBeTrue();
+        }
+
+        var rename = Input("Nps01");
+        rename.Version = version;
+        await using var second = _db.CreateContext(TestActors.Admin);
+        var result = await new SaveRrasServer(second).UpdateAsync(id, rename, Ct);
+
+        result.Errors["Name"].ShouldBe("A server named Nps01 already exists.");
+    }
+
+    [Fact]
     public async Task Update_FromAStaleVersion_IsAConflict()
     {
         Guid id, version;
