@@ -6,22 +6,24 @@ using Xunit;
 
 namespace VpnPortal.Web.Tests.Features.Dashboard;
 
-public sealed class GetDashboardTests : IAsyncLifetime
+/// <summary>The counts are grouped and filtered in SQL: each test runs on SQLite and PostgreSQL.</summary>
+public sealed class GetDashboardTests : IAsyncDisposable
 {
     private readonly FakeTimeProvider _clock = new();
     private TestDatabase _db = default!;
 
-    public async ValueTask InitializeAsync() => _db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
+    public static TheoryData<string> Providers => TestDatabase.Providers;
 
-    public ValueTask DisposeAsync() => _db.DisposeAsync();
+    public ValueTask DisposeAsync() => _db?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private DateTimeOffset Now => _clock.GetUtcNow();
 
-    [Fact]
-    public async Task NewInstall_HasNoServers_AndEveryCountIsZero()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task NewInstall_HasNoServers_AndEveryCountIsZero(string provider)
     {
+        _db = await TestDatabase.CreateMigratedAsync(provider);
         var s = await RunAsync(includeAudit: true);
 
         s.HasNoServers.ShouldBeTrue();
@@ -32,9 +34,10 @@ public sealed class GetDashboardTests : IAsyncLifetime
         s.RecentAudit.ShouldNotBeNull().ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task Servers_AreSplitIntoReportingWithinFiveMinutes_EnteredByHand_AndSilent()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Servers_AreSplitIntoReportingWithinFiveMinutes_EnteredByHand_AndSilent(string provider)
     {
+        _db = await TestDatabase.CreateMigratedAsync(provider);
         await SeedAsync(f =>
         {
             f.Rras("VPN01", Now.AddMinutes(-1), agent: true);
@@ -56,9 +59,10 @@ public sealed class GetDashboardTests : IAsyncLifetime
         s.NpsWithShortTimeout.ShouldBe(1);
     }
 
-    [Fact]
-    public async Task Sessions_CountOnlyLiveOnes()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Sessions_CountOnlyLiveOnes(string provider)
     {
+        _db = await TestDatabase.CreateMigratedAsync(provider);
         await SeedAsync(f =>
         {
             var vpn = f.Rras("VPN01");
@@ -70,9 +74,10 @@ public sealed class GetDashboardTests : IAsyncLifetime
         (await RunAsync(includeAudit: false)).LiveSessions.ShouldBe(2);
     }
 
-    [Fact]
-    public async Task Certificates_CountExpiredAndExpiring_AndListTheSoonestStillValidFirst()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Certificates_CountExpiredAndExpiring_AndListTheSoonestStillValidFirst(string provider)
     {
+        _db = await TestDatabase.CreateMigratedAsync(provider);
         await SeedAsync(f =>
         {
             var vpn = f.Rras("VPN01");
@@ -96,9 +101,10 @@ public sealed class GetDashboardTests : IAsyncLifetime
         s.ExpiringSoonest[1].ServerCount.ShouldBe(2);
     }
 
-    [Fact]
-    public async Task Audit_IsReadOnlyWhenAskedFor_NewestEightFirst()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Audit_IsReadOnlyWhenAskedFor_NewestEightFirst(string provider)
     {
+        _db = await TestDatabase.CreateMigratedAsync(provider);
         await using (var ctx = _db.CreateContext(time: _clock))
         {
             for (var i = 1; i <= 10; i++)

@@ -17,10 +17,14 @@ public sealed class ReadNpsServerTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task ListServers_ForNps_ShowsTimeoutAndMfaExtension_AndNoRrasServers()
+    public static TheoryData<string> Providers => TestDatabase.Providers;
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task ListServers_ForNps_ShowsTimeoutAndMfaExtension_AndNoRrasServers(string provider)
     {
-        await using (var ctx = _db.CreateContext())
+        // The NPS columns come from a type test in the projection: checked on both providers.
+        await using var db = await TestDatabase.CreateMigratedAsync(provider);
+        await using (var ctx = db.CreateContext())
         {
             ctx.NpsServers.Add(new NpsServer { Id = Guid.NewGuid(), Name = "NPS02", RadiusTimeoutSeconds = 30, MfaExtension = MfaExtensionState.Installed });
             ctx.NpsServers.Add(new NpsServer { Id = Guid.NewGuid(), Name = "NPS01", RadiusTimeoutSeconds = 60 });
@@ -28,7 +32,7 @@ public sealed class ReadNpsServerTests : IAsyncLifetime
             await ctx.SaveChangesAsync(Ct);
         }
 
-        await using var read = _db.CreateContext();
+        await using var read = db.CreateContext();
         var page = await new ListServers(read).RunAsync(new(ServerRole.Nps), Ct);
 
         page.Total.ShouldBe(2);
