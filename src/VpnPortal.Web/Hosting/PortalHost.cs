@@ -123,7 +123,17 @@ public static class PortalHost
 
         app.MapPortalEndpoints();
         app.MapHealthChecks("/healthz").AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
+            .Add(endpoint =>
+            {
+                // The circuit hub (/_blazor) carries no page attributes, so the Admin-only fallback policy would keep
+                // on-call staff and users out of every interactive page. Any signed-in person may open a circuit;
+                // each page still checks its own policy inside it (AuthorizeRouteView). Anonymous pages are static.
+                if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.TrimStart('/').StartsWith("_blazor", StringComparison.Ordinal))
+                {
+                    endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(Policies.SelfService));
+                }
+            });
         return app;
     }
 }

@@ -17,6 +17,7 @@ public static class ApiV1
             .WithTags("v1")
             .DisableAntiforgery(); // bearer-authenticated, never cookie-authenticated: no ambient credential to forge
         api.MapServersApi();
+        Certificates.CertificatesApi.MapCertificatesApi(api);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Documentation);
         return app;
     }

@@ -4,17 +4,24 @@ using VpnPortal.Data.Entities;
 
 namespace VpnPortal.Web.Features.Servers;
 
-/// <summary>One server with what its agent reported: bindings, certificates by store, live sessions.</summary>
+/// <summary>
+/// One server with what its agent reported: bindings, certificates by store, live sessions; for an NPS server,
+/// the RRAS servers whose reported RADIUS settings point at it.
+/// </summary>
 public sealed class GetServer(PortalDbContext db)
 {
     public sealed record InstalledCertificate(Guid CertificateId, string Sha1Thumbprint, string Subject, DateTimeOffset NotAfter, CertificateStoreName Store, bool HasPrivateKey);
+
+    /// <summary>An RRAS server that reported this NPS server (by host name or DNS name) among its RADIUS servers.</summary>
+    public sealed record RadiusClient(Guid RrasServerId, string RrasServerName, string Address, int Port, int TimeoutSeconds, DateTimeOffset LastSeenAt);
 
     public sealed record Detail(
         ManagedServer Server,
         IReadOnlyList<SstpBinding> Bindings,
         IReadOnlyList<RadiusServerSetting> RadiusServers,
         IReadOnlyList<InstalledCertificate> Certificates,
-        IReadOnlyList<VpnSession> LiveSessions);
+        IReadOnlyList<VpnSession> LiveSessions,
+        IReadOnlyList<RadiusClient> RadiusClients);
 
     public async Task<Detail?> RunAsync(Guid id, CancellationToken ct = default)
     {
@@ -30,6 +37,19 @@ public sealed class GetServer(PortalDbContext db)
             .Select(l => new InstalledCertificate(l.CertificateId, l.Certificate!.Sha1Thumbprint, l.Certificate.Subject, l.Certificate.NotAfter, l.Store, l.HasPrivateKey))
             .ToListAsync(ct);
         var sessions = await db.VpnSessions.AsNoTracking().Where(s => s.RrasServerId == id && s.EndedAt == null).OrderBy(s => s.UserName).Take(500).ToListAsync(ct);
-        return new Detail(server, bindings, radius, certificates.OrderBy(c => c.Store).ThenBy(c => c.NotAfter).ToList(), sessions);
+        var clients = server is NpsServer ? await RadiusClientsAsync(server, ct) : [];
+        return new Detail(server, bindings, radius, certificates.OrderBy(c => c.Store).ThenBy(c => c.NotAfter).ToList(), sessions, clients);
+    }
+
+    private async Task<List<RadiusClient>> RadiusClientsAsync(ManagedServer nps, CancellationToken ct)
+    {
+        // RRAS reports the address it was configured with: usually the DNS name, sometimes the bare host name.
+        var names = new[] { nps.Name, nps.HostFqdn }.OfType<string>().Select(n => n.ToUpperInvariant()).Distinct().ToList();
+        return await db.RadiusServerSettings.AsNoTracking()
+            .Where(r => names.Contains(r.Address.ToUpper()))
+            .Join(db.RrasServers, r => r.RrasServerId, s => s.Id, (r, s) => new { Setting = r, s.Name })
+            .OrderBy(x => x.Name)
+            .Select(x => new RadiusClient(x.Setting.RrasServerId, x.Name, x.Setting.Address, x.Setting.Port, x.Setting.TimeoutSeconds, x.Setting.LastSeenAt))
+            .ToListAsync(ct);
     }
 }

@@ -22,7 +22,9 @@ public sealed class ListServers(PortalDbContext db)
         bool HasAgent,
         DateTimeOffset? LastReportAt,
         int LiveSessions,
-        DateTimeOffset UpdatedAt);
+        DateTimeOffset UpdatedAt,
+        int? RadiusTimeoutSeconds = null,
+        MfaExtensionState? MfaExtension = null);
 
     public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int Skip, int Take);
 
@@ -64,7 +66,9 @@ public sealed class ListServers(PortalDbContext db)
                 s.AgentId != null,
                 s.LastReportAt,
                 db.VpnSessions.Count(v => v.RrasServerId == s.Id && v.EndedAt == null),
-                s.UpdatedAt))
+                s.UpdatedAt,
+                s is NpsServer ? ((NpsServer)s).RadiusTimeoutSeconds : null,
+                s is NpsServer ? ((NpsServer)s).MfaExtension : null))
             .ToListAsync(ct);
         return new Page<ServerRow>(items, total, skip, take);
     }

@@ -5,15 +5,11 @@ using VpnPortal.Domain.Naming;
 namespace VpnPortal.Web.Features.Servers;
 
 /// <summary>What an admin types to add or edit an RRAS server by hand.</summary>
-public sealed class RrasServerInput
+public sealed class RrasServerInput : ServerInput
 {
-    public string? Name { get; set; }
-    public string? HostFqdn { get; set; }
-
     /// <summary>Public names clients dial, one per line or comma-separated.</summary>
     public string? PublicFqdns { get; set; }
 
-    public string? Site { get; set; }
     public bool Sstp { get; set; } = true;
     public bool Ikev2 { get; set; } = true;
     public bool L2tp { get; set; }
@@ -21,10 +17,6 @@ public sealed class RrasServerInput
     public int SstpListenerPort { get; set; } = 443;
     public bool TlsOffload { get; set; }
     public string? LoadBalancerCertificateSha256 { get; set; }
-    public string? Notes { get; set; }
-
-    /// <summary>The version the admin started editing from; empty for a new server.</summary>
-    public Guid Version { get; set; }
 
     public VpnProtocols Protocols =>
         (Sstp ? VpnProtocols.Sstp : 0) | (Ikev2 ? VpnProtocols.Ikev2 : 0) | (L2tp ? VpnProtocols.L2tp : 0) | (Pptp ? VpnProtocols.Pptp : 0);
@@ -50,24 +42,8 @@ public sealed class RrasServerInput
         Version = s.Version,
     };
 
-    /// <summary>Field errors keyed by property name; empty when the input is acceptable.</summary>
-    public Dictionary<string, string> Validate()
+    protected override void ValidateRoleFields(Dictionary<string, string> errors)
     {
-        var errors = new Dictionary<string, string>();
-        void Check(string field, string? error)
-        {
-            if (error is not null)
-            {
-                errors[field] = error;
-            }
-        }
-
-        Check(nameof(Name), HostNames.ValidateHostName(Name));
-        if (!string.IsNullOrWhiteSpace(HostFqdn))
-        {
-            Check(nameof(HostFqdn), HostNames.ValidateFqdn(HostFqdn, "The server's DNS name"));
-        }
-
         var publicNames = PublicFqdnList();
         if (publicNames.Count == 0)
         {
@@ -79,19 +55,9 @@ public sealed class RrasServerInput
         }
         else
         {
-            foreach (var n in publicNames)
-            {
-                var error = HostNames.ValidateFqdn(n, "The public name");
-                if (error is not null)
-                {
-                    errors[nameof(PublicFqdns)] = error;
-                    break;
-                }
-            }
+            Add(errors, nameof(PublicFqdns), publicNames.Select(n => HostNames.ValidateFqdn(n, "The public name")).FirstOrDefault(e => e is not null));
         }
 
-        Check(nameof(Site), TextField(Site, FieldLimits.Name, "The site"));
-        Check(nameof(Notes), TextField(Notes, FieldLimits.Notes, "The notes", allowNewLines: true));
         if (Protocols == VpnProtocols.None)
         {
             errors[nameof(Sstp)] = "Choose at least one VPN protocol.";
@@ -110,24 +76,5 @@ public sealed class RrasServerInput
                 errors[nameof(LoadBalancerCertificateSha256)] = "Enter the SHA-256 hash as 64 hexadecimal characters (spaces and colons are ignored).";
             }
         }
-
-        return errors;
-    }
-
-    internal static string? TextField(string? value, int max, string what, bool allowNewLines = false)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (value.Length > max)
-        {
-            return $"{what} may have at most {max} characters (it has {value.Length}).";
-        }
-
-        return value.Any(c => char.IsControl(c) && !(allowNewLines && c is '\n' or '\r' or '\t'))
-            ? $"{what} contains control characters."
-            : null;
     }
 }

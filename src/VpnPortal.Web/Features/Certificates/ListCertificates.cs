@@ -1,0 +1,158 @@
+using Microsoft.EntityFrameworkCore;
+using VpnPortal.Data;
+using VpnPortal.Data.Entities;
+using VpnPortal.Domain.Certificates;
+using VpnPortal.Domain.Naming;
+
+namespace VpnPortal.Web.Features.Certificates;
+
+/// <summary>Which certificates a list shows.</summary>
+public enum CertificateFilter
+{
+    All,
+    Expired,
+
+    /// <summary>Not yet expired, but ending within <see cref="CertificateExpiry.SoonDays"/> days.</summary>
+    Expiring,
+
+    /// <summary>In the untrusted set: to be in the Disallowed store of every RRAS server.</summary>
+    Untrusted,
+}
+
+/// <summary>What a certificate list is ordered by; expiry ascending (soonest first) unless told otherwise.</summary>
+public enum CertificateSort
+{
+    Expiry,
+    Subject,
+    Issuer,
+
+    /// <summary>The number of servers it is installed on.</summary>
+    Servers,
+}
+
+/// <summary>Certificates for the list page and the API: search, filter, sort (soonest expiry first), page.</summary>
+public sealed class ListCertificates(PortalDbContext db, TimeProvider time)
+{
+    public const int MaxTake = 500;
+    public const int MaxSearchLength = 200;
+
+    /// <summary>Hex searches shorter than this match no thumbprint: "CA" would otherwise match nearly every one.</summary>
+    public const int MinThumbprintFragment = 8;
+
+    public sealed record Query(
+        string? Search = null,
+        CertificateFilter Filter = CertificateFilter.All,
+        int Skip = 0,
+        int Take = 50,
+        CertificateSort Sort = CertificateSort.Expiry,
+        bool Descending = false);
+
+    public sealed record CertificateRow(
+        Guid Id,
+        string Subject,
+        IReadOnlyList<string> SubjectAlternativeNames,
+        string Issuer,
+        string Sha1Thumbprint,
+        string Sha256Thumbprint,
+        DateTimeOffset NotBefore,
+        DateTimeOffset NotAfter,
+        IReadOnlyList<string> EnhancedKeyUsages,
+        bool IsCertificateAuthority,
+        int ServerCount,
+        bool IsUntrusted);
+
+    /// <summary>How many certificates match the search under each filter, for the filter chips.</summary>
+    public sealed record FilterCounts(int All, int Expired, int Expiring, int Untrusted);
+
+    public sealed record Page(IReadOnlyList<CertificateRow> Items, int Total, int Skip, int Take, FilterCounts Counts);
+
+    public async Task<Page> RunAsync(Query q, CancellationToken ct = default)
+    {
+        var take = Math.Clamp(q.Take, 1, MaxTake);
+        var skip = Math.Max(0, q.Skip);
+        var now = time.GetUtcNow();
+        var soon = CertificateExpiry.SoonCutoff(now);
+
+        var searched = Search(db.Certificates.AsNoTracking(), q.Search);
+        var counts = await searched
+            .GroupBy(_ => 1)
+            .Select(g => new FilterCounts(
+                g.Count(),
+                g.Count(c => c.NotAfter < now),
+                g.Count(c => c.NotAfter >= now && c.NotAfter < soon),
+                g.Count(c => db.UntrustedCertificates.Any(u => u.CertificateId == c.Id))))
+            .FirstOrDefaultAsync(ct) ?? new FilterCounts(0, 0, 0, 0);
+
+        var filtered = q.Filter switch
+        {
+            CertificateFilter.Expired => searched.Where(c => c.NotAfter < now),
+            CertificateFilter.Expiring => searched.Where(c => c.NotAfter >= now && c.NotAfter < soon),
+            CertificateFilter.Untrusted => searched.Where(c => db.UntrustedCertificates.Any(u => u.CertificateId == c.Id)),
+            _ => searched,
+        };
+        var total = q.Filter switch
+        {
+            CertificateFilter.Expired => counts.Expired,
+            CertificateFilter.Expiring => counts.Expiring,
+            CertificateFilter.Untrusted => counts.Untrusted,
+            _ => counts.All,
+        };
+
+        var items = await Sort(filtered, q.Sort, q.Descending).Skip(skip).Take(take)
+            .Select(c => new CertificateRow(
+                c.Id,
+                c.Subject,
+                c.SubjectAlternativeNames,
+                c.Issuer,
+                c.Sha1Thumbprint,
+                c.Sha256Thumbprint,
+                c.NotBefore,
+                c.NotAfter,
+                c.EnhancedKeyUsages,
+                c.IsCertificateAuthority,
+                c.Locations.Select(l => l.ServerId).Distinct().Count(),
+                db.UntrustedCertificates.Any(u => u.CertificateId == c.Id)))
+            .ToListAsync(ct);
+        return new Page(items, total, skip, take, counts);
+    }
+
+    /// <summary>Subject, SANs and issuer by substring (any case); thumbprints and serial by hex fragment, separators ignored.</summary>
+    internal static IQueryable<Certificate> Search(IQueryable<Certificate> query, string? search)
+    {
+        if (string.IsNullOrWhiteSpace(search))
+        {
+            return query;
+        }
+
+        var term = search.Trim();
+        if (term.Length > MaxSearchLength)
+        {
+            term = term[..MaxSearchLength];
+        }
+
+        var upper = term.ToUpperInvariant();
+        var hex = Thumbprints.Normalize(term);
+        if (hex is { Length: >= MinThumbprintFragment })
+        {
+            return query.Where(c =>
+                c.Subject.ToUpper().Contains(upper) || c.Issuer.ToUpper().Contains(upper) || c.SubjectAlternativeNames.Any(n => n.ToUpper().Contains(upper))
+                || c.Sha1Thumbprint.Contains(hex) || c.Sha256Thumbprint.Contains(hex) || c.SerialNumber.ToUpper().Contains(hex));
+        }
+
+        return query.Where(c =>
+            c.Subject.ToUpper().Contains(upper) || c.Issuer.ToUpper().Contains(upper) || c.SubjectAlternativeNames.Any(n => n.ToUpper().Contains(upper)));
+    }
+
+    // Every order ends on the id, so paging never shows a certificate twice or skips one.
+    private static IQueryable<Certificate> Sort(IQueryable<Certificate> query, CertificateSort sort, bool descending) => (sort, descending) switch
+    {
+        (CertificateSort.Subject, false) => query.OrderBy(c => c.Subject).ThenBy(c => c.NotAfter).ThenBy(c => c.Id),
+        (CertificateSort.Subject, true) => query.OrderByDescending(c => c.Subject).ThenBy(c => c.NotAfter).ThenBy(c => c.Id),
+        (CertificateSort.Issuer, false) => query.OrderBy(c => c.Issuer).ThenBy(c => c.NotAfter).ThenBy(c => c.Id),
+        (CertificateSort.Issuer, true) => query.OrderByDescending(c => c.Issuer).ThenBy(c => c.NotAfter).ThenBy(c => c.Id),
+        (CertificateSort.Servers, false) => query.OrderBy(c => c.Locations.Select(l => l.ServerId).Distinct().Count()).ThenBy(c => c.NotAfter).ThenBy(c => c.Id),
+        (CertificateSort.Servers, true) => query.OrderByDescending(c => c.Locations.Select(l => l.ServerId).Distinct().Count()).ThenBy(c => c.NotAfter).ThenBy(c => c.Id),
+        (_, true) => query.OrderByDescending(c => c.NotAfter).ThenBy(c => c.Subject).ThenBy(c => c.Id),
+        _ => query.OrderBy(c => c.NotAfter).ThenBy(c => c.Subject).ThenBy(c => c.Id),
+    };
+}

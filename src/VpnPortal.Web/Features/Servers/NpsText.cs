@@ -1,0 +1,17 @@
+using VpnPortal.Data.Entities;
+
+namespace VpnPortal.Web.Features.Servers;
+
+/// <summary>How NPS facts read on the pages.</summary>
+public static class NpsText
+{
+    public static string MfaExtension(MfaExtensionState state) => state switch
+    {
+        MfaExtensionState.Installed => "Installed",
+        MfaExtensionState.NotInstalled => "Not installed",
+        _ => "Unknown",
+    };
+
+    /// <summary>Badge class for the extension state (not installed is normal for fleets without Azure MFA).</summary>
+    public static string MfaExtensionBadge(MfaExtensionState state) => state == MfaExtensionState.Installed ? "badge ok" : "badge muted";
+}
