@@ -113,7 +113,7 @@ public static class PortalHost
 
         app.MapPortalEndpoints();
         app.MapHealthChecks("/healthz").AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(BlazorEndpointAuthorization.Apply);
         return app;
     }
 }
