@@ -100,8 +100,11 @@ public static class PortalHost
         }
 
         // People get a page for 404s; API and agent clients get the bare status code (and problem details).
+        // Only for GET/HEAD: re-executing a POST would post to the not-found page, which refuses it with 400,
+        // hiding the real status (a 401 from the circuit's negotiate, a 404 for a form posted to nowhere).
         app.UseWhen(
-            c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/openapi"),
+            c => (HttpMethods.IsGet(c.Request.Method) || HttpMethods.IsHead(c.Request.Method))
+                && !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/openapi"),
             b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseStaticFiles();
         // Routing after the status code pages, so a re-executed /not-found is routed to its page.
