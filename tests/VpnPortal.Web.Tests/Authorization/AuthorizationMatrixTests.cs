@@ -122,9 +122,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
     private static string? Judge(RouteRule rule, Caller caller, HttpResponseMessage response)
     {
         var status = (int)response.StatusCode;
-        var target = response.Headers.Location is { } location
-            ? (location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString.Split('?')[0])
-            : null;
+        var target = response.RedirectPath();
         var got = target is null ? $"got {status}" : $"got {status} to {target}";
         bool RedirectsTo(string path) => response.StatusCode == HttpStatusCode.Redirect && target == path;
 

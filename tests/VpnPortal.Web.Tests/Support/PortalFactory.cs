@@ -142,6 +142,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             return created.Key!;
         });
 
+    /// <summary>Counts the rows of every table now, to compare after a request that must write nothing.</summary>
+    public Task<RowCounts> CountRowsAsync() => RowCounts.TakeAsync(Database);
+
     /// <summary>A client that keeps cookies and shows redirects instead of following them, like a browser with the network tab open.</summary>
     public PortalBrowser CreateBrowser()
     {
