@@ -4,7 +4,7 @@ using VpnPortal.Data;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
 
-namespace VpnPortal.Web.Tests.Authorization;
+namespace VpnPortal.Web.Tests.Security;
 
 /// <summary>The people (and the nobody) the matrix is checked for, ranked like <see cref="Audience"/>.</summary>
 public enum Caller

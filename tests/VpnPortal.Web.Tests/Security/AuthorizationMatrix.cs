@@ -1,4 +1,4 @@
-namespace VpnPortal.Web.Tests.Authorization;
+namespace VpnPortal.Web.Tests.Security;
 
 /// <summary>
 /// THE table of who may use each route of the portal. Every endpoint the portal maps must have a row here:
