@@ -34,6 +34,10 @@ public sealed class PortalBrowser(HttpClient client, CookieContainer cookies) : 
     public Task<HttpResponseMessage> SubmitAsync(HtmlForm form, IReadOnlyDictionary<string, string> fields) =>
         Client.PostAsync(form.Action, new FormUrlEncodedContent(form.With(fields)), TestContext.Current.CancellationToken);
 
+    /// <summary>Posts these exact fields to <paramref name="path"/>, e.g. a forged form without the antiforgery token.</summary>
+    public Task<HttpResponseMessage> PostFormAsync(string path, IReadOnlyDictionary<string, string> fields) =>
+        Client.PostAsync(path, new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
+
     /// <summary>Fills in and posts the real sign-in form. The caller asserts the outcome.</summary>
     public async Task<HttpResponseMessage> SignInAsync(string email, string password, string path = SignInPath)
     {
