@@ -37,8 +37,12 @@ public static class AdminCli
             return await UsageErrorAsync(stderr, parseError);
         }
 
-        // Host options (--contentRoot, --Database:Provider=...) pass through; verb options do not become settings.
-        var hostArgs = args[1..].Where((a, i) => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase) || a.StartsWith("--Database:", StringComparison.OrdinalIgnoreCase)).ToArray();
+        // Host options (--contentRoot, --Database:Provider ...) pass through; verb options do not become settings.
+        // Taken from the parsed options, so "--Database:ConnectionString VALUE" keeps its value like "--x=VALUE" does.
+        var hostArgs = options
+            .Where(o => o.Key.Equals("contentRoot", StringComparison.OrdinalIgnoreCase) || o.Key.StartsWith("Database:", StringComparison.OrdinalIgnoreCase))
+            .Select(o => $"--{o.Key}={o.Value}")
+            .ToArray();
         var builder = PortalHost.CreateBuilder(hostArgs);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         await using var app = builder.Build();
