@@ -39,7 +39,7 @@ public sealed class ApiKeyFixture : IAsyncLifetime
         Keys["revoked"] = await Portal.CreateApiKeyAsync(revokedOwner);
         await Portal.InScopeAsync(async sp =>
         {
-            var apiKeys = ActivatorUtilities.CreateInstance<ApiKeys>(sp);
+            var apiKeys = sp.GetRequiredService<ApiKeys>();
             var key = (await apiKeys.ListAsync(revokedOwner.Id, TestContext.Current.CancellationToken)).ShouldHaveSingleItem();
             (await apiKeys.RevokeAsync(key.Id, revokedOwner.Id, TestContext.Current.CancellationToken)).ShouldBeNull();
         });
@@ -206,7 +206,7 @@ public sealed class ApiKeyLifecycleTests
         var before = await api.GetAsync("/api/v1/servers", TestContext.Current.CancellationToken);
         var revokeError = await portal.InScopeAsync(async sp =>
         {
-            var apiKeys = ActivatorUtilities.CreateInstance<ApiKeys>(sp);
+            var apiKeys = sp.GetRequiredService<ApiKeys>();
             var row = (await apiKeys.ListAsync(user.Id, TestContext.Current.CancellationToken)).ShouldHaveSingleItem();
             return await apiKeys.RevokeAsync(row.Id, user.Id, TestContext.Current.CancellationToken);
         });

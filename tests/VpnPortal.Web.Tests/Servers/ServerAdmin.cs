@@ -8,7 +8,10 @@ using Xunit;
 
 namespace VpnPortal.Web.Tests.Servers;
 
-/// <summary>Runs the server handlers the way the pages do: in a request scope, as a signed-in admin.</summary>
+/// <summary>
+/// Runs the server handlers the way the pages do: in a request scope, as a signed-in admin. The pages build the
+/// handlers on a context from the scope's factory; ActivatorUtilities builds them on the scope's context, the same thing.
+/// </summary>
 public sealed class ServerAdmin(PortalFactory portal, TestUser admin)
 {
     public TestUser User { get; } = admin;

@@ -27,6 +27,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     /// <summary>Long enough for Identity's rule (12); the same for every test user, so failures are about roles, not passwords.</summary>
     public const string Password = "correct horse battery staple";
 
+    /// <summary>Who the audit log names for what a test arranges directly (not the behaviour under test).</summary>
+    public static readonly AuditActor TestSetupActor = new(AuditActorKind.Cli, null, "test setup");
+
     private readonly bool _ownsDatabase;
     private int _userCount;
 
@@ -108,11 +111,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             return true;
         }, actor);
 
-    /// <summary>Who the audit log names for what a test arranges directly (not the behaviour under test).</summary>
-    public static readonly AuditActor TestSetupActor = new(AuditActorKind.Cli, null, "test setup");
-
     /// <summary>Creates an account through Identity's UserManager, as the admin pages and the CLI do.</summary>
-    public Task<TestUser> CreateUserAsync(string role, string? email = null, bool disabled = false) =>
+    public Task<TestUser> CreateUserAsync(string role, string? email = null) =>
         InScopeAsync(async sp =>
         {
             var users = sp.GetRequiredService<UserManager<PortalUser>>();
@@ -125,7 +125,6 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
                 Email = email,
                 EmailConfirmed = true,
                 DisplayName = $"{role} person {n}",
-                IsDisabled = disabled,
                 CreatedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(),
             };
             (await users.CreateAsync(user, Password)).Succeeded.ShouldBeTrue();
@@ -137,7 +136,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public Task<string> CreateApiKeyAsync(TestUser user, string name = "tests") =>
         InScopeAsync(async sp =>
         {
-            var created = await ActivatorUtilities.CreateInstance<ApiKeys>(sp).CreateAsync(user.Id, name, TestContext.Current.CancellationToken);
+            var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name, TestContext.Current.CancellationToken);
             created.Error.ShouldBeNull();
             return created.Key!;
         });
@@ -157,7 +156,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public async Task<PortalBrowser> SignInAsync(TestUser user)
     {
         var browser = CreateBrowser();
-        var response = await browser.SignInAsync(user.Email, user.Password);
+        using var response = await browser.SignInAsync(user.Email, user.Password);
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect, $"signing in {user.Email} through the form should redirect");
         browser.HasCookie(PortalBrowser.AuthCookie).ShouldBeTrue($"signing in {user.Email} should set the auth cookie");
         return browser;
