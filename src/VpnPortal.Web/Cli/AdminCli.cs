@@ -37,7 +37,8 @@ public static class AdminCli
             return await UsageErrorAsync(stderr, parseError);
         }
 
-        // Host options (--contentRoot, --Database:Provider=...) pass through; verb options do not become settings.
+        // Host options (--contentRoot, --Database:Provider ...) pass through; verb options do not become settings.
+        // Taken from the parsed options, so "--Database:ConnectionString VALUE" keeps its value like "--x=VALUE" does.
         var hostArgs = options
             .Where(o => o.Key.Equals("contentRoot", StringComparison.OrdinalIgnoreCase) || o.Key.StartsWith("Database:", StringComparison.OrdinalIgnoreCase))
             .Select(o => $"--{o.Key}={o.Value}")

@@ -110,8 +110,11 @@ public static class PortalHost
         }
 
         // People get a page for 404s; API and agent clients get the bare status code (and problem details).
+        // Only for GET/HEAD: re-executing a POST would post to the not-found page, which refuses it with 400,
+        // hiding the real status (a 401 from the circuit's negotiate, a 404 for a form posted to nowhere).
         app.UseWhen(
-            c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/openapi"),
+            c => (HttpMethods.IsGet(c.Request.Method) || HttpMethods.IsHead(c.Request.Method))
+                && !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/openapi"),
             b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseStaticFiles();
         // Routing after the status code pages, so a re-executed /not-found is routed to its page.
@@ -123,17 +126,7 @@ public static class PortalHost
 
         app.MapPortalEndpoints();
         app.MapHealthChecks("/healthz").AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
-            .Add(endpoint =>
-            {
-                // The circuit hub (/_blazor) carries no page attributes, so the Admin-only fallback policy would keep
-                // on-call staff and users out of every interactive page. Any signed-in person may open a circuit;
-                // each page still checks its own policy inside it (AuthorizeRouteView). Anonymous pages are static.
-                if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.TrimStart('/').StartsWith("_blazor", StringComparison.Ordinal))
-                {
-                    endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(Policies.SelfService));
-                }
-            });
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(BlazorEndpointAuthorization.Apply);
         return app;
     }
 }

@@ -1,0 +1,107 @@
+namespace VpnPortal.Web.Tests.Security;
+
+/// <summary>
+/// THE table of who may use each route of the portal. Every endpoint the portal maps must have a row here:
+/// AuthorizationMatrixTests fails for a route without one, so nothing becomes reachable by accident.
+/// Adding a page or an API route? Add one line below saying its audience.
+/// </summary>
+public static class AuthorizationMatrix
+{
+    public static readonly IReadOnlyList<RouteRule> Rules =
+    [
+        // Account and setup pages: open to everyone, signed in or not.
+        Page("/account/sign-in", Audience.Anonymous),
+        Page("/account/sign-in-2fa", Audience.Anonymous, redirectsTo: "/account/sign-in", why: "with no password sign-in waiting for its second factor it sends people to the sign-in form"),
+        Page("/account/access-denied", Audience.Anonymous, status: 403, why: "the refusal page itself answers 403"),
+        Page("/setup", Audience.Anonymous, status: 410, why: "without a valid one-time token it says the link is gone (SetupLinkTests use real tokens)"),
+        Page("/error", Audience.Anonymous),
+        Page("/not-found", Audience.Anonymous),
+
+        // Self-service pages: any signed-in person.
+        Page("/me", Audience.SelfService),
+        Page("/me/api-keys", Audience.SelfService),
+        Page("/account/two-factor", Audience.SelfService),
+
+        // The fleet: Admin and OnCall read it, only Admin changes it.
+        Page("/servers/rras", Audience.Operator),
+        Page("/servers/rras/{Id:guid}", Audience.Operator),
+        Page("/servers/rras/new", Audience.Admin),
+
+        // The automation API: API keys (Authorization: Bearer), never the sign-in cookie.
+        Api("GET", "/api/v1/servers", Audience.Operator),
+        Api("GET", "/openapi/{documentName}.json", Audience.SelfService),
+
+        // Endpoints that are not pages.
+        Endpoint("POST", "/account/sign-out", Audience.Anonymous, status: 400,
+            why: "open to all so a half-expired session can still sign out; this probe sends no antiforgery token, so every caller gets 400 (AntiforgeryTests sign out for real)"),
+        Endpoint("*", "/healthz", Audience.Anonymous, why: "the load balancer's probe"),
+
+        // Blazor's own endpoints. The circuit carries every interactive page; each page still authorises itself
+        // (AuthorizeRouteView), so the circuit is for any signed-in person. Left to the fallback policy it would be
+        // Admin-only and OnCall and User pages would never become interactive.
+        Endpoint("*", "/_blazor/negotiate", Audience.SelfService, probe: "POST", samplePath: "/_blazor/negotiate?negotiateVersion=1"),
+        Endpoint("*", "/_blazor", Audience.SelfService, status: 400, why: "a GET without the connection id from negotiate is refused by SignalR after authorisation"),
+        Endpoint("*", "/_blazor/initializers/", Audience.SelfService),
+        Endpoint("*", "/_blazor/disconnect/", Audience.SelfService, probe: "POST", status: 400, why: "a disconnect without a circuit id is refused after authorisation"),
+        Endpoint("GET", "/_framework/opaque-redirect", Audience.Anonymous, status: 400,
+            why: "follows only URLs the portal encrypted itself (after an enhanced form post, e.g. signing in); without one it answers 400"),
+    ];
+
+    private static RouteRule Page(string pattern, Audience audience, int status = 200, string? redirectsTo = null, string? why = null) =>
+        new(RouteRule.PageKey(pattern), pattern, RouteKind.Page, audience, "GET", null, redirectsTo is null ? status : 302, redirectsTo, why);
+
+    private static RouteRule Api(string method, string pattern, Audience audience, int status = 200, string? why = null) =>
+        new($"{method} {pattern}", pattern, RouteKind.Api, audience, method, null, status, null, why);
+
+    private static RouteRule Endpoint(string methods, string pattern, Audience audience, string? probe = null, string? samplePath = null, int status = 200, string? why = null) =>
+        new($"{methods} {pattern}", pattern, RouteKind.CookieEndpoint, audience, probe ?? (methods == "*" ? "GET" : methods), samplePath, status, null, why);
+}
+
+/// <summary>Who may use a route, from the most open to the most closed.</summary>
+public enum Audience
+{
+    /// <summary>Everyone, signed in or not.</summary>
+    Anonymous = 0,
+
+    /// <summary>Any signed-in person (role User or more).</summary>
+    SelfService = 1,
+
+    /// <summary>OnCall or Admin.</summary>
+    Operator = 2,
+
+    Admin = 3,
+}
+
+/// <summary>How callers of a route prove who they are, and so what a refusal looks like.</summary>
+public enum RouteKind
+{
+    /// <summary>A page: sign-in cookie; refusals redirect to the sign-in or access-denied page.</summary>
+    Page,
+
+    /// <summary>A non-page endpoint the browser calls with the sign-in cookie; refusals redirect or answer 401/403.</summary>
+    CookieEndpoint,
+
+    /// <summary>The automation API: API keys; refusals are 401 (who are you?) and 403 (not allowed).</summary>
+    Api,
+}
+
+/// <summary>
+/// One row of the matrix. <see cref="AllowedStatus"/> (or <see cref="AllowedRedirect"/>) is what an allowed caller
+/// gets from the probe request; <see cref="Why"/> explains anything other than 200.
+/// </summary>
+public sealed record RouteRule(
+    string Key,
+    string Pattern,
+    RouteKind Kind,
+    Audience Audience,
+    string ProbeMethod,
+    string? SamplePath,
+    int AllowedStatus,
+    string? AllowedRedirect,
+    string? Why)
+{
+    /// <summary>Pages answer GET (the page) and POST (its forms) on one endpoint: the row is per page.</summary>
+    public static string PageKey(string pattern) => $"PAGE {pattern}";
+
+    public override string ToString() => Key;
+}

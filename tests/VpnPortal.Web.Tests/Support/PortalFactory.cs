@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Shouldly;
+using VpnPortal.Data.Auditing;
+using VpnPortal.Data.Entities;
+using VpnPortal.Testing;
+using VpnPortal.Web.Features.Me;
+using VpnPortal.Web.Security;
+using Xunit;
+
+namespace VpnPortal.Web.Tests.Support;
+
+/// <summary>
+/// The whole portal in memory (real pipeline, real Identity, real migrations) on its own fresh database,
+/// optionally on a fake clock. One factory is one database: never share one between tests that write.
+/// </summary>
+public sealed class PortalFactory : WebApplicationFactory<Program>
+{
+    /// <summary>Long enough for Identity's rule (12); the same for every test user, so failures are about roles, not passwords.</summary>
+    public const string Password = "correct horse battery staple";
+
+    /// <summary>Who the audit log names for what a test arranges directly (not the behaviour under test).</summary>
+    public static readonly AuditActor TestSetupActor = new(AuditActorKind.Cli, null, "test setup");
+
+    private readonly bool _ownsDatabase;
+    private int _userCount;
+
+    private PortalFactory(TestDatabase database, FakeTimeProvider? time, bool ownsDatabase)
+    {
+        Database = database;
+        Time = time;
+        _ownsDatabase = ownsDatabase;
+    }
+
+    /// <summary>The database this portal runs on (empty until the portal's own start-up migrates it).</summary>
+    public TestDatabase Database { get; }
+
+    /// <summary>The portal's clock when the test asked for a fake one; otherwise the portal uses the system clock.</summary>
+    public FakeTimeProvider? Time { get; }
+
+    /// <summary>Creates a fresh, empty database and starts the portal on it, which migrates it as production does.</summary>
+    public static async Task<PortalFactory> StartAsync(string provider = TestDatabase.Sqlite, FakeTimeProvider? time = null) =>
+        await StartAsync(new PortalFactory(await TestDatabase.CreateEmptyAsync(provider), time, ownsDatabase: true));
+
+    /// <summary>Starts the portal on a database the caller owns (and disposes), e.g. one the admin CLI has just written.</summary>
+    public static Task<PortalFactory> StartOnAsync(TestDatabase database, FakeTimeProvider? time = null) =>
+        StartAsync(new PortalFactory(database, time, ownsDatabase: false));
+
+    private static async Task<PortalFactory> StartAsync(PortalFactory factory)
+    {
+        try
+        {
+            _ = factory.Server; // starts the host: migrations, pipeline, the setup link on an empty database
+            return factory;
+        }
+        catch
+        {
+            await factory.DisposeAsync();
+            throw;
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Production, as shipped: the exception handler and status code pages are the ones people get.
+        builder.UseEnvironment("Production");
+        // The portal reads these when the first DbContext is made, after Program.cs has built the host, so
+        // settings applied here count (PortalFactoryTests proves the portal really runs on this database).
+        builder.UseSetting("Database:Provider", Database.Provider);
+        builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureTestServices(services =>
+        {
+            if (Time is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(Time);
+            }
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a fresh DI scope, acting as <paramref name="actor"/> for the audit log.</summary>
+    public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> work, AuditActor? actor = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(actor ?? TestSetupActor);
+        return await work(scope.ServiceProvider);
+    }
+
+    public Task InScopeAsync(Func<IServiceProvider, Task> work, AuditActor? actor = null) =>
+        InScopeAsync(async sp =>
+        {
+            await work(sp);
+            return true;
+        }, actor);
+
+    /// <summary>Creates an account through Identity's UserManager, as the admin pages and the CLI do.</summary>
+    public Task<TestUser> CreateUserAsync(string role, string? email = null) =>
+        InScopeAsync(async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<PortalUser>>();
+            var n = Interlocked.Increment(ref _userCount);
+            email ??= $"{role.ToLowerInvariant()}{n}@corp.example";
+            var user = new PortalUser
+            {
+                Id = Guid.NewGuid(),
+                UserName = email,
+                Email = email,
+                EmailConfirmed = true,
+                DisplayName = $"{role} person {n}",
+                CreatedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(),
+            };
+            (await users.CreateAsync(user, Password)).Succeeded.ShouldBeTrue();
+            (await users.AddToRoleAsync(user, role)).Succeeded.ShouldBeTrue();
+            return new TestUser(user.Id, email, Password, role);
+        });
+
+    /// <summary>Creates an API key for the user through the same service the "API keys" page uses; returns the plaintext.</summary>
+    public Task<string> CreateApiKeyAsync(TestUser user, string name = "tests") =>
+        InScopeAsync(async sp =>
+        {
+            var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name, TestContext.Current.CancellationToken);
+            created.Error.ShouldBeNull();
+            return created.Key!;
+        });
+
+    /// <summary>Counts the rows of every table now, to compare after a request that must write nothing.</summary>
+    public Task<RowCounts> CountRowsAsync() => RowCounts.TakeAsync(Database);
+
+    /// <summary>A client that keeps cookies and shows redirects instead of following them, like a browser with the network tab open.</summary>
+    public PortalBrowser CreateBrowser()
+    {
+        var cookies = new CookieContainer();
+        var client = CreateDefaultClient(new CookieContainerHandler(cookies));
+        return new PortalBrowser(client, cookies);
+    }
+
+    /// <summary>Signs in through the real sign-in form (antiforgery token and all) and returns the signed-in browser.</summary>
+    public async Task<PortalBrowser> SignInAsync(TestUser user)
+    {
+        var browser = CreateBrowser();
+        using var response = await browser.SignInAsync(user.Email, user.Password);
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect, $"signing in {user.Email} through the form should redirect");
+        browser.HasCookie(PortalBrowser.AuthCookie).ShouldBeTrue($"signing in {user.Email} should set the auth cookie");
+        return browser;
+    }
+
+    /// <summary>A client that sends the API key as "Authorization: Bearer ..." and follows no redirects.</summary>
+    public HttpClient CreateApiClient(string? apiKey)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
+    }
+}
+
+/// <summary>An account a test created, with its password.</summary>
+public sealed record TestUser(Guid Id, string Email, string Password, string Role);

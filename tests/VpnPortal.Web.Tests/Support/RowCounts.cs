@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using VpnPortal.Testing;
+using Xunit;
+
+namespace VpnPortal.Web.Tests.Support;
+
+/// <summary>The number of rows in every table of the portal's database: proof that a refused request wrote nothing.</summary>
+public sealed class RowCounts
+{
+    private readonly IReadOnlyDictionary<string, long> _counts;
+
+    private RowCounts(IReadOnlyDictionary<string, long> counts) => _counts = counts;
+
+    public long this[string table] => _counts[table];
+
+    public static async Task<RowCounts> TakeAsync(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        var tables = db.Model.GetEntityTypes().Select(t => t.GetTableName()).OfType<string>().Distinct().Order().ToList();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        var counts = new Dictionary<string, long>();
+        foreach (var table in tables)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
+            counts[table] = Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+        }
+
+        return new RowCounts(counts);
+    }
+
+    public void ShouldEqual(RowCounts before, string because)
+    {
+        var changed = _counts.Where(c => before._counts[c.Key] != c.Value).Select(c => $"{c.Key}: {before._counts[c.Key]} -> {c.Value}").ToList();
+        changed.ShouldBeEmpty($"{because}; rows changed: {string.Join(", ", changed)}");
+    }
+}
