@@ -23,12 +23,19 @@ public static class AuthorizationMatrix
         Page("/account/two-factor", Audience.SelfService),
 
         // The fleet: Admin and OnCall read it, only Admin changes it.
+        Page("/", Audience.Operator, deniedRedirect: "/me", why: "the dashboard sends people who have only the User role to their self-service area, before any fleet query"),
         Page("/servers/rras", Audience.Operator),
         Page("/servers/rras/{Id:guid}", Audience.Operator),
         Page("/servers/rras/new", Audience.Admin),
+        Page("/servers/nps", Audience.Operator),
+        Page("/servers/nps/{Id:guid}", Audience.Operator),
+        Page("/servers/nps/new", Audience.Admin),
+        Page("/certificates", Audience.Operator),
+        Page("/certificates/{Id:guid}", Audience.Operator),
 
         // The automation API: API keys (Authorization: Bearer), never the sign-in cookie.
         Api("GET", "/api/v1/servers", Audience.Operator),
+        Api("GET", "/api/v1/certificates", Audience.Operator),
         Api("GET", "/openapi/{documentName}.json", Audience.SelfService),
 
         // Endpoints that are not pages.
@@ -47,8 +54,8 @@ public static class AuthorizationMatrix
             why: "follows only URLs the portal encrypted itself (after an enhanced form post, e.g. signing in); without one it answers 400"),
     ];
 
-    private static RouteRule Page(string pattern, Audience audience, int status = 200, string? redirectsTo = null, string? why = null) =>
-        new(RouteRule.PageKey(pattern), pattern, RouteKind.Page, audience, "GET", null, redirectsTo is null ? status : 302, redirectsTo, why);
+    private static RouteRule Page(string pattern, Audience audience, int status = 200, string? redirectsTo = null, string? deniedRedirect = null, string? why = null) =>
+        new(RouteRule.PageKey(pattern), pattern, RouteKind.Page, audience, "GET", null, redirectsTo is null ? status : 302, redirectsTo, why) { DeniedRedirect = deniedRedirect };
 
     private static RouteRule Api(string method, string pattern, Audience audience, int status = 200, string? why = null) =>
         new($"{method} {pattern}", pattern, RouteKind.Api, audience, method, null, status, null, why);
@@ -102,6 +109,9 @@ public sealed record RouteRule(
 {
     /// <summary>Pages answer GET (the page) and POST (its forms) on one endpoint: the row is per page.</summary>
     public static string PageKey(string pattern) => $"PAGE {pattern}";
+
+    /// <summary>Where a signed-in caller below the audience is sent instead of the access-denied page, if anywhere.</summary>
+    public string? DeniedRedirect { get; init; }
 
     public override string ToString() => Key;
 }

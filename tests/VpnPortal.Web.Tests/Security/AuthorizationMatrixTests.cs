@@ -137,13 +137,14 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         }
 
         const string signIn = "/account/sign-in";
-        const string denied = "/account/access-denied";
+        var denied = rule.DeniedRedirect ?? "/account/access-denied";
         var ok = (caller, rule.Kind) switch
         {
             (Caller.Anonymous, RouteKind.Page) => RedirectsTo(signIn),
             (Caller.Anonymous, RouteKind.Api) => status == 401,
             (Caller.Anonymous, _) => status == 401 || RedirectsTo(signIn),
             (_, RouteKind.Api) => status == 403,
+            _ when rule.DeniedRedirect is not null => RedirectsTo(denied),
             _ => status == 403 || RedirectsTo(denied),
         };
         var expected = (caller, rule.Kind) switch
@@ -152,6 +153,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
             (Caller.Anonymous, RouteKind.Api) => "401",
             (Caller.Anonymous, _) => $"401 or 302 to {signIn}",
             (_, RouteKind.Api) => "403",
+            _ when rule.DeniedRedirect is not null => $"302 to {denied}",
             _ => $"403 or 302 to {denied}",
         };
         return ok ? null : $"refused, so expected {expected}; {got}";
