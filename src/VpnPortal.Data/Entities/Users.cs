@@ -1,5 +1,5 @@
-using VpnPortal.Data.Auditing;
 using Microsoft.AspNetCore.Identity;
+using VpnPortal.Data.Auditing;
 
 namespace VpnPortal.Data.Entities;
 
