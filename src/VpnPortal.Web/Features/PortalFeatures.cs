@@ -1,5 +1,6 @@
 using VpnPortal.Web.Features.Account;
 using VpnPortal.Web.Features.Api;
+using VpnPortal.Web.Features.Me;
 
 namespace VpnPortal.Web.Features;
 
@@ -9,6 +10,7 @@ public static class PortalFeatures
     public static IServiceCollection AddPortalFeatures(this IServiceCollection services)
     {
         services.AddScoped<SignInRecorder>();
+        services.AddScoped<ApiKeys>();
         return services;
     }
 
