@@ -6,7 +6,7 @@ namespace VpnPortal.Web.Features.Users;
 /// <summary>Accounts for the users page and the API: search, filter by role and status, page. Never secrets.</summary>
 public sealed class ListUsers(PortalDbContext db, TimeProvider time)
 {
-    public enum Status
+    public enum UserStatus
     {
         Any,
         Active,
@@ -14,7 +14,7 @@ public sealed class ListUsers(PortalDbContext db, TimeProvider time)
         LockedOut,
     }
 
-    public sealed record Query(string? Search = null, string? Role = null, Status Status = Status.Any, int Skip = 0, int Take = 50);
+    public sealed record Query(string? Search = null, string? Role = null, UserStatus Status = UserStatus.Any, int Skip = 0, int Take = 50);
 
     /// <summary>What a list may show of an account: no password hash, security stamp or phone number.</summary>
     public sealed record UserRow(
@@ -53,9 +53,9 @@ public sealed class ListUsers(PortalDbContext db, TimeProvider time)
 
         query = q.Status switch
         {
-            Status.Active => query.Where(u => !u.IsDisabled && (u.LockoutEnd == null || u.LockoutEnd <= now)),
-            Status.Disabled => query.Where(u => u.IsDisabled),
-            Status.LockedOut => query.Where(u => u.LockoutEnd != null && u.LockoutEnd > now),
+            UserStatus.Active => query.Where(u => !u.IsDisabled && (u.LockoutEnd == null || u.LockoutEnd <= now)),
+            UserStatus.Disabled => query.Where(u => u.IsDisabled),
+            UserStatus.LockedOut => query.Where(u => u.LockoutEnd != null && u.LockoutEnd > now),
             _ => query,
         };
 

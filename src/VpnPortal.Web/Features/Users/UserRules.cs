@@ -18,6 +18,15 @@ public static class UserRules
                 && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.NormalizedName == AdminNormalized)),
             ct);
 
+    /// <summary>What a role lets its holder do, in the words the pages show next to its checkbox.</summary>
+    public static string Describe(string role) => role switch
+    {
+        Roles.Admin => "Every change to the fleet, users and settings; the audit log.",
+        Roles.OnCall => "Reads the fleet, certificates and alerts.",
+        Roles.User => "A VPN user: their own account, sign-in methods and API keys.",
+        _ => "",
+    };
+
     public static string LastAdminMessage(string? email, string change) =>
         $"{email} is the last enabled admin, so you cannot {change}. Make another account an admin first.";
 

@@ -58,14 +58,14 @@ public sealed class ListUsersTests
             await db.Users.Where(u => u.Id == locked).ExecuteUpdateAsync(s => s.SetProperty(u => u.LockoutEnd, f.Clock.GetUtcNow().AddMinutes(5)), Ct);
         }
 
-        (await ListAsync(f, new(Status: ListUsers.Status.Active))).Items.Select(u => u.Email).ShouldBe(["active@corp.example"]);
-        (await ListAsync(f, new(Status: ListUsers.Status.Disabled))).Items.Select(u => u.Email).ShouldBe(["disabled@corp.example"]);
-        var lockedRow = (await ListAsync(f, new(Status: ListUsers.Status.LockedOut))).Items.ShouldHaveSingleItem();
+        (await ListAsync(f, new(Status: ListUsers.UserStatus.Active))).Items.Select(u => u.Email).ShouldBe(["active@corp.example"]);
+        (await ListAsync(f, new(Status: ListUsers.UserStatus.Disabled))).Items.Select(u => u.Email).ShouldBe(["disabled@corp.example"]);
+        var lockedRow = (await ListAsync(f, new(Status: ListUsers.UserStatus.LockedOut))).Items.ShouldHaveSingleItem();
         lockedRow.LockedOutUntil.ShouldBe(f.Clock.GetUtcNow().AddMinutes(5));
 
         // Once the lockout has passed the account is active again.
         f.Clock.Advance(TimeSpan.FromMinutes(6));
-        (await ListAsync(f, new(Status: ListUsers.Status.LockedOut))).Total.ShouldBe(0);
+        (await ListAsync(f, new(Status: ListUsers.UserStatus.LockedOut))).Total.ShouldBe(0);
     }
 
     [Fact]
