@@ -1,4 +1,6 @@
+using VpnPortal.Web.Features.Audit;
 using VpnPortal.Web.Features.Servers;
+using VpnPortal.Web.Features.Users;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Api;
@@ -17,6 +19,8 @@ public static class ApiV1
             .WithTags("v1")
             .DisableAntiforgery(); // bearer-authenticated, never cookie-authenticated: no ambient credential to forge
         api.MapServersApi();
+        api.MapUsersApi();
+        api.MapAuditApi();
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Documentation);
         return app;
     }
