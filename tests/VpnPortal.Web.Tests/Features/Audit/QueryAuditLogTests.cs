@@ -7,19 +7,23 @@ using Xunit;
 
 namespace VpnPortal.Web.Tests.Features.Audit;
 
-public sealed class QueryAuditLogTests : IAsyncLifetime
+public sealed class QueryAuditLogTests : IAsyncDisposable
 {
+    /// <summary>SQLite always; PostgreSQL when VPNPORTAL_TEST_POSTGRES names a server (skipped otherwise, required on CI).</summary>
+    public static TheoryData<string> Providers => TestDatabase.Providers;
+
     private static readonly DateTimeOffset Day = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
     private static readonly Guid Ana = Guid.Parse("a0000000-0000-0000-0000-00000000000a");
     private static readonly Guid CyId = Guid.Parse("c0000000-0000-0000-0000-00000000000c");
 
-    private TestDatabase _db = null!;
+    private TestDatabase? _db;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    /// <summary>Five entries over three days by three kinds of actor, on a fresh database.</summary>
+    private async Task SeedAsync(string provider)
     {
-        _db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
+        _db = await TestDatabase.CreateMigratedAsync(provider);
         await using var db = _db.CreateContext();
         db.AuditEntries.AddRange(
             Entry(1, Day.AddHours(9), "ana@corp.example", Ana, "rras-server.created", "rras-server", "s1", "Created rras server VPN01"),
@@ -30,7 +34,13 @@ public sealed class QueryAuditLogTests : IAsyncLifetime
         await db.SaveChangesAsync(Ct);
     }
 
-    public async ValueTask DisposeAsync() => await _db.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_db is not null)
+        {
+            await _db.DisposeAsync();
+        }
+    }
 
     private static AuditEntry Entry(int n, DateTimeOffset at, string actor, Guid? actorId, string action, string? type, string? id, string summary) => new()
     {
@@ -49,46 +59,56 @@ public sealed class QueryAuditLogTests : IAsyncLifetime
 
     private async Task<QueryAuditLog.AuditPage> RunAsync(QueryAuditLog.Query q)
     {
-        await using var db = _db.CreateContext();
+        await using var db = _db!.CreateContext();
         return await new QueryAuditLog(db).RunAsync(q, Ct);
     }
 
-    [Fact]
-    public async Task Query_WithoutFilters_ReturnsEveryEntryNewestFirst()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Query_WithoutFilters_ReturnsEveryEntryNewestFirst(string provider)
     {
+        await SeedAsync(provider);
         var page = await RunAsync(new());
 
         page.Total.ShouldBe(5);
         page.Items.Select(r => r.AfterJson).ShouldBe(["""{"N":5}""", """{"N":4}""", """{"N":3}""", """{"N":2}""", """{"N":1}"""]);
     }
 
-    [Fact]
-    public async Task Query_ActionPrefix_MatchesEveryActionOfThatKind()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Query_ActionPrefix_MatchesEveryActionOfThatKind(string provider)
     {
+        await SeedAsync(provider);
         (await SummariesAsync(new(Action: "rras-server."))).ShouldBe(["Updated rras server VPN01", "Created rras server VPN01"]);
         (await SummariesAsync(new(Action: "RRAS-SERVER.created"))).ShouldBe(["Created rras server VPN01"]);
         (await SummariesAsync(new(Action: "server."))).ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task Query_Actor_MatchesPartOfTheNameOrTheUserId()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Query_Actor_MatchesPartOfTheNameOrTheUserId(string provider)
     {
+        await SeedAsync(provider);
         (await SummariesAsync(new(Actor: "BO@corp"))).ShouldBe(["Created nps server NPS01"]);
         (await SummariesAsync(new(Actor: "monitoring"))).ShouldBe(["Created nps server NPS01"]);
         (await RunAsync(new(Actor: Ana.ToString().ToUpperInvariant()))).Total.ShouldBe(3);
     }
 
-    [Fact]
-    public async Task Query_EntityTypeAndId_FindOneThingsHistory()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Query_EntityTypeAndId_FindOneThingsHistory(string provider)
     {
+        await SeedAsync(provider);
         (await RunAsync(new(EntityType: "rras-server"))).Total.ShouldBe(2);
         (await SummariesAsync(new(EntityType: "user", EntityId: CyId.ToString().ToUpperInvariant()))).ShouldBe(["Role Admin granted to cy@corp.example"]);
         (await RunAsync(new(EntityType: "server"))).Total.ShouldBe(0);
     }
 
-    [Fact]
-    public async Task Query_DateRange_IncludesItsStartAndExcludesItsEnd()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Query_DateRange_IncludesItsStartAndExcludesItsEnd(string provider)
     {
+        await SeedAsync(provider);
         var secondDay = await SummariesAsync(new(From: Day.AddDays(1), To: Day.AddDays(2)));
 
         secondDay.ShouldBe(["Role Admin granted to cy@corp.example", "Created nps server NPS01"]);
@@ -96,9 +116,11 @@ public sealed class QueryAuditLogTests : IAsyncLifetime
         (await RunAsync(new(To: Day.AddHours(10)))).Total.ShouldBe(1);
     }
 
-    [Fact]
-    public async Task Query_DateRangeWithAnOffset_IsComparedAsTheSameInstantInUtc()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Query_DateRangeWithAnOffset_IsComparedAsTheSameInstantInUtc(string provider)
     {
+        await SeedAsync(provider);
         var plusTwo = TimeSpan.FromHours(2);
 
         var result = await SummariesAsync(new(From: Day.AddHours(10).ToOffset(plusTwo), To: Day.AddHours(11).ToOffset(plusTwo)));
@@ -106,22 +128,28 @@ public sealed class QueryAuditLogTests : IAsyncLifetime
         result.ShouldBe(["Updated rras server VPN01"]);
     }
 
-    [Fact]
-    public async Task Query_Text_SearchesTheSummaryWithoutRegardToCase()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Query_Text_SearchesTheSummaryWithoutRegardToCase(string provider)
     {
+        await SeedAsync(provider);
         (await SummariesAsync(new(Text: "vpn01"))).Count.ShouldBe(2);
         (await SummariesAsync(new(Text: "MALLORY"))).ShouldBe(["Failed sign-in for 'mallory@corp.example': unknown account"]);
     }
 
-    [Fact]
-    public async Task Query_Filters_Combine()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Query_Filters_Combine(string provider)
     {
+        await SeedAsync(provider);
         (await SummariesAsync(new(Action: "rras-server.", Actor: "ana", From: Day.AddHours(9).AddMinutes(30), Text: "vpn01"))).ShouldBe(["Updated rras server VPN01"]);
     }
 
-    [Fact]
-    public async Task Query_Paging_SkipsAndTakesInNewestFirstOrderWithTheFullTotal()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Query_Paging_SkipsAndTakesInNewestFirstOrderWithTheFullTotal(string provider)
     {
+        await SeedAsync(provider);
         var page = await RunAsync(new(Skip: 1, Take: 2));
 
         page.Total.ShouldBe(5);
@@ -145,10 +173,12 @@ public sealed class QueryAuditLogTests : IAsyncLifetime
         QueryAuditLog.KnownEntityTypes.ShouldContain("api-key");
     }
 
-    [Fact]
-    public async Task AuditEntries_CannotBeChangedOrDeleted()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task AuditEntries_CannotBeChangedOrDeleted(string provider)
     {
-        await using var db = _db.CreateContext();
+        await SeedAsync(provider);
+        await using var db = _db!.CreateContext();
         var entry = db.AuditEntries.OrderBy(a => a.Id).First();
         entry.Summary = "rewritten";
 

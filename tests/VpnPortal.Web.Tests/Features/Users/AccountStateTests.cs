@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
+using VpnPortal.Testing;
 using VpnPortal.Web.Features;
 using VpnPortal.Web.Features.Users;
 using Xunit;
@@ -12,16 +13,20 @@ namespace VpnPortal.Web.Tests.Features.Users;
 /// <summary>Disable and enable, unlock, sign out everywhere.</summary>
 public sealed class AccountStateTests
 {
+    /// <summary>SQLite always; PostgreSQL when VPNPORTAL_TEST_POSTGRES names a server (skipped otherwise, required on CI).</summary>
+    public static TheoryData<string> Providers => TestDatabase.Providers;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<CommandResult> SetDisabledAsync(UserAdminFixture f, Guid id, bool disabled, Guid? actingUserId, string? stamp = null) =>
         await f.RunAsync(async (db, users) =>
             await new SetUserDisabled(db, users).RunAsync(new(id, disabled, stamp ?? (await f.GetAsync(id)).ConcurrencyStamp), actingUserId, Ct));
 
-    [Fact]
-    public async Task Disable_User_DisablesTheAccountAndAuditsItAsDisabled()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Disable_User_DisablesTheAccountAndAuditsItAsDisabled(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var admin = await f.AddUserAsync("ana@corp.example", Roles.Admin);
         var id = await f.AddUserAsync("cy@corp.example", Roles.User);
 
@@ -33,10 +38,11 @@ public sealed class AccountStateTests
         (entry.BeforeJson, entry.AfterJson).ShouldBe(("""{"IsDisabled":false}""", """{"IsDisabled":true}"""));
     }
 
-    [Fact]
-    public async Task Enable_DisabledUser_EnablesItAndAuditsItAsEnabled()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Enable_DisabledUser_EnablesItAndAuditsItAsEnabled(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var admin = await f.AddUserAsync("ana@corp.example", Roles.Admin);
         var id = await f.AddUserAsync("cy@corp.example", Roles.User);
         (await SetDisabledAsync(f, id, true, admin)).Status.ShouldBe(CommandStatus.Ok);
@@ -47,10 +53,11 @@ public sealed class AccountStateTests
         (await f.AuditAsync()).Last().Summary.ShouldBe("Enabled user cy@corp.example");
     }
 
-    [Fact]
-    public async Task Disable_OwnAccount_IsRefusedEvenWithOtherAdmins()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Disable_OwnAccount_IsRefusedEvenWithOtherAdmins(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var ana = await f.AddUserAsync("ana@corp.example", Roles.Admin);
         await f.AddUserAsync("bo@corp.example", Roles.Admin);
 
@@ -62,10 +69,11 @@ public sealed class AccountStateTests
         (await f.AuditAsync()).ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task Disable_TheLastEnabledAdmin_IsRefused()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Disable_TheLastEnabledAdmin_IsRefused(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var only = await f.AddUserAsync("ana@corp.example", Roles.Admin);
 
         // Acting through the CLI (no portal user), the guard still holds.
@@ -76,10 +84,11 @@ public sealed class AccountStateTests
         (await f.GetAsync(only)).IsDisabled.ShouldBeFalse();
     }
 
-    [Fact]
-    public async Task Disable_AnAdminWhileAnotherIsEnabled_Succeeds()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Disable_AnAdminWhileAnotherIsEnabled_Succeeds(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var ana = await f.AddUserAsync("ana@corp.example", Roles.Admin);
         var bo = await f.AddUserAsync("bo@corp.example", Roles.Admin);
 
@@ -88,10 +97,11 @@ public sealed class AccountStateTests
         (await f.GetAsync(bo)).IsDisabled.ShouldBeTrue();
     }
 
-    [Fact]
-    public async Task Disable_WithAStaleStamp_ReturnsConflictAndWritesNothing()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Disable_WithAStaleStamp_ReturnsConflictAndWritesNothing(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var ana = await f.AddUserAsync("ana@corp.example", Roles.Admin);
         var id = await f.AddUserAsync("cy@corp.example", Roles.User);
         var stale = (await f.GetAsync(id)).ConcurrencyStamp;
@@ -107,10 +117,11 @@ public sealed class AccountStateTests
         (await f.AuditAsync()).ShouldAllBe(a => a.Actor == "bo@corp.example");
     }
 
-    [Fact]
-    public async Task Unlock_LockedOutUser_EndsTheLockoutClearsFailedSignInsAndAuditsIt()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Unlock_LockedOutUser_EndsTheLockoutClearsFailedSignInsAndAuditsIt(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var id = await f.AddUserAsync("cy@corp.example", Roles.User);
         await using (var db = f.Context(AuditActor.System))
         {
@@ -131,10 +142,11 @@ public sealed class AccountStateTests
         (entry.Action, entry.Summary).ShouldBe(("user.unlocked", "Unlocked user cy@corp.example"));
     }
 
-    [Fact]
-    public async Task SignOutEverywhere_ChangesTheSecurityStampAndAuditsItWithoutTheStamp()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task SignOutEverywhere_ChangesTheSecurityStampAndAuditsItWithoutTheStamp(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var id = await f.AddUserAsync("cy@corp.example", Roles.User);
         string? stampBefore;
         await using (var db = f.Context())
@@ -155,10 +167,11 @@ public sealed class AccountStateTests
         }
     }
 
-    [Fact]
-    public async Task FailedSignInsThatLockTheAccount_AreAuditedAsLockedOut()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task FailedSignInsThatLockTheAccount_AreAuditedAsLockedOut(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
 
         // Identity's lockout reads the system clock, not TimeProvider: align the fake clock with it.
         f.Clock.Set(DateTimeOffset.UtcNow);

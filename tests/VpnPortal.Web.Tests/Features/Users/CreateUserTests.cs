@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using VpnPortal.Data;
+using VpnPortal.Testing;
 using VpnPortal.Web.Features;
 using VpnPortal.Web.Features.Users;
 using Xunit;
@@ -9,6 +10,9 @@ namespace VpnPortal.Web.Tests.Features.Users;
 
 public sealed class CreateUserTests
 {
+    /// <summary>SQLite always; PostgreSQL when VPNPORTAL_TEST_POSTGRES names a server (skipped otherwise, required on CI).</summary>
+    public static TheoryData<string> Providers => TestDatabase.Providers;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static CreateUser.Request Valid(string email = "bo@corp.example") => new()
@@ -19,10 +23,11 @@ public sealed class CreateUserTests
         Roles = [Roles.OnCall, Roles.User],
     };
 
-    [Fact]
-    public async Task Create_ValidRequest_CreatesEnabledAccountWithItsRolesAndAuditsIt()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Create_ValidRequest_CreatesEnabledAccountWithItsRolesAndAuditsIt(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
 
         var result = await f.RunAsync((db, users) => new CreateUser(db, users, f.Clock).RunAsync(Valid(), Ct));
 
@@ -42,10 +47,11 @@ public sealed class CreateUserTests
         audit.Single(a => a.Action == "user.created").AfterJson!.ShouldNotContain("PasswordHash");
     }
 
-    [Fact]
-    public async Task Create_InvalidEmailMissingNameAndNoRoles_ReturnsAnErrorPerFieldAndWritesNothing()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Create_InvalidEmailMissingNameAndNoRoles_ReturnsAnErrorPerFieldAndWritesNothing(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
 
         var result = await f.RunAsync((db, users) => new CreateUser(db, users, f.Clock).RunAsync(
             new CreateUser.Request { Email = "not an address", DisplayName = " ", Password = "a long enough password", Roles = [] }, Ct));
@@ -57,10 +63,11 @@ public sealed class CreateUserTests
         (await check.AuditEntries.CountAsync(Ct)).ShouldBe(0);
     }
 
-    [Fact]
-    public async Task Create_UnknownRole_IsRefusedUnderRoles()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Create_UnknownRole_IsRefusedUnderRoles(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var request = Valid();
         request.Roles = ["Superuser"];
 
@@ -69,10 +76,11 @@ public sealed class CreateUserTests
         result.Errors[nameof(CreateUser.Request.Roles)].ShouldContain("'Superuser' is not a role");
     }
 
-    [Fact]
-    public async Task Create_PasswordShorterThanTwelve_IsRefusedUnderPasswordAndWritesNothing()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Create_PasswordShorterThanTwelve_IsRefusedUnderPasswordAndWritesNothing(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var request = Valid();
         request.Password = "short1";
 
@@ -85,10 +93,11 @@ public sealed class CreateUserTests
         (await check.Users.CountAsync(Ct)).ShouldBe(0);
     }
 
-    [Fact]
-    public async Task Create_EmailOfAnExistingAccountInOtherCase_IsRefusedUnderEmail()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Create_EmailOfAnExistingAccountInOtherCase_IsRefusedUnderEmail(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         await f.AddUserAsync("bo@corp.example", Roles.User);
 
         var result = await f.RunAsync((db, users) => new CreateUser(db, users, f.Clock).RunAsync(Valid("BO@Corp.Example"), Ct));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using VpnPortal.Data;
+using VpnPortal.Testing;
 using VpnPortal.Web.Features.Users;
 using Xunit;
 
@@ -9,6 +10,9 @@ namespace VpnPortal.Web.Tests.Features.Users;
 
 public sealed class ListUsersTests
 {
+    /// <summary>SQLite always; PostgreSQL when VPNPORTAL_TEST_POSTGRES names a server (skipped otherwise, required on CI).</summary>
+    public static TheoryData<string> Providers => TestDatabase.Providers;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<ListUsers.UserPage> ListAsync(UserAdminFixture f, ListUsers.Query q)
@@ -17,10 +21,11 @@ public sealed class ListUsersTests
         return await new ListUsers(db, f.Clock).RunAsync(q, Ct);
     }
 
-    [Fact]
-    public async Task List_SearchMatchesEmailOrDisplayNameWithoutRegardToCase()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task List_SearchMatchesEmailOrDisplayNameWithoutRegardToCase(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         await f.AddUserAsync("ana@corp.example", Roles.Admin);
         await f.AddUserAsync("bo@corp.example", Roles.User);
         await f.AddUserAsync("cy@other.example", Roles.User);
@@ -29,10 +34,11 @@ public sealed class ListUsersTests
         (await ListAsync(f, new("Cy"))).Items.Select(u => u.Email).ShouldBe(["cy@other.example"]);
     }
 
-    [Fact]
-    public async Task List_FilterByRole_ReturnsOnlyHoldersWithAllTheirRoles()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task List_FilterByRole_ReturnsOnlyHoldersWithAllTheirRoles(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         await f.AddUserAsync("ana@corp.example", Roles.User, Roles.Admin);
         await f.AddUserAsync("bo@corp.example", Roles.User);
         await f.AddUserAsync("cy@corp.example", Roles.OnCall);
@@ -45,10 +51,11 @@ public sealed class ListUsersTests
         (await ListAsync(f, new(Role: Roles.User))).Total.ShouldBe(2);
     }
 
-    [Fact]
-    public async Task List_FilterByStatus_SeparatesActiveDisabledAndLockedOut()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task List_FilterByStatus_SeparatesActiveDisabledAndLockedOut(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         await f.AddUserAsync("active@corp.example", Roles.User);
         var disabled = await f.AddUserAsync("disabled@corp.example", Roles.User);
         var locked = await f.AddUserAsync("locked@corp.example", Roles.User);
@@ -68,10 +75,11 @@ public sealed class ListUsersTests
         (await ListAsync(f, new(Status: ListUsers.UserStatus.LockedOut))).Total.ShouldBe(0);
     }
 
-    [Fact]
-    public async Task List_PagesInEmailOrderAndCapsTakeAt500()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task List_PagesInEmailOrderAndCapsTakeAt500(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         foreach (var name in new[] { "e", "d", "c", "b", "a" })
         {
             await f.AddUserAsync($"{name}@corp.example", Roles.User);
@@ -84,10 +92,11 @@ public sealed class ListUsersTests
         (await ListAsync(f, new(Take: 10_000))).Take.ShouldBe(ListUsers.MaxTake);
     }
 
-    [Fact]
-    public async Task List_RowsCarryNoPasswordHashSecurityStampOrPhoneNumber()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task List_RowsCarryNoPasswordHashSecurityStampOrPhoneNumber(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var id = await f.AddUserAsync("ana@corp.example", Roles.User);
         await using (var db = f.Context())
         {

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
+using VpnPortal.Testing;
 using VpnPortal.Web.Features;
 using VpnPortal.Web.Features.Users;
 using Xunit;
@@ -10,15 +11,19 @@ namespace VpnPortal.Web.Tests.Features.Users;
 
 public sealed class UpdateUserTests
 {
+    /// <summary>SQLite always; PostgreSQL when VPNPORTAL_TEST_POSTGRES names a server (skipped otherwise, required on CI).</summary>
+    public static TheoryData<string> Providers => TestDatabase.Providers;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<CommandResult> UpdateAsync(UserAdminFixture f, UpdateUser.Request request, AuditActor? actor = null) =>
         await f.RunAsync((db, users) => new UpdateUser(db, users).RunAsync(request, Ct), actor);
 
-    [Fact]
-    public async Task Update_RoleChange_IsAuditedAsRolesGrantedAndRevokedAgainstTheUser()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Update_RoleChange_IsAuditedAsRolesGrantedAndRevokedAgainstTheUser(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         await f.AddUserAsync("admin@corp.example", Roles.Admin);
         var id = await f.AddUserAsync("cy@corp.example", Roles.User);
         var request = UpdateUser.Request.From(await f.GetAsync(id));
@@ -41,10 +46,11 @@ public sealed class UpdateUserTests
         audit.Single(a => a.Summary.StartsWith("Role User")).BeforeJson.ShouldBe("""{"Role":"User"}""");
     }
 
-    [Fact]
-    public async Task Update_DisplayName_IsAuditedWithBeforeAndAfter()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Update_DisplayName_IsAuditedWithBeforeAndAfter(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var id = await f.AddUserAsync("cy@corp.example", Roles.User);
         var request = UpdateUser.Request.From(await f.GetAsync(id));
         request.DisplayName = "  Cy Dahl ";
@@ -59,10 +65,11 @@ public sealed class UpdateUserTests
         entry.AfterJson.ShouldBe("""{"DisplayName":"Cy Dahl"}""");
     }
 
-    [Fact]
-    public async Task Update_NothingChanged_SucceedsWithoutWritingAnything()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Update_NothingChanged_SucceedsWithoutWritingAnything(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var id = await f.AddUserAsync("cy@corp.example", Roles.User);
         var before = await f.GetAsync(id);
 
@@ -72,10 +79,11 @@ public sealed class UpdateUserTests
         (await f.AuditAsync()).ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task Update_RemovingAdminFromTheLastEnabledAdmin_IsRefusedAndChangesNothing()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Update_RemovingAdminFromTheLastEnabledAdmin_IsRefusedAndChangesNothing(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var id = await f.AddUserAsync("ana@corp.example", Roles.Admin, Roles.User);
         var request = UpdateUser.Request.From(await f.GetAsync(id));
         request.Roles = [Roles.User];
@@ -92,10 +100,11 @@ public sealed class UpdateUserTests
         (await f.AuditAsync()).ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task Update_RemovingAdminWhenTheOnlyOtherAdminIsDisabled_IsRefused()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Update_RemovingAdminWhenTheOnlyOtherAdminIsDisabled_IsRefused(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var id = await f.AddUserAsync("ana@corp.example", Roles.Admin);
         var other = await f.AddUserAsync("old-admin@corp.example", Roles.Admin);
         await using (var db = f.Context())
@@ -110,10 +119,11 @@ public sealed class UpdateUserTests
         (await f.GetAsync(id)).Roles.ShouldBe([Roles.Admin]);
     }
 
-    [Fact]
-    public async Task Update_RemovingAdminWhileAnotherEnabledAdminRemains_Succeeds()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Update_RemovingAdminWhileAnotherEnabledAdminRemains_Succeeds(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var id = await f.AddUserAsync("ana@corp.example", Roles.Admin);
         await f.AddUserAsync("bo@corp.example", Roles.Admin);
         var request = UpdateUser.Request.From(await f.GetAsync(id));
@@ -124,10 +134,33 @@ public sealed class UpdateUserTests
         (await f.GetAsync(id)).Roles.ShouldBe([Roles.OnCall]);
     }
 
-    [Fact]
-    public async Task Update_AfterSomeoneElseChangedTheUser_ReturnsConflictAndWritesNothing()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Update_TwoAdminsRemovingEachOthersAdminRoleAtOnce_LeaveAnEnabledAdmin(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
+        var ana = await f.AddUserAsync("ana@corp.example", Roles.Admin);
+        var bo = await f.AddUserAsync("bo@corp.example", Roles.Admin);
+        var demoteBo = UpdateUser.Request.From(await f.GetAsync(bo));
+        var demoteAna = UpdateUser.Request.From(await f.GetAsync(ana));
+        demoteBo.Roles = [Roles.User];
+        demoteAna.Roles = [Roles.User];
+
+        var results = await Task.WhenAll(UpdateAsync(f, demoteBo), UpdateAsync(f, demoteAna));
+
+        // Whichever runs second sees the first (refused as the last admin) or collides with it (a conflict).
+        results.Count(r => r.Succeeded).ShouldBe(1);
+        results.Single(r => !r.Succeeded).Status.ShouldBeOneOf(CommandStatus.Invalid, CommandStatus.Conflict);
+        await using var db = f.Context();
+        var admins = await db.UserRoles.Join(db.Roles.Where(r => r.Name == Roles.Admin), ur => ur.RoleId, r => r.Id, (ur, _) => ur.UserId).ToListAsync(Ct);
+        admins.Count.ShouldBe(1);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Update_AfterSomeoneElseChangedTheUser_ReturnsConflictAndWritesNothing(string provider)
+    {
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         await f.AddUserAsync("admin@corp.example", Roles.Admin);
         var id = await f.AddUserAsync("cy@corp.example", Roles.User);
         var loadedByAna = UpdateUser.Request.From(await f.GetAsync(id));
@@ -152,10 +185,11 @@ public sealed class UpdateUserTests
         (await f.AuditAsync()).ShouldAllBe(a => a.Actor == "bo@corp.example");
     }
 
-    [Fact]
-    public async Task Update_NoRolesOrBadName_IsRefusedPerField()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Update_NoRolesOrBadName_IsRefusedPerField(string provider)
     {
-        await using var f = await UserAdminFixture.CreateAsync();
+        await using var f = await UserAdminFixture.CreateAsync(provider);
         var id = await f.AddUserAsync("cy@corp.example", Roles.User);
         var request = UpdateUser.Request.From(await f.GetAsync(id));
         request.Roles = [];

@@ -14,7 +14,7 @@ using Xunit;
 namespace VpnPortal.Web.Tests.Features.Users;
 
 /// <summary>
-/// A migrated SQLite database, a fake clock and Identity configured as the portal configures it; each handler
+/// A migrated database, a fake clock and Identity configured as the portal configures it; each handler
 /// runs on a fresh context with its own user manager, as a page's operation does.
 /// </summary>
 internal sealed class UserAdminFixture : IAsyncDisposable
@@ -39,7 +39,8 @@ internal sealed class UserAdminFixture : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; } = new();
 
-    public static async Task<UserAdminFixture> CreateAsync() => new(await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite));
+    /// <summary>A fresh migrated database on <paramref name="provider"/> (PostgreSQL tests skip without a server, except on CI).</summary>
+    public static async Task<UserAdminFixture> CreateAsync(string provider) => new(await TestDatabase.CreateMigratedAsync(provider));
 
     /// <summary>A context whose changes are audited as <paramref name="actor"/> (Ana by default).</summary>
     public PortalDbContext Context(AuditActor? actor = null) => Database.CreateContext(actor ?? Ana, Clock);
