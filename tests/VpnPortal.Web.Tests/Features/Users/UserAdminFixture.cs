@@ -7,6 +7,7 @@ using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
 using VpnPortal.Web.Features;
+using VpnPortal.Web.Features.Me;
 using VpnPortal.Web.Features.Users;
 using VpnPortal.Web.Security;
 using Xunit;
@@ -61,6 +62,14 @@ internal sealed class UserAdminFixture : IAsyncDisposable
         }, TestContext.Current.CancellationToken);
         result.Status.ShouldBe(CommandStatus.Ok, string.Join("; ", result.Messages));
         return result.Id!.Value;
+    }
+
+    /// <summary>An API key for the account, as its owner would create it on the API keys page.</summary>
+    public async Task<string> AddApiKeyAsync(Guid userId)
+    {
+        await using var db = Context();
+        var created = await new ApiKeys(db, Clock).CreateAsync(userId, "tests", TestContext.Current.CancellationToken);
+        return created.Key ?? throw new InvalidOperationException(created.Error);
     }
 
     public async Task<GetUser.Detail> GetAsync(Guid id)
