@@ -1,6 +1,5 @@
 using VpnPortal.Web.Features.Account;
 using VpnPortal.Web.Features.Api;
-using VpnPortal.Web.Features.Me;
 
 namespace VpnPortal.Web.Features;
 
@@ -10,7 +9,6 @@ public static class PortalFeatures
     public static IServiceCollection AddPortalFeatures(this IServiceCollection services)
     {
         services.AddScoped<SignInRecorder>();
-        services.AddScoped<ApiKeys>();
         return services;
     }
 
