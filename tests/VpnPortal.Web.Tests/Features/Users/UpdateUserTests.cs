@@ -156,6 +156,18 @@ public sealed class UpdateUserTests
         admins.Count.ShouldBe(1);
     }
 
+    [Fact]
+    public void SerializationFailure_IsRecognisedBareInsideSaveChangesAndInsideTheExecutionStrategysWrapper()
+    {
+        var failure = new Npgsql.PostgresException("could not serialize access", "ERROR", "ERROR", "40001");
+        var inSave = new DbUpdateException("save failed", failure);
+
+        UserRules.IsSerializationFailure(failure).ShouldBeTrue();
+        UserRules.IsSerializationFailure(inSave).ShouldBeTrue();
+        UserRules.IsSerializationFailure(new InvalidOperationException("likely a transient failure", inSave)).ShouldBeTrue();
+        UserRules.IsSerializationFailure(new DbUpdateException("unique", new Npgsql.PostgresException("duplicate key", "ERROR", "ERROR", "23505"))).ShouldBeFalse();
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Update_AfterSomeoneElseChangedTheUser_ReturnsConflictAndWritesNothing(string provider)
