@@ -18,9 +18,9 @@ public static class ApiV1
         var api = app.MapGroup(Prefix)
             .WithTags("v1")
             .DisableAntiforgery(); // bearer-authenticated, never cookie-authenticated: no ambient credential to forge
-        api.MapServersApi();
         api.MapUsersApi();
         api.MapAuditApi();
+        api.MapServersApi();
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Documentation);
         return app;
     }
