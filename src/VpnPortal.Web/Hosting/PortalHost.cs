@@ -36,17 +36,7 @@ public static class PortalHost
         services.AddHttpContextAccessor();
         services.AddPortalDatabase(configuration);
 
-        services.AddIdentityCore<PortalUser>(o =>
-            {
-                // Lockout limits from configuration are applied below, when options are first read.
-                o.User.RequireUniqueEmail = true;
-                o.Password.RequiredLength = 12;
-                o.Password.RequireNonAlphanumeric = false;
-                o.Password.RequireUppercase = false;
-                o.Password.RequireLowercase = false;
-                o.Password.RequireDigit = false;
-                o.Lockout.AllowedForNewUsers = true;
-            })
+        services.AddIdentityCore<PortalUser>(PortalIdentity.AccountRules)
             .AddRoles<PortalRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager<PortalSignInManager>()

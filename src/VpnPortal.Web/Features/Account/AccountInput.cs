@@ -6,31 +6,35 @@ namespace VpnPortal.Web.Features;
 /// <summary>Checks shared by every form that creates or edits an account.</summary>
 public static class AccountInput
 {
-    public static List<string> Validate(string? email, string? displayName)
+    public static List<string> Validate(string? email, string? displayName) =>
+        new[] { ValidateEmail(email), ValidateDisplayName(displayName) }.OfType<string>().ToList();
+
+    /// <summary>The problem with an e-mail address, or null when it is acceptable.</summary>
+    public static string? ValidateEmail(string? email)
     {
-        var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(email))
         {
-            errors.Add("Enter an e-mail address.");
-        }
-        else if (email.Length > FieldLimits.Principal || !MailAddress.TryCreate(email.Trim(), out var parsed) || parsed.Address != email.Trim())
-        {
-            errors.Add("Enter a valid e-mail address, such as ana@corp.example.");
+            return "Enter an e-mail address.";
         }
 
+        return email.Length > FieldLimits.Principal || !MailAddress.TryCreate(email.Trim(), out var parsed) || parsed.Address != email.Trim()
+            ? "Enter a valid e-mail address, such as ana@corp.example."
+            : null;
+    }
+
+    /// <summary>The problem with a display name, or null when it is acceptable.</summary>
+    public static string? ValidateDisplayName(string? displayName)
+    {
         if (string.IsNullOrWhiteSpace(displayName))
         {
-            errors.Add("Enter a display name.");
-        }
-        else if (displayName.Length > FieldLimits.Name)
-        {
-            errors.Add($"The display name may have at most {FieldLimits.Name} characters.");
-        }
-        else if (displayName.Any(char.IsControl))
-        {
-            errors.Add("The display name contains control characters.");
+            return "Enter a display name.";
         }
 
-        return errors;
+        if (displayName.Length > FieldLimits.Name)
+        {
+            return $"The display name may have at most {FieldLimits.Name} characters.";
+        }
+
+        return displayName.Any(char.IsControl) ? "The display name contains control characters." : null;
     }
 }

@@ -1,4 +1,6 @@
+using VpnPortal.Web.Features.Audit;
 using VpnPortal.Web.Features.Servers;
+using VpnPortal.Web.Features.Users;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Api;
@@ -16,6 +18,8 @@ public static class ApiV1
         var api = app.MapGroup(Prefix)
             .WithTags("v1")
             .DisableAntiforgery(); // bearer-authenticated, never cookie-authenticated: no ambient credential to forge
+        api.MapUsersApi();
+        api.MapAuditApi();
         api.MapServersApi();
         Certificates.CertificatesApi.MapCertificatesApi(api);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Documentation);

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Identity;
+using VpnPortal.Data;
+using VpnPortal.Data.Entities;
+
+namespace VpnPortal.Web.Features.Users;
+
+/// <summary>
+/// Ends every browser session of an account: a new security stamp makes its cookies fail the check that runs
+/// every minute. API keys are not affected; they are revoked one by one.
+/// </summary>
+/// <remarks>
+/// Not checked against the stamp the admin loaded: it overwrites nothing, and an emergency action should not be
+/// refused because the account's failed sign-ins changed it meanwhile.
+/// <paramref name="users"/> must work on <paramref name="db"/> (see PortalIdentity.UserManagerFor).
+/// </remarks>
+public sealed class SignOutEverywhere(PortalDbContext db, UserManager<PortalUser> users)
+{
+    public async Task<CommandResult> RunAsync(Guid userId, CancellationToken ct = default)
+    {
+        var user = await UserRules.FindAsync(db, userId, ct);
+        if (user is null)
+        {
+            return UserRules.Gone();
+        }
+
+        // The stamp itself is never audited (it is a secret): this entry is saved with it, in the same SaveChanges.
+        db.Audit("user.signed-out-everywhere", $"Signed {user.UserName} out of every browser session", "user", user.Id.ToString());
+        var result = await users.UpdateSecurityStampAsync(user);
+        return result.Succeeded ? CommandResult.Ok(user.Id) : UserRules.FromIdentity(result);
+    }
+}
