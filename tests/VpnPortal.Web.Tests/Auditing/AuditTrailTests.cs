@@ -74,13 +74,13 @@ public sealed class AuditTrailTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var entries = await EntriesAsync(portal, _ => true);
-        entries.Select(e => e.Action).ShouldBe(["user.created", "user-role.created", "setup.first-admin-created"], ignoreOrder: true);
+        entries.Select(e => e.Action).ShouldBe(["user.created", "user.role-granted", "setup.first-admin-created"], ignoreOrder: true);
         entries.ShouldAllBe(e => e.OccurredAt == clock.GetUtcNow() && e.Actor == "anonymous");
         var user = entries.Single(e => e.Action == "user.created");
         Json(user.AfterJson)["Email"].GetString().ShouldBe("first@corp.example");
         user.AfterJson.ShouldNotBeNull().ShouldNotContain("PasswordHash");
         user.AfterJson!.ShouldNotContain("SecurityStamp");
-        entries.Single(e => e.Action == "user-role.created").Summary.ShouldContain("Admin for first@corp.example");
+        entries.Single(e => e.Action == "user.role-granted").Summary.ShouldBe("Role Admin granted to first@corp.example");
     }
 
     [Fact]
