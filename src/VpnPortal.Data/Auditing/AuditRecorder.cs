@@ -126,7 +126,11 @@ internal static class AuditRecorder
     }
 
     /// <summary>The entity type as a summary names it: "api-key" is an "API key".</summary>
-    private static string Noun(string entityType) => entityType == "api-key" ? "API key" : entityType.Replace('-', ' ');
+    private static readonly HashSet<string> Acronyms = ["api", "mfa", "nps", "rras", "sstp"];
+
+    /// <summary>"rras-server" reads "RRAS server", "api-key" "API key".</summary>
+    private static string Noun(string entityType) =>
+        string.Join(' ', entityType.Split('-').Select(w => Acronyms.Contains(w) ? w.ToUpperInvariant() : w));
 
     private static string UserName(PortalDbContext db, Guid id) =>
         db.Users.Local.FirstOrDefault(u => u.Id == id)?.UserName

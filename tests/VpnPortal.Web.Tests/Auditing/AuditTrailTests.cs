@@ -43,7 +43,7 @@ public sealed class AuditTrailTests
         entries.Select(e => e.OccurredAt).ShouldBe([createdAt, updatedAt, clock.GetUtcNow()]);
 
         var (create, update, delete) = (entries[0], entries[1], entries[2]);
-        create.Summary.ShouldBe("Created rras server VPN01");
+        create.Summary.ShouldBe("Created RRAS server VPN01");
         create.BeforeJson.ShouldBeNull();
         Json(create.AfterJson)["Site"].GetString().ShouldBe("London");
         Json(update.BeforeJson)["Site"].GetString().ShouldBe("London");

@@ -26,9 +26,9 @@ public sealed class QueryAuditLogTests : IAsyncDisposable
         _db = await TestDatabase.CreateMigratedAsync(provider);
         await using var db = _db.CreateContext();
         db.AuditEntries.AddRange(
-            Entry(1, Day.AddHours(9), "ana@corp.example", Ana, "rras-server.created", "rras-server", "s1", "Created rras server VPN01"),
-            Entry(2, Day.AddHours(10), "ana@corp.example", Ana, "rras-server.updated", "rras-server", "s1", "Updated rras server VPN01"),
-            Entry(3, Day.AddDays(1).AddHours(8), "bo@corp.example (API key 'monitoring')", Guid.NewGuid(), "nps-server.created", "nps-server", "n1", "Created nps server NPS01"),
+            Entry(1, Day.AddHours(9), "ana@corp.example", Ana, "rras-server.created", "rras-server", "s1", "Created RRAS server VPN01"),
+            Entry(2, Day.AddHours(10), "ana@corp.example", Ana, "rras-server.updated", "rras-server", "s1", "Updated RRAS server VPN01"),
+            Entry(3, Day.AddDays(1).AddHours(8), "bo@corp.example (API key 'monitoring')", Guid.NewGuid(), "nps-server.created", "nps-server", "n1", "Created NPS server NPS01"),
             Entry(4, Day.AddDays(1).AddHours(9), "ana@corp.example", Ana, "user.role-granted", "user", CyId.ToString(), "Role Admin granted to cy@corp.example"),
             Entry(5, Day.AddDays(2), "anonymous", null, "account.sign-in-failed", null, null, "Failed sign-in for 'mallory@corp.example': unknown account"));
         await db.SaveChangesAsync(Ct);
@@ -79,8 +79,8 @@ public sealed class QueryAuditLogTests : IAsyncDisposable
     public async Task Query_ActionPrefix_MatchesEveryActionOfThatKind(string provider)
     {
         await SeedAsync(provider);
-        (await SummariesAsync(new(Action: "rras-server."))).ShouldBe(["Updated rras server VPN01", "Created rras server VPN01"]);
-        (await SummariesAsync(new(Action: "RRAS-SERVER.created"))).ShouldBe(["Created rras server VPN01"]);
+        (await SummariesAsync(new(Action: "rras-server."))).ShouldBe(["Updated RRAS server VPN01", "Created RRAS server VPN01"]);
+        (await SummariesAsync(new(Action: "RRAS-SERVER.created"))).ShouldBe(["Created RRAS server VPN01"]);
         (await SummariesAsync(new(Action: "server."))).ShouldBeEmpty();
     }
 
@@ -89,8 +89,8 @@ public sealed class QueryAuditLogTests : IAsyncDisposable
     public async Task Query_Actor_MatchesPartOfTheNameOrTheUserId(string provider)
     {
         await SeedAsync(provider);
-        (await SummariesAsync(new(Actor: "BO@corp"))).ShouldBe(["Created nps server NPS01"]);
-        (await SummariesAsync(new(Actor: "monitoring"))).ShouldBe(["Created nps server NPS01"]);
+        (await SummariesAsync(new(Actor: "BO@corp"))).ShouldBe(["Created NPS server NPS01"]);
+        (await SummariesAsync(new(Actor: "monitoring"))).ShouldBe(["Created NPS server NPS01"]);
         (await RunAsync(new(Actor: Ana.ToString().ToUpperInvariant()))).Total.ShouldBe(3);
     }
 
@@ -111,7 +111,7 @@ public sealed class QueryAuditLogTests : IAsyncDisposable
         await SeedAsync(provider);
         var secondDay = await SummariesAsync(new(From: Day.AddDays(1), To: Day.AddDays(2)));
 
-        secondDay.ShouldBe(["Role Admin granted to cy@corp.example", "Created nps server NPS01"]);
+        secondDay.ShouldBe(["Role Admin granted to cy@corp.example", "Created NPS server NPS01"]);
         (await RunAsync(new(From: Day.AddHours(10)))).Total.ShouldBe(4);
         (await RunAsync(new(To: Day.AddHours(10)))).Total.ShouldBe(1);
     }
@@ -125,7 +125,7 @@ public sealed class QueryAuditLogTests : IAsyncDisposable
 
         var result = await SummariesAsync(new(From: Day.AddHours(10).ToOffset(plusTwo), To: Day.AddHours(11).ToOffset(plusTwo)));
 
-        result.ShouldBe(["Updated rras server VPN01"]);
+        result.ShouldBe(["Updated RRAS server VPN01"]);
     }
 
     [Theory]
@@ -142,7 +142,7 @@ public sealed class QueryAuditLogTests : IAsyncDisposable
     public async Task Query_Filters_Combine(string provider)
     {
         await SeedAsync(provider);
-        (await SummariesAsync(new(Action: "rras-server.", Actor: "ana", From: Day.AddHours(9).AddMinutes(30), Text: "vpn01"))).ShouldBe(["Updated rras server VPN01"]);
+        (await SummariesAsync(new(Action: "rras-server.", Actor: "ana", From: Day.AddHours(9).AddMinutes(30), Text: "vpn01"))).ShouldBe(["Updated RRAS server VPN01"]);
     }
 
     [Theory]
