@@ -10,6 +10,7 @@ using VpnPortal.Testing;
 using VpnPortal.Web.Features.Audit;
 using VpnPortal.Web.Features.Users;
 using VpnPortal.Web.Tests.Features.Users;
+using VpnPortal.Web.Tests.Support;
 using Xunit;
 
 namespace VpnPortal.Web.Tests.Features.Audit;
@@ -27,7 +28,7 @@ public sealed class AuditApiTests
         var edit = UpdateUser.Request.From(await f.GetAsync(cy));
         edit.Roles = [Roles.OnCall];
         await f.RunAsync((db, users) => new UpdateUser(db, users).RunAsync(edit, Ct));
-        await using var api = new PortalApiFactory(f.Database);
+        await using var api = await PortalFactory.StartOnAsync(f.Database);
         var client = api.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await f.AddApiKeyAsync(ana));
 
@@ -44,7 +45,7 @@ public sealed class AuditApiTests
     {
         await using var f = await UserAdminFixture.CreateAsync(TestDatabase.Sqlite);
         var ana = await f.AddUserAsync("ana@corp.example", Roles.Admin);
-        await using var api = new PortalApiFactory(f.Database);
+        await using var api = await PortalFactory.StartOnAsync(f.Database);
         var client = api.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await f.AddApiKeyAsync(ana));
 
@@ -58,7 +59,7 @@ public sealed class AuditApiTests
     public async Task Portal_HasNoEndpointThatChangesTheAuditLog()
     {
         await using var f = await UserAdminFixture.CreateAsync(TestDatabase.Sqlite);
-        await using var api = new PortalApiFactory(f.Database);
+        await using var api = await PortalFactory.StartOnAsync(f.Database);
         _ = api.Server; // builds the host and its endpoints
 
         var auditEndpoints = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()

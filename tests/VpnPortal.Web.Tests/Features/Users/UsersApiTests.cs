@@ -7,6 +7,7 @@ using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Testing;
 using VpnPortal.Web.Features.Users;
+using VpnPortal.Web.Tests.Support;
 using Xunit;
 
 namespace VpnPortal.Web.Tests.Features.Users;
@@ -15,7 +16,7 @@ public sealed class UsersApiTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static HttpClient Client(PortalApiFactory api, string? key)
+    private static HttpClient Client(PortalFactory api, string? key)
     {
         var client = api.CreateClient();
         if (key is not null)
@@ -40,7 +41,7 @@ public sealed class UsersApiTests
             (hash, stamp, concurrency) = (user.PasswordHash!, user.SecurityStamp!, user.ConcurrencyStamp!);
         }
 
-        await using var api = new PortalApiFactory(f.Database);
+        await using var api = await PortalFactory.StartOnAsync(f.Database);
         var response = await Client(api, await f.AddApiKeyAsync(ana)).GetAsync("/api/v1/users?search=cy", Ct);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -60,7 +61,7 @@ public sealed class UsersApiTests
         await using var f = await UserAdminFixture.CreateAsync(TestDatabase.Sqlite);
         var oncall = await f.AddUserAsync("olle@corp.example", Roles.OnCall);
         var key = await f.AddApiKeyAsync(oncall);
-        await using var api = new PortalApiFactory(f.Database);
+        await using var api = await PortalFactory.StartOnAsync(f.Database);
 
         (await Client(api, key).GetAsync("/api/v1/users", Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await Client(api, null).GetAsync("/api/v1/users", Ct)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
@@ -72,7 +73,7 @@ public sealed class UsersApiTests
         await using var f = await UserAdminFixture.CreateAsync(TestDatabase.Sqlite);
         var ana = await f.AddUserAsync("ana@corp.example", Roles.Admin);
         await f.AddUserAsync("cy@corp.example", Roles.User);
-        await using var api = new PortalApiFactory(f.Database);
+        await using var api = await PortalFactory.StartOnAsync(f.Database);
         var client = Client(api, await f.AddApiKeyAsync(ana));
 
         var admins = await client.GetFromJsonAsync<ListUsers.UserPage>("/api/v1/users?role=admin&take=100000", JsonSerializerOptions.Web, Ct);
@@ -89,7 +90,7 @@ public sealed class UsersApiTests
     {
         await using var f = await UserAdminFixture.CreateAsync(TestDatabase.Sqlite);
         var ana = await f.AddUserAsync("ana@corp.example", Roles.Admin);
-        await using var api = new PortalApiFactory(f.Database);
+        await using var api = await PortalFactory.StartOnAsync(f.Database);
 
         using var doc = JsonDocument.Parse(await Client(api, await f.AddApiKeyAsync(ana)).GetStringAsync("/openapi/v1.json", Ct));
 
