@@ -75,8 +75,8 @@ public sealed class AuditTrailTests
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var entries = await EntriesAsync(portal, _ => true);
         entries.Select(e => e.Action).ShouldBe(["user.created", "user.role-granted", "setup.first-admin-created"], ignoreOrder: true);
-        entries.ShouldAllBe(e => e.OccurredAt == clock.GetUtcNow() && e.Actor == "anonymous");
         var user = entries.Single(e => e.Action == "user.created");
+        entries.ShouldAllBe(e => e.OccurredAt == clock.GetUtcNow() && e.Actor == "first@corp.example (setup link)" && e.ActorUserId.ToString() == user.EntityId);
         Json(user.AfterJson)["Email"].GetString().ShouldBe("first@corp.example");
         user.AfterJson.ShouldNotBeNull().ShouldNotContain("PasswordHash");
         user.AfterJson!.ShouldNotContain("SecurityStamp");

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VpnPortal.Data;
+using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Security;
 
@@ -55,7 +56,7 @@ public static class FirstAdminSetup
     }
 
     /// <summary>Creates the first admin and burns the token, in one transaction.</summary>
-    public static async Task<Result> CreateFirstAdminAsync(PortalDbContext db, UserManager<PortalUser> users, TimeProvider time, Request request, CancellationToken ct = default)
+    public static async Task<Result> CreateFirstAdminAsync(PortalDbContext db, UserManager<PortalUser> users, CurrentActor actor, TimeProvider time, Request request, CancellationToken ct = default)
     {
         var errors = AccountInput.Validate(request.Email, request.DisplayName);
         if (errors.Count > 0)
@@ -91,6 +92,8 @@ public static class FirstAdminSetup
             DisplayName = request.DisplayName.Trim(),
             CreatedAt = now,
         };
+        // Whoever holds the link acts, and becomes this admin: the audit log names them, not "anonymous".
+        actor.Set(new AuditActor(AuditActorKind.User, user.Id, $"{user.Email} (setup link)", actor.Current.RemoteAddress));
         var created = await users.CreateAsync(user, request.Password);
         if (!created.Succeeded)
         {
