@@ -27,6 +27,12 @@ public abstract class ServerEditorBase<TInput> : ComponentBase
     protected IReadOnlyList<string> Summary { get; private set; } = [];
     protected bool Busy { get; private set; }
 
+    /// <summary>
+    /// Saving needs the circuit: before it connects, the prerendered form would post natively and lose what was
+    /// typed, so the button stays disabled until the form is interactive.
+    /// </summary>
+    protected bool CanSubmit => RendererInfo.IsInteractive && !Busy;
+
     protected override void OnParametersSet()
     {
         if (EditContext?.Model != Input)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components;
 using Bunit;
 using Shouldly;
 using VpnPortal.Web.Features;
@@ -8,10 +9,24 @@ namespace VpnPortal.Web.ComponentTests.Features.Servers;
 
 public sealed class RrasServerEditorTests : IDisposable
 {
-    private readonly BunitContext _ctx = new();
+    // Rendered as the portal renders them: interactive on the server.
+    private readonly BunitContext _ctx = Interactive(new BunitContext());
     private readonly List<RrasServerInput> _saved = [];
 
     public void Dispose() => _ctx.Dispose();
+
+    [Fact]
+    public void SaveButton_BeforeTheCircuitIsInteractive_IsDisabled()
+    {
+        using var prerender = new BunitContext();
+        prerender.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        var cut = prerender.Render<RrasServerEditor>(p => p
+            .Add(e => e.Input, new RrasServerInput())
+            .Add(e => e.OnSave, _ => Task.FromResult(CommandResult.Ok(Guid.NewGuid()))));
+
+        cut.Find("#save-server").HasAttribute("disabled").ShouldBeTrue("a native post of the prerendered form would lose what was typed");
+        RenderEditor(_ => Task.FromResult(CommandResult.Ok(Guid.NewGuid()))).Find("#save-server").HasAttribute("disabled").ShouldBeFalse();
+    }
 
     [Fact]
     public void Submit_InvalidFqdn_ShowsFieldErrorAndDoesNotSave()
@@ -138,4 +153,10 @@ public sealed class RrasServerEditorTests : IDisposable
 
     private static List<string> FieldErrors(IRenderedComponent<RrasServerEditor> cut) =>
         cut.FindAll(".field-error").Select(e => e.TextContent.Trim()).ToList();
+
+    private static BunitContext Interactive(BunitContext ctx)
+    {
+        ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return ctx;
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,8 @@ public sealed class ServerListTests : IAsyncLifetime
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddRadzenComponents();
         _ctx.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(new TestDbContextFactory(_db));
+        // Rendered as the portal renders it: interactive on the server (after the services: this builds the renderer).
+        _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     public async ValueTask DisposeAsync()
