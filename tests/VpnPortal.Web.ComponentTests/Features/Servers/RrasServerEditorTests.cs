@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Components;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Shouldly;
 using VpnPortal.Web.Features;
 using VpnPortal.Web.Features.Servers;

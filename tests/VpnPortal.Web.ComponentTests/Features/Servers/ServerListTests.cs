@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Components;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Radzen;
