@@ -65,12 +65,18 @@ public sealed partial class PortalProcess : IAsyncDisposable
         typeof(PortalProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "PortalDll").Value
         ?? throw new InvalidOperationException("The PortalDll path was not recorded at build time.");
 
-    /// <summary>Starts the portal on <paramref name="database"/> (a SQLite file) and waits until /healthz answers.</summary>
-    public static async Task<PortalProcess> StartAsync(TestDatabase database, CancellationToken ct)
+    /// <summary>Starts the built portal on <paramref name="database"/> (a SQLite file) and waits until /healthz answers.</summary>
+    public static Task<PortalProcess> StartAsync(TestDatabase database, CancellationToken ct) => StartAsync(PortalDll, database, ct);
+
+    /// <summary>
+    /// Starts the portal from <paramref name="dll"/> (a build or a publish output) and waits until /healthz answers;
+    /// without <paramref name="database"/> it uses its embedded default (data/ under its content root).
+    /// </summary>
+    public static async Task<PortalProcess> StartAsync(string dll, TestDatabase? database, CancellationToken ct)
     {
-        if (!File.Exists(PortalDll))
+        if (!File.Exists(dll))
         {
-            throw new FileNotFoundException($"The portal is not built at {PortalDll}; build the solution first.", PortalDll);
+            throw new FileNotFoundException($"The portal is not built at {dll}; build the solution first.", dll);
         }
 
         var port = FreePort();
@@ -80,9 +86,10 @@ public sealed partial class PortalProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(PortalDll)!,
+            // Not the dll's folder: the portal must find its content root whatever the working directory.
+            WorkingDirectory = Path.GetTempPath(),
         };
-        start.ArgumentList.Add(PortalDll);
+        start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(baseUrl.ToString().TrimEnd('/'));
 
@@ -94,7 +101,10 @@ public sealed partial class PortalProcess : IAsyncDisposable
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Database__Provider"] = TestDatabase.Sqlite;
-        start.Environment["Database__ConnectionString"] = $"Data Source={new SqliteConnectionStringBuilder(database.ConnectionString).DataSource}";
+        if (database is not null)
+        {
+            start.Environment["Database__ConnectionString"] = $"Data Source={new SqliteConnectionStringBuilder(database.ConnectionString).DataSource}";
+        }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var portal = new PortalProcess(process, baseUrl);
