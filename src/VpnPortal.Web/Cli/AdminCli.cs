@@ -132,7 +132,7 @@ public static class AdminCli
             return 1;
         }
 
-        var created = await new ApiKeys(sp.GetRequiredService<PortalDbContext>(), sp.GetRequiredService<TimeProvider>()).CreateAsync(user.Id, name);
+        var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name);
         if (created.Error is not null)
         {
             await stderr.WriteLineAsync(created.Error);
