@@ -32,6 +32,9 @@ public sealed partial class FirstAdminJourneyTests(ChromiumBrowser chromium)
         new Uri(page.Url).AbsolutePath.ShouldBe("/");
 
         await tab.GotoInteractiveAsync("servers/rras/new");
+        // The first render batch may be the layout's; the editor enables Save once it renders interactively, and
+        // anything typed before that render would be reset to the component's empty values.
+        await Expect(page.Locator("#save-server")).ToBeEnabledAsync();
         await page.Locator("#srv-name").FillAsync("VPN01");
         await page.Locator("#srv-fqdn").FillAsync("vpn01.corp.example");
         await page.Locator("#srv-public").FillAsync("vpn.corp.example");

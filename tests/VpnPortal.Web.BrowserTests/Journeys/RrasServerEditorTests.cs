@@ -20,6 +20,9 @@ public sealed class RrasServerEditorTests(ChromiumBrowser chromium)
         await tab.CreateFirstAdminAsync(await portal.SetupLinkAsync(), "ada@corp.example", "correct horse battery");
 
         await tab.GotoInteractiveAsync("servers/rras/new");
+        // The first render batch may be the layout's; the editor enables Save once it renders interactively, and
+        // anything typed before that render would be reset to the component's empty values.
+        await Expect(page.Locator("#save-server")).ToBeEnabledAsync();
         await page.EvaluateAsync("() => { window.__vpnMarker = 42; }");
         await page.Locator("#srv-name").FillAsync("VPN01");
         await page.Locator("#srv-fqdn").FillAsync("vpn01..corp.example");
