@@ -125,7 +125,6 @@ internal static class AuditRecorder
         return ($"{entityType}.updated", $"Updated {Noun(entityType)} {name}".TrimEnd());
     }
 
-    /// <summary>The entity type as a summary names it: "api-key" is an "API key".</summary>
     private static readonly HashSet<string> Acronyms = ["api", "mfa", "nps", "rras", "sstp"];
 
     /// <summary>"rras-server" reads "RRAS server", "api-key" "API key".</summary>
