@@ -1,0 +1,8 @@
+namespace VpnPortal.Agent.Cli;
+
+internal static class AgentVerbs
+{
+    public static IReadOnlyList<IAgentVerb> All() =>
+    [
+    ];
+}

@@ -1,0 +1,3 @@
+using VpnPortal.Agent.Cli;
+
+return await AgentCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace VpnPortal.Contracts.Agents;
+
+/// <summary>The command kinds the portal sends and every agent host understands.</summary>
+public static class AgentCommandKinds
+{
+    /// <summary>Send a full snapshot now. Payload: none.</summary>
+    public const string RefreshReport = "refresh-report";
+
+    /// <summary><c>Disconnect-VpnUser -UserName</c>. Payload: <see cref="DisconnectUserPayload"/>.</summary>
+    public const string DisconnectUser = "disconnect-user";
+
+    /// <summary>Import a public certificate into a Local Computer store. Payload: <see cref="ImportCertificatePayload"/>.</summary>
+    public const string ImportCertificate = "import-certificate";
+
+    /// <summary>Remove a certificate from a Local Computer store. Payload: <see cref="RemoveCertificatePayload"/>.</summary>
+    public const string RemoveCertificate = "remove-certificate";
+
+    /// <summary>Make RRAS use a certificate (already in My, with its key) for SSTP. Payload: <see cref="SetSstpCertificatePayload"/>.</summary>
+    public const string SetSstpCertificate = "set-sstp-certificate";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        RefreshReport, DisconnectUser, ImportCertificate, RemoveCertificate, SetSstpCertificate,
+    };
+}
+
+/// <summary>A command as delivered to an agent. <see cref="Id"/> is the idempotency key: the agent never executes it twice.</summary>
+public sealed record AgentCommandMessage
+{
+    public required Guid Id { get; init; }
+    public required string Kind { get; init; }
+    public JsonElement? Payload { get; init; }
+
+    /// <summary>The agent must not start the command after this; it reports it as failed ("deadline passed") instead.</summary>
+    public required DateTimeOffset ExecuteBy { get; init; }
+
+    /// <summary>How many times the portal has handed this command out (1 on first delivery).</summary>
+    public int Delivery { get; init; } = 1;
+}
+
+/// <summary>The answer to a command poll: empty when the poll timed out.</summary>
+public sealed record CommandBatch
+{
+    public required IReadOnlyList<AgentCommandMessage> Commands { get; init; }
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<CommandOutcome>))]
+public enum CommandOutcome
+{
+    Succeeded = 1,
+    Failed = 2,
+}
+
+/// <summary>What the agent sends back after running (or refusing) a command.</summary>
+public sealed record CommandResultRequest
+{
+    public required CommandOutcome Outcome { get; init; }
+
+    /// <summary>A summary for people; for failures, the error text.</summary>
+    public string? Message { get; init; }
+
+    public required DateTimeOffset CompletedAt { get; init; }
+}
+
+public sealed record DisconnectUserPayload
+{
+    /// <summary>A UPN, DOMAIN\user, or a device FQDN for a device tunnel.</summary>
+    public required string UserName { get; init; }
+}
+
+public sealed record ImportCertificatePayload
+{
+    public required CertificateStoreKind Store { get; init; }
+
+    /// <summary>DER, base64. Never a private key.</summary>
+    public required string CertificateDer { get; init; }
+
+    public required string Sha1Thumbprint { get; init; }
+}
+
+public sealed record RemoveCertificatePayload
+{
+    public required CertificateStoreKind Store { get; init; }
+    public required string Sha1Thumbprint { get; init; }
+}
+
+public sealed record SetSstpCertificatePayload
+{
+    public required string Sha1Thumbprint { get; init; }
+}
+
+/// <summary>JSON settings both sides use: web casing, strict nullability, and no numbers as strings.</summary>
+public static class AgentJson
+{
+    public static readonly JsonSerializerOptions Options = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            RespectNullableAnnotations = true,
+            RespectRequiredConstructorParameters = true,
+            NumberHandling = JsonNumberHandling.Strict,
+        };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}
