@@ -34,3 +34,32 @@ public sealed record EnrollResponse
 
     public int ReportIntervalSeconds { get; init; } = AgentRoutes.DefaultReportIntervalSeconds;
 }
+
+/// <summary>
+/// <c>POST /api/v1/enrollment-tokens</c> (an Admin API key): mint a one-time enrollment token. The simulator uses it to
+/// enroll each simulated server under its own identity.
+/// </summary>
+public sealed record CreateEnrollmentTokenRequest
+{
+    public required AgentRole Role { get; init; }
+
+    /// <summary>Minutes the token stays usable; default 60, at most one week.</summary>
+    public int? ValidForMinutes { get; init; }
+}
+
+public sealed record CreatedEnrollmentToken
+{
+    public required Guid Id { get; init; }
+    public required AgentRole Role { get; init; }
+
+    /// <summary>The token itself, shown once.</summary>
+    public required string Token { get; init; }
+
+    public required DateTimeOffset ExpiresAt { get; init; }
+}
+
+/// <summary>The route of <see cref="CreateEnrollmentTokenRequest"/> in the portal's v1 API.</summary>
+public static class PortalApiRoutes
+{
+    public const string EnrollmentTokens = "/api/v1/enrollment-tokens";
+}
