@@ -30,6 +30,7 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     public DbSet<CertificateLocation> CertificateLocations => Set<CertificateLocation>();
     public DbSet<UntrustedCertificate> UntrustedCertificates => Set<UntrustedCertificate>();
     public DbSet<VpnSession> VpnSessions => Set<VpnSession>();
+    public DbSet<ConnectionSample> ConnectionSamples => Set<ConnectionSample>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<AgentEnrollmentToken> AgentEnrollmentTokens => Set<AgentEnrollmentToken>();
     public DbSet<AgentCommand> AgentCommands => Set<AgentCommand>();

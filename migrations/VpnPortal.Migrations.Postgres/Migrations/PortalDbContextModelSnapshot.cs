@@ -144,6 +144,13 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset>("EnrolledAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("EnrollmentTokenId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("HostFqdn")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
                     b.Property<DateTimeOffset?>("LastSeenAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -155,14 +162,25 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .HasMaxLength(253)
                         .HasColumnType("character varying(253)");
 
+                    b.Property<string>("OsVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid?>("RevokedByUserId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("RevokedReason")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<int>("Role")
                         .HasColumnType("integer");
+
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("uuid");
 
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
@@ -173,6 +191,8 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.HasIndex("CredentialHash")
                         .IsUnique();
 
+                    b.HasIndex("ServerId");
+
                     b.ToTable("Agents");
                 });
 
@@ -182,19 +202,22 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer");
-
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset>("DeliverBy")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("DeliveredAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<DateTimeOffset>("ExpiresAt")
+                    b.Property<int>("Deliveries")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ExecuteBy")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Kind")
@@ -208,6 +231,14 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Property<string>("PayloadJson")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid?>("RequestedByUserId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ResultMessage")
                         .HasMaxLength(2000)
@@ -224,6 +255,8 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.HasIndex("OperationId");
 
                     b.HasIndex("ServerId", "Status");
+
+                    b.HasIndex("Status", "ExecuteBy");
 
                     b.ToTable("AgentCommands");
                 });
@@ -242,6 +275,12 @@ namespace VpnPortal.Migrations.Postgres.Migrations
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RevokedByUserId")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("Role")
                         .HasColumnType("integer");
@@ -487,6 +526,42 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("CertificateLocations");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.ConnectionSample", b =>
+                {
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("DeviceTunnels")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ikev2Sessions")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Sessions")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SstpSessions")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UniqueUsers")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ServerId", "BucketStart");
+
+                    b.HasIndex("BucketStart");
+
+                    b.ToTable("ConnectionSamples");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.DataProtectionKey", b =>
@@ -950,6 +1025,11 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Property<Guid>("RrasServerId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("SessionKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<int>("TunnelType")
                         .HasColumnType("integer");
 
@@ -958,7 +1038,13 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.PrimitiveCollection<List<string>>("UserNames")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("EndedAt");
 
                     b.HasIndex("UserName");
 
@@ -1017,6 +1103,29 @@ namespace VpnPortal.Migrations.Postgres.Migrations
 
                     b.Property<bool>("TlsOffload")
                         .HasColumnType("boolean");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Counters", "VpnPortal.Data.Entities.RrasServer.Counters#ConnectionCounters", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long>("CumulativeConnections")
+                                .HasColumnType("bigint");
+
+                            b1.Property<int>("MaxConcurrentConnections")
+                                .HasColumnType("integer");
+
+                            b1.Property<long>("TotalBytesIn")
+                                .HasColumnType("bigint");
+
+                            b1.Property<long>("TotalBytesOut")
+                                .HasColumnType("bigint");
+
+                            b1.Property<int>("TotalConnections")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("UniqueUsers")
+                                .HasColumnType("integer");
+                        });
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Sstp", "VpnPortal.Data.Entities.RrasServer.Sstp#SstpReportedState", b1 =>
                         {
@@ -1094,6 +1203,17 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.Agent", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Server");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.AgentCommand", b =>
                 {
                     b.HasOne("VpnPortal.Data.Entities.FleetOperation", "Operation")
@@ -1140,6 +1260,15 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Navigation("Certificate");
 
                     b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.ConnectionSample", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", null)
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.ManagedServer", b =>

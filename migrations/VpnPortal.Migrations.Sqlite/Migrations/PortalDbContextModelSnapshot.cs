@@ -135,6 +135,13 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.Property<long>("EnrolledAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("EnrollmentTokenId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HostFqdn")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LastSeenAt")
                         .HasColumnType("INTEGER");
 
@@ -146,14 +153,25 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(253)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OsVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("RevokedByUserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RevokedReason")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Role")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
@@ -164,6 +182,8 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.HasIndex("CredentialHash")
                         .IsUnique();
 
+                    b.HasIndex("ServerId");
+
                     b.ToTable("Agents");
                 });
 
@@ -173,19 +193,22 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("DeliverBy")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("DeliveredAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("ExpiresAt")
+                    b.Property<int>("Deliveries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExecuteBy")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Kind")
@@ -198,6 +221,14 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
 
                     b.Property<string>("PayloadJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RequestedByUserId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResultMessage")
@@ -216,6 +247,8 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ServerId", "Status");
 
+                    b.HasIndex("Status", "ExecuteBy");
+
                     b.ToTable("AgentCommands");
                 });
 
@@ -233,6 +266,12 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
 
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RevokedByUserId")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Role")
                         .HasColumnType("INTEGER");
@@ -476,6 +515,42 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("CertificateLocations");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.ConnectionSample", b =>
+                {
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DeviceTunnels")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ikev2Sessions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sessions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SstpSessions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UniqueUsers")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ServerId", "BucketStart");
+
+                    b.HasIndex("BucketStart");
+
+                    b.ToTable("ConnectionSamples");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.DataProtectionKey", b =>
@@ -937,6 +1012,11 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.Property<Guid>("RrasServerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SessionKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("TunnelType")
                         .HasColumnType("INTEGER");
 
@@ -945,7 +1025,13 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("UserNames")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("EndedAt");
 
                     b.HasIndex("UserName");
 
@@ -1004,6 +1090,29 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
 
                     b.Property<bool>("TlsOffload")
                         .HasColumnType("INTEGER");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Counters", "VpnPortal.Data.Entities.RrasServer.Counters#ConnectionCounters", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long>("CumulativeConnections")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("MaxConcurrentConnections")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long>("TotalBytesIn")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long>("TotalBytesOut")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("TotalConnections")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("UniqueUsers")
+                                .HasColumnType("INTEGER");
+                        });
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Sstp", "VpnPortal.Data.Entities.RrasServer.Sstp#SstpReportedState", b1 =>
                         {
@@ -1081,6 +1190,17 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.Agent", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Server");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.AgentCommand", b =>
                 {
                     b.HasOne("VpnPortal.Data.Entities.FleetOperation", "Operation")
@@ -1127,6 +1247,15 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.Navigation("Certificate");
 
                     b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.ConnectionSample", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", null)
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.ManagedServer", b =>

@@ -10,6 +10,11 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
     {
         b.Property(a => a.MachineName).HasMaxLength(FieldLimits.Fqdn).IsRequired();
         b.Property(a => a.AgentVersion).HasMaxLength(64);
+        b.Property(a => a.HostFqdn).HasMaxLength(FieldLimits.Fqdn);
+        b.Property(a => a.OsVersion).HasMaxLength(FieldLimits.Name);
+        b.Property(a => a.RevokedReason).HasMaxLength(FieldLimits.Name);
+        b.HasOne(a => a.Server).WithMany().HasForeignKey(a => a.ServerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(a => a.ServerId);
         b.Property(a => a.CredentialHash).HasMaxLength(32).IsRequired();
         b.HasIndex(a => a.CredentialHash).IsUnique();
         b.Property(a => a.Version).IsConcurrencyToken();
@@ -32,6 +37,8 @@ internal sealed class AgentCommandConfiguration : IEntityTypeConfiguration<Agent
         b.Property(c => c.Kind).HasMaxLength(64).IsRequired();
         b.Property(c => c.PayloadJson).IsRequired();
         b.Property(c => c.ResultMessage).HasMaxLength(FieldLimits.Notes);
+        b.Property(c => c.RequestedBy).HasMaxLength(FieldLimits.Principal).IsRequired();
+        b.HasIndex(c => new { c.Status, c.ExecuteBy });
         b.HasOne(c => c.Server).WithMany().HasForeignKey(c => c.ServerId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne(c => c.Operation).WithMany(o => o.Commands).HasForeignKey(c => c.OperationId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(c => new { c.ServerId, c.Status });

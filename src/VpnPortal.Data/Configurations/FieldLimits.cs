@@ -10,4 +10,5 @@ public static class FieldLimits
     public const int Notes = 2000;
     public const int Subject = 1024;
     public const int MaxPublicFqdns = 10;
+    public const int SessionKey = 128;
 }

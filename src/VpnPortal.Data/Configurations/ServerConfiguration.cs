@@ -34,6 +34,7 @@ internal sealed class RrasServerConfiguration : IEntityTypeConfiguration<RrasSer
             sstp.Property(x => x.Sha256CertificateHash).HasMaxLength(64);
             sstp.Property(x => x.ConfiguredCertificateSha1).HasMaxLength(40);
         });
+        b.ComplexProperty(s => s.Counters);
         b.HasMany(s => s.SstpBindings).WithOne().HasForeignKey(x => x.RrasServerId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(s => s.RadiusServers).WithOne().HasForeignKey(x => x.RrasServerId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(s => s.Sessions).WithOne(x => x.RrasServer).HasForeignKey(x => x.RrasServerId).OnDelete(DeleteBehavior.Cascade);
@@ -78,7 +79,20 @@ internal sealed class VpnSessionConfiguration : IEntityTypeConfiguration<VpnSess
         b.Property(x => x.ClientExternalAddress).HasMaxLength(64);
         b.Property(x => x.ClientInternalAddress).HasMaxLength(64);
         b.Property(x => x.AuthMethod).HasMaxLength(64);
+        b.Property(x => x.SessionKey).HasMaxLength(FieldLimits.SessionKey).IsRequired();
+        b.Property(x => x.UserNames);
         b.HasIndex(x => new { x.RrasServerId, x.EndedAt });
         b.HasIndex(x => x.UserName);
+        b.HasIndex(x => x.EndedAt);
+    }
+}
+
+internal sealed class ConnectionSampleConfiguration : IEntityTypeConfiguration<ConnectionSample>
+{
+    public void Configure(EntityTypeBuilder<ConnectionSample> b)
+    {
+        b.HasKey(x => new { x.ServerId, x.BucketStart });
+        b.HasOne<ManagedServer>().WithMany().HasForeignKey(x => x.ServerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => x.BucketStart);
     }
 }

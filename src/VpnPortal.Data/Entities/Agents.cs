@@ -8,8 +8,18 @@ public sealed class Agent : IVersioned
 {
     public Guid Id { get; set; }
     public ServerRole Role { get; set; }
+
+    /// <summary>The server this agent reports for; a re-enrolled server gets a new agent and keeps its history.</summary>
+    public Guid ServerId { get; set; }
+
+    public ManagedServer? Server { get; set; }
     public string MachineName { get; set; } = "";
+    public string? HostFqdn { get; set; }
+    public string? OsVersion { get; set; }
     public string? AgentVersion { get; set; }
+
+    /// <summary>The token it enrolled with (kept for the audit trail).</summary>
+    public Guid? EnrollmentTokenId { get; set; }
 
     /// <summary>SHA-256 of the agent's 256-bit random credential; the credential itself is never stored.</summary>
     [NotAudited]
@@ -19,6 +29,9 @@ public sealed class Agent : IVersioned
     public DateTimeOffset? LastSeenAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public Guid? RevokedByUserId { get; set; }
+
+    /// <summary>Why it was revoked: by an admin, or replaced when the server enrolled again.</summary>
+    public string? RevokedReason { get; set; }
 
     /// <summary>Highest snapshot sequence number applied; older or replayed snapshots are ignored.</summary>
     public long LastSnapshotSequence { get; set; }
@@ -39,6 +52,8 @@ public sealed class AgentEnrollmentToken
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? UsedAt { get; set; }
     public Guid? UsedByAgentId { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public Guid? RevokedByUserId { get; set; }
 }
 
 public enum AgentCommandStatus
@@ -65,12 +80,26 @@ public sealed class AgentCommand
 
     public string PayloadJson { get; set; } = "{}";
     public AgentCommandStatus Status { get; set; } = AgentCommandStatus.Queued;
-    public int Attempts { get; set; }
+
+    /// <summary>How many times it was handed to an agent (delivery is at least once; the agent runs it once).</summary>
+    public int Deliveries { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>Not handed out after this: a command still queued then ends as Expired.</summary>
+    public DateTimeOffset DeliverBy { get; set; }
+
+    /// <summary>The agent must not start it after this; a command without a result by then ends as Expired.</summary>
+    public DateTimeOffset ExecuteBy { get; set; }
+
     public DateTimeOffset? DeliveredAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
     public string? ResultMessage { get; set; }
+
+    /// <summary>Who queued it (a person, API key, or "system" for the portal's own work).</summary>
+    public string RequestedBy { get; set; } = "";
+
+    public Guid? RequestedByUserId { get; set; }
 }
 
 public enum FleetOperationStatus

@@ -68,6 +68,9 @@ public sealed class RrasServer : ManagedServer
     /// <summary>State of the SstpSvc parameters and configured certificate as last reported by the agent.</summary>
     public SstpReportedState Sstp { get; set; } = new();
 
+    /// <summary>RRAS's own counters (Get-RemoteAccessConnectionStatisticsSummary) from the last report.</summary>
+    public ConnectionCounters Counters { get; set; } = new();
+
     /// <summary>EnableServerFragmentation under RemoteAccess\Parameters\Ikev2 as reported; null if unknown.</summary>
     public bool? Ikev2FragmentationEnabled { get; set; }
 
@@ -89,6 +92,17 @@ public sealed class SstpReportedState
 
     /// <summary>SHA-1 thumbprint of the certificate RRAS is configured to use for SSTP.</summary>
     public string? ConfiguredCertificateSha1 { get; set; }
+}
+
+/// <summary>The server-wide counters RRAS keeps, as last reported.</summary>
+public sealed class ConnectionCounters
+{
+    public int TotalConnections { get; set; }
+    public int UniqueUsers { get; set; }
+    public int MaxConcurrentConnections { get; set; }
+    public long CumulativeConnections { get; set; }
+    public long TotalBytesIn { get; set; }
+    public long TotalBytesOut { get; set; }
 }
 
 public enum MfaExtensionState

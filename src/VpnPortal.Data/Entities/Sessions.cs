@@ -16,8 +16,14 @@ public sealed class VpnSession
     public Guid RrasServerId { get; set; }
     public RrasServer? RrasServer { get; set; }
 
+    /// <summary>Identifies the connection across reports (RRAS gives none): tunnel, start time, user and addresses.</summary>
+    public string SessionKey { get; set; } = "";
+
     /// <summary>The user name (UPN or DOMAIN\user) or, for a device tunnel, the device FQDN.</summary>
     public string UserName { get; set; } = "";
+
+    /// <summary>Every name RRAS gave for the connection (the cmdlet reports several, e.g. DOMAIN\user and the UPN).</summary>
+    public List<string> UserNames { get; set; } = [];
 
     public bool IsDeviceTunnel { get; set; }
     public string? HostName { get; set; }
@@ -34,4 +40,35 @@ public sealed class VpnSession
 
     /// <summary>When a report no longer contained it; null while live.</summary>
     public DateTimeOffset? EndedAt { get; set; }
+}
+
+/// <summary>Connection totals of one RRAS server over a five-minute bucket, for the connections-over-time chart.</summary>
+public sealed class ConnectionSample
+{
+    public Guid ServerId { get; set; }
+
+    /// <summary>UTC start of the bucket (a multiple of <see cref="BucketMinutes"/>).</summary>
+    public DateTimeOffset BucketStart { get; set; }
+
+    /// <summary>The highest number of live sessions reported in the bucket.</summary>
+    public int Sessions { get; set; }
+
+    public int UniqueUsers { get; set; }
+    public int SstpSessions { get; set; }
+    public int Ikev2Sessions { get; set; }
+    public int DeviceTunnels { get; set; }
+
+    /// <summary>The last reported totals in the bucket.</summary>
+    public long BytesIn { get; set; }
+
+    public long BytesOut { get; set; }
+
+    public const int BucketMinutes = 5;
+
+    public static DateTimeOffset BucketOf(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        var ticks = TimeSpan.FromMinutes(BucketMinutes).Ticks;
+        return new DateTimeOffset(utc.Ticks - utc.Ticks % ticks, TimeSpan.Zero);
+    }
 }

@@ -1,4 +1,5 @@
 using VpnPortal.Web.Features.Account;
+using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Features.Api;
 using VpnPortal.Web.Features.Me;
 
@@ -11,6 +12,12 @@ public static class PortalFeatures
     {
         services.AddScoped<SignInRecorder>();
         services.AddScoped<ApiKeys>();
+        services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FleetEvents>();
+        services.AddSingleton<CommandSignals>();
+        services.AddScoped<EnrollmentTokens>();
+        services.AddScoped<Agents.Agents>();
+        services.AddScoped<AgentCommandQueue>();
         return services;
     }
 

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VpnPortal.Contracts.Agents;
+using VpnPortal.Data;
+using VpnPortal.Data.Auditing;
+using VpnPortal.Data.Entities;
+
+namespace VpnPortal.Web.Features.Agents;
+
+/// <summary>Queues commands for servers' agents; the agent's held poll picks them up at once.</summary>
+public sealed class AgentCommandQueue(PortalDbContext db, TimeProvider time, IOptions<AgentOptions> options, CommandSignals signals, FleetEvents events)
+{
+    public sealed record Queued(Guid CommandId, Guid ServerId);
+
+    /// <summary>
+    /// Adds a command for <paramref name="serverId"/> (saved by this call, with an audit entry when a person asked).
+    /// Returns null and an error when the server does not exist or the command kind is unknown.
+    /// </summary>
+    public async Task<(Queued? Queued, string? Error)> QueueAsync(
+        Guid serverId, string kind, object? payload, AuditActor requestedBy, Guid? operationId = null, CancellationToken ct = default)
+    {
+        if (!AgentCommandKinds.All.Contains(kind))
+        {
+            return (null, $"'{kind}' is not a command agents understand.");
+        }
+
+        var server = await db.Servers.AsNoTracking().Where(s => s.Id == serverId).Select(s => new { s.Id, s.Name }).FirstOrDefaultAsync(ct);
+        if (server is null)
+        {
+            return (null, "That server does not exist; someone may have removed it.");
+        }
+
+        var now = time.GetUtcNow();
+        var command = new AgentCommand
+        {
+            Id = Guid.NewGuid(),
+            ServerId = serverId,
+            OperationId = operationId,
+            Kind = kind,
+            PayloadJson = payload is null ? "{}" : JsonSerializer.Serialize(payload, AgentJson.Options),
+            CreatedAt = now,
+            DeliverBy = now.AddSeconds(options.Value.CommandDeliverWithinSeconds),
+            ExecuteBy = now.AddSeconds(Math.Max(options.Value.CommandExecuteWithinSeconds, options.Value.CommandDeliverWithinSeconds)),
+            RequestedBy = requestedBy.Name,
+            RequestedByUserId = requestedBy.UserId,
+        };
+        db.AgentCommands.Add(command);
+        if (requestedBy.IsAudited)
+        {
+            db.Audit("agent-command.queued", $"Queued {kind} for {server.Name}", "agent-command", command.Id.ToString(), after: new { Server = server.Name, Kind = kind });
+        }
+
+        await db.SaveChangesAsync(ct);
+        signals.Notify(serverId);
+        events.Publish(new FleetChange(FleetChangeKind.CommandChanged, serverId));
+        return (new Queued(command.Id, serverId), null);
+    }
+}
