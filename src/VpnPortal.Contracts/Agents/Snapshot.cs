@@ -202,3 +202,10 @@ public sealed record ReportedCertificate
     /// <summary>The DER encoding, base64; the portal checks it hashes to <see cref="Sha1Thumbprint"/>.</summary>
     public required string RawData { get; init; }
 }
+
+/// <summary>The portal's answer to a well-formed snapshot: applied, or ignored (replayed or out of order) with why.</summary>
+public sealed record SnapshotReceipt
+{
+    public required bool Applied { get; init; }
+    public string? Reason { get; init; }
+}

@@ -8,6 +8,9 @@ public enum AuditActorKind
     ApiKey = 2,
     Cli = 3,
     Anonymous = 4,
+
+    /// <summary>An enrolled agent reporting or answering commands: its effects are state, not admin changes.</summary>
+    Agent = 5,
 }
 
 /// <summary>Who is making the changes the context is about to save.</summary>
@@ -15,7 +18,7 @@ public sealed record AuditActor(AuditActorKind Kind, Guid? UserId, string Name, 
 {
     public static readonly AuditActor System = new(AuditActorKind.System, null, "system");
 
-    public bool IsAudited => Kind != AuditActorKind.System;
+    public bool IsAudited => Kind is not (AuditActorKind.System or AuditActorKind.Agent);
 }
 
 /// <summary>Supplies the current actor to <see cref="PortalDbContext"/> (the HTTP user, an API key, the CLI).</summary>

@@ -20,6 +20,7 @@ public static class AdminCli
         usage:
           admin create-user --email E --password P --role Admin|OnCall|User [--name "Display Name"]
           admin create-api-key --email E --name N
+          admin create-enrollment-token --role rras|nps [--valid-for 1h]   (30m, 2h, 1d, ...; at most 7d)
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
@@ -57,6 +58,7 @@ public static class AdminCli
             {
                 "create-user" => await CreateUserAsync(sp, options, stdout, stderr),
                 "create-api-key" => await CreateApiKeyAsync(sp, options, stdout, stderr),
+                "create-enrollment-token" => await CreateEnrollmentTokenAsync(sp, options, stdout, stderr),
                 _ => await UsageErrorAsync(stderr, $"unknown verb '{args[0]}'"),
             };
         }
@@ -142,6 +144,35 @@ public static class AdminCli
         // The key itself on stdout alone, so scripts can capture it: KEY=$(... admin create-api-key ...)
         await stdout.WriteLineAsync(created.Key);
         await stderr.WriteLineAsync($"API key '{name}' for {email} created. It is shown only now.");
+        return 0;
+    }
+
+    private static async Task<int> CreateEnrollmentTokenAsync(IServiceProvider sp, Dictionary<string, string> o, TextWriter stdout, TextWriter stderr)
+    {
+        var role = Required(o, "role").ToLowerInvariant() switch
+        {
+            "rras" => ServerRole.Rras,
+            "nps" => ServerRole.Nps,
+            _ => throw new CliUsageException("--role must be rras or nps"),
+        };
+        TimeSpan? validFor = null;
+        if (o.TryGetValue("valid-for", out var text))
+        {
+            validFor = Durations.Parse(text) ?? throw new CliUsageException($"--valid-for '{text}' is not a duration such as 30m, 1h or 2d");
+        }
+
+        var (created, error) = await sp.GetRequiredService<Features.Agents.EnrollmentTokens>().CreateAsync(role, validFor, null);
+        if (created is null)
+        {
+            await stderr.WriteLineAsync(error);
+            return 1;
+        }
+
+        // The token alone on stdout, so scripts can capture it: TOKEN=$(... admin create-enrollment-token --role rras)
+        await stdout.WriteLineAsync(created.Token);
+        await stderr.WriteLineAsync(
+            $"Enrollment token for one {(role == ServerRole.Rras ? "RRAS" : "NPS")} server, usable once until {created.Row.ExpiresAt:u}. It is shown only now."
+            + Environment.NewLine + "On the server: VpnPortal.Agent.exe enroll --portal <this portal's URL> --token <token>");
         return 0;
     }
 

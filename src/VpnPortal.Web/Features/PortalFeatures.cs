@@ -18,6 +18,10 @@ public static class PortalFeatures
         services.AddScoped<EnrollmentTokens>();
         services.AddScoped<Agents.Agents>();
         services.AddScoped<AgentCommandQueue>();
+        services.AddSingleton<AgentApi.SnapshotWriteGate>();
+        services.AddScoped<AgentApi.ApplySnapshot>();
+        services.AddScoped<AgentApi.EnrollAgent>();
+        services.AddScoped<AgentApi.CommandDelivery>();
         return services;
     }
 
@@ -25,6 +29,7 @@ public static class PortalFeatures
     {
         app.MapAccountEndpoints();
         app.MapApiV1();
+        AgentApi.AgentEndpoints.MapAgentApi(app);
         return app;
     }
 }

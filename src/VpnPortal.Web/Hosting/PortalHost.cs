@@ -35,6 +35,11 @@ public static class PortalHost
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddPortalDatabase(configuration);
+        if (configuration.GetValue("Jobs:Enabled", true))
+        {
+            services.AddHostedService<Jobs.ExpireAgentCommandsJob>();
+            services.AddHostedService<Jobs.PruneFleetHistoryJob>();
+        }
 
         services.AddIdentityCore<PortalUser>(PortalIdentity.AccountRules)
             .AddRoles<PortalRole>()
@@ -49,6 +54,7 @@ public static class PortalHost
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AgentApi.AgentAuthenticationHandler>(AgentApi.AgentAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
         {
@@ -65,7 +71,11 @@ public static class PortalHost
         // Disabled users and "sign out everywhere" take effect within a minute, not at cookie expiry.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
-        services.AddAuthorization(o => Policies.Configure(o, IdentityConstants.ApplicationScheme, ApiKeyAuthenticationHandler.SchemeName));
+        services.AddAuthorization(o =>
+        {
+            Policies.Configure(o, IdentityConstants.ApplicationScheme, ApiKeyAuthenticationHandler.SchemeName);
+            AgentApi.AgentAuthenticationHandler.AddPolicy(o);
+        });
         services.AddCascadingAuthenticationState();
         services.AddScoped<CircuitHandler, CircuitActorHandler>();
 
@@ -110,8 +120,8 @@ public static class PortalHost
         // Routing after the status code pages, so a re-executed /not-found is routed to its page.
         app.UseRouting();
         app.UseAuthentication();
-        app.UseMiddleware<CurrentActorMiddleware>();
         app.UseAuthorization();
+        app.UseMiddleware<CurrentActorMiddleware>();
         app.UseAntiforgery();
 
         app.MapPortalEndpoints();

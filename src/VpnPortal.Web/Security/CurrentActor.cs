@@ -23,6 +23,12 @@ public sealed class CurrentActor : IAuditActorAccessor
             return;
         }
 
+        if (principal.FindFirstValue(AgentApi.AgentClaims.AgentId) is not null)
+        {
+            Current = new AuditActor(AuditActorKind.Agent, null, $"agent on {principal.Identity.Name}", remoteAddress);
+            return;
+        }
+
         var id = Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var parsed) ? parsed : (Guid?)null;
         var name = principal.Identity.Name ?? id?.ToString() ?? "unknown";
         var keyName = principal.FindFirstValue(ApiKeyNameClaim);
@@ -32,7 +38,10 @@ public sealed class CurrentActor : IAuditActorAccessor
     }
 }
 
-/// <summary>Sets <see cref="CurrentActor"/> for each HTTP request once authentication has run.</summary>
+/// <summary>
+/// Sets <see cref="CurrentActor"/> for each HTTP request once authorization has run: endpoints authenticated by a
+/// non-default scheme (API keys, agents) have their principal only after the authorization middleware.
+/// </summary>
 public sealed class CurrentActorMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context, CurrentActor actor)

@@ -13,12 +13,16 @@ internal sealed class FleetBuilder(PortalDbContext db, DateTimeOffset now)
     public RrasServer Rras(string name, DateTimeOffset? lastReport = null, bool agent = false)
     {
         var s = new RrasServer { Id = Guid.NewGuid(), Name = name, PublicFqdns = ["vpn.corp.example"], LastReportAt = lastReport };
+        db.RrasServers.Add(s);
         if (agent)
         {
-            s.Agent = new Agent { Id = Guid.NewGuid(), Role = ServerRole.Rras, MachineName = name, CredentialHash = RandomNumberGenerator.GetBytes(32), EnrolledAt = now.AddDays(-1) };
+            // The server and its agent point at each other: the server row goes first, as enrollment does it.
+            db.SaveChanges();
+            var enrolled = new Data.Entities.Agent { Id = Guid.NewGuid(), ServerId = s.Id, Role = ServerRole.Rras, MachineName = name, CredentialHash = RandomNumberGenerator.GetBytes(32), EnrolledAt = now.AddDays(-1) };
+            db.Agents.Add(enrolled);
+            s.AgentId = enrolled.Id;
         }
 
-        db.RrasServers.Add(s);
         return s;
     }
 

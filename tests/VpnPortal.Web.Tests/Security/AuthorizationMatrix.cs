@@ -44,7 +44,14 @@ public static class AuthorizationMatrix
         Api("GET", "/api/v1/certificates", Audience.Operator),
         Api("GET", "/api/v1/users", Audience.Admin),
         Api("GET", "/api/v1/audit", Audience.Admin),
+        Api("POST", "/api/v1/enrollment-tokens", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (EnrollmentTokensApiTests mint real tokens)"),
         Api("GET", "/openapi/{documentName}.json", Audience.SelfService),
+
+        // The agent channel: enrolled agents' credentials only, never a person's cookie or API key (AgentApi tests).
+        Endpoint("POST", "/api/agent/v1/enroll", Audience.Anonymous, status: 400, why: "open to agents holding a one-time token; the probe posts a form, not JSON"),
+        Agent("POST", "/api/agent/v1/snapshots"),
+        Agent("GET", "/api/agent/v1/commands"),
+        Agent("POST", "/api/agent/v1/commands/{id:guid}/result"),
 
         // Endpoints that are not pages.
         Endpoint("POST", "/account/sign-out", Audience.Anonymous, status: 400,
@@ -68,6 +75,9 @@ public static class AuthorizationMatrix
     private static RouteRule Api(string method, string pattern, Audience audience, int status = 200, string? why = null) =>
         new($"{method} {pattern}", pattern, RouteKind.Api, audience, method, null, status, null, why);
 
+    private static RouteRule Agent(string method, string pattern) =>
+        new($"{method} {pattern}", pattern, RouteKind.Agent, Audience.Agent, method, null, 200, null, "only an agent credential is accepted");
+
     private static RouteRule Endpoint(string methods, string pattern, Audience audience, string? probe = null, string? samplePath = null, int status = 200, string? why = null) =>
         new($"{methods} {pattern}", pattern, RouteKind.CookieEndpoint, audience, probe ?? (methods == "*" ? "GET" : methods), samplePath, status, null, why);
 }
@@ -85,6 +95,9 @@ public enum Audience
     Operator = 2,
 
     Admin = 3,
+
+    /// <summary>Enrolled agents only: no person, whatever their role.</summary>
+    Agent = 4,
 }
 
 /// <summary>How callers of a route prove who they are, and so what a refusal looks like.</summary>
@@ -98,6 +111,9 @@ public enum RouteKind
 
     /// <summary>The automation API: API keys; refusals are 401 (who are you?) and 403 (not allowed).</summary>
     Api,
+
+    /// <summary>The agent channel: agent credentials; anything else is 401 (the agent must enroll).</summary>
+    Agent,
 }
 
 /// <summary>

@@ -71,7 +71,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
 
         missing.ShouldBeEmpty(
             "These routes have no row in the authorisation matrix: add each to AuthorizationMatrix.Rules with its audience " +
-            $"(Anonymous, SelfService, Operator or Admin): {string.Join("; ", missing)}");
+            $"(Anonymous, SelfService, Operator, Admin or Agent): {string.Join("; ", missing)}");
         routes.Count.ShouldBeGreaterThan(10, "the portal's endpoint data source should list its pages and API routes");
     }
 
@@ -97,7 +97,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
             var path = rule.SamplePath ?? PortalRoutes.SamplePath(rule.Pattern);
             foreach (var caller in Enum.GetValues<Caller>())
             {
-                var client = rule.Kind == RouteKind.Api ? fixture.ApiClients[caller] : fixture.Browsers[caller].Client;
+                var client = rule.Kind is RouteKind.Api or RouteKind.Agent ? fixture.ApiClients[caller] : fixture.Browsers[caller].Client;
                 using var request = new HttpRequestMessage(new HttpMethod(rule.ProbeMethod), path);
                 if (rule.ProbeMethod == "POST")
                 {
@@ -140,6 +140,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         var denied = rule.DeniedRedirect ?? "/account/access-denied";
         var ok = (caller, rule.Kind) switch
         {
+            (_, RouteKind.Agent) => status == 401,
             (Caller.Anonymous, RouteKind.Page) => RedirectsTo(signIn),
             (Caller.Anonymous, RouteKind.Api) => status == 401,
             (Caller.Anonymous, _) => status == 401 || RedirectsTo(signIn),
@@ -149,6 +150,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         };
         var expected = (caller, rule.Kind) switch
         {
+            (_, RouteKind.Agent) => "401",
             (Caller.Anonymous, RouteKind.Page) => $"302 to {signIn}",
             (Caller.Anonymous, RouteKind.Api) => "401",
             (Caller.Anonymous, _) => $"401 or 302 to {signIn}",

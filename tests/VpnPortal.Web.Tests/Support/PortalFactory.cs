@@ -33,11 +33,14 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     private readonly bool _ownsDatabase;
     private int _userCount;
 
-    private PortalFactory(TestDatabase database, FakeTimeProvider? time, bool ownsDatabase)
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    private PortalFactory(TestDatabase database, FakeTimeProvider? time, bool ownsDatabase, IReadOnlyDictionary<string, string>? settings = null)
     {
         Database = database;
         Time = time;
         _ownsDatabase = ownsDatabase;
+        _settings = settings ?? new Dictionary<string, string>();
     }
 
     /// <summary>The database this portal runs on (empty until the portal's own start-up migrates it).</summary>
@@ -47,8 +50,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public FakeTimeProvider? Time { get; }
 
     /// <summary>Creates a fresh, empty database and starts the portal on it, which migrates it as production does.</summary>
-    public static async Task<PortalFactory> StartAsync(string provider = TestDatabase.Sqlite, FakeTimeProvider? time = null) =>
-        await StartAsync(new PortalFactory(await TestDatabase.CreateEmptyAsync(provider), time, ownsDatabase: true));
+    public static async Task<PortalFactory> StartAsync(string provider = TestDatabase.Sqlite, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null) =>
+        await StartAsync(new PortalFactory(await TestDatabase.CreateEmptyAsync(provider), time, ownsDatabase: true, settings));
 
     /// <summary>Starts the portal on a database the caller owns (and disposes), e.g. one the admin CLI has just written.</summary>
     public static Task<PortalFactory> StartOnAsync(TestDatabase database, FakeTimeProvider? time = null) =>
@@ -76,6 +79,11 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         // settings applied here count (PortalFactoryTests proves the portal really runs on this database).
         builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {

@@ -21,6 +21,7 @@ public static class ApiV1
         api.MapUsersApi();
         api.MapAuditApi();
         api.MapServersApi();
+        Agents.EnrollmentTokensApi.MapEnrollmentTokensApi(api);
         Certificates.CertificatesApi.MapCertificatesApi(api);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Documentation);
         return app;

@@ -1,0 +1,26 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace VpnPortal.Web.AgentApi;
+
+/// <summary>Agent credentials: 256 random bits, handed out once at enrollment, stored as SHA-256.</summary>
+public static class AgentCredentials
+{
+    public const string Prefix = "vpa_";
+
+    /// <summary>Longer values are refused before hashing: no credential is this long.</summary>
+    public const int MaxLength = 100;
+
+    public static string New() =>
+        Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static byte[] Hash(string credential) => SHA256.HashData(Encoding.UTF8.GetBytes(credential));
+}
+
+/// <summary>Claims of an authenticated agent's principal.</summary>
+public static class AgentClaims
+{
+    public const string AgentId = "vpnportal:agent-id";
+    public const string ServerId = "vpnportal:server-id";
+    public const string Role = "vpnportal:agent-role";
+}
