@@ -4,5 +4,7 @@ internal static class AgentVerbs
 {
     public static IReadOnlyList<IAgentVerb> All() =>
     [
+        new InspectCertVerb(),
+        new ParseVerb(),
     ];
 }

@@ -1,0 +1,465 @@
+using System.Diagnostics;
+using System.Net.NetworkInformation;
+using System.Runtime.Versioning;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using VpnPortal.Agent.Certificates;
+using VpnPortal.Agent.Hosting;
+using VpnPortal.Agent.Parsing;
+using VpnPortal.Contracts.Agents;
+using VpnPortal.Domain.Certificates;
+
+namespace VpnPortal.Agent.Windows;
+
+/// <summary>What the Windows host works through; the real ones on Windows, recorded outputs in tests.</summary>
+public sealed record WindowsHostTools
+{
+    public required IPowerShellRunner PowerShell { get; init; }
+    public required INetsh Netsh { get; init; }
+    public required IMachineRegistry Registry { get; init; }
+    public required IMachineCertificateStores Stores { get; init; }
+
+    /// <summary>A file's version (for the MFA extension's DLL); null when the file is absent.</summary>
+    public required Func<string, string?> FileVersion { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How often <see cref="WindowsServerHost.WaitForChangeAsync"/> compares the stores (in-process, cheap).</summary>
+    public TimeSpan StoreProbeInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often it asks RRAS for its connection count. That costs a PowerShell start and a module load (about a second
+    /// of CPU), so it runs less often than the store probe.
+    /// </summary>
+    public TimeSpan SessionProbeInterval { get; init; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>
+/// A real Windows RRAS or NPS server: reads its state through PowerShell (RemoteAccess module), netsh, the registry and
+/// the Local Computer certificate stores, and carries out the portal's commands there.
+/// </summary>
+public sealed partial class WindowsServerHost : IServerHost
+{
+    private const int MaxCertificateBytes = 64 * 1024;
+
+    private readonly WindowsHostTools tools;
+    private readonly object fingerprintLock = new();
+    private Fingerprint? lastCollected;
+
+    public WindowsServerHost(AgentRole role, WindowsHostTools tools, string machineName, string? hostFqdn)
+    {
+        Role = role;
+        this.tools = tools;
+        MachineName = machineName;
+        HostFqdn = hostFqdn;
+    }
+
+    /// <summary>The host on this Windows server, with the real tools.</summary>
+    [SupportedOSPlatform("windows")]
+    public WindowsServerHost(AgentRole role)
+        : this(role, WindowsTools(), Environment.MachineName, LocalFqdn())
+    {
+    }
+
+    public AgentRole Role { get; }
+    public string MachineName { get; }
+    public string? HostFqdn { get; }
+
+    [SupportedOSPlatform("windows")]
+    private static WindowsHostTools WindowsTools()
+    {
+        var processes = new ProcessRunner();
+        var registry = new WindowsMachineRegistry();
+        return new WindowsHostTools
+        {
+            PowerShell = new PowerShellRunner(processes, TimeSpan.FromSeconds(120)),
+            Netsh = new Netsh(processes, TimeSpan.FromSeconds(30)),
+            Registry = registry,
+            Stores = new LocalMachineCertificateStores(registry),
+            FileVersion = path => File.Exists(path) ? FileVersionInfo.GetVersionInfo(path).FileVersion : null,
+        };
+    }
+
+    private static string? LocalFqdn()
+    {
+        var properties = IPGlobalProperties.GetIPGlobalProperties();
+        return string.IsNullOrEmpty(properties.DomainName) ? null : $"{properties.HostName}.{properties.DomainName}";
+    }
+
+    public async Task<ServerState> CollectAsync(CancellationToken cancellationToken)
+    {
+        ServerState state;
+        Fingerprint fingerprint;
+        if (Role == AgentRole.Rras)
+        {
+            var rras = await CollectRrasAsync(cancellationToken);
+            var certificates = ReportStores(CertificateStoreKind.My, CertificateStoreKind.Disallowed);
+            state = new ServerState(rras, null, certificates);
+            fingerprint = new Fingerprint(rras.Summary.TotalConnections, StoreDigest(certificates));
+        }
+        else
+        {
+            var certificates = ReportStores(CertificateStoreKind.My, CertificateStoreKind.NTAuth);
+            var nps = new NpsState { MfaExtension = InspectMfaExtension() };
+            state = new ServerState(null, nps, certificates);
+            fingerprint = new Fingerprint(null, StoreDigest(certificates));
+        }
+
+        lock (fingerprintLock)
+        {
+            lastCollected = fingerprint;
+        }
+
+        return state;
+    }
+
+    private async Task<RrasState> CollectRrasAsync(CancellationToken cancellationToken)
+    {
+        var output = await tools.PowerShell.RunAsync(RrasScripts.Collect, cancellationToken);
+        var sections = ScriptSections.Split(output, "RRAS collection script");
+        var sstp = RrasRegistry.ReadSstp(tools.Registry);
+        var bindings = SslCertificateBindings.Parse(await tools.Netsh.ShowSslCertificatesAsync(cancellationToken));
+
+        return new RrasState
+        {
+            Sessions = RemoteAccessJson.ParseSessions(ScriptSections.Required(sections, RrasScripts.SessionsSection, RemoteAccessJson.SessionsSource), tools.Time.GetUtcNow()),
+            Summary = RemoteAccessJson.ParseSummary(ScriptSections.Required(sections, RrasScripts.SummarySection, RemoteAccessJson.SummarySource)),
+            RadiusServers = RemoteAccessJson.ParseRadiusServers(ScriptSections.Required(sections, RrasScripts.RadiusSection, RemoteAccessJson.RadiusSource)),
+            ConfiguredSstpCertificateSha1 = ConfiguredThumbprint(ScriptSections.Required(sections, RrasScripts.SstpCertificateSection, "Get-RemoteAccess")),
+            SslBindings = SslCertificateBindings.IpBindingsOnPort(bindings, sstp.ListenerPort),
+            Sstp = sstp,
+            Ikev2FragmentationEnabled = RrasRegistry.ReadIkev2Fragmentation(tools.Registry),
+        };
+    }
+
+    private static string? ConfiguredThumbprint(string text) => text.Trim() switch
+    {
+        "" => null,
+        var t when Sha1Hex().IsMatch(t) => t.ToUpperInvariant(),
+        var t => throw new OutputFormatException("Get-RemoteAccess", $"'{(t.Length > 60 ? t[..57] + "..." : t)}' is not a SHA-1 thumbprint", field: "SslCertificate.Thumbprint"),
+    };
+
+    private MfaExtensionReport InspectMfaExtension()
+    {
+        var personal = tools.Stores.Read(CertificateStoreKind.My);
+        try
+        {
+            return MfaExtension.Inspect(tools.Registry, tools.FileVersion, personal, tools.Time.GetUtcNow());
+        }
+        finally
+        {
+            DisposeAll(personal);
+        }
+    }
+
+    private List<ReportedCertificate> ReportStores(params CertificateStoreKind[] stores)
+    {
+        var reported = new List<ReportedCertificate>();
+        foreach (var store in stores)
+        {
+            var certificates = tools.Stores.Read(store);
+            try
+            {
+                reported.AddRange(certificates.Select(c => CertificateReport.From(c, store)));
+            }
+            finally
+            {
+                DisposeAll(certificates);
+            }
+        }
+
+        return reported;
+    }
+
+    // ------------------------------------------------------------------ change probe
+
+    public async Task WaitForChangeAsync(CancellationToken cancellationToken)
+    {
+        Fingerprint? baseline;
+        lock (fingerprintLock)
+        {
+            baseline = lastCollected;
+        }
+
+        // Nothing collected yet: whatever the server holds is news.
+        if (baseline is null)
+        {
+            return;
+        }
+
+        var sinceSessionProbe = TimeSpan.Zero;
+        while (true)
+        {
+            await Task.Delay(tools.StoreProbeInterval, tools.Time, cancellationToken);
+            sinceSessionProbe += tools.StoreProbeInterval;
+
+            var stores = Role == AgentRole.Rras
+                ? new[] { CertificateStoreKind.My, CertificateStoreKind.Disallowed }
+                : [CertificateStoreKind.My, CertificateStoreKind.NTAuth];
+            if (StoreDigest(stores) != baseline.StoreDigest)
+            {
+                return;
+            }
+
+            if (baseline.Connections is { } connections && sinceSessionProbe >= tools.SessionProbeInterval)
+            {
+                sinceSessionProbe = TimeSpan.Zero;
+                var text = (await tools.PowerShell.RunAsync(RrasScripts.ConnectionCount, cancellationToken)).Trim();
+                if (!int.TryParse(text, out var now))
+                {
+                    throw new OutputFormatException(RemoteAccessJson.SummarySource, $"'{text}' is not a connection count", field: "TotalConnections");
+                }
+
+                if (now != connections)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private string StoreDigest(CertificateStoreKind[] stores)
+    {
+        var lines = new List<string>();
+        foreach (var store in stores)
+        {
+            var certificates = tools.Stores.Read(store);
+            try
+            {
+                lines.AddRange(certificates.Select(c => $"{store}:{Convert.ToHexString(c.GetCertHash(HashAlgorithmName.SHA1))}:{c.HasPrivateKey}"));
+            }
+            finally
+            {
+                DisposeAll(certificates);
+            }
+        }
+
+        return Digest(lines);
+    }
+
+    private static string StoreDigest(IEnumerable<ReportedCertificate> certificates) =>
+        Digest(certificates.Select(c => $"{c.Store}:{c.Sha1Thumbprint}:{c.HasPrivateKey}"));
+
+    private static string Digest(IEnumerable<string> lines) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', lines.Order(StringComparer.Ordinal)))));
+
+    private sealed record Fingerprint(int? Connections, string StoreDigest);
+
+    // ------------------------------------------------------------------ commands
+
+    public async Task<string> ExecuteAsync(AgentCommandMessage command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return command.Kind switch
+            {
+                AgentCommandKinds.RefreshReport => "A full report is sent by the agent after this command.",
+                AgentCommandKinds.DisconnectUser => await DisconnectUserAsync(Payload<DisconnectUserPayload>(command), cancellationToken),
+                AgentCommandKinds.ImportCertificate => ImportCertificate(Payload<ImportCertificatePayload>(command)),
+                AgentCommandKinds.RemoveCertificate => RemoveCertificate(Payload<RemoveCertificatePayload>(command)),
+                AgentCommandKinds.SetSstpCertificate => await SetSstpCertificateAsync(Payload<SetSstpCertificatePayload>(command), cancellationToken),
+                _ => throw new CommandFailedException($"This agent does not know the command '{command.Kind}'."),
+            };
+        }
+        catch (ToolFailedException e)
+        {
+            throw new CommandFailedException(e.Message, e);
+        }
+        catch (OutputFormatException e)
+        {
+            throw new CommandFailedException(e.Message, e);
+        }
+        catch (CryptographicException e)
+        {
+            // X509Store failures (access denied, store locked) surface as this.
+            throw new CommandFailedException($"The certificate store refused the change: {e.Message}", e);
+        }
+    }
+
+    private static T Payload<T>(AgentCommandMessage command)
+    {
+        if (command.Payload is not { } payload || payload.ValueKind == JsonValueKind.Null)
+        {
+            throw new CommandFailedException($"The {command.Kind} command came without its payload.");
+        }
+
+        try
+        {
+            return payload.Deserialize<T>(AgentJson.Options) ?? throw new CommandFailedException($"The {command.Kind} command's payload is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new CommandFailedException($"The {command.Kind} command's payload is malformed: {e.Message}", e);
+        }
+    }
+
+    private void RequireRras(string what)
+    {
+        if (Role != AgentRole.Rras)
+        {
+            throw new CommandFailedException($"This is an NPS server; only RRAS servers can {what}.");
+        }
+    }
+
+    private async Task<string> DisconnectUserAsync(DisconnectUserPayload payload, CancellationToken cancellationToken)
+    {
+        RequireRras("disconnect VPN users");
+        var user = payload.UserName?.Trim() ?? "";
+        if (user.Length is 0 or > 256 || user.Any(char.IsControl))
+        {
+            throw new CommandFailedException("The user name is empty, longer than 256 characters, or contains control characters.");
+        }
+
+        var result = (await tools.PowerShell.RunAsync(RrasScripts.DisconnectUser(user), cancellationToken)).Trim();
+        if (result == "not-connected")
+        {
+            return $"{user} had no VPN session on {MachineName}.";
+        }
+
+        var match = DisconnectedCount().Match(result);
+        return match.Success
+            ? $"Disconnected {user} from {MachineName} ({match.Groups[1].Value} session(s))."
+            : throw new CommandFailedException($"Disconnect-VpnUser ran but its script answered '{result}' instead of a session count.");
+    }
+
+    private string ImportCertificate(ImportCertificatePayload payload)
+    {
+        RefuseEnterpriseStore(payload.Store, "imported into");
+        if (payload.Store == CertificateStoreKind.My)
+        {
+            // A public certificate in Personal serves nothing (RRAS binds only certificates with a key) and clutters its choice.
+            throw new CommandFailedException("Public certificates are not imported into Personal (My): a certificate there needs its private key.");
+        }
+
+        var thumbprint = NormaliseThumbprint(payload.Sha1Thumbprint);
+        byte[] der;
+        try
+        {
+            der = Convert.FromBase64String(payload.CertificateDer ?? "");
+        }
+        catch (FormatException)
+        {
+            throw new CommandFailedException("The certificate is not valid base64.");
+        }
+
+        if (der.Length is 0 or > MaxCertificateBytes)
+        {
+            throw new CommandFailedException($"The certificate is {der.Length} bytes; a single certificate is between 1 byte and {MaxCertificateBytes / 1024} KB.");
+        }
+
+        // The hash check comes first: it proves these are the bytes the portal meant, before anything parses them.
+        var actual = Convert.ToHexString(SHA1.HashData(der));
+        if (actual != thumbprint)
+        {
+            throw new CommandFailedException($"The certificate's SHA-1 is {actual}, not {thumbprint} as the command says; nothing was imported.");
+        }
+
+        if (ContentType(der) != X509ContentType.Cert)
+        {
+            throw new CommandFailedException("The data is not a single DER certificate (a PFX, PKCS#7 bundle or anything with a private key is refused).");
+        }
+
+        using var certificate = X509CertificateLoader.LoadCertificate(der);
+        tools.Stores.Add(payload.Store, certificate);
+        return $"Imported {DistinguishedNames.ShortName(certificate.Subject)} ({thumbprint}) into Local Computer\\{StoreLabel(payload.Store)} on {MachineName}.";
+    }
+
+    private string RemoveCertificate(RemoveCertificatePayload payload)
+    {
+        RefuseEnterpriseStore(payload.Store, "removed from");
+        var thumbprint = NormaliseThumbprint(payload.Sha1Thumbprint);
+        return tools.Stores.Remove(payload.Store, thumbprint)
+            ? $"Removed {thumbprint} from Local Computer\\{StoreLabel(payload.Store)} on {MachineName}."
+            : $"{thumbprint} was not in Local Computer\\{StoreLabel(payload.Store)} on {MachineName}; nothing to remove.";
+    }
+
+    private async Task<string> SetSstpCertificateAsync(SetSstpCertificatePayload payload, CancellationToken cancellationToken)
+    {
+        RequireRras("serve SSTP");
+        var thumbprint = NormaliseThumbprint(payload.Sha1Thumbprint);
+        var personal = tools.Stores.Read(CertificateStoreKind.My);
+        try
+        {
+            var certificate = personal.FirstOrDefault(c => Convert.ToHexString(c.GetCertHash(HashAlgorithmName.SHA1)) == thumbprint)
+                ?? throw new CommandFailedException($"{thumbprint} is not in Local Computer\\Personal on {MachineName}; import it there with its private key first.");
+            var report = CertificateReport.From(certificate, CertificateStoreKind.My);
+            var verdict = CertificateFitness.Sstp(
+                new CertificateFacts
+                {
+                    EnhancedKeyUsages = report.EnhancedKeyUsages,
+                    HasPrivateKey = report.HasPrivateKey,
+                    NotBefore = report.NotBefore,
+                    NotAfter = report.NotAfter,
+                    CrlDistributionPoints = report.CrlDistributionPoints,
+                },
+                tools.Time.GetUtcNow());
+            if (!verdict.Fit)
+            {
+                throw new CommandFailedException($"{thumbprint} cannot serve SSTP: {string.Join("; ", verdict.Reasons)}.");
+            }
+        }
+        finally
+        {
+            DisposeAll(personal);
+        }
+
+        await tools.PowerShell.RunAsync(RrasScripts.SetSstpCertificate(thumbprint), cancellationToken);
+        return $"RRAS on {MachineName} now uses {thumbprint} for SSTP. The RemoteAccess service was restarted, which ended the VPN sessions on this server.";
+    }
+
+    private static void RefuseEnterpriseStore(CertificateStoreKind store, string verb)
+    {
+        if (store == CertificateStoreKind.NTAuth)
+        {
+            // The local NTAuth copy is rewritten from Active Directory at the next policy refresh; the change belongs there
+            // (certutil -dspublish on a PKI admin's machine), not on one server.
+            throw new CommandFailedException($"Certificates are not {verb} the enterprise NTAuth store by the agent: publish the CA in Active Directory (certutil -dspublish -f ca.cer NTAuthCA).");
+        }
+    }
+
+    private static string NormaliseThumbprint(string? text)
+    {
+        var compact = new string((text ?? "").Where(c => !char.IsWhiteSpace(c)).ToArray());
+        return Sha1Hex().IsMatch(compact)
+            ? compact.ToUpperInvariant()
+            : throw new CommandFailedException($"'{(compact.Length > 60 ? compact[..57] + "..." : compact)}' is not a SHA-1 thumbprint (40 hex digits).");
+    }
+
+    private static string StoreLabel(CertificateStoreKind store) => store switch
+    {
+        CertificateStoreKind.My => "Personal",
+        CertificateStoreKind.Disallowed => "Untrusted Certificates",
+        CertificateStoreKind.Root => "Trusted Root Certification Authorities",
+        CertificateStoreKind.CA => "Intermediate Certification Authorities",
+        _ => store.ToString(),
+    };
+
+    private static X509ContentType ContentType(byte[] data)
+    {
+        try
+        {
+            return X509Certificate2.GetCertContentType(data);
+        }
+        catch (CryptographicException)
+        {
+            return X509ContentType.Unknown;
+        }
+    }
+
+    private static void DisposeAll(IEnumerable<X509Certificate2> certificates)
+    {
+        foreach (var certificate in certificates)
+        {
+            certificate.Dispose();
+        }
+    }
+
+    [GeneratedRegex("^[0-9A-Fa-f]{40}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Sha1Hex();
+
+    [GeneratedRegex(@"^disconnected (\d+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex DisconnectedCount();
+}

@@ -1,0 +1,118 @@
+using System.Text;
+using Shouldly;
+using VpnPortal.Agent.Windows;
+using Xunit;
+
+namespace VpnPortal.Agent.Tests.Windows;
+
+public sealed class PowerShellRunnerTests
+{
+    private sealed class RecordingProcesses(ProcessOutcome outcome) : IProcessRunner
+    {
+        public ProcessSpec? Started { get; private set; }
+
+        public Task<ProcessOutcome> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
+        {
+            Started = spec;
+            return Task.FromResult(outcome);
+        }
+    }
+
+    private sealed class TimingOut : IProcessRunner
+    {
+        public Task<ProcessOutcome> RunAsync(ProcessSpec spec, CancellationToken cancellationToken) => throw new ProcessTimedOutException(spec.FileName, spec.Timeout);
+    }
+
+    [Fact]
+    public async Task Run_HostileUserName_TravelsAsAnEnvironmentVariableNeverInTheCommandLine()
+    {
+        const string hostile = "x'; Remove-Item C:\\ -Recurse; '";
+        var processes = new RecordingProcesses(new ProcessOutcome(0, "not-connected\r\n", ""));
+        var runner = new PowerShellRunner(processes, TimeSpan.FromSeconds(30));
+
+        var output = await runner.RunAsync(RrasScripts.DisconnectUser(hostile), TestContext.Current.CancellationToken);
+
+        output.ShouldBe("not-connected\r\n");
+        var spec = processes.Started.ShouldNotBeNull();
+        spec.FileName.ShouldBe("powershell.exe");
+        spec.Arguments.Take(5).ShouldBe(["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand"]);
+        spec.Arguments.Count.ShouldBe(6);
+        spec.Environment.ShouldBe(new Dictionary<string, string> { ["VPNPORTAL_ARG_USERNAME"] = hostile });
+        var script = Encoding.Unicode.GetString(Convert.FromBase64String(spec.Arguments[5]));
+        script.ShouldStartWith("$ErrorActionPreference = 'Stop'");
+        script.ShouldContain("$user = $env:VPNPORTAL_ARG_USERNAME");
+        script.ShouldNotContain("Remove-Item");
+        string.Join(' ', spec.Arguments).ShouldNotContain("Remove-Item");
+        spec.Timeout.ShouldBe(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Run_NonZeroExit_FailsWithPowerShellsErrorText()
+    {
+        var processes = new RecordingProcesses(new ProcessOutcome(1, "", "Disconnect-VpnUser : Access is denied.\r\nAt line:5 char:1\r\n"));
+
+        var error = await Should.ThrowAsync<ToolFailedException>(() => new PowerShellRunner(processes, TimeSpan.FromSeconds(5)).RunAsync(RrasScripts.DisconnectUser("a"), TestContext.Current.CancellationToken));
+
+        error.Message.ShouldBe("PowerShell could not disconnect the user (exit code 1): Disconnect-VpnUser : Access is denied. At line:5 char:1");
+    }
+
+    [Fact]
+    public async Task Run_TimedOut_FailsSayingSo()
+    {
+        var error = await Should.ThrowAsync<ToolFailedException>(() => new PowerShellRunner(new TimingOut(), TimeSpan.FromSeconds(5)).RunAsync(RrasScripts.ConnectionCount, TestContext.Current.CancellationToken));
+
+        error.Message.ShouldContain("did not finish within 5 s");
+    }
+
+    [Theory]
+    [InlineData("user")]
+    [InlineData("USER NAME")]
+    [InlineData("1USER")]
+    public void Script_ArgumentNameThatIsNotAnEnvironmentName_IsRefused(string name)
+    {
+        Should.Throw<ArgumentException>(() => new PowerShellScript("x", "y", new Dictionary<string, string> { [name] = "v" }));
+    }
+}
+
+public sealed class ProcessRunnerTests
+{
+    [Fact]
+    public async Task Run_RealProcess_CapturesOutputErrorExitCodeAndEnvironment()
+    {
+        if (!File.Exists("/bin/sh"))
+        {
+            Assert.Skip("needs /bin/sh (the runner itself is cross-platform; this test drives it with a POSIX shell)");
+        }
+
+        var outcome = await new ProcessRunner().RunAsync(new ProcessSpec
+        {
+            FileName = "/bin/sh",
+            Arguments = ["-c", "printf '%s' \"$VPNPORTAL_ARG_USERNAME\"; echo oops >&2; exit 3"],
+            Environment = new Dictionary<string, string> { ["VPNPORTAL_ARG_USERNAME"] = "x'; rm -rf /; 'é" },
+            Timeout = TimeSpan.FromSeconds(20),
+        }, TestContext.Current.CancellationToken);
+
+        outcome.ShouldBe(new ProcessOutcome(3, "x'; rm -rf /; 'é", "oops\n"));
+    }
+
+    [Fact]
+    public async Task Run_ProcessOverItsTime_IsKilledAndReported()
+    {
+        if (!File.Exists("/bin/sh"))
+        {
+            Assert.Skip("needs /bin/sh");
+        }
+
+        var started = DateTime.UtcNow;
+
+        var error = await Should.ThrowAsync<ProcessTimedOutException>(() => new ProcessRunner().RunAsync(new ProcessSpec
+        {
+            FileName = "/bin/sh",
+            Arguments = ["-c", "sleep 30"],
+            Timeout = TimeSpan.FromMilliseconds(300),
+        }, TestContext.Current.CancellationToken));
+
+        error.Message.ShouldBe("sh did not finish within 0.3 s and was stopped.");
+        (DateTime.UtcNow - started).ShouldBeLessThan(TimeSpan.FromSeconds(10));
+    }
+}
