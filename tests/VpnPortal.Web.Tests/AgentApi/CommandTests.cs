@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+using VpnPortal.Contracts.Agents;
+using VpnPortal.Data.Entities;
+using VpnPortal.Testing;
+using VpnPortal.Web.AgentApi;
+using VpnPortal.Web.Features.Agents;
+using VpnPortal.Web.Tests.Support;
+using Xunit;
+
+namespace VpnPortal.Web.Tests.AgentApi;
+
+public sealed class CommandTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Task<Guid> QueueAsync(PortalFactory portal, Guid serverId, string kind = AgentCommandKinds.DisconnectUser, object? payload = null) =>
+        portal.InScopeAsync(async sp =>
+        {
+            var (queued, error) = await sp.GetRequiredService<AgentCommandQueue>().QueueAsync(
+                serverId, kind, payload ?? new DisconnectUserPayload { UserName = "alice@corp.example" }, PortalFactory.TestSetupActor, ct: Ct);
+            error.ShouldBeNull();
+            return queued!.CommandId;
+        });
+
+    [Fact]
+    public async Task Poll_CommandQueuedWhileHeld_IsDeliveredAtOnce()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        var watch = Stopwatch.StartNew();
+        var poll = agent.PollAsync(waitSeconds: 25);
+        await Task.Delay(300, Ct);
+        poll.IsCompleted.ShouldBeFalse("with nothing queued the poll is held open");
+
+        var id = await QueueAsync(portal, agent.ServerId);
+        var batch = await poll;
+
+        batch.Commands.Single().Id.ShouldBe(id);
+        batch.Commands[0].Kind.ShouldBe(AgentCommandKinds.DisconnectUser);
+        batch.Commands[0].Payload!.Value.GetProperty("userName").GetString().ShouldBe("alice@corp.example");
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20), "the queued command wakes the held poll instead of waiting it out");
+    }
+
+    [Fact]
+    public async Task Poll_NothingQueued_AnswersEmptyWhenTheWaitEnds()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+
+        (await agent.PollAsync(waitSeconds: 1)).Commands.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Result_Stored_AndSendingItAgainIsHarmless()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        var id = await QueueAsync(portal, agent.ServerId);
+        (await agent.PollAsync()).Commands.Single().Id.ShouldBe(id);
+
+        using var first = await agent.AnswerAsync(id, CommandOutcome.Succeeded, "Disconnected 1 session of alice@corp.example");
+        using var again = await agent.AnswerAsync(id, CommandOutcome.Succeeded, "Disconnected 1 session of alice@corp.example");
+        using var contradicting = await agent.AnswerAsync(id, CommandOutcome.Failed, "changed my mind");
+
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        contradicting.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        await using var db = portal.Database.CreateContext();
+        var command = await db.AgentCommands.SingleAsync(Ct);
+        command.Status.ShouldBe(AgentCommandStatus.Succeeded);
+        command.ResultMessage.ShouldBe("Disconnected 1 session of alice@corp.example");
+        command.CompletedAt.ShouldNotBeNull();
+        (await agent.PollAsync()).Commands.ShouldBeEmpty("a finished command is not delivered again");
+    }
+
+    [Fact]
+    public async Task Poll_DeliveredButUnanswered_IsDeliveredAgainWithTheSameId()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var portal = await PortalFactory.StartAsync(time: time);
+        var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        var id = await QueueAsync(portal, agent.ServerId);
+        var first = (await agent.PollAsync()).Commands.Single();
+
+        (await agent.PollAsync()).Commands.ShouldBeEmpty("a just-delivered command is not handed out twice at once");
+        time.Advance(CommandDelivery.RedeliverAfter + TimeSpan.FromSeconds(1));
+        var second = (await agent.PollAsync()).Commands.Single();
+
+        second.Id.ShouldBe(first.Id, "the id is the agent's idempotency key");
+        second.Delivery.ShouldBe(2);
+        (await agent.AnswerAsync(id, CommandOutcome.Succeeded)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task Command_AgentAwayPastDeadline_ExpiresAndIsNeverDelivered(string provider)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var portal = await PortalFactory.StartAsync(provider, time);
+        var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        var id = await QueueAsync(portal, agent.ServerId);
+
+        time.Advance(TimeSpan.FromHours(1));
+        var batch = await agent.PollAsync();
+
+        batch.Commands.ShouldBeEmpty();
+        await using var db = portal.Database.CreateContext();
+        var command = await db.AgentCommands.SingleAsync(c => c.Id == id, Ct);
+        command.Status.ShouldBe(AgentCommandStatus.Expired);
+        command.ResultMessage!.ShouldContain("did not collect it");
+    }
+
+    [Fact]
+    public async Task ExpirySweep_ExpiresCommandsOfServersThatNeverPoll()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var portal = await PortalFactory.StartAsync(time: time);
+        var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        var id = await QueueAsync(portal, agent.ServerId);
+        time.Advance(TimeSpan.FromHours(1));
+
+        var expired = await portal.InScopeAsync(sp => sp.GetRequiredService<CommandDelivery>().ExpireAsync(null, time.GetUtcNow(), Ct));
+
+        expired.ShouldBe(1);
+        await using var db = portal.Database.CreateContext();
+        (await db.AgentCommands.SingleAsync(c => c.Id == id, Ct)).Status.ShouldBe(AgentCommandStatus.Expired);
+    }
+
+    [Fact]
+    public async Task Result_ArrivingAfterTheDeadline_RecordsWhatHappenedOnTheServer()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var portal = await PortalFactory.StartAsync(time: time);
+        var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        var id = await QueueAsync(portal, agent.ServerId);
+        (await agent.PollAsync()).Commands.Count.ShouldBe(1);
+        time.Advance(TimeSpan.FromHours(1));
+        await portal.InScopeAsync(sp => sp.GetRequiredService<CommandDelivery>().ExpireAsync(null, time.GetUtcNow(), Ct));
+
+        (await agent.AnswerAsync(id, CommandOutcome.Succeeded, "done")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await using var db = portal.Database.CreateContext();
+        var command = await db.AgentCommands.SingleAsync(Ct);
+        command.Status.ShouldBe(AgentCommandStatus.Succeeded);
+        command.ResultMessage!.ShouldContain("after the deadline");
+    }
+
+    [Fact]
+    public async Task Agent_CannotReadOrAnswerAnotherServersCommands()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var vpn01 = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        var vpn02 = await portal.EnrollAsync(ServerRole.Rras, "VPN02");
+        var id = await QueueAsync(portal, vpn01.ServerId);
+
+        (await vpn02.PollAsync()).Commands.ShouldBeEmpty();
+        using var answer = await vpn02.AnswerAsync(id, CommandOutcome.Failed, "not mine");
+
+        answer.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        await using (var db = portal.Database.CreateContext())
+        {
+            (await db.AgentCommands.SingleAsync(Ct)).Status.ShouldBe(AgentCommandStatus.Queued, "another agent's answer changes nothing");
+        }
+
+        (await vpn01.PollAsync()).Commands.Single().Id.ShouldBe(id);
+    }
+
+    [Fact]
+    public async Task Queue_UnknownKind_IsRefused()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+
+        var (queued, error) = await portal.InScopeAsync(sp => sp.GetRequiredService<AgentCommandQueue>().QueueAsync(agent.ServerId, "format-c", null, PortalFactory.TestSetupActor, ct: Ct));
+
+        queued.ShouldBeNull();
+        error!.ShouldContain("format-c");
+    }
+}
