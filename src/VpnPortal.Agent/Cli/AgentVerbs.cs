@@ -4,5 +4,8 @@ internal static class AgentVerbs
 {
     public static IReadOnlyList<IAgentVerb> All() =>
     [
+        new EnrollVerb(),
+        new RunVerb(),
+        new SimulateVerb(),
     ];
 }
