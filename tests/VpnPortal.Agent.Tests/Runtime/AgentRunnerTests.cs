@@ -67,6 +67,8 @@ public sealed class AgentRunnerTests : IAsyncLifetime
             await TestPortal.WaitUntilAsync(() => _portal.CommandResults.Count == 1, "the result arrives");
         }
 
+        // The stopped agent's last poll may still be held on the server; it would take the redelivery with it.
+        await TestPortal.WaitUntilAsync(() => _portal.PollsInFlight == 0, "the first agent's poll has ended");
         await using var second = Start(new FileAgentStateStore(directory.Path));
         _portal.Queue(command with { Delivery = 2 });
         await TestPortal.WaitUntilAsync(() => _portal.CommandResults.Count == 2, "the result is sent again");

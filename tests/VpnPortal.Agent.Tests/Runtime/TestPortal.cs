@@ -32,6 +32,7 @@ internal sealed class TestPortal : IAsyncDisposable
     private readonly List<DateTimeOffset> _snapshotAttempts = [];
     private TaskCompletionSource _commandQueued = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _failNextSnapshots;
+    private int _pollsInFlight;
 
     private TestPortal(WebApplication app)
     {
@@ -67,6 +68,9 @@ internal sealed class TestPortal : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Command polls the portal is holding; a stopped agent's poll can linger on the server side for a moment.</summary>
+    public int PollsInFlight => Volatile.Read(ref _pollsInFlight);
 
     public int SnapshotAttempts
     {
@@ -243,10 +247,22 @@ internal sealed class TestPortal : IAsyncDisposable
                 queued = _commandQueued.Task;
             }
 
-            await Task.WhenAny(queued, Task.Delay(PollHold, http.RequestAborted));
+            Interlocked.Increment(ref _pollsInFlight);
+            try
+            {
+                await Task.WhenAny(queued, Task.Delay(PollHold, http.RequestAborted));
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pollsInFlight);
+            }
+
             lock (_lock)
             {
-                return Batch();
+                // A poll the agent gave up on (it stopped) must not swallow commands meant for the next one.
+                return http.RequestAborted.IsCancellationRequested
+                    ? HttpResults.Json(new CommandBatch { Commands = [] }, AgentJson.Options)
+                    : Batch();
             }
         });
 
