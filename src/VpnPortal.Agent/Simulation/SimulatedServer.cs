@@ -29,7 +29,8 @@ public abstract class SimulatedServer : IServerHost, IServerAvailability
         HostFqdn = $"{machineName}.{options.Domain}";
         Options = options;
         Time = time ?? TimeProvider.System;
-        Random = new Random(options.Seed is { } seed ? HashCode.Combine(seed, (int)SimulatedPeople.StableHash(machineName)) : System.Random.Shared.Next());
+        // Not HashCode.Combine: it is randomised per process, and a seed must give the same server in every run.
+        Random = new Random(options.Seed is { } seed ? unchecked((seed * 397) ^ (int)SimulatedPeople.StableHash(machineName)) : System.Random.Shared.Next());
         Certificates = SimulatedCertificates.For(options.PublicFqdn, options.Domain);
     }
 

@@ -109,17 +109,17 @@ public sealed partial class SimulatedRrasServerTests
     public async Task DisconnectUser_EndsThatUsersSessions_AndFailsWhenNoneIsConnected()
     {
         var server = new SimulatedRrasServer("RRAS-SIM-01", Seeded, _time);
-        server.Connect("julia.keller@corp.example");
-        server.Connect("julia.keller@corp.example", ReportedTunnelType.Ikev2);
+        server.Connect("quinn.testperson@corp.example");
+        server.Connect("quinn.testperson@corp.example", ReportedTunnelType.Ikev2);
         var before = server.SessionCount;
 
-        var message = await server.ExecuteAsync(Command(AgentCommandKinds.DisconnectUser, new DisconnectUserPayload { UserName = "Julia.Keller@corp.example" }), TestContext.Current.CancellationToken);
+        var message = await server.ExecuteAsync(Command(AgentCommandKinds.DisconnectUser, new DisconnectUserPayload { UserName = "Quinn.TestPerson@corp.example" }), TestContext.Current.CancellationToken);
 
         message.ShouldContain("2 connection(s)");
         server.SessionCount.ShouldBe(before - 2);
-        server.ConnectedUserNames().ShouldNotContain("julia.keller@corp.example");
-        var failure = await Should.ThrowAsync<CommandFailedException>(() => server.ExecuteAsync(Command(AgentCommandKinds.DisconnectUser, new DisconnectUserPayload { UserName = "julia.keller@corp.example" }), TestContext.Current.CancellationToken));
-        failure.Message.ShouldContain("julia.keller@corp.example is not connected");
+        server.ConnectedUserNames().ShouldNotContain("quinn.testperson@corp.example");
+        var failure = await Should.ThrowAsync<CommandFailedException>(() => server.ExecuteAsync(Command(AgentCommandKinds.DisconnectUser, new DisconnectUserPayload { UserName = "quinn.testperson@corp.example" }), TestContext.Current.CancellationToken));
+        failure.Message.ShouldContain("quinn.testperson@corp.example is not connected");
     }
 
     [Fact]
@@ -171,15 +171,15 @@ public sealed partial class SimulatedRrasServerTests
     public async Task FailNextCommands_FailsThatManyOfTheKind_ThenCommandsWorkAgain()
     {
         var server = new SimulatedRrasServer("RRAS-SIM-01", Seeded, _time);
-        server.Connect("anna.adler@corp.example");
-        server.Connect("anna.adler@corp.example");
+        server.Connect("rex.testperson@corp.example");
+        server.Connect("rex.testperson@corp.example");
         server.FailNextCommands(2, "Access is denied.", AgentCommandKinds.DisconnectUser);
-        var disconnect = Command(AgentCommandKinds.DisconnectUser, new DisconnectUserPayload { UserName = "anna.adler@corp.example" });
+        var disconnect = Command(AgentCommandKinds.DisconnectUser, new DisconnectUserPayload { UserName = "rex.testperson@corp.example" });
 
         (await Should.ThrowAsync<CommandFailedException>(() => server.ExecuteAsync(disconnect, TestContext.Current.CancellationToken))).Message.ShouldBe("Access is denied.");
         await server.ExecuteAsync(Command(AgentCommandKinds.SetSstpCertificate, new SetSstpCertificatePayload { Sha1Thumbprint = server.Certificates.SstpCertificate.Thumbprint }), TestContext.Current.CancellationToken);
         (await Should.ThrowAsync<CommandFailedException>(() => server.ExecuteAsync(disconnect, TestContext.Current.CancellationToken))).Message.ShouldBe("Access is denied.");
-        server.ConnectedUserNames().Count(n => n == "anna.adler@corp.example").ShouldBe(2);
+        server.ConnectedUserNames().Count(n => n == "rex.testperson@corp.example").ShouldBe(2);
 
         (await server.ExecuteAsync(disconnect, TestContext.Current.CancellationToken)).ShouldContain("2 connection(s)");
     }
