@@ -4,6 +4,9 @@ internal static class AgentVerbs
 {
     public static IReadOnlyList<IAgentVerb> All() =>
     [
+        new EnrollVerb(),
+        new RunVerb(),
+        new SimulateVerb(),
         new InspectCertVerb(),
         new ParseVerb(),
     ];

@@ -208,4 +208,10 @@ public sealed record SnapshotReceipt
 {
     public required bool Applied { get; init; }
     public string? Reason { get; init; }
+
+    /// <summary>
+    /// The highest sequence the portal has applied for this agent. An agent that lost its state (a restored
+    /// disk) continues above it instead of being ignored until its counter catches up.
+    /// </summary>
+    public long LastAppliedSequence { get; init; }
 }

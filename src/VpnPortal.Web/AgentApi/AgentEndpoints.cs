@@ -72,7 +72,7 @@ public static class AgentEndpoints
             outcome = await apply.RunAsync(agent.AgentId, agent.ServerId, agent.Role, snapshot, ct);
         }
 
-        return Results.Json(new SnapshotReceipt { Applied = outcome.Applied, Reason = outcome.Reason }, AgentJson.Options);
+        return Results.Json(new SnapshotReceipt { Applied = outcome.Applied, Reason = outcome.Reason, LastAppliedSequence = outcome.LastAppliedSequence }, AgentJson.Options);
     }
 
     private static async Task<IResult> PollCommandsAsync(

@@ -18,7 +18,7 @@ namespace VpnPortal.Web.AgentApi;
 /// </summary>
 public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, SnapshotWriteGate gate, FleetEvents events)
 {
-    public sealed record Outcome(bool Applied, string? Reason);
+    public sealed record Outcome(bool Applied, string? Reason, long LastAppliedSequence);
 
     public async Task<Outcome> RunAsync(Guid agentId, Guid serverId, ServerRole role, AgentSnapshot snapshot, CancellationToken ct)
     {
@@ -51,7 +51,7 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
         if (claimed == 0)
         {
             var last = await db.Agents.Where(a => a.Id == agentId).Select(a => a.LastSnapshotSequence).FirstOrDefaultAsync(ct);
-            return new Outcome(false, $"Snapshot {snapshot.Sequence} is not newer than snapshot {last}, already applied: ignored as replayed or out of order.");
+            return new Outcome(false, $"Snapshot {snapshot.Sequence} is not newer than snapshot {last}, already applied: ignored as replayed or out of order.", last);
         }
 
         if (role == ServerRole.Rras)
@@ -67,7 +67,7 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         events.Publish(new FleetChange(FleetChangeKind.ServerReported, serverId));
-        return new Outcome(true, null);
+        return new Outcome(true, null, snapshot.Sequence);
     }
 
     private async Task ApplyRrasAsync(Guid serverId, RrasState state, DateTimeOffset now, CancellationToken ct)

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using VpnPortal.Agent.Hosting;
+using VpnPortal.Agent.Logging;
+using VpnPortal.Agent.Runtime;
+using VpnPortal.Contracts.Agents;
+
+namespace VpnPortal.Agent.Cli;
+
+/// <summary><c>run</c>: the agent's service loop on an enrolled Windows RRAS or NPS server.</summary>
+internal sealed class RunVerb : IAgentVerb
+{
+    public string Name => "run";
+
+    public string Usage => "run [--config DIR]   report this server to the portal and run its commands (Windows)";
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var options = new CliOptions(args, new HashSet<string> { "config" });
+        if (!OperatingSystem.IsWindows())
+        {
+            await error.WriteLineAsync("run needs Windows; use simulate");
+            return AgentExitCodes.Failed;
+        }
+
+        var store = new FileAgentStateStore(options.Get("config") ?? FileAgentStateStore.DefaultDirectory());
+        var identity = await store.LoadIdentityAsync(cancellationToken);
+        if (identity is null)
+        {
+            await error.WriteLineAsync($"This agent is not enrolled (no {store.IdentityPath}); enroll it with: enroll --portal URL --token TOKEN");
+            return AgentExitCodes.Failed;
+        }
+
+        using var fileLog = new FileLoggerProvider(Path.Combine(store.Directory, "logs"));
+        using var loggers = LoggerFactory.Create(b => b
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddProvider(fileLog)
+            .SetMinimumLevel(LogLevel.Information));
+        var logger = loggers.CreateLogger("VpnPortal.Agent");
+
+        var host = CreateHost(identity.Role, loggers);
+        if (host is null)
+        {
+            await error.WriteLineAsync("the Windows host is not available in this build");
+            return AgentExitCodes.Failed;
+        }
+
+        using var http = AgentHttp.CreateClient();
+        var runner = new AgentRunner(host, new AgentClient(http, identity.Portal, identity.Credential, logger), store, AgentRunnerOptions.For(identity), logger);
+        logger.LogInformation("Starting {Identity}", identity);
+        var exitCode = await runner.RunAsync(cancellationToken);
+        if (exitCode == AgentExitCodes.NotEnrolled)
+        {
+            await error.WriteLineAsync(runner.NotEnrolledMessage);
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>The real server this agent manages.</summary>
+    private static IServerHost? CreateHost(AgentRole role, ILoggerFactory loggers)
+    {
+        _ = loggers;
+        return OperatingSystem.IsWindows() ? new Windows.WindowsServerHost(role) : null;
+    }
+}

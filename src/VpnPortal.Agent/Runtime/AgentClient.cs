@@ -1,0 +1,340 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using VpnPortal.Contracts.Agents;
+
+namespace VpnPortal.Agent.Runtime;
+
+/// <summary>How hard the client retries transient failures (5xx, 408, 429, timeouts, connection failures).</summary>
+public sealed record AgentRetryOptions
+{
+    /// <summary>First back-off; it doubles, with jitter, up to <see cref="MaxDelay"/>.</summary>
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Retries for a snapshot before giving it up: a newer snapshot is taken at the next interval anyway.</summary>
+    public int SnapshotRetries { get; init; } = 4;
+
+    /// <summary>Retries for enrollment, which a person (or the simulator) is waiting for.</summary>
+    public int EnrollRetries { get; init; } = 4;
+
+    /// <summary>Time allowed for one attempt of an ordinary call.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time allowed for one command poll: longer than the portal holds it (<see cref="AgentRoutes.LongPollSeconds"/>).</summary>
+    public TimeSpan PollTimeout { get; init; } = TimeSpan.FromSeconds(AgentRoutes.LongPollSeconds + 15);
+}
+
+/// <summary>What became of a command result the agent posted.</summary>
+public enum CommandResultDelivery
+{
+    Accepted = 1,
+
+    /// <summary>404: the portal does not know the command (deleted, or it belongs to another agent).</summary>
+    UnknownCommand = 2,
+
+    /// <summary>409: the portal already holds a different result, or the command was cancelled.</summary>
+    Conflict = 3,
+}
+
+/// <summary>
+/// The agent's side of the agent API over one <see cref="HttpClient"/>, which may be shared by many agents (the
+/// simulated fleet): the credential goes on each request, never on the client, and each attempt has its own
+/// timeout, so give it a client whose <see cref="HttpClient.Timeout"/> is infinite or longer than the poll timeout.
+/// Transient failures are retried here with exponential back-off and jitter; everything else becomes a typed result
+/// or exception.
+/// </summary>
+public sealed class AgentClient
+{
+    private readonly HttpClient _http;
+    private readonly Uri _portal;
+    private readonly string? _credential;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly AgentRetryOptions _options;
+    private readonly ResiliencePipeline<HttpResponseMessage> _persistent;
+    private readonly ResiliencePipeline<HttpResponseMessage> _snapshotRetries;
+    private readonly ResiliencePipeline<HttpResponseMessage> _enrollRetries;
+
+    /// <summary>A client for one agent; <paramref name="credential"/> is null for a client that only enrolls.</summary>
+    public AgentClient(HttpClient http, Uri portal, string? credential, ILogger logger, TimeProvider? time = null, AgentRetryOptions? options = null)
+    {
+        _http = http;
+        _portal = portal.AbsoluteUri.EndsWith('/') ? portal : new Uri(portal.AbsoluteUri + "/");
+        _credential = credential;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _options = options ?? new AgentRetryOptions();
+        _persistent = BuildPipeline(int.MaxValue);
+        _snapshotRetries = BuildPipeline(_options.SnapshotRetries);
+        _enrollRetries = BuildPipeline(_options.EnrollRetries);
+    }
+
+    public Uri Portal => _portal;
+
+    /// <summary>Presents an enrollment token. Throws <see cref="EnrollmentRejectedException"/> when the portal refuses it.</summary>
+    public async Task<EnrollResponse> EnrollAsync(EnrollRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(_enrollRetries, "enrollment", HttpMethod.Post, AgentRoutes.Enroll, Json(request), authenticate: false, _options.RequestTimeout, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return await ReadAsync<EnrollResponse>(response, cancellationToken);
+        }
+
+        var problem = await ReadProblemAsync(response, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized)
+        {
+            throw new EnrollmentRejectedException((int)response.StatusCode, problem.Problem, $"The portal refused the enrollment token: {problem.Text}");
+        }
+
+        throw Unexpected("enrollment", response, problem.Text);
+    }
+
+    public async Task<SnapshotReceipt> SendSnapshotAsync(AgentSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(_snapshotRetries, $"snapshot {snapshot.Sequence}", HttpMethod.Post, AgentRoutes.Snapshots, Json(snapshot), authenticate: true, _options.RequestTimeout, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return await ReadAsync<SnapshotReceipt>(response, cancellationToken);
+        }
+
+        var problem = await ReadProblemAsync(response, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            throw NotEnrolled(problem.Text);
+        }
+
+        if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnprocessableEntity)
+        {
+            throw new SnapshotRejectedException((int)response.StatusCode, problem.Text, problem.Problem?.Field);
+        }
+
+        throw Unexpected($"snapshot {snapshot.Sequence}", response, problem.Text);
+    }
+
+    /// <summary>Long-polls for commands; retries transient failures until cancelled.</summary>
+    public async Task<CommandBatch> PollCommandsAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(_persistent, "command poll", HttpMethod.Get, AgentRoutes.Commands, content: null, authenticate: true, _options.PollTimeout, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return await ReadAsync<CommandBatch>(response, cancellationToken);
+        }
+
+        var problem = await ReadProblemAsync(response, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            throw NotEnrolled(problem.Text);
+        }
+
+        throw Unexpected("command poll", response, problem.Text);
+    }
+
+    /// <summary>Posts a command's result; retries transient failures until cancelled (the portal accepts the same result twice).</summary>
+    public async Task<CommandResultDelivery> PostCommandResultAsync(Guid commandId, CommandResultRequest result, CancellationToken cancellationToken)
+    {
+        var operation = $"result of command {commandId}";
+        using var response = await SendAsync(_persistent, operation, HttpMethod.Post, AgentRoutes.CommandResult(commandId), Json(result), authenticate: true, _options.RequestTimeout, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return CommandResultDelivery.Accepted;
+        }
+
+        var problem = await ReadProblemAsync(response, cancellationToken);
+        return response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => throw NotEnrolled(problem.Text),
+            HttpStatusCode.NotFound => CommandResultDelivery.UnknownCommand,
+            HttpStatusCode.Conflict => CommandResultDelivery.Conflict,
+            _ => throw Unexpected(operation, response, problem.Text),
+        };
+    }
+
+    private static AgentNotEnrolledException NotEnrolled(string detail) =>
+        new($"The portal does not know this agent's credential (revoked or unknown): {detail}");
+
+    private static AgentProtocolException Unexpected(string operation, HttpResponseMessage response, string detail) =>
+        new((int)response.StatusCode, $"The portal answered the {operation} with {(int)response.StatusCode} {response.ReasonPhrase}: {detail}");
+
+    private static byte[] Json<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, AgentJson.Options);
+
+    private async Task<HttpResponseMessage> SendAsync(
+        ResiliencePipeline<HttpResponseMessage> pipeline,
+        string operation,
+        HttpMethod method,
+        string route,
+        byte[]? content,
+        bool authenticate,
+        TimeSpan attemptTimeout,
+        CancellationToken cancellationToken)
+    {
+        var uri = new Uri(_portal, route.TrimStart('/'));
+        var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
+        try
+        {
+            var outcome = await pipeline.ExecuteOutcomeAsync(
+                static async (ctx, state) =>
+                {
+                    try
+                    {
+                        return Outcome.FromResult(await state.Client.AttemptAsync(state.Method, state.Uri, state.Content, state.Authenticate, state.Timeout, ctx.CancellationToken));
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TimeoutException)
+                    {
+                        // Handed to the retry strategy as an outcome; rethrown below once the retries are spent.
+                        return Outcome.FromException<HttpResponseMessage>(e);
+                    }
+                },
+                context,
+                (Client: this, Method: method, Uri: uri, Content: content, Authenticate: authenticate, Timeout: attemptTimeout));
+
+            if (outcome.Exception is { } exception)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new AgentPortalUnreachableException($"The portal could not be reached for the {operation}: {exception.Message}", exception);
+            }
+
+            var response = outcome.Result!;
+            if (IsTransient(response.StatusCode))
+            {
+                var status = (int)response.StatusCode;
+                response.Dispose();
+                throw new AgentPortalUnreachableException($"The portal kept answering the {operation} with {status}.");
+            }
+
+            return response;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async Task<HttpResponseMessage> AttemptAsync(HttpMethod method, Uri uri, byte[]? content, bool authenticate, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, uri);
+        if (content is not null)
+        {
+            request.Content = new ByteArrayContent(content);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        }
+
+        if (authenticate)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue(AgentRoutes.AuthenticationScheme, _credential
+                ?? throw new InvalidOperationException("This client has no credential; enroll first."));
+        }
+
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("VpnPortal.Agent", AgentVersion.Current));
+
+        using var attemptTimeout = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
+        try
+        {
+            // ResponseContentRead: the body is read inside this attempt's timeout, so a stalled body is retried too.
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
+        }
+        catch (OperationCanceledException e) when (attemptTimeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no answer within {timeout.TotalSeconds:0.#} s", e);
+        }
+    }
+
+    private ResiliencePipeline<HttpResponseMessage> BuildPipeline(int retries)
+    {
+        if (retries <= 0)
+        {
+            return ResiliencePipeline<HttpResponseMessage>.Empty;
+        }
+
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                {
+                    { Exception: HttpRequestException or TimeoutException } => true,
+                    { Result: { } response } => IsTransient(response.StatusCode),
+                    _ => false,
+                }),
+                MaxRetryAttempts = retries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.BaseDelay,
+                MaxDelay = _options.MaxDelay,
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                OnRetry = args =>
+                {
+                    var reason = args.Outcome.Exception?.Message ?? $"{(int)args.Outcome.Result!.StatusCode} {args.Outcome.Result.ReasonPhrase}";
+                    _logger.LogWarning("The {Operation} failed ({Reason}); attempt {Attempt}, retrying in {Delay:0.0} s", args.Context.OperationKey, reason, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds);
+
+                    // The retried response is never returned to a caller: free its connection now.
+                    args.Outcome.Result?.Dispose();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    /// <summary>A portal that is shedding load (429/503 with Retry-After) says when to come back; honour it, within the cap.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage? response)
+    {
+        var retryAfter = response?.Headers.RetryAfter;
+        if (retryAfter is null)
+        {
+            return null;
+        }
+
+        var delay = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - _time.GetUtcNow() : null);
+        if (delay is not { } d || d <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        return d > _options.MaxDelay ? _options.MaxDelay : d;
+    }
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(AgentJson.Options, cancellationToken)
+                ?? throw new AgentProtocolException((int)response.StatusCode, $"The portal answered {(int)response.StatusCode} with an empty body where a {typeof(T).Name} was expected.");
+        }
+        catch (JsonException e)
+        {
+            throw new AgentProtocolException((int)response.StatusCode, $"The portal's answer is not a valid {typeof(T).Name}: {e.Message}");
+        }
+    }
+
+    private static async Task<(AgentProblem? Problem, string Text)> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (body.Length == 0)
+        {
+            return (null, response.ReasonPhrase ?? $"HTTP {(int)response.StatusCode}");
+        }
+
+        try
+        {
+            var problem = JsonSerializer.Deserialize<AgentProblem>(body, AgentJson.Options);
+            if (problem is not null)
+            {
+                return (problem, problem.Field is null ? $"{problem.Message} ({problem.Error})" : $"{problem.Message} ({problem.Error}, at {problem.Field})");
+            }
+        }
+        catch (JsonException)
+        {
+            // Not an AgentProblem (a proxy's error page, say): the start of the body is the best description there is.
+        }
+
+        return (null, body.Length > 300 ? body[..300] + "..." : body);
+    }
+}
