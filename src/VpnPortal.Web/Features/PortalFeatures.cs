@@ -8,7 +8,7 @@ namespace VpnPortal.Web.Features;
 /// <summary>The one place features register their services and their non-page endpoints.</summary>
 public static class PortalFeatures
 {
-    public static IServiceCollection AddPortalFeatures(this IServiceCollection services)
+    public static IServiceCollection AddPortalFeatures(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<SignInRecorder>();
         services.AddScoped<ApiKeys>();
@@ -22,6 +22,11 @@ public static class PortalFeatures
         services.AddScoped<AgentApi.ApplySnapshot>();
         services.AddScoped<AgentApi.EnrollAgent>();
         services.AddScoped<AgentApi.CommandDelivery>();
+        services.AddOptions<SimulationSettings>().BindConfiguration(SimulationSettings.Section);
+        if (configuration.GetValue<bool>($"{SimulationSettings.Section}:Enabled"))
+        {
+            services.AddHostedService<DevelopmentFleet>();
+        }
         return services;
     }
 

@@ -97,7 +97,7 @@ public static class PortalHost
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
 
         services.AddOptions<SetupOptions>().BindConfiguration(SetupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddPortalFeatures();
+        services.AddPortalFeatures(configuration);
         return services;
     }
 

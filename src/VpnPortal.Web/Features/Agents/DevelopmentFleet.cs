@@ -1,0 +1,119 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using VpnPortal.Agent.Runtime;
+using VpnPortal.Agent.Simulation;
+using VpnPortal.Contracts.Agents;
+using VpnPortal.Data.Entities;
+
+namespace VpnPortal.Web.Features.Agents;
+
+/// <summary>Settings of the in-process simulated fleet (section "Simulation"), on by default only in Development.</summary>
+public sealed class SimulationSettings
+{
+    public const string Section = "Simulation";
+
+    public bool Enabled { get; set; }
+    public int RrasServers { get; set; } = 4;
+    public int NpsServers { get; set; } = 2;
+    public int SessionsPerServer { get; set; } = 40;
+}
+
+/// <summary>
+/// A simulated fleet run inside the portal process, so that the first <c>dotnet run</c> shows live servers. Each
+/// simulated server is a real agent: it enrolls with a token the portal mints for it and talks to the portal over
+/// HTTP on the portal's own address, exactly as a Windows server would.
+/// </summary>
+public sealed class DevelopmentFleet(
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    IServiceScopeFactory scopes,
+    ILoggerFactory loggers,
+    Microsoft.Extensions.Options.IOptions<SimulationSettings> settings) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger<DevelopmentFleet>();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var options = settings.Value;
+        if (!await WaitForStartAsync(stoppingToken))
+        {
+            return;
+        }
+
+        var portal = PortalAddress();
+        if (portal is null)
+        {
+            _logger.LogWarning("The simulated fleet did not start: the portal has no HTTP address to talk to");
+            return;
+        }
+
+        using var http = AgentHttp.CreateClient();
+        var fleet = new SimulatedFleet(
+            new SimulatedFleetOptions
+            {
+                Portal = portal,
+                RrasServers = options.RrasServers,
+                NpsServers = options.NpsServers,
+                Simulation = new SimulationOptions { TargetSessions = options.SessionsPerServer },
+            },
+            http,
+            MintTokenAsync,
+            loggers);
+        try
+        {
+            await fleet.EnrollAsync(null, stoppingToken);
+            _logger.LogInformation(
+                "Simulated fleet of {Rras} RRAS and {Nps} NPS servers reporting to {Portal}; set Simulation:Enabled=false to turn it off",
+                options.RrasServers, options.NpsServers, portal);
+            await fleet.RunAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The portal is stopping.
+        }
+        catch (Exception e)
+        {
+            // A broken simulation must not take the portal down with it; say so plainly.
+            _logger.LogError(e, "The simulated fleet stopped");
+        }
+    }
+
+    private async Task<string> MintTokenAsync(AgentRole role, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Security.CurrentActor>().Set(Data.Auditing.AuditActor.System);
+        var (created, error) = await scope.ServiceProvider.GetRequiredService<EnrollmentTokens>()
+            .CreateAsync(role == AgentRole.Rras ? ServerRole.Rras : ServerRole.Nps, TimeSpan.FromMinutes(10), null, ct);
+        return created?.Token ?? throw new InvalidOperationException(error);
+    }
+
+    private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The portal's own listening address, with a wildcard host replaced by loopback.</summary>
+    private Uri? PortalAddress()
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault();
+        if (address is null)
+        {
+            return null;
+        }
+
+        var uri = new UriBuilder(address.Replace("://*", "://localhost").Replace("://+", "://localhost").Replace("://[::]", "://localhost").Replace("://0.0.0.0", "://localhost"));
+        return uri.Uri;
+    }
+}
