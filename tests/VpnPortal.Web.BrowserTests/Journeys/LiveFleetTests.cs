@@ -1,0 +1,116 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Shouldly;
+using VpnPortal.Agent.Runtime;
+using VpnPortal.Agent.Simulation;
+using VpnPortal.Testing;
+using VpnPortal.Web.BrowserTests.Infrastructure;
+using VpnPortal.Web.Cli;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace VpnPortal.Web.BrowserTests.Journeys;
+
+/// <summary>
+/// The portal as a real process on Kestrel, a simulated fleet in the test process as separate agents over real
+/// HTTP: enrollment through the v1 API, reports, and what admins then see in the API and on the server page.
+/// </summary>
+public sealed class LiveFleetTests(ChromiumBrowser chromium)
+{
+    private const string Email = "ada@corp.example";
+    private const string Password = "correct horse battery staple";
+
+    [Fact]
+    public async Task SimulatedAgents_EnrollAndReport_SessionsShowInTheApiAndOnTheServerPage()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
+        (await Admin(db, "create-user", "--email", Email, "--password", Password, "--role", "Admin")).Exit.ShouldBe(0);
+        var key = await Admin(db, "create-api-key", "--email", Email, "--name", "fleet-simulation");
+        key.Exit.ShouldBe(0, key.Err);
+        var apiKey = key.Out.Trim();
+        await using var portal = await PortalProcess.StartAsync(db, ct);
+
+        using var http = AgentHttp.CreateClient();
+        var fleet = new SimulatedFleet(
+            new SimulatedFleetOptions
+            {
+                Portal = portal.BaseUrl,
+                RrasServers = 2,
+                NpsServers = 1,
+                Simulation = new SimulationOptions { Seed = 7, TargetSessions = 12 },
+                StaggerFirstReport = false,
+            },
+            http,
+            SimulatedFleet.PortalTokenSource(http, portal.BaseUrl, apiKey),
+            NullLoggerFactory.Instance);
+        await fleet.EnrollAsync(null, ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var running = fleet.RunAsync(stop.Token);
+        try
+        {
+            var rras = fleet.RrasServers[0];
+            using var api = new HttpClient { BaseAddress = portal.BaseUrl };
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+            var sessions = await EventuallyAsync(
+                async () => await api.GetFromJsonAsync<JsonElement>($"/api/v1/sessions?server={rras.MachineName}&take=500", ct),
+                s => Items(s).GetArrayLength() >= rras.SessionCount && rras.SessionCount > 0,
+                ct);
+            var reportedUsers = Items(sessions).EnumerateArray().Select(s => s.GetProperty("userName").GetString()!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var someUser = rras.ConnectedUserNames().First(reportedUsers.Contains);
+
+            var servers = await api.GetFromJsonAsync<JsonElement>("/api/v1/servers", ct);
+            Items(servers).EnumerateArray().Select(s => s.GetProperty("name").GetString()).ShouldBe(
+                ["NPS-SIM-01", "RRAS-SIM-01", "RRAS-SIM-02"], ignoreOrder: true);
+
+            await using var tab = await chromium.NewPageAsync(portal.BaseUrl, "live-fleet");
+            await tab.SignInAsync(Email, Password);
+            Guid serverId;
+            await using (var context = db.CreateContext())
+            {
+                serverId = await context.Servers.Where(s => s.Name == rras.MachineName).Select(s => s.Id).SingleAsync(ct);
+            }
+
+            await tab.GotoInteractiveAsync($"servers/rras/{serverId}");
+            await Expect(tab.Page.GetByText(someUser, new() { Exact = true }).First).ToBeVisibleAsync();
+            await Expect(tab.Page.GetByText("0.0.0.0:443").First).ToBeVisibleAsync();
+            await tab.ScreenshotAsync("server-page-live-sessions");
+            await tab.ShouldHaveNoScriptErrorsAsync();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+        }
+    }
+
+    private static JsonElement Items(JsonElement page) => page.ValueKind == JsonValueKind.Array ? page : page.GetProperty("items");
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                done(value).ShouldBeTrue($"not reached within 30 s; last value: {value}");
+                return value;
+            }
+
+            await Task.Delay(250, ct);
+        }
+    }
+
+    private static async Task<(int Exit, string Out, string Err)> Admin(TestDatabase db, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await AdminCli.RunAsync(
+            ["admin", .. args, $"--Database:Provider={db.Provider}", $"--Database:ConnectionString={db.ConnectionString}"], stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+}
