@@ -22,6 +22,7 @@ public static class ApiV1
         api.MapAuditApi();
         api.MapServersApi();
         Certificates.CertificatesApi.MapCertificatesApi(api);
+        Sessions.SessionsApi.MapSessionsApi(api);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Documentation);
         return app;
     }
