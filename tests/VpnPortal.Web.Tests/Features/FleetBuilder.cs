@@ -30,8 +30,15 @@ internal sealed class FleetBuilder(PortalDbContext db, DateTimeOffset now)
     {
         var a = new Agent
         {
-            Id = Guid.NewGuid(), ServerId = s.Id, Role = s.Role, MachineName = s.Name, CredentialHash = RandomNumberGenerator.GetBytes(32),
-            EnrolledAt = now.AddDays(-1), LastSeenAt = lastSeen, AgentVersion = version, RevokedAt = revokedAt,
+            Id = Guid.NewGuid(),
+            ServerId = s.Id,
+            Role = s.Role,
+            MachineName = s.Name,
+            CredentialHash = RandomNumberGenerator.GetBytes(32),
+            EnrolledAt = now.AddDays(-1),
+            LastSeenAt = lastSeen,
+            AgentVersion = version,
+            RevokedAt = revokedAt,
             RevokedReason = revokedAt is null ? null : "Revoked by an admin",
         };
         db.Agents.Add(a);
@@ -109,9 +116,16 @@ internal sealed class FleetBuilder(PortalDbContext db, DateTimeOffset now)
     {
         var v = new VpnSession
         {
-            Id = Guid.NewGuid(), RrasServerId = s.Id, SessionKey = Guid.NewGuid().ToString("N"), UserName = user, UserNames = [.. names ?? [user]],
-            IsDeviceTunnel = device, TunnelType = device ? TunnelType.Ikev2 : TunnelType.Sstp, ConnectionStartTime = started ?? now.AddHours(-1),
-            LastSeenAt = now, EndedAt = ended ? now.AddMinutes(-5) : null,
+            Id = Guid.NewGuid(),
+            RrasServerId = s.Id,
+            SessionKey = Guid.NewGuid().ToString("N"),
+            UserName = user,
+            UserNames = [.. names ?? [user]],
+            IsDeviceTunnel = device,
+            TunnelType = device ? TunnelType.Ikev2 : TunnelType.Sstp,
+            ConnectionStartTime = started ?? now.AddHours(-1),
+            LastSeenAt = now,
+            EndedAt = ended ? now.AddMinutes(-5) : null,
         };
         db.VpnSessions.Add(v);
         return v;

@@ -93,11 +93,11 @@ public sealed class ListServers(PortalDbContext db, TimeProvider? time = null, T
         var now = (time ?? TimeProvider.System).GetUtcNow();
         var interval = reportInterval ?? TimeSpan.FromSeconds(Contracts.Agents.AgentRoutes.DefaultReportIntervalSeconds);
         return rows.Select(r => r with
-            {
-                Agent = agents.TryGetValue(r.Id, out var a)
+        {
+            Agent = agents.TryGetValue(r.Id, out var a)
                     ? new AgentSummary(PresenceText.ApiName(AgentPresence.Classify(a.LastSeenAt, a.RevokedAt, now, interval)), r.LastReportAt, a.LastSeenAt, a.AgentVersion)
                     : new AgentSummary(PresenceText.NoAgent, r.LastReportAt, null, null),
-            })
+        })
             .ToList();
     }
 }

@@ -81,8 +81,21 @@ public sealed class ListLiveSessions(PortalDbContext db)
         var rows = await query
             .Select(s => new
             {
-                s.Id, s.RrasServerId, ServerName = s.RrasServer!.Name, s.UserName, s.UserNames, s.IsDeviceTunnel, s.HostName,
-                s.ClientExternalAddress, s.ClientInternalAddress, s.TunnelType, s.AuthMethod, s.ConnectionStartTime, s.BytesIn, s.BytesOut, s.LastSeenAt,
+                s.Id,
+                s.RrasServerId,
+                ServerName = s.RrasServer!.Name,
+                s.UserName,
+                s.UserNames,
+                s.IsDeviceTunnel,
+                s.HostName,
+                s.ClientExternalAddress,
+                s.ClientInternalAddress,
+                s.TunnelType,
+                s.AuthMethod,
+                s.ConnectionStartTime,
+                s.BytesIn,
+                s.BytesOut,
+                s.LastSeenAt,
             })
             .ToListAsync(ct);
         return rows.Select(s => new SessionRow(
