@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Bunit;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -46,6 +47,9 @@ internal sealed class PortalComponentContext : IAsyncDisposable
             [new Claim(ClaimTypes.Name, "admin@corp.example"), new Claim(ClaimTypes.NameIdentifier, AdminId.ToString()), new Claim(ClaimTypes.Role, Roles.Admin)],
             "Test"));
         Bunit.Services.AddAuthorizationCore();
+        // bUnit pre-registers placeholders that throw; AddAuthorizationCore only TryAdds, so name the real ones.
+        Bunit.Services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();
+        Bunit.Services.AddSingleton<IAuthorizationPolicyProvider, DefaultAuthorizationPolicyProvider>();
         Bunit.Services.AddCascadingAuthenticationState();
         Bunit.Services.AddSingleton<AuthenticationStateProvider>(new FixedAuthenticationState(admin));
         Bunit.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
