@@ -58,7 +58,10 @@ public sealed record SstpBindingComparison(
         return new SstpBindingComparison(port, v4, v6, configured, others, differences);
     }
 
-    /// <summary>Whether this binding's hash differs from the other binding's or from the configured certificate.</summary>
+    /// <summary>
+    /// Whether this binding is the odd one out: missing, or on another certificate than the configured one; with no
+    /// configured certificate, on another certificate than the other binding.
+    /// </summary>
     public bool Differs(SstpBinding? binding)
     {
         if (binding is null)
@@ -67,8 +70,13 @@ public sealed record SstpBindingComparison(
         }
 
         var hash = Hash(binding);
+        if (ConfiguredSha1 is not null)
+        {
+            return hash != ConfiguredSha1;
+        }
+
         var other = binding == IPv4 ? IPv6 : IPv4;
-        return (other is not null && Hash(other) != hash) || (ConfiguredSha1 is not null && hash != ConfiguredSha1);
+        return other is not null && Hash(other) != hash;
     }
 
     /// <summary>Whether the configured certificate differs from a binding (or nothing is bound at all).</summary>

@@ -46,8 +46,19 @@ public sealed class SstpBindingsPanelTests : IDisposable
         differences.ShouldContain("The IPv6 binding's certificate is not the one RRAS is configured to use for SSTP.");
         differences.ShouldNotContain("The IPv4 binding's certificate is not");
         cut.Find("#binding-ipv6").ClassList.ShouldContain("differs");
+        cut.Find("#binding-ipv4").ClassList.ShouldNotContain("differs", "IPv4 is on the configured certificate");
         cut.Find("#binding-configured").ClassList.ShouldContain("differs");
         cut.FindAll("#bindings-match").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void NoConfiguredCertificate_BindingsOnDifferentCertificates_AreBothMarked()
+    {
+        var cut = Render(configured: null, Binding("0.0.0.0:443", CertA), Binding("[::]:443", CertB));
+
+        cut.Find("#binding-differences").TextContent.ShouldContain("The IPv4 and IPv6 bindings use different certificates.");
+        cut.Find("#binding-ipv4").ClassList.ShouldContain("differs");
+        cut.Find("#binding-ipv6").ClassList.ShouldContain("differs");
     }
 
     [Fact]
