@@ -7,6 +7,9 @@ namespace VpnPortal.Web.Tests.Features;
 /// <summary>Adds fleet data to a context the way agents report it, with little ceremony.</summary>
 internal sealed class FleetBuilder(PortalDbContext db, DateTimeOffset now)
 {
+    // Server -> current agent and agent -> server make a cycle EF cannot insert in one save: linked after the first.
+    private readonly List<(ManagedServer Server, Data.Entities.Agent Agent)> _links = [];
+
     public const string ServerAuth = "1.3.6.1.5.5.7.3.1";
     public const string ClientAuth = "1.3.6.1.5.5.7.3.2";
 
@@ -16,14 +19,47 @@ internal sealed class FleetBuilder(PortalDbContext db, DateTimeOffset now)
         db.RrasServers.Add(s);
         if (agent)
         {
-            // The server and its agent point at each other: the server row goes first, as enrollment does it.
-            db.SaveChanges();
-            var enrolled = new Data.Entities.Agent { Id = Guid.NewGuid(), ServerId = s.Id, Role = ServerRole.Rras, MachineName = name, CredentialHash = RandomNumberGenerator.GetBytes(32), EnrolledAt = now.AddDays(-1) };
-            db.Agents.Add(enrolled);
-            s.AgentId = enrolled.Id;
+            AgentFor(s);
         }
 
         return s;
+    }
+
+    /// <summary>An enrolled agent that becomes the server's current one at <see cref="SaveAsync"/>.</summary>
+    public Data.Entities.Agent AgentFor(ManagedServer s, DateTimeOffset? lastSeen = null, string? version = "1.0.0", DateTimeOffset? revokedAt = null)
+    {
+        var a = new Data.Entities.Agent
+        {
+            Id = Guid.NewGuid(),
+            ServerId = s.Id,
+            Role = s.Role,
+            MachineName = s.Name,
+            CredentialHash = RandomNumberGenerator.GetBytes(32),
+            EnrolledAt = now.AddDays(-1),
+            LastSeenAt = lastSeen,
+            AgentVersion = version,
+            RevokedAt = revokedAt,
+            RevokedReason = revokedAt is null ? null : "Revoked by an admin",
+        };
+        db.Agents.Add(a);
+        _links.Add((s, a));
+        return a;
+    }
+
+    /// <summary>Saves everything built, then links servers to their agents.</summary>
+    public async Task SaveAsync(CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        if (_links.Count > 0)
+        {
+            foreach (var (server, agent) in _links)
+            {
+                server.AgentId = agent.Id;
+            }
+
+            _links.Clear();
+            await db.SaveChangesAsync(ct);
+        }
     }
 
     public NpsServer Nps(string name, DateTimeOffset? lastReport = null)
@@ -76,9 +112,21 @@ internal sealed class FleetBuilder(PortalDbContext db, DateTimeOffset now)
         return u;
     }
 
-    public VpnSession Session(RrasServer s, string user, bool ended = false)
+    public VpnSession Session(RrasServer s, string user, bool ended = false, DateTimeOffset? started = null, string[]? names = null, bool device = false)
     {
-        var v = new VpnSession { Id = Guid.NewGuid(), RrasServerId = s.Id, UserName = user, ConnectionStartTime = now.AddHours(-1), LastSeenAt = now, EndedAt = ended ? now.AddMinutes(-5) : null };
+        var v = new VpnSession
+        {
+            Id = Guid.NewGuid(),
+            RrasServerId = s.Id,
+            SessionKey = Guid.NewGuid().ToString("N"),
+            UserName = user,
+            UserNames = [.. names ?? [user]],
+            IsDeviceTunnel = device,
+            TunnelType = device ? TunnelType.Ikev2 : TunnelType.Sstp,
+            ConnectionStartTime = started ?? now.AddHours(-1),
+            LastSeenAt = now,
+            EndedAt = ended ? now.AddMinutes(-5) : null,
+        };
         db.VpnSessions.Add(v);
         return v;
     }

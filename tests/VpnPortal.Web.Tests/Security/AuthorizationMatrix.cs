@@ -38,10 +38,12 @@ public static class AuthorizationMatrix
         Page("/users/new", Audience.Admin),
         Page("/users/{Id:guid}", Audience.Admin),
         Page("/audit", Audience.Admin),
+        Page("/agents", Audience.Admin),
 
         // The automation API: API keys (Authorization: Bearer), never the sign-in cookie.
         Api("GET", "/api/v1/servers", Audience.Operator),
         Api("GET", "/api/v1/certificates", Audience.Operator),
+        Api("GET", "/api/v1/sessions", Audience.Operator),
         Api("GET", "/api/v1/users", Audience.Admin),
         Api("GET", "/api/v1/audit", Audience.Admin),
         Api("POST", "/api/v1/enrollment-tokens", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (EnrollmentTokensApiTests mint real tokens)"),

@@ -23,6 +23,7 @@ public static class ApiV1
         api.MapServersApi();
         Agents.EnrollmentTokensApi.MapEnrollmentTokensApi(api);
         Certificates.CertificatesApi.MapCertificatesApi(api);
+        Sessions.SessionsApi.MapSessionsApi(api);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Documentation);
         return app;
     }

@@ -5,7 +5,7 @@ using VpnPortal.Data.Entities;
 namespace VpnPortal.Web.Features.Servers;
 
 /// <summary>
-/// One server with what its agent reported: bindings, certificates by store, live sessions; for an NPS server,
+/// One server with what its agent reported: bindings, RADIUS settings, certificates by store; for an NPS server,
 /// the RRAS servers whose reported RADIUS settings point at it.
 /// </summary>
 public sealed class GetServer(PortalDbContext db)
@@ -20,7 +20,6 @@ public sealed class GetServer(PortalDbContext db)
         IReadOnlyList<SstpBinding> Bindings,
         IReadOnlyList<RadiusServerSetting> RadiusServers,
         IReadOnlyList<InstalledCertificate> Certificates,
-        IReadOnlyList<VpnSession> LiveSessions,
         IReadOnlyList<RadiusClient> RadiusClients);
 
     public async Task<Detail?> RunAsync(Guid id, CancellationToken ct = default)
@@ -36,9 +35,8 @@ public sealed class GetServer(PortalDbContext db)
         var certificates = await db.CertificateLocations.AsNoTracking().Where(l => l.ServerId == id)
             .Select(l => new InstalledCertificate(l.CertificateId, l.Certificate!.Sha1Thumbprint, l.Certificate.Subject, l.Certificate.NotAfter, l.Store, l.HasPrivateKey))
             .ToListAsync(ct);
-        var sessions = await db.VpnSessions.AsNoTracking().Where(s => s.RrasServerId == id && s.EndedAt == null).OrderBy(s => s.UserName).Take(500).ToListAsync(ct);
         var clients = server is NpsServer ? await RadiusClientsAsync(server, ct) : [];
-        return new Detail(server, bindings, radius, certificates.OrderBy(c => c.Store).ThenBy(c => c.NotAfter).ToList(), sessions, clients);
+        return new Detail(server, bindings, radius, certificates.OrderBy(c => c.Store).ThenBy(c => c.NotAfter).ToList(), clients);
     }
 
     private async Task<List<RadiusClient>> RadiusClientsAsync(ManagedServer nps, CancellationToken ct)

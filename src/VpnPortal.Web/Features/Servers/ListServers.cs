@@ -1,11 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
+using VpnPortal.Domain.Agents;
+using VpnPortal.Web.Features.Agents;
 
 namespace VpnPortal.Web.Features.Servers;
 
-/// <summary>Server lists for pages and the API: filter, sort by name, page.</summary>
-public sealed class ListServers(PortalDbContext db)
+/// <summary>
+/// Server lists for pages and the API: filter, sort by name, page. Agent presence is judged by <c>time</c> (else the
+/// system clock) in units of <c>reportInterval</c> (else the protocol's default).
+/// </summary>
+public sealed class ListServers(PortalDbContext db, TimeProvider? time = null, TimeSpan? reportInterval = null)
 {
     public sealed record Query(ServerRole? Role = null, string? Search = null, string? Site = null, int Skip = 0, int Take = 50);
 
@@ -24,7 +29,11 @@ public sealed class ListServers(PortalDbContext db)
         int LiveSessions,
         DateTimeOffset UpdatedAt,
         int? RadiusTimeoutSeconds = null,
-        MfaExtensionState? MfaExtension = null);
+        MfaExtensionState? MfaExtension = null,
+        AgentSummary? Agent = null);
+
+    /// <summary>A server's agent; State is online, late, offline, never-seen, revoked, or none (no agent: entered by hand).</summary>
+    public sealed record AgentSummary(string State, DateTimeOffset? LastReportAt, DateTimeOffset? LastSeenAt, string? AgentVersion);
 
     public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int Skip, int Take);
 
@@ -70,6 +79,25 @@ public sealed class ListServers(PortalDbContext db)
                 s is NpsServer ? ((NpsServer)s).RadiusTimeoutSeconds : null,
                 s is NpsServer ? ((NpsServer)s).MfaExtension : null))
             .ToListAsync(ct);
-        return new Page<ServerRow>(items, total, skip, take);
+        return new Page<ServerRow>(await WithAgentsAsync(items, ct), total, skip, take);
+    }
+
+    private async Task<List<ServerRow>> WithAgentsAsync(List<ServerRow> rows, CancellationToken ct)
+    {
+        var ids = rows.Where(r => r.HasAgent).Select(r => r.Id).ToList();
+        var agents = ids.Count == 0
+            ? []
+            : await db.Servers.AsNoTracking().Where(s => ids.Contains(s.Id) && s.Agent != null)
+                .Select(s => new { s.Id, s.Agent!.LastSeenAt, s.Agent.RevokedAt, s.Agent.AgentVersion })
+                .ToDictionaryAsync(a => a.Id, ct);
+        var now = (time ?? TimeProvider.System).GetUtcNow();
+        var interval = reportInterval ?? TimeSpan.FromSeconds(Contracts.Agents.AgentRoutes.DefaultReportIntervalSeconds);
+        return rows.Select(r => r with
+        {
+            Agent = agents.TryGetValue(r.Id, out var a)
+                    ? new AgentSummary(PresenceText.ApiName(AgentPresence.Classify(a.LastSeenAt, a.RevokedAt, now, interval)), r.LastReportAt, a.LastSeenAt, a.AgentVersion)
+                    : new AgentSummary(PresenceText.NoAgent, r.LastReportAt, null, null),
+        })
+            .ToList();
     }
 }

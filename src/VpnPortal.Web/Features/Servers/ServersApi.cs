@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
+using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Servers;
@@ -8,10 +10,10 @@ public static class ServersApi
 {
     public static RouteGroupBuilder MapServersApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/servers", async (PortalDbContext db, ServerRole? role, string? search, string? site, int? skip, int? take, CancellationToken ct) =>
-                TypedResults.Ok(await new ListServers(db).RunAsync(new(role, search, site, skip ?? 0, take ?? 100), ct)))
+        api.MapGet("/servers", async (PortalDbContext db, TimeProvider time, IOptions<AgentOptions> agents, ServerRole? role, string? search, string? site, int? skip, int? take, CancellationToken ct) =>
+                TypedResults.Ok(await new ListServers(db, time, agents.Value.ReportInterval).RunAsync(new(role, search, site, skip ?? 0, take ?? 100), ct)))
             .WithName("ListServers")
-            .WithSummary("RRAS and NPS servers, filtered and paged (take at most 500).")
+            .WithSummary("RRAS and NPS servers, filtered and paged (take at most 500), each with its agent's state: online, late, offline, never-seen, revoked or none.")
             .RequireAuthorization(Policies.ApiOperator);
         return api;
     }

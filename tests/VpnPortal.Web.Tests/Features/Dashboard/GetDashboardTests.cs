@@ -123,8 +123,9 @@ public sealed class GetDashboardTests : IAsyncDisposable
     private async Task SeedAsync(Action<FleetBuilder> build)
     {
         await using var ctx = _db.CreateContext();
-        build(new FleetBuilder(ctx, Now));
-        await ctx.SaveChangesAsync(Ct);
+        var fleet = new FleetBuilder(ctx, Now);
+        build(fleet);
+        await fleet.SaveAsync(Ct);
     }
 
     private async Task<GetDashboard.Summary> RunAsync(bool includeAudit)

@@ -1,0 +1,86 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Radzen;
+using VpnPortal.Data;
+using VpnPortal.Data.Auditing;
+using VpnPortal.Testing;
+using VpnPortal.Web.Features.Agents;
+using VpnPortal.Web.Features.Setup;
+using VpnPortal.Web.Security;
+
+namespace VpnPortal.Web.ComponentTests.Support;
+
+/// <summary>
+/// A bUnit context with what the portal's live pages need: a real (SQLite) database, a fake clock, the fleet events,
+/// Radzen's services and a signed-in admin; rendered interactive on the server, as the portal renders them.
+/// </summary>
+internal sealed class PortalComponentContext : IAsyncDisposable
+{
+    public static readonly Guid AdminId = Guid.Parse("0d9a3c1e-0000-4000-8000-00000000a001");
+
+    private PortalComponentContext(TestDatabase db, FakeTimeProvider time)
+    {
+        Database = db;
+        Time = time;
+        Bunit = new BunitContext();
+        // Radzen calls into its own JavaScript (focus, keyboard handling); none of it matters for these tests.
+        Bunit.JSInterop.Mode = JSRuntimeMode.Loose;
+        Bunit.Services.AddRadzenComponents();
+        Bunit.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(new TestDbContextFactory(db, time));
+        Bunit.Services.AddSingleton<TimeProvider>(time);
+        Bunit.Services.AddSingleton(Options.Create(new AgentOptions()));
+        Bunit.Services.AddSingleton(Options.Create(new SetupOptions()));
+        Bunit.Services.AddSingleton(Events);
+        Bunit.Services.AddSingleton<CommandSignals>();
+        var actor = new CurrentActor();
+        actor.Set(new AuditActor(AuditActorKind.User, AdminId, "admin@corp.example"));
+        Bunit.Services.AddSingleton(actor);
+        // bUnit's AddAuthorization needs WebAssembly.Authentication, which this registry lacks: the framework's own
+        // pieces with a fixed user instead.
+        var admin = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "admin@corp.example"), new Claim(ClaimTypes.NameIdentifier, AdminId.ToString()), new Claim(ClaimTypes.Role, Roles.Admin)],
+            "Test"));
+        Bunit.Services.AddAuthorizationCore();
+        // bUnit pre-registers placeholders that throw; AddAuthorizationCore only TryAdds, so name the real ones.
+        Bunit.Services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();
+        Bunit.Services.AddSingleton<IAuthorizationPolicyProvider, DefaultAuthorizationPolicyProvider>();
+        Bunit.Services.AddCascadingAuthenticationState();
+        Bunit.Services.AddSingleton<AuthenticationStateProvider>(new FixedAuthenticationState(admin));
+        Bunit.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    public BunitContext Bunit { get; }
+
+    public TestDatabase Database { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public FleetEvents Events { get; } = new();
+
+    public static async Task<PortalComponentContext> CreateAsync() =>
+        new(await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite), new FakeTimeProvider());
+
+    public PortalDbContext Db() => Database.CreateContext(time: Time);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Bunit.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private sealed class FixedAuthenticationState(ClaimsPrincipal user) : AuthenticationStateProvider
+    {
+        public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(user));
+    }
+
+    private sealed class TestDbContextFactory(TestDatabase db, TimeProvider time) : IDbContextFactory<PortalDbContext>
+    {
+        public PortalDbContext CreateDbContext() => db.CreateContext(time: time);
+    }
+}
