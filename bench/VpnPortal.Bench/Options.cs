@@ -1,0 +1,13 @@
+namespace VpnPortal.Bench;
+
+internal static class Options
+{
+    public static int Int(string[] args, string name, int defaultValue)
+    {
+        var i = Array.IndexOf(args, "--" + name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : defaultValue;
+    }
+
+    public static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
