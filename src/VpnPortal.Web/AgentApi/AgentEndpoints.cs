@@ -81,6 +81,7 @@ public static class AgentEndpoints
         var agent = AgentIdentity.Of(context.User);
         var wait = TimeSpan.FromSeconds(Math.Clamp(waitSeconds ?? AgentRoutes.LongPollSeconds, 0, AgentRoutes.LongPollSeconds));
         var until = DateTime.UtcNow + wait;
+        var first = true;
         while (true)
         {
             // Take the wake-up signal before reading, so a command queued between the read and the wait is not missed.
@@ -90,8 +91,10 @@ public static class AgentEndpoints
             // A fresh scope per read: the held request must not keep one DbContext (and its tracked rows) for 25 s.
             await using (var scope = scopes.CreateAsyncScope())
             {
-                commands = await scope.ServiceProvider.GetRequiredService<CommandDelivery>().TakeAsync(agent.ServerId, ct);
+                commands = await scope.ServiceProvider.GetRequiredService<CommandDelivery>().TakeAsync(agent.ServerId, first, ct);
             }
+
+            first = false;
 
             var remaining = until - DateTime.UtcNow;
             if (commands.Count > 0 || remaining <= TimeSpan.Zero)

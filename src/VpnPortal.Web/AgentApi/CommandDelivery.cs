@@ -19,10 +19,21 @@ public sealed class CommandDelivery(PortalDbContext db, TimeProvider time, Fleet
     /// <summary>At most this many commands per poll, oldest first; the rest come with the next poll.</summary>
     public const int BatchSize = 20;
 
-    public async Task<IReadOnlyList<AgentCommandMessage>> TakeAsync(Guid serverId, CancellationToken ct)
+    /// <summary>Hands out the server's due commands (oldest first, at most <see cref="BatchSize"/>) and marks them delivered.</summary>
+    /// <param name="serverId">The polling agent's server: an agent only ever gets its own server's commands.</param>
+    /// <param name="expireFirst">
+    /// Ends this server's overdue commands first, so an agent back from an outage sees them as Expired at once. A held
+    /// poll does it on its first read only: an UPDATE every few seconds per agent would compete with snapshot writes.
+    /// </param>
+    /// <param name="ct">Cancels the read.</param>
+    public async Task<IReadOnlyList<AgentCommandMessage>> TakeAsync(Guid serverId, bool expireFirst, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await ExpireAsync(serverId, now, ct);
+        if (expireFirst)
+        {
+            await ExpireAsync(serverId, now, ct);
+        }
+
         var redeliverBefore = now - RedeliverAfter;
         var due = await db.AgentCommands
             .Where(c => c.ServerId == serverId
