@@ -148,6 +148,15 @@ public static class AgentEndpoints
         {
             return await next(context);
         }
+        catch (Exception e) when (context.HttpContext.RequestAborted.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            // The agent hung up mid-request (it stopped, or its timeout passed): the body read or the write failed
+            // because of that, nothing was committed, and there is nobody to answer.
+            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentEndpoints)).LogInformation(
+                "Agent {Agent} went away during {Method} {Path}: {Reason}", context.HttpContext.User.Identity?.Name, context.HttpContext.Request.Method,
+                context.HttpContext.Request.Path, e.Message);
+            return Results.Empty;
+        }
         catch (Exception e) when (e is not OperationCanceledException || !context.HttpContext.RequestAborted.IsCancellationRequested)
         {
             context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentEndpoints)).LogError(
