@@ -278,7 +278,8 @@ public sealed class SimulatedRrasServer : SimulatedServer
         var matching = _sessions.Values.Where(s => string.Equals(s.UserName, userName, StringComparison.OrdinalIgnoreCase)).ToList();
         if (matching.Count == 0)
         {
-            throw new CommandFailedException($"Disconnect-VpnUser : The user {userName} is not connected to {MachineName}. (ObjectNotFound)");
+            // As the Windows host answers: the user being off this server is the state the command asks for.
+            return $"{userName} had no VPN session on {MachineName}.";
         }
 
         foreach (var session in matching)
