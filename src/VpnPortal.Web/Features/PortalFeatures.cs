@@ -18,6 +18,8 @@ public static class PortalFeatures
         services.AddScoped<EnrollmentTokens>();
         services.AddScoped<Agents.Agents>();
         services.AddScoped<AgentCommandQueue>();
+        services.AddScoped<Disconnects.StartDisconnect>();
+        services.AddScoped<Operations.GetOperation>();
         services.AddSingleton<AgentApi.SnapshotWriteGate>();
         services.AddScoped<AgentApi.ApplySnapshot>();
         services.AddScoped<AgentApi.EnrollAgent>();

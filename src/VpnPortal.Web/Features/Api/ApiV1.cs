@@ -22,6 +22,7 @@ public static class ApiV1
         api.MapAuditApi();
         api.MapServersApi();
         Agents.EnrollmentTokensApi.MapEnrollmentTokensApi(api);
+        Disconnects.DisconnectsApi.MapDisconnectsApi(api);
         Certificates.CertificatesApi.MapCertificatesApi(api);
         Sessions.SessionsApi.MapSessionsApi(api);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Documentation);
