@@ -1,9 +1,11 @@
-using System.Security.Cryptography;
-using System.Text;
+using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.AgentApi;
 
-/// <summary>Agent credentials: 256 random bits, handed out once at enrollment, stored as SHA-256.</summary>
+/// <summary>
+/// Agent credentials: 256 random bits, handed out once at enrollment, stored as SHA-256; made and hashed like API
+/// keys, with their own prefix so neither can be mistaken for the other.
+/// </summary>
 public static class AgentCredentials
 {
     public const string Prefix = "vpa_";
@@ -11,10 +13,9 @@ public static class AgentCredentials
     /// <summary>Longer values are refused before hashing: no credential is this long.</summary>
     public const int MaxLength = 100;
 
-    public static string New() =>
-        Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string New() => Prefix + ApiKeySecrets.NewToken();
 
-    public static byte[] Hash(string credential) => SHA256.HashData(Encoding.UTF8.GetBytes(credential));
+    public static byte[] Hash(string credential) => ApiKeySecrets.Hash(credential);
 }
 
 /// <summary>Claims of an authenticated agent's principal.</summary>

@@ -9,23 +9,13 @@ public static class EnrollmentTokensApi
 {
     public static RouteGroupBuilder MapEnrollmentTokensApi(this RouteGroupBuilder api)
     {
-        // The body is read here rather than bound, so a wrong content type is this endpoint's 400 with a message,
-        // not a routing miss that falls through to the pages.
         api.MapPost("/enrollment-tokens", async (HttpRequest http, EnrollmentTokens tokens, ClaimsPrincipal user, CancellationToken ct) =>
             {
-                CreateEnrollmentTokenRequest? request;
-                try
-                {
-                    request = http.HasJsonContentType() ? await http.ReadFromJsonAsync<CreateEnrollmentTokenRequest>(AgentJson.Options, ct) : null;
-                }
-                catch (System.Text.Json.JsonException e)
-                {
-                    return Results.Problem(statusCode: 400, title: $"The body is not a valid request: {e.Message}");
-                }
-
+                var (request, problem) = await Api.JsonBody.ReadAsync<CreateEnrollmentTokenRequest>(
+                    http, AgentJson.Options, "{\"role\": \"Rras\", \"validForMinutes\": 60}", ct);
                 if (request is null)
                 {
-                    return Results.Problem(statusCode: 400, title: "Send JSON such as {\"role\": \"Rras\", \"validForMinutes\": 60}.");
+                    return problem!;
                 }
 
                 if (!Enum.IsDefined(request.Role))

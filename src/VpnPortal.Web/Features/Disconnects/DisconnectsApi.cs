@@ -12,19 +12,10 @@ public static class DisconnectsApi
     {
         api.MapPost("/disconnects", async (HttpRequest http, StartDisconnect start, CurrentActor actor, CancellationToken ct) =>
             {
-                DisconnectRequest? request;
-                try
-                {
-                    request = http.HasJsonContentType() ? await http.ReadFromJsonAsync<DisconnectRequest>(ct) : null;
-                }
-                catch (System.Text.Json.JsonException e)
-                {
-                    return Results.Problem(statusCode: 400, title: $"The body is not a valid request: {e.Message}");
-                }
-
+                var (request, problem) = await Api.JsonBody.ReadAsync<DisconnectRequest>(http, null, "{\"identity\": \"ana@corp.example\"}", ct);
                 if (request is null)
                 {
-                    return Results.Problem(statusCode: 400, title: "Send JSON such as {\"identity\": \"ana@corp.example\"}.");
+                    return problem!;
                 }
 
                 var (started, error) = await start.RunAsync(request.Identity, actor.Current, ct);
