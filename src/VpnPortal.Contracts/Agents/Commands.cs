@@ -21,9 +21,28 @@ public static class AgentCommandKinds
     /// <summary>Make RRAS use a certificate (already in My, with its key) for SSTP. Payload: <see cref="SetSstpCertificatePayload"/>.</summary>
     public const string SetSstpCertificate = "set-sstp-certificate";
 
+    /// <summary>
+    /// Import a PFX (certificate with its private key, not exportable) into Local Computer\Personal. Payload:
+    /// <see cref="ImportPfxPayload"/>. The portal stores only a reference and fills in the PFX when it hands the command out.
+    /// </summary>
+    public const string ImportPfx = "import-pfx";
+
+    /// <summary>Set (or clear) SstpSvc\Parameters\SHA256CertificateHash for TLS offload. Payload: <see cref="SetSstpOffloadHashPayload"/>.</summary>
+    public const string SetSstpOffloadHash = "set-sstp-offload-hash";
+
+    /// <summary><c>Restart-Service RemoteAccess</c>; answers once the service runs again. Payload: none.</summary>
+    public const string RestartRemoteAccess = "restart-remote-access";
+
+    /// <summary>
+    /// Send <c>HEAD /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/</c> to the server's own SSTP listener: succeeds only on a 401
+    /// (and, over HTTPS, with the expected certificate presented). Payload: <see cref="CheckSstpListenerPayload"/>.
+    /// </summary>
+    public const string CheckSstpListener = "check-sstp-listener";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         RefreshReport, DisconnectUser, ImportCertificate, RemoveCertificate, SetSstpCertificate,
+        ImportPfx, SetSstpOffloadHash, RestartRemoteAccess, CheckSstpListener,
     };
 }
 
@@ -90,6 +109,44 @@ public sealed record RemoveCertificatePayload
 public sealed record SetSstpCertificatePayload
 {
     public required string Sha1Thumbprint { get; init; }
+}
+
+/// <summary>The SSTP listener's well-known path: RRAS answers a HEAD to it with 401 when SSTP is listening.</summary>
+public static class SstpListener
+{
+    public const string ProbePath = "/sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/";
+}
+
+public sealed record ImportPfxPayload
+{
+    /// <summary>The PKCS#12 file, base64. Present only in the delivered command, never in the portal's stored payload.</summary>
+    public required string Pfx { get; init; }
+
+    public required string Password { get; init; }
+
+    /// <summary>The certificate with the private key the import must leave in Local Computer\Personal.</summary>
+    public required string Sha1Thumbprint { get; init; }
+
+    /// <summary>Redacts the secret parts: what may appear in logs and results.</summary>
+    public override string ToString() => $"ImportPfxPayload {{ Sha1Thumbprint = {Sha1Thumbprint} }}";
+}
+
+public sealed record SetSstpOffloadHashPayload
+{
+    /// <summary>Upper-case hex SHA-256 of the certificate the load balancer presents; null removes the value.</summary>
+    public string? Sha256Hash { get; init; }
+}
+
+public sealed record CheckSstpListenerPayload
+{
+    /// <summary>The SSTP listener port (SstpSvc ListenerPort, 443 by default).</summary>
+    public required int Port { get; init; }
+
+    /// <summary>False when TLS is offloaded and SSTP listens in plain HTTP.</summary>
+    public required bool UseHttps { get; init; }
+
+    /// <summary>Over HTTPS, the SHA-1 thumbprint the listener must present; null accepts any.</summary>
+    public string? ExpectedSha1Thumbprint { get; init; }
 }
 
 /// <summary>JSON settings both sides use: web casing, strict nullability, and no numbers as strings.</summary>

@@ -1,0 +1,96 @@
+using System.Threading.Channels;
+using VpnPortal.Web.Features.Agents;
+
+namespace VpnPortal.Web.Jobs;
+
+/// <summary>
+/// Base of the work that follows what servers report or answer (re-disconnects, certificate convergence, rollouts):
+/// it runs for the servers named by the fleet changes it cares about, as soon as they happen, and for the whole
+/// fleet every <c>sweepInterval</c>, which catches anything missed (a change on another portal node, a restart).
+/// Each run gets a fresh DI scope; a failure is logged and retried by the next change or sweep. Runs are idempotent.
+/// </summary>
+public abstract class FleetReactor(IServiceScopeFactory scopes, FleetEvents events, ILogger logger, TimeSpan sweepInterval) : BackgroundService
+{
+    private readonly Channel<Guid?> _pending = Channel.CreateUnbounded<Guid?>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Whether a change calls for a run (only changes with a server id are passed).</summary>
+    protected abstract bool Wants(FleetChange change);
+
+    /// <summary>One run: <paramref name="serverIds"/> are the servers that changed, or null for a sweep of the fleet.</summary>
+    public abstract Task RunAsync(IServiceProvider services, IReadOnlySet<Guid>? serverIds, CancellationToken ct);
+
+    /// <summary>Asks for a run for one server, or for a sweep (null), e.g. right after an admin's action.</summary>
+    public void Request(Guid? serverId) => _pending.Writer.TryWrite(serverId);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        events.Changed += OnChanged;
+        using var timer = new PeriodicTimer(sweepInterval);
+        var ticks = SweepTicksAsync(timer, stoppingToken);
+        try
+        {
+            Request(null);
+            while (await _pending.Reader.WaitToReadAsync(stoppingToken))
+            {
+                // Everything that arrived meanwhile is handled in one run: a burst of reports costs one pass.
+                var servers = new HashSet<Guid>();
+                var sweep = false;
+                while (_pending.Reader.TryRead(out var serverId))
+                {
+                    if (serverId is { } id)
+                    {
+                        servers.Add(id);
+                    }
+                    else
+                    {
+                        sweep = true;
+                    }
+                }
+
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await RunAsync(scope.ServiceProvider, sweep ? null : servers, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "{Reactor} failed; it runs again on the next change or within {Interval}", GetType().Name, sweepInterval);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            events.Changed -= OnChanged;
+            await ticks;
+        }
+    }
+
+    private void OnChanged(FleetChange change)
+    {
+        if (change.ServerId is { } id && Wants(change))
+        {
+            Request(id);
+        }
+    }
+
+    private async Task SweepTicksAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                Request(null);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
