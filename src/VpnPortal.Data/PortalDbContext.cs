@@ -29,6 +29,8 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     public DbSet<Certificate> Certificates => Set<Certificate>();
     public DbSet<CertificateLocation> CertificateLocations => Set<CertificateLocation>();
     public DbSet<UntrustedCertificate> UntrustedCertificates => Set<UntrustedCertificate>();
+    public DbSet<UntrustedCertificatePlacement> UntrustedCertificatePlacements => Set<UntrustedCertificatePlacement>();
+    public DbSet<UntrustedCertificateDrift> UntrustedCertificateDrifts => Set<UntrustedCertificateDrift>();
     public DbSet<VpnSession> VpnSessions => Set<VpnSession>();
     public DbSet<ConnectionSample> ConnectionSamples => Set<ConnectionSample>();
     public DbSet<Agent> Agents => Set<Agent>();

@@ -970,6 +970,12 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<DateTimeOffset?>("RemovalRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RemovalRequestedByUserId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
@@ -980,6 +986,72 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("UntrustedCertificates");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificateDrift", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CertificateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("CorrectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("DetectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DetectedAt");
+
+                    b.HasIndex("ServerId");
+
+                    b.HasIndex("CertificateId", "ServerId", "CorrectedAt");
+
+                    b.ToTable("UntrustedCertificateDrifts");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificatePlacement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("LastCommandId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("LastPushedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UntrustedCertificateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastCommandId");
+
+                    b.HasIndex("ServerId");
+
+                    b.HasIndex("UntrustedCertificateId", "ServerId")
+                        .IsUnique();
+
+                    b.ToTable("UntrustedCertificatePlacements");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.VpnSession", b =>
@@ -1319,6 +1391,51 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Navigation("Certificate");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificateDrift", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.Certificate", "Certificate")
+                        .WithMany()
+                        .HasForeignKey("CertificateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Certificate");
+
+                    b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificatePlacement", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.AgentCommand", "LastCommand")
+                        .WithMany()
+                        .HasForeignKey("LastCommandId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VpnPortal.Data.Entities.UntrustedCertificate", "UntrustedCertificate")
+                        .WithMany("Placements")
+                        .HasForeignKey("UntrustedCertificateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("LastCommand");
+
+                    b.Navigation("Server");
+
+                    b.Navigation("UntrustedCertificate");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.VpnSession", b =>
                 {
                     b.HasOne("VpnPortal.Data.Entities.RrasServer", "RrasServer")
@@ -1348,6 +1465,11 @@ namespace VpnPortal.Migrations.Postgres.Migrations
             modelBuilder.Entity("VpnPortal.Data.Entities.PortalUser", b =>
                 {
                     b.Navigation("PhoneMethods");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificate", b =>
+                {
+                    b.Navigation("Placements");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.RrasServer", b =>

@@ -957,6 +957,12 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RemovalRequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RemovalRequestedByUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -967,6 +973,72 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("UntrustedCertificates");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificateDrift", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CertificateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CorrectedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DetectedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DetectedAt");
+
+                    b.HasIndex("ServerId");
+
+                    b.HasIndex("CertificateId", "ServerId", "CorrectedAt");
+
+                    b.ToTable("UntrustedCertificateDrifts");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificatePlacement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("LastCommandId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastPushedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UntrustedCertificateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastCommandId");
+
+                    b.HasIndex("ServerId");
+
+                    b.HasIndex("UntrustedCertificateId", "ServerId")
+                        .IsUnique();
+
+                    b.ToTable("UntrustedCertificatePlacements");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.VpnSession", b =>
@@ -1306,6 +1378,51 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.Navigation("Certificate");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificateDrift", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.Certificate", "Certificate")
+                        .WithMany()
+                        .HasForeignKey("CertificateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Certificate");
+
+                    b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificatePlacement", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.AgentCommand", "LastCommand")
+                        .WithMany()
+                        .HasForeignKey("LastCommandId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VpnPortal.Data.Entities.UntrustedCertificate", "UntrustedCertificate")
+                        .WithMany("Placements")
+                        .HasForeignKey("UntrustedCertificateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("LastCommand");
+
+                    b.Navigation("Server");
+
+                    b.Navigation("UntrustedCertificate");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.VpnSession", b =>
                 {
                     b.HasOne("VpnPortal.Data.Entities.RrasServer", "RrasServer")
@@ -1335,6 +1452,11 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
             modelBuilder.Entity("VpnPortal.Data.Entities.PortalUser", b =>
                 {
                     b.Navigation("PhoneMethods");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificate", b =>
+                {
+                    b.Navigation("Placements");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.RrasServer", b =>

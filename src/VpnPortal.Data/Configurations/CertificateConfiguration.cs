@@ -41,5 +41,32 @@ internal sealed class UntrustedCertificateConfiguration : IEntityTypeConfigurati
         b.HasIndex(u => u.CertificateId).IsUnique();
         b.Property(u => u.Reason).HasMaxLength(FieldLimits.Notes);
         b.Property(u => u.Version).IsConcurrencyToken();
+        b.HasMany(u => u.Placements).WithOne(p => p.UntrustedCertificate).HasForeignKey(p => p.UntrustedCertificateId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class UntrustedCertificatePlacementConfiguration : IEntityTypeConfiguration<UntrustedCertificatePlacement>
+{
+    public void Configure(EntityTypeBuilder<UntrustedCertificatePlacement> b)
+    {
+        b.HasIndex(p => new { p.UntrustedCertificateId, p.ServerId }).IsUnique();
+        b.HasOne(p => p.Server).WithMany().HasForeignKey(p => p.ServerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(p => p.ServerId);
+
+        // Finished commands are pruned after the retention period; the placement then just forgets which was last.
+        b.HasOne(p => p.LastCommand).WithMany().HasForeignKey(p => p.LastCommandId).OnDelete(DeleteBehavior.SetNull);
+        b.Property(p => p.Version).IsConcurrencyToken();
+    }
+}
+
+internal sealed class UntrustedCertificateDriftConfiguration : IEntityTypeConfiguration<UntrustedCertificateDrift>
+{
+    public void Configure(EntityTypeBuilder<UntrustedCertificateDrift> b)
+    {
+        // Tied to the certificate, not to its place in the set: the history outlives a removal from the set.
+        b.HasOne(d => d.Certificate).WithMany().HasForeignKey(d => d.CertificateId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(d => d.Server).WithMany().HasForeignKey(d => d.ServerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(d => d.DetectedAt);
+        b.HasIndex(d => new { d.CertificateId, d.ServerId, d.CorrectedAt });
     }
 }

@@ -81,5 +81,59 @@ public sealed class UntrustedCertificate : IVersioned
     public string? Reason { get; set; }
     public Guid AddedByUserId { get; set; }
     public DateTimeOffset AddedAt { get; set; }
+
+    /// <summary>
+    /// Set when an admin takes the certificate out of the set: the portal then removes it from the Disallowed store of
+    /// every RRAS server and deletes this row once no server reports it there. Null while it must be in place.
+    /// </summary>
+    public DateTimeOffset? RemovalRequestedAt { get; set; }
+
+    public Guid? RemovalRequestedByUserId { get; set; }
     public Guid Version { get; set; }
+
+    public List<UntrustedCertificatePlacement> Placements { get; set; } = [];
+}
+
+/// <summary>
+/// One RRAS server's side of an untrusted certificate, kept by the portal's convergence: whether a report of that
+/// server confirmed the certificate in its Disallowed store, and the last command sent to put it there (or take it out).
+/// </summary>
+public sealed class UntrustedCertificatePlacement : IVersioned
+{
+    public Guid Id { get; set; }
+    public Guid UntrustedCertificateId { get; set; }
+    public UntrustedCertificate? UntrustedCertificate { get; set; }
+    public Guid ServerId { get; set; }
+    public ManagedServer? Server { get; set; }
+
+    /// <summary>When a report first showed it in Disallowed; cleared when a later report no longer does (drift).</summary>
+    public DateTimeOffset? ConfirmedAt { get; set; }
+
+    /// <summary>The latest import or remove command for this server and certificate; null before the first one.</summary>
+    public Guid? LastCommandId { get; set; }
+
+    public AgentCommand? LastCommand { get; set; }
+    public DateTimeOffset? LastPushedAt { get; set; }
+
+    /// <summary>Claimed on every push, so two portal nodes cannot both queue a command for the same server and certificate.</summary>
+    public Guid Version { get; set; }
+}
+
+/// <summary>
+/// An untrusted certificate that disappeared from a server's Disallowed store after a report had confirmed it there
+/// (someone removed it): when the portal saw it, and when a report showed it back in place.
+/// </summary>
+public sealed class UntrustedCertificateDrift
+{
+    public Guid Id { get; set; }
+    public Guid CertificateId { get; set; }
+    public Certificate? Certificate { get; set; }
+    public Guid ServerId { get; set; }
+    public ManagedServer? Server { get; set; }
+
+    /// <summary>The time of the report that no longer listed it.</summary>
+    public DateTimeOffset DetectedAt { get; set; }
+
+    /// <summary>The time a report listed it again; null while it is still missing.</summary>
+    public DateTimeOffset? CorrectedAt { get; set; }
 }
