@@ -360,8 +360,16 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
     private Certificate AddCertificate(ReportedCertificate reported, DateTimeOffset now)
     {
         using var x509 = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(reported.RawData));
-        var parsed = CertificateReport.From(x509, reported.Store);
-        var entity = new Certificate
+        var entity = CertificateRow(x509, CertificateSource.Reported, now);
+        db.Certificates.Add(entity);
+        return entity;
+    }
+
+    /// <summary>A new certificate row with every field read from the certificate itself (reported or uploaded alike).</summary>
+    public static Certificate CertificateRow(X509Certificate2 x509, CertificateSource source, DateTimeOffset now)
+    {
+        var parsed = CertificateReport.From(x509, CertificateStoreKind.My);
+        return new Certificate
         {
             Id = Guid.NewGuid(),
             Sha1Thumbprint = parsed.Sha1Thumbprint,
@@ -378,11 +386,9 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
             KeySize = parsed.KeySize,
             IsCertificateAuthority = parsed.IsCertificateAuthority,
             RawData = x509.RawData,
-            Source = CertificateSource.Reported,
+            Source = source,
             FirstSeenAt = now,
         };
-        db.Certificates.Add(entity);
-        return entity;
     }
 
     private static string Limit(string value, int max) => value.Length <= max ? value : value[..max];

@@ -20,6 +20,11 @@ public static class PortalFeatures
         services.AddScoped<AgentCommandQueue>();
         services.AddScoped<Disconnects.StartDisconnect>();
         services.AddScoped<Operations.GetOperation>();
+        services.AddSingleton<UntrustedCertificates.UntrustedCertificateConvergence>();
+        services.AddHostedService(sp => sp.GetRequiredService<UntrustedCertificates.UntrustedCertificateConvergence>());
+        services.AddScoped<UntrustedCertificates.ListUntrustedCertificates>();
+        services.AddScoped<UntrustedCertificates.UntrustCertificate>();
+        services.AddScoped<UntrustedCertificates.RemoveUntrustedCertificate>();
         services.AddSingleton<AgentApi.SnapshotWriteGate>();
         services.AddScoped<AgentApi.ApplySnapshot>();
         services.AddScoped<AgentApi.EnrollAgent>();

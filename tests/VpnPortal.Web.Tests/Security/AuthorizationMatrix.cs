@@ -49,6 +49,10 @@ public static class AuthorizationMatrix
         Api("POST", "/api/v1/enrollment-tokens", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (EnrollmentTokensApiTests mint real tokens)"),
         Api("POST", "/api/v1/disconnects", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (DisconnectEverywhereTests disconnect for real)"),
         Api("GET", "/api/v1/operations/{id:guid}", Audience.Operator, status: 404, why: "the probe asks for an operation that does not exist"),
+        Api("GET", "/api/v1/untrusted-certificates", Audience.Operator),
+        Api("POST", "/api/v1/untrusted-certificates", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (UntrustedCertificates tests untrust for real)"),
+        Api("DELETE", "/api/v1/untrusted-certificates/{thumbprint}", Audience.Admin, status: 404, samplePath: "/api/v1/untrusted-certificates/3F2A9C1E5B7D4F6A8C0E2B4D6F8A1C3E5B7D9F0A",
+            why: "the probe names a certificate that is not in the untrusted set"),
         Api("GET", "/openapi/{documentName}.json", Audience.SelfService),
 
         // The agent channel: enrolled agents' credentials only, never a person's cookie or API key (AgentApi tests).
@@ -76,8 +80,8 @@ public static class AuthorizationMatrix
     private static RouteRule Page(string pattern, Audience audience, int status = 200, string? redirectsTo = null, string? deniedRedirect = null, string? why = null) =>
         new(RouteRule.PageKey(pattern), pattern, RouteKind.Page, audience, "GET", null, redirectsTo is null ? status : 302, redirectsTo, why) { DeniedRedirect = deniedRedirect };
 
-    private static RouteRule Api(string method, string pattern, Audience audience, int status = 200, string? why = null) =>
-        new($"{method} {pattern}", pattern, RouteKind.Api, audience, method, null, status, null, why);
+    private static RouteRule Api(string method, string pattern, Audience audience, int status = 200, string? why = null, string? samplePath = null) =>
+        new($"{method} {pattern}", pattern, RouteKind.Api, audience, method, samplePath, status, null, why);
 
     private static RouteRule Agent(string method, string pattern) =>
         new($"{method} {pattern}", pattern, RouteKind.Agent, Audience.Agent, method, null, 200, null, "only an agent credential is accepted");

@@ -1,0 +1,279 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.EntityFrameworkCore;
+using VpnPortal.Agent.Certificates;
+using VpnPortal.Data;
+using VpnPortal.Data.Auditing;
+using VpnPortal.Data.Configurations;
+using VpnPortal.Data.Entities;
+using VpnPortal.Domain.Certificates;
+using VpnPortal.Domain.Naming;
+using VpnPortal.Domain.Sessions;
+using VpnPortal.Web.AgentApi;
+using VpnPortal.Web.Features.Disconnects;
+
+namespace VpnPortal.Web.Features.UntrustedCertificates;
+
+/// <summary>
+/// "Untrust a device certificate on every VPN server": records the desired state (the certificate must be in the
+/// Untrusted Certificates store of every RRAS server), queues the first imports as the admin who asked, and optionally
+/// disconnects the device's live sessions. The certificate comes from an uploaded file or from the inventory.
+/// </summary>
+public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, UntrustedCertificateConvergence convergence, StartDisconnect disconnect, ILogger<UntrustCertificate> logger)
+{
+    /// <summary>A device certificate is one or two kilobytes; anything near this is not one.</summary>
+    public const int MaxFileBytes = 64 * 1024;
+
+    /// <summary>
+    /// What to untrust: the bytes of a certificate file (PEM or DER/.cer; a PFX is refused) named <paramref name="FileName"/>,
+    /// or the SHA-1 thumbprint of a certificate the portal already knows. Exactly one of the two.
+    /// </summary>
+    public sealed record Request(byte[]? File, string? FileName, string? Sha1Thumbprint, string? Reason, bool DisconnectSessions);
+
+    /// <summary>What was done: the set's entry, the imports queued now, and the disconnect operation when one was started.</summary>
+    public sealed record Done(
+        Guid Id, Guid CertificateId, string Sha1Thumbprint, string Subject, string? DeviceName, int CommandsQueued, string Summary,
+        Guid? DisconnectOperationId, string? DisconnectSummary);
+
+    public sealed record Result(CommandStatus Status, Done? Done, string? Error)
+    {
+        public static Result Refused(string error) => new(CommandStatus.Invalid, null, error);
+    }
+
+    public async Task<Result> RunAsync(Request request, AuditActor actor, CancellationToken ct = default)
+    {
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
+        if (reason?.Length > FieldLimits.Notes)
+        {
+            return Result.Refused($"The reason has at most {FieldLimits.Notes} characters.");
+        }
+
+        if (request.File is null == string.IsNullOrWhiteSpace(request.Sha1Thumbprint))
+        {
+            return Result.Refused("Give either a certificate file or the SHA-1 thumbprint of a certificate the portal knows, not both and not neither.");
+        }
+
+        var now = time.GetUtcNow();
+        var (certificate, error, status) = request.File is not null
+            ? await FromFileAsync(request.File, string.IsNullOrWhiteSpace(request.FileName) ? "The file" : request.FileName.Trim(), now, ct)
+            : await FromInventoryAsync(request.Sha1Thumbprint!, ct);
+        if (certificate is null)
+        {
+            return new Result(status, null, error);
+        }
+
+        if (await RefusalAsync(certificate, ct) is { } refusal)
+        {
+            return Result.Refused(refusal);
+        }
+
+        var deviceName = DeviceNames.Of(certificate.Subject, certificate.SubjectAlternativeNames);
+        VpnIdentity? device = null;
+        if (request.DisconnectSessions)
+        {
+            // Checked before anything is written: a refused request changes nothing.
+            (device, var identityError) = VpnIdentity.Parse(deviceName);
+            if (device is null)
+            {
+                return Result.Refused($"Cannot disconnect the device's sessions: the certificate names no usable device ({identityError}) Untrust it without disconnecting, then disconnect the device by name.");
+            }
+        }
+
+        var entry = await db.UntrustedCertificates.FirstOrDefaultAsync(u => u.CertificateId == certificate.Id, ct);
+        if (entry is { RemovalRequestedAt: null })
+        {
+            return new Result(CommandStatus.Conflict, null, $"{DistinguishedNames.ShortName(certificate.Subject)} is already untrusted (since {ListUntrustedCertificates.Utc(entry.AddedAt)}).");
+        }
+
+        if (entry is null)
+        {
+            entry = new UntrustedCertificate { Id = Guid.NewGuid(), CertificateId = certificate.Id };
+            db.UntrustedCertificates.Add(entry);
+        }
+
+        // A certificate being taken out of the set is simply put back: the pass cancels the removals not yet collected.
+        entry.Reason = reason;
+        entry.AddedAt = now;
+        entry.AddedByUserId = actor.UserId ?? Guid.Empty;
+        entry.RemovalRequestedAt = null;
+        entry.RemovalRequestedByUserId = null;
+        db.Audit(
+            "untrusted-certificate.added",
+            $"Untrusted {DistinguishedNames.ShortName(certificate.Subject)} on every RRAS server{(reason is null ? "" : $": {reason}")}",
+            "untrusted-certificate",
+            entry.Id.ToString(),
+            after: new { certificate.Sha1Thumbprint, certificate.Subject, Reason = reason, request.DisconnectSessions });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two admins untrusting one certificate at once: the unique index lets one through. Anything else is a real failure.
+            if (!await AlreadyUntrustedAsync(certificate.Sha1Thumbprint, ct))
+            {
+                throw;
+            }
+
+            return new Result(CommandStatus.Conflict, null, $"{DistinguishedNames.ShortName(certificate.Subject)} was untrusted by someone else a moment ago.");
+        }
+
+        var queued = await QueueFirstImportsAsync(entry.Id, certificate.Sha1Thumbprint, actor, ct);
+        Guid? operationId = null;
+        string? disconnectSummary = null;
+        if (device is not null)
+        {
+            var (started, disconnectError) = await disconnect.RunAsync(device.Name, actor, ct);
+            operationId = started?.OperationId;
+            disconnectSummary = started?.Summary ?? $"Sessions were not disconnected: {disconnectError}";
+        }
+
+        var summary = queued is { } n
+            ? $"{DistinguishedNames.ShortName(certificate.Subject)} is untrusted; imports queued on {n} {(n == 1 ? "server" : "servers")}."
+            : $"{DistinguishedNames.ShortName(certificate.Subject)} is untrusted; the imports are queued in the background.";
+        return new Result(
+            CommandStatus.Ok,
+            new Done(entry.Id, certificate.Id, certificate.Sha1Thumbprint, certificate.Subject, deviceName, queued ?? 0, summary, operationId, disconnectSummary),
+            null);
+    }
+
+    /// <summary>
+    /// Runs the first pass for this certificate now, so the imports are the admin's. Should it fail, the entry is saved
+    /// and the background pass (asked for here too) queues them as the portal: the admin's action stands.
+    /// </summary>
+    private async Task<int?> QueueFirstImportsAsync(Guid entryId, string thumbprint, AuditActor actor, CancellationToken ct)
+    {
+        convergence.Request(null);
+        try
+        {
+            return (await convergence.ConvergeAsync(db, actor, null, entryId, ct)).Queued;
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+        {
+            logger.LogError(e, "Queueing the first imports of untrusted certificate {Thumbprint} failed; the background pass queues them", thumbprint);
+            db.ChangeTracker.Clear();
+            return null;
+        }
+    }
+
+    private async Task<(Certificate? Certificate, string? Error, CommandStatus Status)> FromFileAsync(byte[] data, string name, DateTimeOffset now, CancellationToken ct)
+    {
+        if (data.Length > MaxFileBytes)
+        {
+            return (null, $"{name} is {data.Length / 1024} KB; a certificate file is a few KB. Upload the device's certificate (.cer, .crt or .pem).", CommandStatus.Invalid);
+        }
+
+        X509Certificate2 x509;
+        try
+        {
+            x509 = LoadPublicCertificate(data, name);
+        }
+        catch (CertificateFileException e)
+        {
+            return (null, e.Message, CommandStatus.Invalid);
+        }
+
+        using (x509)
+        {
+            var sha1 = Convert.ToHexString(x509.GetCertHash(HashAlgorithmName.SHA1));
+            var known = await db.Certificates.FirstOrDefaultAsync(c => c.Sha1Thumbprint == sha1, ct);
+            if (known is not null)
+            {
+                // Reported by an agent without its bytes (older reports): keep the uploaded copy so it can be pushed.
+                known.RawData ??= x509.RawData;
+                return (known, null, CommandStatus.Ok);
+            }
+
+            var row = ApplySnapshot.CertificateRow(x509, CertificateSource.Uploaded, now);
+            db.Certificates.Add(row);
+            return (row, null, CommandStatus.Ok);
+        }
+    }
+
+    private async Task<(Certificate? Certificate, string? Error, CommandStatus Status)> FromInventoryAsync(string thumbprint, CancellationToken ct)
+    {
+        var sha1 = Thumbprints.Normalize(thumbprint);
+        if (sha1 is not { Length: 40 })
+        {
+            return (null, "A SHA-1 thumbprint is 40 hexadecimal characters (spaces and colons are ignored).", CommandStatus.Invalid);
+        }
+
+        var certificate = await db.Certificates.FirstOrDefaultAsync(c => c.Sha1Thumbprint == sha1, ct);
+        if (certificate is null)
+        {
+            return (null, $"No certificate with SHA-1 {sha1} is known to the portal: upload its file instead.", CommandStatus.NotFound);
+        }
+
+        return certificate.RawData is null
+            ? (null, $"The portal has no copy of certificate {sha1} to push to the servers: upload its file instead.", CommandStatus.Invalid)
+            : (certificate, null, CommandStatus.Ok);
+    }
+
+    /// <summary>Certificates that must never go to Disallowed: a CA (everything it issued would fail) and what the VPN itself presents.</summary>
+    private async Task<string?> RefusalAsync(Certificate certificate, CancellationToken ct)
+    {
+        var name = DistinguishedNames.ShortName(certificate.Subject);
+        if (certificate.IsCertificateAuthority)
+        {
+            return $"{name} is a CA certificate: untrusting it would make the servers refuse every certificate it issued. Untrust device certificates here; revoke a CA at the CA.";
+        }
+
+        var sha1 = certificate.Sha1Thumbprint;
+        var usedBy = await db.RrasServers.AsNoTracking()
+            .Where(s => s.Sstp.ConfiguredCertificateSha1 == sha1 || s.SstpBindings.Any(b => b.CertificateHash == sha1))
+            .Select(s => s.Name)
+            .ToListAsync(ct);
+        usedBy.AddRange(await db.NpsServers.AsNoTracking().Where(s => s.MfaExtensionCertificateSha1 == sha1).Select(s => s.Name).ToListAsync(ct));
+        usedBy.Sort(StringComparer.OrdinalIgnoreCase);
+        return usedBy.Count == 0
+            ? null
+            : $"{name} is in use by {string.Join(", ", usedBy)} (SSTP or the MFA extension): untrusting it would break the VPN. Untrust device certificates only.";
+    }
+
+    private Task<bool> AlreadyUntrustedAsync(string sha1, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        return db.UntrustedCertificates.AnyAsync(u => u.Certificate!.Sha1Thumbprint == sha1 && u.RemovalRequestedAt == null, ct);
+    }
+
+    /// <summary>
+    /// The public certificate in an uploaded file (PEM or DER; a PFX is refused). Interim: the cert-checks branch adds
+    /// <c>CertificateInspector.LoadPublicCertificate(byte[] data, string name)</c> (it returns the certificate with its
+    /// format); once that is merged this body becomes <c>CertificateInspector.LoadPublicCertificate(data, name).Certificate</c>.
+    /// Until then the inspector's file loader reads the bytes from a private temporary folder, removed at once, and its
+    /// messages are made to name the upload instead of that folder.
+    /// </summary>
+    private static X509Certificate2 LoadPublicCertificate(byte[] data, string name)
+    {
+        var folder = Directory.CreateTempSubdirectory("vpnportal-upload-");
+        var path = Path.Combine(folder.FullName, "certificate");
+        try
+        {
+            File.WriteAllBytes(path, data);
+            var (certificate, format) = CertificateInspector.Load(path, password: null);
+            if (format == "PFX")
+            {
+                certificate.Dispose();
+                throw PfxRefused(name, null);
+            }
+
+            return certificate;
+        }
+        catch (CertificateFileException e) when (e.InnerException is CryptographicException && e.Message.StartsWith("The password is wrong", StringComparison.Ordinal))
+        {
+            // Without a password only a PFX gets this far: the inspector recognised one and could not open it.
+            throw PfxRefused(name, e);
+        }
+        catch (CertificateFileException e) when (e.Message.Contains(path, StringComparison.Ordinal))
+        {
+            throw new CertificateFileException(e.Message.Replace(path, name, StringComparison.Ordinal), e.InnerException);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static CertificateFileException PfxRefused(string name, Exception? inner) =>
+        new($"{name} is a PFX, which holds a private key: only the public certificate is needed; export it as .cer.", inner);
+}
