@@ -1035,6 +1035,9 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Property<Guid>("ServerId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("SucceededSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("UntrustedCertificateId")
                         .HasColumnType("uuid");
 

@@ -1022,6 +1022,9 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.Property<Guid>("ServerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SucceededSeenAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("UntrustedCertificateId")
                         .HasColumnType("TEXT");
 

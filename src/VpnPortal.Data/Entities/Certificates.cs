@@ -115,6 +115,12 @@ public sealed class UntrustedCertificatePlacement : IVersioned
     public AgentCommand? LastCommand { get; set; }
     public DateTimeOffset? LastPushedAt { get; set; }
 
+    /// <summary>
+    /// When the portal first saw the last command succeed, by its own clock (the agent's may differ): only a report
+    /// applied after this shows the command's effect. Null until then, and again once a new command is pushed.
+    /// </summary>
+    public DateTimeOffset? SucceededSeenAt { get; set; }
+
     /// <summary>Claimed on every push, so two portal nodes cannot both queue a command for the same server and certificate.</summary>
     public Guid Version { get; set; }
 }

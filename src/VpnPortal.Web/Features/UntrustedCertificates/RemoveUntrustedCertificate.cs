@@ -10,7 +10,7 @@ namespace VpnPortal.Web.Features.UntrustedCertificates;
 /// Takes a certificate out of the untrusted set, fleet-wide: it is marked as being removed, a removal is queued (as the
 /// admin) for every RRAS server that lists it in Untrusted Certificates, and it leaves the set once no server does.
 /// </summary>
-public sealed class RemoveUntrustedCertificate(PortalDbContext db, TimeProvider time, UntrustedCertificateConvergence convergence, ILogger<RemoveUntrustedCertificate> logger)
+public sealed class RemoveUntrustedCertificate(PortalDbContext db, TimeProvider time, UntrustedCertificateConvergence convergence)
 {
     /// <summary>Where the removal stands: LeftTheSet when no server listed it, so it is already gone from the set.</summary>
     public sealed record Removing(Guid Id, string Sha1Thumbprint, string Subject, int CommandsQueued, bool LeftTheSet, string Summary);
@@ -29,70 +29,73 @@ public sealed class RemoveUntrustedCertificate(PortalDbContext db, TimeProvider 
             return new Result(CommandStatus.Invalid, null, "A SHA-1 thumbprint is 40 hexadecimal characters (spaces and colons are ignored).");
         }
 
+        var (found, outcome) = await convergence.ChangeAndConvergeAsync(db, actor, () => RequestRemovalAsync(sha1, id, version, actor, ct), ct);
+        if (found.Entry is not { } entry)
+        {
+            return new Result(found.Status, null, found.Error);
+        }
+
+        db.ChangeTracker.Clear();
+        var left = !await db.UntrustedCertificates.AnyAsync(u => u.Id == entry.Id, ct);
+        var queued = outcome?.Queued ?? 0;
+        var name = DistinguishedNames.ShortName(entry.Subject);
+        var summary = left
+            ? $"{name} is out of the untrusted set: no RRAS server lists it in Untrusted Certificates."
+            : $"Removing {name} from Untrusted Certificates{(queued > 0 ? $": removals queued on {queued} {(queued == 1 ? "server" : "servers")}" : "")}; it leaves the set once no server reports it.";
+        return new Result(CommandStatus.Ok, new Removing(entry.Id, entry.Sha1Thumbprint, entry.Subject, queued, left, summary), null);
+    }
+
+    private sealed record Found(CommandStatus Status, string? Error, (Guid Id, string Sha1Thumbprint, string Subject)? Entry);
+
+    private async Task<(Found Result, Guid? EntryId)> RequestRemovalAsync(string? sha1, Guid? id, Guid? version, AuditActor actor, CancellationToken ct)
+    {
         var entry = await db.UntrustedCertificates.Include(u => u.Certificate).Include(u => u.Placements)
             .FirstOrDefaultAsync(u => id != null ? u.Id == id : u.Certificate!.Sha1Thumbprint == sha1, ct);
         if (entry is null)
         {
-            return new Result(CommandStatus.NotFound, null, $"{(sha1 is null ? "That certificate" : $"Certificate {sha1}")} is not in the untrusted set.");
+            return (new Found(CommandStatus.NotFound, $"{(sha1 is null ? "That certificate" : $"Certificate {sha1}")} is not in the untrusted set.", null), null);
         }
 
-        var name = DistinguishedNames.ShortName(entry.Certificate!.Subject);
         if (version is { } seen && seen != entry.Version)
         {
-            return new Result(CommandStatus.Conflict, null, CommandResult.ConflictMessage);
+            return (new Found(CommandStatus.Conflict, CommandResult.ConflictMessage, null), null);
         }
 
-        if (entry.RemovalRequestedAt is null)
+        var certificate = entry.Certificate!;
+        var found = new Found(CommandStatus.Ok, null, (entry.Id, certificate.Sha1Thumbprint, certificate.Subject));
+        if (entry.RemovalRequestedAt is not null)
         {
-            entry.RemovalRequestedAt = time.GetUtcNow();
-            entry.RemovalRequestedByUserId = actor.UserId;
-            foreach (var placement in entry.Placements)
-            {
-                // From now on its absence is the goal; if it is put back later, absence then is not drift.
-                placement.ConfirmedAt = null;
-            }
-
-            if (version is { } expected)
-            {
-                db.Entry(entry).Property(u => u.Version).OriginalValue = expected;
-            }
-
-            db.Audit(
-                "untrusted-certificate.removal-requested",
-                $"Took {name} out of the untrusted set: removing it from Untrusted Certificates on every RRAS server",
-                "untrusted-certificate",
-                entry.Id.ToString(),
-                before: new { entry.Certificate.Sha1Thumbprint, entry.Certificate.Subject, entry.Reason });
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                return new Result(CommandStatus.Conflict, null, CommandResult.ConflictMessage);
-            }
+            return (found, entry.Id);
         }
 
-        var sha = entry.Certificate.Sha1Thumbprint;
-        var entryId = entry.Id;
-        convergence.Request(null);
-        ConvergencePass.Outcome? outcome = null;
+        entry.RemovalRequestedAt = time.GetUtcNow();
+        entry.RemovalRequestedByUserId = actor.UserId;
+        foreach (var placement in entry.Placements)
+        {
+            // From now on its absence is the goal; if it is put back later, absence then is not drift.
+            placement.ConfirmedAt = null;
+        }
+
+        if (version is { } expected)
+        {
+            db.Entry(entry).Property(u => u.Version).OriginalValue = expected;
+        }
+
+        db.Audit(
+            "untrusted-certificate.removal-requested",
+            $"Took {DistinguishedNames.ShortName(certificate.Subject)} out of the untrusted set: removing it from Untrusted Certificates on every RRAS server",
+            "untrusted-certificate",
+            entry.Id.ToString(),
+            before: new { certificate.Sha1Thumbprint, certificate.Subject, entry.Reason });
         try
         {
-            outcome = await convergence.ConvergeAsync(db, actor, null, entryId, ct);
+            await db.SaveChangesAsync(ct);
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+        catch (DbUpdateConcurrencyException)
         {
-            // The removal is recorded; the background pass (asked for above) queues the commands as the portal.
-            logger.LogError(e, "Queueing the removals of untrusted certificate {Thumbprint} failed; the background pass queues them", sha);
+            return (new Found(CommandStatus.Conflict, CommandResult.ConflictMessage, null), null);
         }
 
-        db.ChangeTracker.Clear();
-        var left = !await db.UntrustedCertificates.AnyAsync(u => u.Id == entryId, ct);
-        var queued = outcome?.Queued ?? 0;
-        var summary = left
-            ? $"{name} is out of the untrusted set: no RRAS server lists it in Untrusted Certificates."
-            : $"Removing {name} from Untrusted Certificates{(queued > 0 ? $": removals queued on {queued} {(queued == 1 ? "server" : "servers")}" : "")}; it leaves the set once no server reports it.";
-        return new Result(CommandStatus.Ok, new Removing(entryId, sha, entry.Certificate.Subject, queued, left, summary), null);
+        return (found, entry.Id);
     }
 }

@@ -19,7 +19,7 @@ namespace VpnPortal.Web.Features.UntrustedCertificates;
 /// Untrusted Certificates store of every RRAS server), queues the first imports as the admin who asked, and optionally
 /// disconnects the device's live sessions. The certificate comes from an uploaded file or from the inventory.
 /// </summary>
-public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, UntrustedCertificateConvergence convergence, StartDisconnect disconnect, ILogger<UntrustCertificate> logger)
+public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, UntrustedCertificateConvergence convergence, StartDisconnect disconnect)
 {
     /// <summary>A device certificate is one or two kilobytes; anything near this is not one.</summary>
     public const int MaxFileBytes = 64 * 1024;
@@ -39,6 +39,8 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
     {
         public static Result Refused(string error) => new(CommandStatus.Invalid, null, error);
     }
+
+    private sealed record Saved(Guid? EntryId, CommandStatus Status, string? Error);
 
     public async Task<Result> RunAsync(Request request, AuditActor actor, CancellationToken ct = default)
     {
@@ -79,10 +81,44 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
             }
         }
 
+        var (saved, outcome) = await convergence.ChangeAndConvergeAsync(
+            db, actor, () => SaveAsync(certificate, reason, request.DisconnectSessions, actor, now, ct), ct);
+        if (saved.EntryId is not { } id)
+        {
+            return new Result(saved.Status, null, saved.Error);
+        }
+
+        Guid? operationId = null;
+        string? disconnectSummary = null;
+        if (device is not null)
+        {
+            var (started, disconnectError) = await disconnect.RunAsync(device.Name, actor, ct);
+            operationId = started?.OperationId;
+            disconnectSummary = started?.Summary ?? $"Sessions were not disconnected: {disconnectError}";
+        }
+
+        var name = DistinguishedNames.ShortName(certificate.Subject);
+        var summary = outcome is { Queued: var n }
+            ? $"{name} is untrusted; imports queued on {n} {(n == 1 ? "server" : "servers")}."
+            : $"{name} is untrusted; the imports are being queued in the background.";
+        return new Result(
+            CommandStatus.Ok,
+            new Done(id, certificate.Id, certificate.Sha1Thumbprint, certificate.Subject, deviceName, outcome?.Queued ?? 0, summary, operationId, disconnectSummary),
+            null);
+    }
+
+    /// <summary>
+    /// Records the desired state (or puts back a certificate being removed) and returns its entry's id; or, for a
+    /// certificate already in the set, why not.
+    /// </summary>
+    private async Task<(Saved Result, Guid? EntryId)> SaveAsync(
+        Certificate certificate, string? reason, bool disconnectSessions, AuditActor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var name = DistinguishedNames.ShortName(certificate.Subject);
         var entry = await db.UntrustedCertificates.FirstOrDefaultAsync(u => u.CertificateId == certificate.Id, ct);
         if (entry is { RemovalRequestedAt: null })
         {
-            return new Result(CommandStatus.Conflict, null, $"{DistinguishedNames.ShortName(certificate.Subject)} is already untrusted (since {ListUntrustedCertificates.Utc(entry.AddedAt)}).");
+            return (new Saved(null, CommandStatus.Conflict, $"{name} is already untrusted (since {ListUntrustedCertificates.Utc(entry.AddedAt)})."), null);
         }
 
         if (entry is null)
@@ -99,10 +135,10 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
         entry.RemovalRequestedByUserId = null;
         db.Audit(
             "untrusted-certificate.added",
-            $"Untrusted {DistinguishedNames.ShortName(certificate.Subject)} on every RRAS server{(reason is null ? "" : $": {reason}")}",
+            $"Untrusted {name} on every RRAS server{(reason is null ? "" : $": {reason}")}",
             "untrusted-certificate",
             entry.Id.ToString(),
-            after: new { certificate.Sha1Thumbprint, certificate.Subject, Reason = reason, request.DisconnectSessions });
+            after: new { certificate.Sha1Thumbprint, certificate.Subject, Reason = reason, DisconnectSessions = disconnectSessions });
         try
         {
             await db.SaveChangesAsync(ct);
@@ -115,45 +151,10 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
                 throw;
             }
 
-            return new Result(CommandStatus.Conflict, null, $"{DistinguishedNames.ShortName(certificate.Subject)} was untrusted by someone else a moment ago.");
+            return (new Saved(null, CommandStatus.Conflict, $"{name} was untrusted by someone else a moment ago."), null);
         }
 
-        var queued = await QueueFirstImportsAsync(entry.Id, certificate.Sha1Thumbprint, actor, ct);
-        Guid? operationId = null;
-        string? disconnectSummary = null;
-        if (device is not null)
-        {
-            var (started, disconnectError) = await disconnect.RunAsync(device.Name, actor, ct);
-            operationId = started?.OperationId;
-            disconnectSummary = started?.Summary ?? $"Sessions were not disconnected: {disconnectError}";
-        }
-
-        var summary = queued is { } n
-            ? $"{DistinguishedNames.ShortName(certificate.Subject)} is untrusted; imports queued on {n} {(n == 1 ? "server" : "servers")}."
-            : $"{DistinguishedNames.ShortName(certificate.Subject)} is untrusted; the imports are queued in the background.";
-        return new Result(
-            CommandStatus.Ok,
-            new Done(entry.Id, certificate.Id, certificate.Sha1Thumbprint, certificate.Subject, deviceName, queued ?? 0, summary, operationId, disconnectSummary),
-            null);
-    }
-
-    /// <summary>
-    /// Runs the first pass for this certificate now, so the imports are the admin's. Should it fail, the entry is saved
-    /// and the background pass (asked for here too) queues them as the portal: the admin's action stands.
-    /// </summary>
-    private async Task<int?> QueueFirstImportsAsync(Guid entryId, string thumbprint, AuditActor actor, CancellationToken ct)
-    {
-        convergence.Request(null);
-        try
-        {
-            return (await convergence.ConvergeAsync(db, actor, null, entryId, ct)).Queued;
-        }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
-        {
-            logger.LogError(e, "Queueing the first imports of untrusted certificate {Thumbprint} failed; the background pass queues them", thumbprint);
-            db.ChangeTracker.Clear();
-            return null;
-        }
+        return (new Saved(entry.Id, CommandStatus.Ok, null), entry.Id);
     }
 
     private async Task<(Certificate? Certificate, string? Error, CommandStatus Status)> FromFileAsync(byte[] data, string name, DateTimeOffset now, CancellationToken ct)

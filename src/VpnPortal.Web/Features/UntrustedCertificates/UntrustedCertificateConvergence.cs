@@ -57,7 +57,7 @@ public sealed class UntrustedCertificateConvergence : FleetReactor
 
     /// <summary>
     /// One pass over <paramref name="serverIds"/> (null: every RRAS server) for one certificate of the set, or all of it.
-    /// Commands are queued as <paramref name="actor"/>: the admin for the action they just took, System for the rest.
+    /// Commands are queued as <paramref name="actor"/>.
     /// </summary>
     public async Task<ConvergencePass.Outcome> ConvergeAsync(
         PortalDbContext db, AuditActor actor, IReadOnlySet<Guid>? serverIds, Guid? onlyUntrustedId, CancellationToken ct)
@@ -65,14 +65,53 @@ public sealed class UntrustedCertificateConvergence : FleetReactor
         await _onePass.WaitAsync(ct);
         try
         {
-            var pass = new ConvergencePass(db, _time, _options.Value, _signals, _events, _logger);
-            return await pass.RunAsync(actor, serverIds, onlyUntrustedId, ct);
+            return await PassAsync(db, actor, serverIds, onlyUntrustedId, ct);
         }
         finally
         {
             _onePass.Release();
         }
     }
+
+    /// <summary>
+    /// An admin's change to the set (<paramref name="change"/> saves it and names the entry it changed, or null when it
+    /// refused), then at once the first pass for that entry as the admin: no background pass runs in between, so the
+    /// first commands are the admin's. Should that pass fail, the change stands and the background pass takes over.
+    /// </summary>
+    public async Task<(T Result, ConvergencePass.Outcome? Outcome)> ChangeAndConvergeAsync<T>(
+        PortalDbContext db, AuditActor actor, Func<Task<(T Result, Guid? EntryId)>> change, CancellationToken ct)
+    {
+        T result;
+        ConvergencePass.Outcome? outcome = null;
+        await _onePass.WaitAsync(ct);
+        try
+        {
+            (result, var entryId) = await change();
+            if (entryId is { } id)
+            {
+                try
+                {
+                    outcome = await PassAsync(db, actor, null, id, ct);
+                }
+                catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+                {
+                    _logger.LogError(e, "The first pass for untrusted certificate entry {Id} failed; the background pass takes over", id);
+                    db.ChangeTracker.Clear();
+                }
+            }
+        }
+        finally
+        {
+            _onePass.Release();
+        }
+
+        // The rest of the set and anything this pass could not finish: the background pass, as the portal.
+        Request(null);
+        return (result, outcome);
+    }
+
+    private Task<ConvergencePass.Outcome> PassAsync(PortalDbContext db, AuditActor actor, IReadOnlySet<Guid>? serverIds, Guid? onlyUntrustedId, CancellationToken ct) =>
+        new ConvergencePass(db, _time, _options.Value, _signals, _events, _logger).RunAsync(actor, serverIds, onlyUntrustedId, ct);
 
     public override void Dispose()
     {
@@ -192,6 +231,12 @@ public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, Agent
                     placements[(entry.Id, server.Id)] = placement;
                 }
 
+                var last = placement.LastCommandId is { } lastId && lastCommands.TryGetValue(lastId, out var c) ? c : null;
+                if (last?.Status == AgentCommandStatus.Succeeded && placement.SucceededSeenAt is null)
+                {
+                    placement.SucceededSeenAt = now;
+                }
+
                 var inPlace = present.Contains((entry.CertificateId, server.Id));
                 var seenAt = server.LastReportAt ?? now;
                 var wanted = entry.Removing ? AgentCommandKinds.RemoveCertificate : AgentCommandKinds.ImportCertificate;
@@ -226,7 +271,10 @@ public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, Agent
                         {
                             db.UntrustedCertificateDrifts.Add(new UntrustedCertificateDrift
                             {
-                                Id = Guid.NewGuid(), CertificateId = entry.CertificateId, ServerId = server.Id, DetectedAt = seenAt,
+                                Id = Guid.NewGuid(),
+                                CertificateId = entry.CertificateId,
+                                ServerId = server.Id,
+                                DetectedAt = seenAt,
                             });
                             drifts++;
                             logger.LogWarning(
@@ -251,8 +299,7 @@ public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, Agent
                     continue;
                 }
 
-                var last = placement.LastCommandId is { } lastId && lastCommands.TryGetValue(lastId, out var c) ? c : null;
-                if (IsDue(last, wanted, server, now))
+                if (IsDue(last, placement, wanted, server, now))
                 {
                     pushes.Add(new Push(entry, server, placement, wanted));
                 }
@@ -265,20 +312,22 @@ public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, Agent
     }
 
     /// <summary>Whether the last command (if it was of the wanted kind) leaves room for a new one now.</summary>
-    private static bool IsDue(LastCommand? last, string wanted, Target server, DateTimeOffset now)
+    private static bool IsDue(LastCommand? last, UntrustedCertificatePlacement placement, string wanted, Target server, DateTimeOffset now)
     {
         if (last is null || last.Kind != wanted)
         {
             return true;
         }
 
+        // Answers carry the agent's clock; expiry and retries are measured from them, which a skew only shifts a little.
         var ended = last.CompletedAt ?? DateTimeOffset.MinValue;
         return last.Status switch
         {
             AgentCommandStatus.Queued or AgentCommandStatus.Delivered => false,
 
-            // The agent said done, but only a report proves it: a report after the answer that still disagrees.
-            AgentCommandStatus.Succeeded => server.LastReportAt > ended,
+            // The agent said done, but only a report proves it: one applied after the portal saw the answer that still
+            // disagrees. Both times are the portal's, so a skewed agent clock cannot make an older report look newer.
+            AgentCommandStatus.Succeeded => server.LastReportAt > placement.SucceededSeenAt,
             AgentCommandStatus.Failed => now >= ended + RetryFailedAfter,
 
             // Never collected or never answered: one more only once the agent has been heard from since, so an
@@ -289,10 +338,10 @@ public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, Agent
     }
 
     /// <summary>Import and remove commands not yet answered, with the store and thumbprint they name (Disallowed only).</summary>
-    private async Task<List<Pending>> PendingAsync(Guid[] serverIds, CancellationToken ct)
+    private async Task<List<Pending>> PendingAsync(Guid[]? serverIds, CancellationToken ct)
     {
         var rows = await db.AgentCommands.AsNoTracking()
-            .Where(c => serverIds.Contains(c.ServerId)
+            .Where(c => (serverIds == null || serverIds.Contains(c.ServerId))
                 && (c.Kind == AgentCommandKinds.ImportCertificate || c.Kind == AgentCommandKinds.RemoveCertificate)
                 && (c.Status == AgentCommandStatus.Queued || c.Status == AgentCommandStatus.Delivered))
             .Select(c => new { c.Id, c.ServerId, c.Kind, c.Status, c.PayloadJson })
@@ -386,6 +435,7 @@ public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, Agent
                 }
 
                 push.Placement.LastCommandId = queued.CommandId;
+                push.Placement.SucceededSeenAt = null;
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             }
@@ -413,7 +463,17 @@ public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, Agent
             var counted = CountedServers().Select(s => s.Id);
             var stillThere = await db.CertificateLocations.AnyAsync(
                 l => l.CertificateId == entry.CertificateId && l.Store == CertificateStoreName.Disallowed && counted.Contains(l.ServerId), ct);
-            if (stillThere)
+
+            // An import an agent collected before the removal, or whose success no report reflects yet, may still put it
+            // back: the set keeps the certificate until a report after it shows the store without it.
+            var importInFlight = await db.UntrustedCertificatePlacements.AnyAsync(
+                p => p.UntrustedCertificateId == entry.Id && counted.Contains(p.ServerId) && p.LastCommand != null
+                    && p.LastCommand.Kind == AgentCommandKinds.ImportCertificate
+                    && (p.LastCommand.Status == AgentCommandStatus.Queued || p.LastCommand.Status == AgentCommandStatus.Delivered
+                        || (p.LastCommand.Status == AgentCommandStatus.Succeeded && (p.SucceededSeenAt == null || !(p.Server!.LastReportAt > p.SucceededSeenAt)))),
+                ct);
+            if (stillThere || importInFlight
+                || (await PendingAsync(null, ct)).Any(p => p.Kind == AgentCommandKinds.ImportCertificate && p.Sha1Thumbprint == entry.Sha1Thumbprint))
             {
                 continue;
             }

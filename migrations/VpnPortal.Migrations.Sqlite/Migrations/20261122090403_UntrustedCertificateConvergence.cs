@@ -60,6 +60,7 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     ConfirmedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     LastCommandId = table.Column<Guid>(type: "TEXT", nullable: true),
                     LastPushedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SucceededSeenAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Version = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>

@@ -13,7 +13,7 @@ using VpnPortal.Data;
 namespace VpnPortal.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261122085008_UntrustedCertificateConvergence")]
+    [Migration("20261122090419_UntrustedCertificateConvergence")]
     partial class UntrustedCertificateConvergence
     {
         /// <inheritdoc />
@@ -1037,6 +1037,9 @@ namespace VpnPortal.Migrations.Postgres.Migrations
 
                     b.Property<Guid>("ServerId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("SucceededSeenAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("UntrustedCertificateId")
                         .HasColumnType("uuid");

@@ -60,6 +60,7 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     ConfirmedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LastCommandId = table.Column<Guid>(type: "uuid", nullable: true),
                     LastPushedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SucceededSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     Version = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>

@@ -12,7 +12,7 @@ using VpnPortal.Data;
 namespace VpnPortal.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261122084958_UntrustedCertificateConvergence")]
+    [Migration("20261122090403_UntrustedCertificateConvergence")]
     partial class UntrustedCertificateConvergence
     {
         /// <inheritdoc />
@@ -1024,6 +1024,9 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
 
                     b.Property<Guid>("ServerId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SucceededSeenAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("UntrustedCertificateId")
                         .HasColumnType("TEXT");
