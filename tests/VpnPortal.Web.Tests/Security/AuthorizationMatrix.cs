@@ -32,6 +32,7 @@ public static class AuthorizationMatrix
         Page("/servers/nps/new", Audience.Admin),
         Page("/certificates", Audience.Operator),
         Page("/certificates/{Id:guid}", Audience.Operator),
+        Page("/untrusted-certificates", Audience.Operator),
 
         // Administration: Admin only.
         Page("/users", Audience.Admin),

@@ -42,6 +42,34 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
 
     private sealed record Saved(Guid? EntryId, CommandStatus Status, string? Error);
 
+    /// <summary>What a chosen file holds, for the page to show before the admin confirms.</summary>
+    public sealed record Preview(string Sha1Thumbprint, string Subject, string Issuer, string? DeviceName, DateTimeOffset NotAfter, bool IsCertificateAuthority);
+
+    /// <summary>Reads an uploaded file as <see cref="RunAsync"/> will: the certificate's identity, or why it is refused.</summary>
+    public static (Preview? Preview, string? Error) Inspect(byte[] data, string name)
+    {
+        if (data.Length > MaxFileBytes)
+        {
+            return (null, TooLarge(name, data.Length));
+        }
+
+        try
+        {
+            using var x509 = LoadPublicCertificate(data, name);
+            var report = CertificateReport.From(x509, Contracts.Agents.CertificateStoreKind.Disallowed);
+            return (new Preview(
+                report.Sha1Thumbprint, report.Subject, report.Issuer, DeviceNames.Of(report.Subject, report.SubjectAlternativeNames), report.NotAfter,
+                report.IsCertificateAuthority), null);
+        }
+        catch (CertificateFileException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private static string TooLarge(string name, long bytes) =>
+        $"{name} is {bytes / 1024} KB; a certificate file is a few KB. Upload the device's certificate (.cer, .crt or .pem).";
+
     public async Task<Result> RunAsync(Request request, AuditActor actor, CancellationToken ct = default)
     {
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
@@ -161,7 +189,7 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
     {
         if (data.Length > MaxFileBytes)
         {
-            return (null, $"{name} is {data.Length / 1024} KB; a certificate file is a few KB. Upload the device's certificate (.cer, .crt or .pem).", CommandStatus.Invalid);
+            return (null, TooLarge(name, data.Length), CommandStatus.Invalid);
         }
 
         X509Certificate2 x509;
