@@ -24,7 +24,7 @@ internal sealed class PortalComponentContext : IAsyncDisposable
 {
     public static readonly Guid AdminId = Guid.Parse("0d9a3c1e-0000-4000-8000-00000000a001");
 
-    private PortalComponentContext(TestDatabase db, FakeTimeProvider time)
+    private PortalComponentContext(TestDatabase db, FakeTimeProvider time, Action<IServiceCollection>? services)
     {
         Database = db;
         Time = time;
@@ -52,6 +52,9 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         Bunit.Services.AddSingleton<IAuthorizationPolicyProvider, DefaultAuthorizationPolicyProvider>();
         Bunit.Services.AddCascadingAuthenticationState();
         Bunit.Services.AddSingleton<AuthenticationStateProvider>(new FixedAuthenticationState(admin));
+
+        // bUnit refuses registrations once a service was resolved, which the next line does: a test's own go here.
+        services?.Invoke(Bunit.Services);
         Bunit.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
@@ -63,8 +66,9 @@ internal sealed class PortalComponentContext : IAsyncDisposable
 
     public FleetEvents Events { get; } = new();
 
-    public static async Task<PortalComponentContext> CreateAsync() =>
-        new(await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite), new FakeTimeProvider());
+    /// <summary>A fresh context; <paramref name="services"/> adds or replaces services (a page's own, another user).</summary>
+    public static async Task<PortalComponentContext> CreateAsync(Action<IServiceCollection>? services = null) =>
+        new(await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite), new FakeTimeProvider(), services);
 
     public PortalDbContext Db() => Database.CreateContext(time: Time);
 

@@ -1,0 +1,139 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Playwright;
+using Shouldly;
+using VpnPortal.Agent.Runtime;
+using VpnPortal.Agent.Simulation;
+using VpnPortal.Contracts.Agents;
+using VpnPortal.Testing;
+using VpnPortal.Web.BrowserTests.Infrastructure;
+using VpnPortal.Web.Cli;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace VpnPortal.Web.BrowserTests.Journeys;
+
+/// <summary>
+/// An admin untrusts a lost laptop's certificate on the page: a PFX is refused with the reason, the .cer is uploaded and
+/// confirmed, the placement climbs to "2 of 2" live as the simulated servers import it, and removal empties the set again.
+/// </summary>
+public sealed class UntrustCertificateTests(ChromiumBrowser chromium)
+{
+    private const string Email = "ada@corp.example";
+    private const string Password = "correct horse battery staple";
+
+    [Fact]
+    public async Task Admin_UploadsADeviceCertificate_SeesItReachEveryServerLive_AndRemovesIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
+        (await Admin(db, "create-user", "--email", Email, "--password", Password, "--role", "Admin")).Exit.ShouldBe(0);
+        var key = await Admin(db, "create-api-key", "--email", Email, "--name", "fleet-simulation");
+        key.Exit.ShouldBe(0, key.Err);
+        var apiKey = key.Out.Trim();
+        await using var portal = await PortalProcess.StartAsync(db, ct);
+
+        using var http = AgentHttp.CreateClient();
+        var fleet = new SimulatedFleet(
+            new SimulatedFleetOptions { Portal = portal.BaseUrl, RrasServers = 2, NpsServers = 0, Simulation = new SimulationOptions { Seed = 5, TargetSessions = 4 }, StaggerFirstReport = false },
+            http,
+            SimulatedFleet.PortalTokenSource(http, portal.BaseUrl, apiKey),
+            NullLoggerFactory.Instance);
+        await fleet.EnrollAsync(null, ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var running = fleet.RunAsync(stop.Token);
+        var folder = Directory.CreateTempSubdirectory("untrust-journey-");
+        try
+        {
+            using var api = new HttpClient { BaseAddress = portal.BaseUrl };
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+            await EventuallyAsync(
+                async () => await api.GetFromJsonAsync<JsonElement>("/api/v1/servers", ct),
+                s => s.GetProperty("items").EnumerateArray().Count(i => i.GetProperty("lastReportAt").ValueKind == JsonValueKind.String) == 2,
+                ct);
+
+            using var laptop = DeviceCertificate("LT-7000.corp.example");
+            var cer = Path.Combine(folder.FullName, "LT-7000.cer");
+            await File.WriteAllBytesAsync(cer, laptop.RawData, ct);
+            var pfx = Path.Combine(folder.FullName, "LT-7000.pfx");
+            await File.WriteAllBytesAsync(pfx, laptop.Export(X509ContentType.Pfx, "secret"), ct);
+
+            await using var tab = await chromium.NewPageAsync(portal.BaseUrl, "untrust-certificate");
+            await tab.Page.GotoAsync("account/sign-in");
+            await tab.SignInAsync(Email, Password);
+            await tab.GotoInteractiveAsync("untrusted-certificates");
+            await Expect(tab.Page.Locator("#no-untrusted")).ToBeVisibleAsync();
+
+            await tab.Page.Locator("#certificate-file").SetInputFilesAsync(pfx);
+            await Expect(tab.Page.Locator("#untrust .alert.error")).ToContainTextAsync("LT-7000.pfx is a PFX");
+            await Expect(tab.Page.Locator("#untrust-button")).ToBeDisabledAsync();
+            await tab.ScreenshotAsync("pfx-refused");
+
+            await tab.Page.Locator("#certificate-file").SetInputFilesAsync(cer);
+            await Expect(tab.Page.Locator("#chosen")).ToContainTextAsync("LT-7000.corp.example");
+            await tab.Page.Locator("#untrust-reason").FillAsync("Laptop stolen, INC-4711");
+            await tab.Page.Locator("#untrust-button").ClickAsync();
+            await Expect(tab.Page.Locator(".rz-dialog")).ToContainTextAsync("on the 2 servers with an agent");
+            await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Untrust", Exact = true }).ClickAsync();
+
+            await Expect(tab.Page.Locator("#untrust-done")).ToContainTextAsync("imports queued on 2 servers");
+            var row = tab.Page.Locator($"tr[data-sha1='{laptop.Thumbprint}']");
+            await Expect(row.Locator(".placement")).ToHaveTextAsync("2 of 2", new() { Timeout = 30_000 });
+            await Expect(row).ToContainTextAsync("Laptop stolen, INC-4711");
+            await tab.ScreenshotAsync("in-place-everywhere");
+            fleet.RrasServers.ShouldAllBe(s => s.Thumbprints(CertificateStoreKind.Disallowed).Contains(laptop.Thumbprint));
+
+            await row.Locator(".remove-untrusted").ClickAsync();
+            await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Remove everywhere" }).ClickAsync();
+            await Expect(tab.Page.Locator("#no-untrusted")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            fleet.RrasServers.ShouldAllBe(s => !s.Thumbprints(CertificateStoreKind.Disallowed).Contains(laptop.Thumbprint));
+            await tab.ShouldHaveNoScriptErrorsAsync();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static X509Certificate2 DeviceCertificate(string fqdn)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={fqdn}", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(fqdn);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddDays(365));
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                done(value).ShouldBeTrue($"not reached within 30 s; last value: {value}");
+                return value;
+            }
+
+            await Task.Delay(250, ct);
+        }
+    }
+
+    private static async Task<(int Exit, string Out, string Err)> Admin(TestDatabase db, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await AdminCli.RunAsync(
+            [.. args, $"--Database:Provider={db.Provider}", $"--Database:ConnectionString={db.ConnectionString}"], stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+}

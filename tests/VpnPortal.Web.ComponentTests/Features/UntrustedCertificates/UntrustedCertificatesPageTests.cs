@@ -1,0 +1,244 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Radzen.Blazor;
+using Shouldly;
+using VpnPortal.Contracts.Agents;
+using VpnPortal.Data;
+using VpnPortal.Data.Entities;
+using VpnPortal.Web.AgentApi;
+using VpnPortal.Web.ComponentTests.Support;
+using VpnPortal.Web.Features.UntrustedCertificates;
+using Xunit;
+
+namespace VpnPortal.Web.ComponentTests.Features.UntrustedCertificates;
+
+public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
+{
+    private PortalComponentContext _ctx = default!;
+
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    private DateTimeOffset Now => _ctx.Time.GetUtcNow();
+
+    public async ValueTask InitializeAsync() => _ctx = await PortalComponentContext.CreateAsync(AddConvergence);
+
+    /// <summary>The reactor is never started here: the page's own pass (as the admin) is what these tests look at.</summary>
+    private static void AddConvergence(IServiceCollection services)
+    {
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton<UntrustedCertificateConvergence>();
+    }
+
+    public ValueTask DisposeAsync() => _ctx.DisposeAsync();
+
+    [Fact]
+    public async Task Set_ShowsPlacementNofM_AndWhyEachServerIsNotDone()
+    {
+        using var device = DeviceCertificate("LT-4821.corp.example");
+        var vpn01 = await SeedServerAsync("VPN01", lastSeen: Now.AddSeconds(-10));
+        var vpn03 = await SeedServerAsync("VPN03", lastSeen: Now.AddHours(-2));
+        await SeedServerAsync("VPN05", lastSeen: null, withAgent: false);
+        var entryId = await SeedUntrustedAsync(device, "laptop stolen", inPlaceOn: [vpn01]);
+        await SeedCommandAsync(entryId, vpn03, AgentCommandStatus.Queued);
+
+        var cut = _ctx.Bunit.Render<UntrustedCertificatesPage>();
+
+        cut.WaitForAssertion(() => cut.Find(".placement").TextContent.ShouldBe("1 of 2"));
+        cut.FindAll(".problems li").Select(l => l.TextContent).ShouldBe([$"VPN03: agent offline since {ListUntrustedCertificates.Utc(Now.AddHours(-2))} (import queued)"]);
+        cut.Find(".untrusted-row").TextContent.ShouldContain("laptop stolen");
+        cut.Find(".server-states").TextContent.ShouldContain("VPN05: no agent");
+        cut.Find("#counted-servers").TextContent.ShouldContain("2 RRAS servers");
+    }
+
+    [Fact]
+    public async Task UploadingAPfx_SaysWhy_AndLeavesNothingToConfirm()
+    {
+        using var device = DeviceCertificate("LT-1000.corp.example");
+        var cut = _ctx.Bunit.Render<UntrustedCertificatesPage>();
+        cut.WaitForAssertion(() => cut.Find("#no-untrusted"));
+
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(device.Export(X509ContentType.Pfx, "secret"), "LT-1000.pfx"));
+
+        cut.WaitForAssertion(() => cut.Find("#untrust .alert.error").TextContent.ShouldContain("LT-1000.pfx is a PFX"));
+        cut.Find("#untrust-button").HasAttribute("disabled").ShouldBeTrue();
+        cut.FindAll("#chosen").ShouldBeEmpty();
+        await using var db = _ctx.Db();
+        (await db.Certificates.CountAsync(Ct)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task UploadAndConfirm_RecordsItAsTheAdmin_QueuesTheImports_AndListsIt_CancelWritesNothing()
+    {
+        using var device = DeviceCertificate("LT-2000.corp.example");
+        var vpn01 = await SeedServerAsync("VPN01", lastSeen: Now.AddSeconds(-10));
+        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var cut = _ctx.Bunit.Render<UntrustedCertificatesPage>();
+        cut.WaitForAssertion(() => cut.Find("#no-untrusted"));
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(device.RawData, "LT-2000.cer"));
+        cut.WaitForAssertion(() => cut.Find("#chosen").TextContent.ShouldContain("LT-2000.corp.example"));
+        cut.Find("#untrust-reason").Change("Laptop stolen, INC-4711");
+
+        cut.Find("#untrust-button").Click();
+        dialogs.WaitForAssertion(() => dialogs.Markup.ShouldContain("on the 1 server with an agent"));
+        DialogButton(dialogs, "Cancel").Click();
+        await using (var db = _ctx.Db())
+        {
+            (await db.UntrustedCertificates.CountAsync(Ct)).ShouldBe(0, "cancelling writes nothing");
+        }
+
+        cut.Find("#untrust-button").Click();
+        dialogs.WaitForAssertion(() => DialogButton(dialogs, "Untrust").Click());
+
+        cut.WaitForAssertion(() => cut.Find("#untrust-done").TextContent.ShouldContain("imports queued on 1 server"));
+        cut.WaitForAssertion(() => cut.Find(".untrusted-row").TextContent.ShouldContain("Laptop stolen, INC-4711"));
+        await using var check = _ctx.Db();
+        var entry = await check.UntrustedCertificates.Include(u => u.Certificate).SingleAsync(Ct);
+        (entry.Certificate!.Sha1Thumbprint, entry.AddedByUserId, entry.Reason).ShouldBe((device.Thumbprint, PortalComponentContext.AdminId, "Laptop stolen, INC-4711"));
+        var command = await check.AgentCommands.SingleAsync(Ct);
+        (command.ServerId, command.Kind, command.RequestedBy).ShouldBe((vpn01, AgentCommandKinds.ImportCertificate, "admin@corp.example"));
+    }
+
+    [Fact]
+    public async Task FromTheCertificatePage_TheInventoryCertificateIsChosen()
+    {
+        using var device = DeviceCertificate("LT-3000.corp.example");
+        await using (var db = _ctx.Db())
+        {
+            db.Certificates.Add(ApplySnapshot.CertificateRow(device, CertificateSource.Reported, Now));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var cut = _ctx.Bunit.Render<UntrustForm>(p => p.Add(x => x.Sha1, device.Thumbprint).Add(x => x.Servers, 0));
+
+        cut.WaitForAssertion(() => cut.Find("#chosen").TextContent.ShouldContain(device.Thumbprint));
+        cut.Find("#source-inventory").GetAttribute("aria-selected").ShouldBe("true");
+        cut.Find("#untrust-button").HasAttribute("disabled").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task OnCall_SeesTheSet_ButNeitherTheFormNorRemove()
+    {
+        var onCall = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "oncall@corp.example"), new Claim(ClaimTypes.Role, Roles.OnCall)], "Test"));
+        await _ctx.DisposeAsync();
+        _ctx = await PortalComponentContext.CreateAsync(services =>
+        {
+            AddConvergence(services);
+            services.AddSingleton<AuthenticationStateProvider>(new FixedUser(onCall));
+        });
+        using var device = DeviceCertificate("LT-4000.corp.example");
+        var vpn01 = await SeedServerAsync("VPN01", lastSeen: Now);
+        await SeedUntrustedAsync(device, null, inPlaceOn: [vpn01]);
+
+        var cut = _ctx.Bunit.Render<UntrustedCertificatesPage>();
+
+        cut.WaitForAssertion(() => cut.Find(".placement").TextContent.ShouldBe("1 of 1"));
+        cut.FindAll("#untrust").ShouldBeEmpty();
+        cut.FindAll(".remove-untrusted").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Remove_AsksFirst_ThenTheCertificateIsBeingRemovedAndRemovalsAreQueued()
+    {
+        using var device = DeviceCertificate("LT-5000.corp.example");
+        var vpn01 = await SeedServerAsync("VPN01", lastSeen: Now);
+        var entryId = await SeedUntrustedAsync(device, "lost", inPlaceOn: [vpn01]);
+        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var cut = _ctx.Bunit.Render<UntrustedCertificatesPage>();
+        cut.WaitForAssertion(() => cut.Find(".remove-untrusted"));
+
+        cut.Find(".remove-untrusted").Click();
+        dialogs.WaitForAssertion(() => DialogButton(dialogs, "Remove everywhere").Click());
+
+        cut.WaitForAssertion(() => cut.Find(".placement").TextContent.ShouldBe("still on 1 of 1"));
+        cut.FindAll(".remove-untrusted").ShouldBeEmpty();
+        await using var db = _ctx.Db();
+        (await db.UntrustedCertificates.SingleAsync(u => u.Id == entryId, Ct)).RemovalRequestedAt.ShouldBe(Now);
+        var command = await db.AgentCommands.SingleAsync(Ct);
+        (command.Kind, command.RequestedBy).ShouldBe((AgentCommandKinds.RemoveCertificate, "admin@corp.example"));
+    }
+
+    private static IElement DialogButton(IRenderedComponent<RadzenDialog> dialogs, string text) =>
+        dialogs.FindAll("button").First(b => b.TextContent.Trim() == text);
+
+    private static X509Certificate2 DeviceCertificate(string fqdn)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={fqdn}", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(fqdn);
+        request.CertificateExtensions.Add(san.Build());
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(300));
+    }
+
+    private async Task<Guid> SeedServerAsync(string name, DateTimeOffset? lastSeen, bool withAgent = true)
+    {
+        await using var db = _ctx.Db();
+        var server = new RrasServer { Id = Guid.NewGuid(), Name = name, PublicFqdns = ["vpn.corp.example"], LastReportAt = lastSeen };
+        db.RrasServers.Add(server);
+        await db.SaveChangesAsync(Ct);
+        if (withAgent)
+        {
+            var agent = new Data.Entities.Agent
+            {
+                Id = Guid.NewGuid(),
+                ServerId = server.Id,
+                Role = ServerRole.Rras,
+                MachineName = name,
+                CredentialHash = RandomNumberGenerator.GetBytes(32),
+                EnrolledAt = Now.AddDays(-1),
+                LastSeenAt = lastSeen,
+            };
+            db.Agents.Add(agent);
+            await db.SaveChangesAsync(Ct);
+            server.AgentId = agent.Id;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        return server.Id;
+    }
+
+    private async Task<Guid> SeedUntrustedAsync(X509Certificate2 device, string? reason, Guid[] inPlaceOn)
+    {
+        await using var db = _ctx.Db();
+        var certificate = ApplySnapshot.CertificateRow(device, CertificateSource.Uploaded, Now);
+        db.Certificates.Add(certificate);
+        var entry = new UntrustedCertificate { Id = Guid.NewGuid(), CertificateId = certificate.Id, Reason = reason, AddedAt = Now.AddMinutes(-5), AddedByUserId = PortalComponentContext.AdminId };
+        db.UntrustedCertificates.Add(entry);
+        foreach (var serverId in inPlaceOn)
+        {
+            db.CertificateLocations.Add(new CertificateLocation
+            {
+                Id = Guid.NewGuid(), CertificateId = certificate.Id, ServerId = serverId, Store = CertificateStoreName.Disallowed, FirstSeenAt = Now, LastSeenAt = Now,
+            });
+        }
+
+        await db.SaveChangesAsync(Ct);
+        return entry.Id;
+    }
+
+    private async Task SeedCommandAsync(Guid entryId, Guid serverId, AgentCommandStatus status)
+    {
+        await using var db = _ctx.Db();
+        var command = new AgentCommand
+        {
+            Id = Guid.NewGuid(), ServerId = serverId, Kind = AgentCommandKinds.ImportCertificate, Status = status, CreatedAt = Now.AddMinutes(-5),
+            DeliverBy = Now.AddMinutes(10), ExecuteBy = Now.AddMinutes(15), RequestedBy = "admin@corp.example",
+        };
+        db.AgentCommands.Add(command);
+        db.UntrustedCertificatePlacements.Add(new UntrustedCertificatePlacement { Id = Guid.NewGuid(), UntrustedCertificateId = entryId, ServerId = serverId, LastCommandId = command.Id });
+        await db.SaveChangesAsync(Ct);
+    }
+
+    private sealed class FixedUser(ClaimsPrincipal user) : AuthenticationStateProvider
+    {
+        public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(user));
+    }
+}
