@@ -19,6 +19,10 @@ public static class PortalFeatures
         services.AddScoped<Agents.Agents>();
         services.AddScoped<AgentCommandQueue>();
         services.AddScoped<Disconnects.StartDisconnect>();
+        services.AddScoped<Disconnects.EndEnforcement>();
+        services.AddSingleton<Disconnects.DisconnectEnforcer>();
+        services.AddHostedService(sp => sp.GetRequiredService<Disconnects.DisconnectEnforcer>());
+        services.AddScoped<Sessions.StaleSessions>();
         services.AddScoped<Operations.GetOperation>();
         services.AddSingleton<AgentApi.SnapshotWriteGate>();
         services.AddScoped<AgentApi.ApplySnapshot>();

@@ -48,7 +48,10 @@ public static class AuthorizationMatrix
         Api("GET", "/api/v1/audit", Audience.Admin),
         Api("POST", "/api/v1/enrollment-tokens", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (EnrollmentTokensApiTests mint real tokens)"),
         Api("POST", "/api/v1/disconnects", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (DisconnectEverywhereTests disconnect for real)"),
+        Api("POST", "/api/v1/disconnects/{id:guid}/end-enforcement", Audience.Admin, status: 404, why: "the probe ends the window of an operation that does not exist"),
         Api("GET", "/api/v1/operations/{id:guid}", Audience.Operator, status: 404, why: "the probe asks for an operation that does not exist"),
+        Api("GET", "/api/v1/sessions/stale", Audience.Operator),
+        Api("POST", "/api/v1/sessions/cleanup", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (StaleSessionTests end sessions for real)"),
         Api("GET", "/openapi/{documentName}.json", Audience.SelfService),
 
         // The agent channel: enrolled agents' credentials only, never a person's cookie or API key (AgentApi tests).
