@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using VpnPortal.Data;
 using Microsoft.EntityFrameworkCore;
+using VpnPortal.Data;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Sessions;
