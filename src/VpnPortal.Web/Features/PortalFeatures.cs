@@ -23,6 +23,15 @@ public static class PortalFeatures
         services.AddSingleton<Disconnects.DisconnectEnforcer>();
         services.AddHostedService(sp => sp.GetRequiredService<Disconnects.DisconnectEnforcer>());
         services.AddScoped<Sessions.StaleSessions>();
+        services.AddOptions<Rotations.RotationOptions>().BindConfiguration(Rotations.RotationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Rotations.RotationSecrets>();
+        services.AddScoped<Rotations.PlanRotation>();
+        services.AddScoped<Rotations.RotationEngine>();
+        services.AddScoped<Rotations.RotationActions>();
+        services.AddScoped<Rotations.GetRotation>();
+        services.AddScoped<AgentApi.ICommandPayloadSource, Rotations.PfxPayloadSource>();
+        services.AddSingleton<Rotations.RotationConductor>();
+        services.AddHostedService(sp => sp.GetRequiredService<Rotations.RotationConductor>());
         services.AddScoped<Operations.GetOperation>();
         services.AddSingleton<AgentApi.SnapshotWriteGate>();
         services.AddScoped<AgentApi.ApplySnapshot>();
