@@ -106,8 +106,11 @@ public sealed class SstpListenerProbe(TimeSpan timeout, IPAddress? connectTo = n
 /// </summary>
 internal sealed record SstpListenerCheck(string Url, int Port, bool UseHttps, string? ExpectedSha1)
 {
-    /// <summary>What is probed. Messages use <see cref="Url"/>, which keeps the port even where it is the scheme's default.</summary>
-    public Uri Uri => new(Url);
+    /// <summary>
+    /// What is probed, with the braces of the path sent as they are (as load balancers' monitors send them), not
+    /// percent-encoded. Messages use <see cref="Url"/>, which keeps the port even where it is the scheme's default.
+    /// </summary>
+    public Uri Uri => new(Url, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
 
     /// <summary>The command's payload, checked before anything is probed.</summary>
     public static SstpListenerCheck From(CheckSstpListenerPayload payload)
