@@ -1,0 +1,129 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Shouldly;
+using VpnPortal.Agent.Hosting;
+using VpnPortal.Agent.Runtime;
+using VpnPortal.Agent.Simulation;
+using VpnPortal.Agent.Tests.Windows;
+using VpnPortal.Agent.Windows;
+using VpnPortal.Contracts.Agents;
+using VpnPortal.Testing;
+using Xunit;
+
+namespace VpnPortal.Agent.Tests.Runtime;
+
+/// <summary>
+/// An import-pfx carries a private key and its password: through the whole agent (poll, run, record, post) neither may
+/// reach the log, the state directory or the result the portal gets, whether the import works or fails.
+/// </summary>
+public sealed class PfxSecretTests : IAsyncLifetime
+{
+    private const string WrongPassword = "Not-The-Password-42%";
+
+    private static readonly AgentRunnerOptions Options = new()
+    {
+        ReportInterval = TimeSpan.FromHours(1),
+        MinimumReportSpacing = TimeSpan.FromMilliseconds(10),
+        MinimumPollSpacing = TimeSpan.Zero,
+        ErrorPause = TimeSpan.FromMilliseconds(50),
+    };
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly RecordingLogger _log = new();
+    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly TemporaryDirectory _state = new();
+    private readonly X509Certificate2 _next = TestPfx.ServerCertificate();
+    private readonly X509Certificate2 _other = TestPfx.ServerCertificate("other.corp.example");
+    private TestPortal _portal = null!;
+    private string _credential = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _portal = await TestPortal.StartAsync();
+        _credential = _portal.AddAgent();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _portal.DisposeAsync();
+        _state.Dispose();
+        _next.Dispose();
+        _other.Dispose();
+    }
+
+    [Theory]
+    [InlineData("simulated RRAS")]
+    [InlineData("Windows NPS")]
+    public async Task ImportPfx_ThroughTheRunner_LeavesThePasswordAndKeyInNoLogStateOrResult(string host)
+    {
+        var pfx = Convert.ToBase64String(TestPfx.Export(TestPfx.Password, _next));
+        var otherPfx = Convert.ToBase64String(TestPfx.Export(TestPfx.Password, _other));
+        var commands = new[]
+        {
+            Command(new ImportPfxPayload { Pfx = pfx, Password = TestPfx.Password, Sha1Thumbprint = _next.Thumbprint }),
+            Command(new ImportPfxPayload { Pfx = pfx, Password = WrongPassword, Sha1Thumbprint = _next.Thumbprint }),
+            Command(new ImportPfxPayload { Pfx = otherPfx, Password = TestPfx.Password, Sha1Thumbprint = _next.Thumbprint }),
+            Command(new ImportPfxPayload { Pfx = pfx, Password = TestPfx.Password, Sha1Thumbprint = _next.Thumbprint }),
+        };
+
+        await using (new RunningAgent(new AgentRunner(Host(host), new AgentClient(_http, _portal.Address, _credential, _log, _time), new FileAgentStateStore(_state.Path), Options, _log, _time)))
+        {
+            foreach (var command in commands)
+            {
+                _portal.Queue(command);
+            }
+
+            await TestPortal.WaitUntilAsync(() => _portal.CommandResults.Count == commands.Length, "every import is answered");
+        }
+
+        var results = _portal.CommandResults.OrderBy(r => Array.FindIndex(commands, c => c.Id == r.Id)).Select(r => r.Result).ToList();
+        results.Select(r => r.Outcome).ShouldBe([CommandOutcome.Succeeded, CommandOutcome.Failed, CommandOutcome.Failed, CommandOutcome.Succeeded]);
+        var answered = string.Join("\n", results.Select(r => r.Message));
+        var written = string.Join("\n", Directory.GetFiles(_state.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
+
+        // What was looked in holds the commands: the runner logged them and recorded them in its state file.
+        _log.All.ShouldContain(commands[1].Id.ToString());
+        written.ShouldContain(commands[1].Id.ToString());
+        foreach (var secret in new[] { TestPfx.Password, WrongPassword, Middle(pfx), Middle(otherPfx) })
+        {
+            _log.All.ShouldNotContain(secret);
+            written.ShouldNotContain(secret);
+            answered.ShouldNotContain(secret);
+        }
+    }
+
+    private IServerHost Host(string kind)
+    {
+        if (kind == "simulated RRAS")
+        {
+            return new SimulatedRrasServer("RRAS-SIM-01", new SimulationOptions { Seed = 3, TargetSessions = 5 }, _time);
+        }
+
+        var registry = new FakeRegistry();
+        return new WindowsServerHost(
+            AgentRole.Nps,
+            new WindowsHostTools
+            {
+                PowerShell = new RecordedPowerShell(),
+                Netsh = new RecordedNetsh(""),
+                Registry = registry,
+                Stores = new FakeStores(registry),
+                FileVersion = _ => null,
+                Time = _time,
+            },
+            "NPS1",
+            "nps1.corp.example");
+    }
+
+    private AgentCommandMessage Command(ImportPfxPayload payload) => new()
+    {
+        Id = Guid.NewGuid(),
+        Kind = AgentCommandKinds.ImportPfx,
+        Payload = JsonSerializer.SerializeToElement(payload, AgentJson.Options),
+        ExecuteBy = _time.GetUtcNow().AddMinutes(10),
+    };
+
+    /// <summary>A stretch from the middle of the base64: the start of any PFX looks alike ("MII..."), the middle is its own.</summary>
+    private static string Middle(string base64) => base64.Substring(base64.Length / 2, 40);
+}
