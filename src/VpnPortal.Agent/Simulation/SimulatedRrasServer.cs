@@ -389,6 +389,7 @@ public sealed class SimulatedRrasServer : SimulatedServer
         {
             _ipv6BindingHash = thumbprint;
         }
+
         if (!_sstpSha256SetByAdmin)
         {
             _sstpSha256 = SimulatedCertificates.Sha256(certificate);
