@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Shouldly;
 using VpnPortal.Agent.Hosting;
 using VpnPortal.Agent.Simulation;
+using VpnPortal.Agent.Tests.Runtime;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Testing;
 using Xunit;
@@ -211,7 +212,7 @@ public sealed class SimulatedRotationCommandTests : IDisposable
         var server = Server();
 
         var restart = Run(server, AgentCommandKinds.RestartRemoteAccess);
-        await WaitUntil(() => !server.IsRemoteAccessRunning);
+        await TestPortal.WaitUntilAsync(() => !server.IsRemoteAccessRunning, "the restart has begun");
         _clock.Advance(Restart - TimeSpan.FromSeconds(1));
 
         restart.IsCompleted.ShouldBeFalse();
@@ -234,7 +235,7 @@ public sealed class SimulatedRotationCommandTests : IDisposable
         (await Collect(server)).Summary.TotalCumulativeConnections.ShouldBeGreaterThan(200);
 
         var restart = Run(server, AgentCommandKinds.RestartRemoteAccess);
-        await WaitUntil(() => !server.IsRemoteAccessRunning);
+        await TestPortal.WaitUntilAsync(() => !server.IsRemoteAccessRunning, "the restart has begun");
 
         server.SessionCount.ShouldBe(0);
         Should.Throw<InvalidOperationException>(() => server.Connect("rex.testperson@corp.example")).Message.ShouldContain("is restarting");
@@ -287,14 +288,14 @@ public sealed class SimulatedRotationCommandTests : IDisposable
     {
         var server = Server();
         var first = Run(server, AgentCommandKinds.RestartRemoteAccess);
-        await WaitUntil(() => !server.IsRemoteAccessRunning);
+        await TestPortal.WaitUntilAsync(() => !server.IsRemoteAccessRunning, "the restart has begun");
         _clock.Advance(TimeSpan.FromSeconds(10));
 
         // A command reads the clock under the server's lock as it starts; the timer that ends the restart needs that lock
         // too, so once the clock was read the second command has joined before the first restart can end.
         var reads = _clock.Reads;
         var second = Run(server, AgentCommandKinds.RestartRemoteAccess);
-        await WaitUntil(() => _clock.Reads > reads);
+        await TestPortal.WaitUntilAsync(() => _clock.Reads > reads, "the second restart command has started");
         _clock.Advance(Restart - TimeSpan.FromSeconds(10));
 
         var messages = await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10), Ct);
@@ -308,7 +309,7 @@ public sealed class SimulatedRotationCommandTests : IDisposable
         var server = Server();
         using var stop = new CancellationTokenSource();
         var restart = server.ExecuteAsync(Command(AgentCommandKinds.RestartRemoteAccess, null), stop.Token);
-        await WaitUntil(() => !server.IsRemoteAccessRunning);
+        await TestPortal.WaitUntilAsync(() => !server.IsRemoteAccessRunning, "the restart has begun");
 
         await stop.CancelAsync();
         await Should.ThrowAsync<OperationCanceledException>(() => restart);
@@ -414,7 +415,7 @@ public sealed class SimulatedRotationCommandTests : IDisposable
         var server = Server();
         server.AnswerNextListenerProbes(1, 200);
         var restart = Run(server, AgentCommandKinds.RestartRemoteAccess);
-        await WaitUntil(() => !server.IsRemoteAccessRunning);
+        await TestPortal.WaitUntilAsync(() => !server.IsRemoteAccessRunning, "the restart has begun");
         (await Fails(server, AgentCommandKinds.CheckSstpListener, Https())).ShouldContain("RemoteAccess is restarting");
         _clock.Advance(Restart);
         await restart.WaitAsync(TimeSpan.FromSeconds(10), Ct);
@@ -468,16 +469,5 @@ public sealed class SimulatedRotationCommandTests : IDisposable
         (await Fails(nps, AgentCommandKinds.SetSstpOffloadHash, new SetSstpOffloadHashPayload())).ShouldContain("is an NPS server");
         (await Fails(nps, AgentCommandKinds.RestartRemoteAccess)).ShouldContain("is an NPS server");
         (await Fails(nps, AgentCommandKinds.CheckSstpListener, Https())).ShouldContain("is an NPS server");
-    }
-
-    /// <summary>Commands start after a yield; this waits until the server shows the command has taken effect.</summary>
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the condition did not come true within 10 s");
-            await Task.Delay(5, Ct);
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Shouldly;
 using VpnPortal.Agent.Hosting;
@@ -7,7 +6,6 @@ using VpnPortal.Agent.Simulation;
 using VpnPortal.Agent.Tests.Windows;
 using VpnPortal.Agent.Windows;
 using VpnPortal.Contracts.Agents;
-using VpnPortal.Testing;
 using Xunit;
 
 namespace VpnPortal.Agent.Tests.Runtime;
@@ -16,58 +14,29 @@ namespace VpnPortal.Agent.Tests.Runtime;
 /// An import-pfx carries a private key and its password: through the whole agent (poll, run, record, post) neither may
 /// reach the log, the state directory or the result the portal gets, whether the import works or fails.
 /// </summary>
-public sealed class PfxSecretTests : IAsyncLifetime
+public sealed partial class AgentRunnerTests
 {
     private const string WrongPassword = "Not-The-Password-42%";
-
-    private static readonly AgentRunnerOptions Options = new()
-    {
-        ReportInterval = TimeSpan.FromHours(1),
-        MinimumReportSpacing = TimeSpan.FromMilliseconds(10),
-        MinimumPollSpacing = TimeSpan.Zero,
-        ErrorPause = TimeSpan.FromMilliseconds(50),
-    };
-
-    private readonly FakeTimeProvider _time = new();
-    private readonly RecordingLogger _log = new();
-    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
-    private readonly TemporaryDirectory _state = new();
-    private readonly X509Certificate2 _next = TestPfx.ServerCertificate();
-    private readonly X509Certificate2 _other = TestPfx.ServerCertificate("other.corp.example");
-    private TestPortal _portal = null!;
-    private string _credential = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _portal = await TestPortal.StartAsync();
-        _credential = _portal.AddAgent();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _portal.DisposeAsync();
-        _state.Dispose();
-        _next.Dispose();
-        _other.Dispose();
-    }
 
     [Theory]
     [InlineData("simulated RRAS")]
     [InlineData("Windows NPS")]
     public async Task ImportPfx_ThroughTheRunner_LeavesThePasswordAndKeyInNoLogStateOrResult(string host)
     {
-        var pfx = Convert.ToBase64String(TestPfx.Export(TestPfx.Password, _next));
-        var otherPfx = Convert.ToBase64String(TestPfx.Export(TestPfx.Password, _other));
+        using var state = new TemporaryDirectory();
+        using var next = TestPfx.ServerCertificate();
+        using var other = TestPfx.ServerCertificate("other.corp.example");
+        var pfx = Convert.ToBase64String(TestPfx.Export(TestPfx.Password, next));
+        var otherPfx = Convert.ToBase64String(TestPfx.Export(TestPfx.Password, other));
         var commands = new[]
         {
-            Command(new ImportPfxPayload { Pfx = pfx, Password = TestPfx.Password, Sha1Thumbprint = _next.Thumbprint }),
-            Command(new ImportPfxPayload { Pfx = pfx, Password = WrongPassword, Sha1Thumbprint = _next.Thumbprint }),
-            Command(new ImportPfxPayload { Pfx = otherPfx, Password = TestPfx.Password, Sha1Thumbprint = _next.Thumbprint }),
-            Command(new ImportPfxPayload { Pfx = pfx, Password = TestPfx.Password, Sha1Thumbprint = _next.Thumbprint }),
+            ImportPfx(new ImportPfxPayload { Pfx = pfx, Password = TestPfx.Password, Sha1Thumbprint = next.Thumbprint }),
+            ImportPfx(new ImportPfxPayload { Pfx = pfx, Password = WrongPassword, Sha1Thumbprint = next.Thumbprint }),
+            ImportPfx(new ImportPfxPayload { Pfx = otherPfx, Password = TestPfx.Password, Sha1Thumbprint = next.Thumbprint }),
+            ImportPfx(new ImportPfxPayload { Pfx = pfx, Password = TestPfx.Password, Sha1Thumbprint = next.Thumbprint }),
         };
 
-        await using (new RunningAgent(new AgentRunner(Host(host), new AgentClient(_http, _portal.Address, _credential, _log, _time), new FileAgentStateStore(_state.Path), Options, _log, _time)))
+        await using (new RunningAgent(Runner(new FileAgentStateStore(state.Path), PfxHost(host))))
         {
             foreach (var command in commands)
             {
@@ -80,7 +49,7 @@ public sealed class PfxSecretTests : IAsyncLifetime
         var results = _portal.CommandResults.OrderBy(r => Array.FindIndex(commands, c => c.Id == r.Id)).Select(r => r.Result).ToList();
         results.Select(r => r.Outcome).ShouldBe([CommandOutcome.Succeeded, CommandOutcome.Failed, CommandOutcome.Failed, CommandOutcome.Succeeded]);
         var answered = string.Join("\n", results.Select(r => r.Message));
-        var written = string.Join("\n", Directory.GetFiles(_state.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
+        var written = string.Join("\n", Directory.GetFiles(state.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
 
         // What was looked in holds the commands: the runner logged them and recorded them in its state file.
         _log.All.ShouldContain(commands[1].Id.ToString());
@@ -93,7 +62,7 @@ public sealed class PfxSecretTests : IAsyncLifetime
         }
     }
 
-    private IServerHost Host(string kind)
+    private IServerHost PfxHost(string kind)
     {
         if (kind == "simulated RRAS")
         {
@@ -116,7 +85,7 @@ public sealed class PfxSecretTests : IAsyncLifetime
             "nps1.corp.example");
     }
 
-    private AgentCommandMessage Command(ImportPfxPayload payload) => new()
+    private AgentCommandMessage ImportPfx(ImportPfxPayload payload) => new()
     {
         Id = Guid.NewGuid(),
         Kind = AgentCommandKinds.ImportPfx,
