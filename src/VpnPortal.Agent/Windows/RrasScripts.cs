@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace VpnPortal.Agent.Windows;
 
 /// <summary>
@@ -83,4 +85,18 @@ internal static class RrasScripts
         finally { Start-Service -Name RemoteAccess }
         'done'
         """, new Dictionary<string, string> { ["THUMBPRINT"] = sha1Thumbprint });
+
+    /// <summary>
+    /// Restarts RemoteAccess (and with it SSTP, which binds its certificate and reads its registry settings as it starts)
+    /// and answers "running" once the service runs again. <c>-Force</c> because other services may depend on it;
+    /// warnings off because Restart-Service writes "waiting for service to start" every second while it waits.
+    /// </summary>
+    public static PowerShellScript RestartRemoteAccess(TimeSpan waitForRunning) => new("restart the RemoteAccess service", """
+        Restart-Service -Name RemoteAccess -Force -WarningAction SilentlyContinue
+        $service = Get-Service -Name RemoteAccess
+        $wait = [int]$env:VPNPORTAL_ARG_WAITSECONDS
+        try { $service.WaitForStatus('Running', [TimeSpan]::FromSeconds($wait)) }
+        catch { $service.Refresh(); throw "RemoteAccess is $($service.Status), not Running, $wait s after it was restarted." }
+        'running'
+        """, new Dictionary<string, string> { ["WAITSECONDS"] = ((int)Math.Ceiling(waitForRunning.TotalSeconds)).ToString(CultureInfo.InvariantCulture) });
 }

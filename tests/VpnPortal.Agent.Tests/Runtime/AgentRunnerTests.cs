@@ -7,7 +7,7 @@ using Xunit;
 
 namespace VpnPortal.Agent.Tests.Runtime;
 
-public sealed class AgentRunnerTests : IAsyncLifetime
+public sealed partial class AgentRunnerTests : IAsyncLifetime
 {
     private static readonly AgentRunnerOptions Options = new()
     {
@@ -229,8 +229,8 @@ public sealed class AgentRunnerTests : IAsyncLifetime
 
     private RunningAgent Start(IAgentStateStore store) => new(Runner(store));
 
-    private AgentRunner Runner(IAgentStateStore store) =>
-        new(_host, new AgentClient(_http, _portal.Address, _credential, _log, _time, FastRetries), store, Options, _log, _time);
+    private AgentRunner Runner(IAgentStateStore store, Hosting.IServerHost? host = null) =>
+        new(host ?? _host, new AgentClient(_http, _portal.Address, _credential, _log, _time, FastRetries), store, Options, _log, _time);
 
     private AgentCommandMessage Command(string kind) => new()
     {

@@ -11,7 +11,7 @@ using Xunit;
 
 namespace VpnPortal.Agent.Tests.Windows;
 
-public sealed class WindowsServerHostTests : IDisposable
+public sealed partial class WindowsServerHostTests : IDisposable
 {
     private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
     private static readonly byte[] OffloadHash = Convert.FromHexString("C3AB8FF13720E8AD9047DD39466B3C8974E592C2FA383D4A3960714CAEF0C4F2");
@@ -20,6 +20,7 @@ public sealed class WindowsServerHostTests : IDisposable
     private readonly X509Certificate2 untrustedDevice = TestCertificates.Create("CN=LAPTOP-0042.corp.example", withKey: false);
     private readonly RecordedPowerShell powerShell = new();
     private readonly FakeRegistry registry = new();
+    private readonly RecordedListenerProbe listenerProbe = new();
     private readonly FakeStores stores;
 
     public WindowsServerHostTests()
@@ -48,6 +49,7 @@ public sealed class WindowsServerHostTests : IDisposable
             Time = probe is null ? new FakeTimeProvider(DateTimeOffset.UtcNow) : TimeProvider.System,
             StoreProbeInterval = probe ?? TimeSpan.FromSeconds(5),
             SessionProbeInterval = probe ?? TimeSpan.FromSeconds(15),
+            ListenerProbe = listenerProbe,
         },
         "VPN1",
         "vpn1.corp.example");
@@ -444,5 +446,6 @@ public sealed class WindowsServerHostTests : IDisposable
         public static readonly string Count = Agent.Windows.RrasScripts.ConnectionCount.Name;
         public static readonly string Disconnect = Agent.Windows.RrasScripts.DisconnectUser("x").Name;
         public static readonly string SetSstp = Agent.Windows.RrasScripts.SetSstpCertificate(new string('0', 40)).Name;
+        public static readonly string Restart = Agent.Windows.RrasScripts.RestartRemoteAccess(TimeSpan.FromSeconds(1)).Name;
     }
 }
