@@ -347,6 +347,7 @@ public sealed class SimulatedRrasServer : SimulatedServer
     protected override Task<string> StartRoleCommandLocked(AgentCommandMessage command) => command.Kind switch
     {
         AgentCommandKinds.DisconnectUser => Task.FromResult(DisconnectLocked(Payload<DisconnectUserPayload>(command).UserName)),
+        AgentCommandKinds.DisconnectSessions => Task.FromResult(DisconnectSessionsLocked(Payload<DisconnectSessionsPayload>(command).TunnelAddresses)),
         AgentCommandKinds.SetSstpCertificate => Task.FromResult(SetSstpCertificateLocked(Payload<SetSstpCertificatePayload>(command).Sha1Thumbprint)),
         AgentCommandKinds.SetSstpOffloadHash => Task.FromResult(SetSstpOffloadHashLocked(Payload<SetSstpOffloadHashPayload>(command).Sha256Hash)),
         AgentCommandKinds.RestartRemoteAccess => RestartRemoteAccessLocked(),
@@ -371,6 +372,33 @@ public sealed class SimulatedRrasServer : SimulatedServer
 
         SignalChangeLocked();
         return $"Disconnected {matching.Count} connection(s) of {userName}.";
+    }
+
+    private string DisconnectSessionsLocked(IReadOnlyList<string> tunnelAddresses)
+    {
+        // Disconnect-VpnUser -HostIPAddress ends the connections holding those tunnel addresses, and only them.
+        var wanted = Hosting.TunnelAddresses.Validate(tunnelAddresses).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var matching = _sessions.Values.Where(s => wanted.Contains(s.TunnelAddress)).ToList();
+        foreach (var session in matching)
+        {
+            EndSessionLocked(session, Time.GetUtcNow());
+        }
+
+        if (matching.Count > 0)
+        {
+            SignalChangeLocked();
+        }
+
+        return Hosting.TunnelAddresses.Describe(matching.Count, wanted.Count - matching.Count, MachineName);
+    }
+
+    /// <summary>The tunnel addresses of the live sessions of a user, as reported (for tests ending single connections).</summary>
+    public IReadOnlyList<string> TunnelAddressesOf(string userName)
+    {
+        lock (Gate)
+        {
+            return _sessions.Values.Where(s => string.Equals(s.UserName, userName, StringComparison.OrdinalIgnoreCase)).Select(s => s.TunnelAddress).ToList();
+        }
     }
 
     private string SetSstpCertificateLocked(string sha1)

@@ -73,6 +73,19 @@ internal static class RrasScripts
         """, new Dictionary<string, string> { ["USERNAME"] = userName });
 
     /// <summary>
+    /// Ends single connections by their tunnel address (Disconnect-VpnUser -HostIPAddress), for stale and duplicate
+    /// sessions. Addresses come one per line; those no live connection holds are answered as "absent".
+    /// </summary>
+    public static PowerShellScript DisconnectSessions(IReadOnlyList<string> tunnelAddresses) => new("disconnect single connections", """
+        Import-Module RemoteAccess
+        $wanted = @($env:VPNPORTAL_ARG_ADDRESSES -split "`n" | Where-Object { $_ })
+        $held = @(Get-RemoteAccessConnectionStatistics | ForEach-Object { @($_.ClientIPAddress) } | ForEach-Object { [string]$_ })
+        $live = @($wanted | Where-Object { $held -contains $_ })
+        if ($live.Count -gt 0) { Disconnect-VpnUser -HostIPAddress $live }
+        "disconnected $($live.Count) absent $($wanted.Count - $live.Count)"
+        """, new Dictionary<string, string> { ["ADDRESSES"] = string.Join('\n', tunnelAddresses) });
+
+    /// <summary>
     /// Points RRAS's SSTP listener at a certificate in Local Computer\Personal. RRAS rebinds HTTP.sys and records the hash
     /// when the RemoteAccess service starts, and the RRAS console itself restarts the service after this change, so the
     /// service is stopped around Set-RemoteAccess and always started again, even when the change fails.

@@ -268,6 +268,7 @@ public sealed partial class WindowsServerHost : IServerHost
             {
                 AgentCommandKinds.RefreshReport => "A full report is sent by the agent after this command.",
                 AgentCommandKinds.DisconnectUser => await DisconnectUserAsync(Payload<DisconnectUserPayload>(command), cancellationToken),
+                AgentCommandKinds.DisconnectSessions => await DisconnectSessionsAsync(Payload<DisconnectSessionsPayload>(command), cancellationToken),
                 AgentCommandKinds.ImportCertificate => ImportCertificate(Payload<ImportCertificatePayload>(command)),
                 AgentCommandKinds.RemoveCertificate => RemoveCertificate(Payload<RemoveCertificatePayload>(command)),
                 AgentCommandKinds.SetSstpCertificate => await SetSstpCertificateAsync(Payload<SetSstpCertificatePayload>(command), cancellationToken),
@@ -337,6 +338,17 @@ public sealed partial class WindowsServerHost : IServerHost
         return match.Success
             ? $"Disconnected {user} from {MachineName} ({match.Groups[1].Value} session(s))."
             : throw new CommandFailedException($"Disconnect-VpnUser ran but its script answered '{result}' instead of a session count.");
+    }
+
+    private async Task<string> DisconnectSessionsAsync(DisconnectSessionsPayload payload, CancellationToken cancellationToken)
+    {
+        RequireRras("disconnect VPN connections");
+        var addresses = TunnelAddresses.Validate(payload.TunnelAddresses);
+        var result = (await tools.PowerShell.RunAsync(RrasScripts.DisconnectSessions(addresses), cancellationToken)).Trim();
+        var match = DisconnectedAddresses().Match(result);
+        return match.Success
+            ? TunnelAddresses.Describe(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), MachineName)
+            : throw new CommandFailedException($"Disconnect-VpnUser ran but its script answered '{result}' instead of a count.");
     }
 
     private string ImportCertificate(ImportCertificatePayload payload)
@@ -568,4 +580,7 @@ public sealed partial class WindowsServerHost : IServerHost
 
     [GeneratedRegex(@"^disconnected (\d+)$", RegexOptions.CultureInvariant)]
     private static partial Regex DisconnectedCount();
+
+    [GeneratedRegex(@"^disconnected (\d+) absent (\d+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex DisconnectedAddresses();
 }

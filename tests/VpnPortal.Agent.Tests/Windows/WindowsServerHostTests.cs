@@ -213,6 +213,22 @@ public sealed partial class WindowsServerHostTests : IDisposable
     }
 
     [Fact]
+    public async Task DisconnectSessions_PassesCanonicalAddressesAsData_AndReportsWhatEnded()
+    {
+        powerShell.Answer(Scripts.DisconnectSessions, "disconnected 1 absent 1\r\n");
+
+        var message = await Host(AgentRole.Rras).ExecuteAsync(
+            Command(AgentCommandKinds.DisconnectSessions, new DisconnectSessionsPayload { TunnelAddresses = [" 10.20.0.9 ", "FD00::0009"] }), TestContext.Current.CancellationToken);
+
+        powerShell.Ran.ShouldHaveSingleItem().Arguments["ADDRESSES"].ShouldBe("10.20.0.9\nfd00::9");
+        message.ShouldBe("Ended 1 connection(s) on VPN1; 1 had already ended.");
+        var bad = await Should.ThrowAsync<CommandFailedException>(() => Host(AgentRole.Rras).ExecuteAsync(
+            Command(AgentCommandKinds.DisconnectSessions, new DisconnectSessionsPayload { TunnelAddresses = ["10.0.0.1; Remove-Item C:\\"] }), TestContext.Current.CancellationToken));
+        bad.Message.ShouldContain("is not an IPv4 or IPv6 address");
+        powerShell.Ran.Count.ShouldBe(1, "a refused address never reaches PowerShell");
+    }
+
+    [Fact]
     public async Task DisconnectUser_ScriptFails_IsACommandFailureWithPowerShellsText()
     {
         powerShell.Answer(Scripts.Disconnect, () => throw new ToolFailedException("PowerShell could not disconnect the user (exit code 1): Access is denied."));
@@ -445,6 +461,7 @@ public sealed partial class WindowsServerHostTests : IDisposable
         public static readonly PowerShellScript Collect = Agent.Windows.RrasScripts.Collect;
         public static readonly string Count = Agent.Windows.RrasScripts.ConnectionCount.Name;
         public static readonly string Disconnect = Agent.Windows.RrasScripts.DisconnectUser("x").Name;
+        public static readonly string DisconnectSessions = Agent.Windows.RrasScripts.DisconnectSessions(["10.0.0.1"]).Name;
         public static readonly string SetSstp = Agent.Windows.RrasScripts.SetSstpCertificate(new string('0', 40)).Name;
         public static readonly string Restart = Agent.Windows.RrasScripts.RestartRemoteAccess(TimeSpan.FromSeconds(1)).Name;
     }

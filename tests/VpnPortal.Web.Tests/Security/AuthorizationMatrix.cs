@@ -32,6 +32,9 @@ public static class AuthorizationMatrix
         Page("/servers/nps/new", Audience.Admin),
         Page("/certificates", Audience.Operator),
         Page("/certificates/{Id:guid}", Audience.Operator),
+        Page("/sessions", Audience.Operator),
+        Page("/sessions/stale", Audience.Operator),
+        Page("/operations/{Id:guid}", Audience.Operator),
 
         // Administration: Admin only.
         Page("/users", Audience.Admin),
