@@ -37,6 +37,11 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     public DbSet<AgentEnrollmentToken> AgentEnrollmentTokens => Set<AgentEnrollmentToken>();
     public DbSet<AgentCommand> AgentCommands => Set<AgentCommand>();
     public DbSet<FleetOperation> FleetOperations => Set<FleetOperation>();
+    public DbSet<DisconnectEnforcement> DisconnectEnforcements => Set<DisconnectEnforcement>();
+    public DbSet<EnforcedDisconnect> EnforcedDisconnects => Set<EnforcedDisconnect>();
+    public DbSet<SstpRotation> SstpRotations => Set<SstpRotation>();
+    public DbSet<SstpRotationServer> SstpRotationServers => Set<SstpRotationServer>();
+    public DbSet<SstpRotationStepRecord> SstpRotationSteps => Set<SstpRotationStepRecord>();
     public DbSet<MfaPhoneMethod> MfaPhoneMethods => Set<MfaPhoneMethod>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<SetupToken> SetupTokens => Set<SetupToken>();

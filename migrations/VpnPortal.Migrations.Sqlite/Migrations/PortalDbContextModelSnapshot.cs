@@ -573,6 +573,83 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.ToTable("DataProtectionKeys");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.DisconnectEnforcement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("EndedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedEarlyAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EndsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Identity")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdentityKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OperationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndsAt");
+
+                    b.HasIndex("OperationId")
+                        .IsUnique();
+
+                    b.ToTable("DisconnectEnforcements");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.EnforcedDisconnect", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommandId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DetectedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EnforcementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SessionStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommandId");
+
+                    b.HasIndex("ServerId");
+
+                    b.HasIndex("EnforcementId", "ServerId");
+
+                    b.ToTable("EnforcedDisconnects");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.FleetOperation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -938,6 +1015,194 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.ToTable("SstpBindings");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NotAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Parallelism")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("ProtectedPassword")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("ProtectedPfx")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RequestedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha1Thumbprint")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256Thumbprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Warnings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("WindowEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("SstpRotations");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotationServer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CommandId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FailedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FailureMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ListenerPort")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousOffloadHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousSha1")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RollbackMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RollbackState")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RotationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Step")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StepAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StepStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("TlsOffload")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServerId");
+
+                    b.HasIndex("RotationId", "ServerId")
+                        .IsUnique();
+
+                    b.ToTable("SstpRotationServers");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotationStepRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CommandId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RotationServerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RotationServerId", "StartedAt");
+
+                    b.ToTable("SstpRotationSteps");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificate", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1072,6 +1337,9 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstSeenAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("HostName")
@@ -1333,6 +1601,44 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.DisconnectEnforcement", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.FleetOperation", "Operation")
+                        .WithMany()
+                        .HasForeignKey("OperationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Operation");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.EnforcedDisconnect", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.AgentCommand", "Command")
+                        .WithMany()
+                        .HasForeignKey("CommandId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VpnPortal.Data.Entities.DisconnectEnforcement", "Enforcement")
+                        .WithMany("Redisconnects")
+                        .HasForeignKey("EnforcementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Command");
+
+                    b.Navigation("Enforcement");
+
+                    b.Navigation("Server");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.ManagedServer", b =>
                 {
                     b.HasOne("VpnPortal.Data.Entities.Agent", "Agent")
@@ -1368,6 +1674,36 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .HasForeignKey("RrasServerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotationServer", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.SstpRotation", "Rotation")
+                        .WithMany("Servers")
+                        .HasForeignKey("RotationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VpnPortal.Data.Entities.RrasServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Rotation");
+
+                    b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotationStepRecord", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.SstpRotationServer", "RotationServer")
+                        .WithMany("History")
+                        .HasForeignKey("RotationServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("RotationServer");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificate", b =>
@@ -1442,6 +1778,11 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.Navigation("Locations");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.DisconnectEnforcement", b =>
+                {
+                    b.Navigation("Redisconnects");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.FleetOperation", b =>
                 {
                     b.Navigation("Commands");
@@ -1455,6 +1796,16 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
             modelBuilder.Entity("VpnPortal.Data.Entities.PortalUser", b =>
                 {
                     b.Navigation("PhoneMethods");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotation", b =>
+                {
+                    b.Navigation("Servers");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotationServer", b =>
+                {
+                    b.Navigation("History");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificate", b =>

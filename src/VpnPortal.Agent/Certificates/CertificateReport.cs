@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using VpnPortal.Contracts.Agents;
+using VpnPortal.Domain.Certificates;
 
 namespace VpnPortal.Agent.Certificates;
 
@@ -28,6 +29,28 @@ public static class CertificateReport
         RawData = Convert.ToBase64String(certificate.RawData),
     };
 
+    /// <summary>The facts the domain's certificate checks need (<see cref="CertificateFitness"/>, <see cref="SstpRotationCheck"/>), read from the certificate.</summary>
+    public static CertificateFacts Facts(X509Certificate2 certificate) => Facts(From(certificate, CertificateStoreKind.My));
+
+    /// <summary>The facts the domain's certificate checks need, from a certificate as a snapshot or an inspection reports it.</summary>
+    public static CertificateFacts Facts(ReportedCertificate report) => new()
+    {
+        EnhancedKeyUsages = report.EnhancedKeyUsages,
+        HasPrivateKey = report.HasPrivateKey,
+        NotBefore = report.NotBefore,
+        NotAfter = report.NotAfter,
+        CrlDistributionPoints = report.CrlDistributionPoints,
+        SubjectCommonName = DistinguishedNames.CommonName(report.Subject),
+        DnsNames = report.SubjectAlternativeNames
+            .Where(n => n.StartsWith(DnsPrefix, StringComparison.Ordinal))
+            .Select(n => n[DnsPrefix.Length..])
+            .ToList(),
+        KeyAlgorithm = report.KeyAlgorithm,
+        KeySize = report.KeySize,
+    };
+
+    private const string DnsPrefix = "DNS:";
+
     /// <summary>DNS names as "DNS:name", IP addresses as "IP:address", e-mail as "EMAIL:..", UPNs as "UPN:..".</summary>
     public static IReadOnlyList<string> SubjectAlternativeNames(X509Certificate2 certificate)
     {
@@ -38,7 +61,7 @@ public static class CertificateReport
         }
 
         var names = new List<string>();
-        names.AddRange(extension.EnumerateDnsNames().Select(n => "DNS:" + n));
+        names.AddRange(extension.EnumerateDnsNames().Select(n => DnsPrefix + n));
         names.AddRange(extension.EnumerateIPAddresses().Select(a => "IP:" + a));
         return names;
     }

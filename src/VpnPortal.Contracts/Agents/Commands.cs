@@ -12,6 +12,12 @@ public static class AgentCommandKinds
     /// <summary><c>Disconnect-VpnUser -UserName</c>. Payload: <see cref="DisconnectUserPayload"/>.</summary>
     public const string DisconnectUser = "disconnect-user";
 
+    /// <summary>
+    /// <c>Disconnect-VpnUser -HostIPAddress</c>: ends single connections by their tunnel address, for stale and duplicate
+    /// sessions where ending every session of the user would be wrong. Payload: <see cref="DisconnectSessionsPayload"/>.
+    /// </summary>
+    public const string DisconnectSessions = "disconnect-sessions";
+
     /// <summary>Import a public certificate into a Local Computer store. Payload: <see cref="ImportCertificatePayload"/>.</summary>
     public const string ImportCertificate = "import-certificate";
 
@@ -41,7 +47,7 @@ public static class AgentCommandKinds
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        RefreshReport, DisconnectUser, ImportCertificate, RemoveCertificate, SetSstpCertificate,
+        RefreshReport, DisconnectUser, DisconnectSessions, ImportCertificate, RemoveCertificate, SetSstpCertificate,
         ImportPfx, SetSstpOffloadHash, RestartRemoteAccess, CheckSstpListener,
     };
 }
@@ -58,6 +64,9 @@ public sealed record AgentCommandMessage
 
     /// <summary>How many times the portal has handed this command out (1 on first delivery).</summary>
     public int Delivery { get; init; } = 1;
+
+    /// <summary>Leaves the payload out: it may carry a secret (an import-pfx's PFX and password).</summary>
+    public override string ToString() => $"AgentCommandMessage {{ Id = {Id}, Kind = {Kind}, Delivery = {Delivery}, ExecuteBy = {ExecuteBy:O} }}";
 }
 
 /// <summary>The answer to a command poll: empty when the poll timed out.</summary>
@@ -88,6 +97,12 @@ public sealed record DisconnectUserPayload
 {
     /// <summary>A UPN, DOMAIN\user, or a device FQDN for a device tunnel.</summary>
     public required string UserName { get; init; }
+}
+
+public sealed record DisconnectSessionsPayload
+{
+    /// <summary>The tunnel addresses (IPv4 or IPv6) RRAS assigned to the connections to end.</summary>
+    public required IReadOnlyList<string> TunnelAddresses { get; init; }
 }
 
 public sealed record ImportCertificatePayload

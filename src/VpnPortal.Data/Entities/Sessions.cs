@@ -35,7 +35,13 @@ public sealed class VpnSession
     public long BytesIn { get; set; }
     public long BytesOut { get; set; }
 
-    /// <summary>The report that last contained this session.</summary>
+    /// <summary>When the portal first received a report with this session (the portal's clock, unlike the start time).</summary>
+    public DateTimeOffset FirstSeenAt { get; set; }
+
+    /// <summary>
+    /// When a report last showed traffic on this session (its byte counters moved), or first reported it: a session
+    /// RRAS still lists long after this is stale.
+    /// </summary>
     public DateTimeOffset LastSeenAt { get; set; }
 
     /// <summary>When a report no longer contained it; null while live.</summary>

@@ -10,6 +10,18 @@ public sealed record CertificateFacts
     public required DateTimeOffset NotBefore { get; init; }
     public required DateTimeOffset NotAfter { get; init; }
     public IReadOnlyCollection<string> CrlDistributionPoints { get; init; } = [];
+
+    /// <summary>The first CN of the subject, or null when the subject has none. Clients read it only when there are no DNS SANs.</summary>
+    public string? SubjectCommonName { get; init; }
+
+    /// <summary>The DNS names of the Subject Alternative Name extension (without a "DNS:" prefix); empty when there are none.</summary>
+    public IReadOnlyCollection<string> DnsNames { get; init; } = [];
+
+    /// <summary>"RSA", "ECDSA", "DSA" (as the agent reports it), or null when unknown.</summary>
+    public string? KeyAlgorithm { get; init; }
+
+    /// <summary>The public key's size in bits; 0 when unknown.</summary>
+    public int KeySize { get; init; }
 }
 
 /// <summary>Whether a certificate fits one use: <see cref="Reasons"/> say why not, <see cref="Warnings"/> what may still go wrong.</summary>

@@ -163,6 +163,7 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
                 ConnectionStartTime = reported.ConnectionStartTime,
                 BytesIn = reported.TotalBytesIn,
                 BytesOut = reported.TotalBytesOut,
+                FirstSeenAt = now,
                 LastSeenAt = now,
             });
         }

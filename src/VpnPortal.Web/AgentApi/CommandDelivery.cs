@@ -12,7 +12,7 @@ namespace VpnPortal.Web.AgentApi;
 /// delivered but not answered within <see cref="RedeliverAfter"/> is handed out again (the agent runs each id once
 /// and resends its result). Commands whose deadline passed are expired instead of delivered.
 /// </summary>
-public sealed class CommandDelivery(PortalDbContext db, TimeProvider time, FleetEvents events)
+public sealed class CommandDelivery(PortalDbContext db, TimeProvider time, FleetEvents events, IEnumerable<ICommandPayloadSource> payloadSources)
 {
     public static readonly TimeSpan RedeliverAfter = TimeSpan.FromSeconds(60);
 
@@ -47,23 +47,33 @@ public sealed class CommandDelivery(PortalDbContext db, TimeProvider time, Fleet
             return [];
         }
 
+        var messages = new List<AgentCommandMessage>(due.Count);
         foreach (var command in due)
         {
+            var payload = JsonSerializer.Deserialize<JsonElement>(command.PayloadJson);
+            if (payloadSources.FirstOrDefault(p => p.Kind == command.Kind) is { } source)
+            {
+                var (expanded, refusal) = await source.ExpandAsync(command, ct);
+                if (expanded is null)
+                {
+                    command.Status = AgentCommandStatus.Failed;
+                    command.CompletedAt = now;
+                    command.ResultMessage = Trim($"Not delivered: {refusal}");
+                    continue;
+                }
+
+                payload = expanded.Value;
+            }
+
             command.Status = AgentCommandStatus.Delivered;
             command.Deliveries++;
             command.DeliveredAt = now;
+            messages.Add(new AgentCommandMessage { Id = command.Id, Kind = command.Kind, Payload = payload, ExecuteBy = command.ExecuteBy, Delivery = command.Deliveries });
         }
 
         await db.SaveChangesAsync(ct);
         events.Publish(new FleetChange(FleetChangeKind.CommandChanged, serverId));
-        return due.Select(c => new AgentCommandMessage
-        {
-            Id = c.Id,
-            Kind = c.Kind,
-            Payload = JsonSerializer.Deserialize<JsonElement>(c.PayloadJson),
-            ExecuteBy = c.ExecuteBy,
-            Delivery = c.Deliveries,
-        }).ToList();
+        return messages;
     }
 
     public enum ResultStatus

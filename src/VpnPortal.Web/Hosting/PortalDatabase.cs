@@ -22,6 +22,7 @@ public static class PortalDatabase
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<CurrentActor>();
+        services.AddScoped<ActionScopes>();
         services.AddScoped<IAuditActorAccessor>(sp => sp.GetRequiredService<CurrentActor>());
         // Scoped factory: contexts made for a Blazor circuit get the circuit's actor; also registers the context as scoped.
         services.AddDbContextFactory<PortalDbContext>(

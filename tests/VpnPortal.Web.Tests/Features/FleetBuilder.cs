@@ -124,6 +124,7 @@ internal sealed class FleetBuilder(PortalDbContext db, DateTimeOffset now)
             IsDeviceTunnel = device,
             TunnelType = device ? TunnelType.Ikev2 : TunnelType.Sstp,
             ConnectionStartTime = started ?? now.AddHours(-1),
+            FirstSeenAt = started ?? now.AddHours(-1),
             LastSeenAt = now,
             EndedAt = ended ? now.AddMinutes(-5) : null,
         };

@@ -54,8 +54,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         await StartAsync(new PortalFactory(await TestDatabase.CreateEmptyAsync(provider), time, ownsDatabase: true, settings));
 
     /// <summary>Starts the portal on a database the caller owns (and disposes), e.g. one the admin CLI has just written.</summary>
-    public static Task<PortalFactory> StartOnAsync(TestDatabase database, FakeTimeProvider? time = null) =>
-        StartAsync(new PortalFactory(database, time, ownsDatabase: false));
+    public static Task<PortalFactory> StartOnAsync(TestDatabase database, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null) =>
+        StartAsync(new PortalFactory(database, time, ownsDatabase: false, settings));
 
     private static async Task<PortalFactory> StartAsync(PortalFactory factory)
     {

@@ -29,7 +29,7 @@ public sealed class UntrustRequestTests
             { "garbage", Convert.ToBase64String(Enumerable.Range(0, 700).Select(i => (byte)(i * 7 + 1)).ToArray()), "is not a certificate" },
             { "a certificate cut short", Convert.ToBase64String(device.RawData[..(device.RawData.Length / 2)]), "damaged" },
             { "not base64", "this is not a certificate", "neither PEM text" },
-            { "a PEM key without a certificate", "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n", "holds no certificate" },
+            { "a PEM key without a certificate", "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n", "no certificate" },
         };
     }
 

@@ -31,7 +31,25 @@ public sealed class AgentCommandQueue(PortalDbContext db, TimeProvider time, IOp
             return (null, "That server does not exist; someone may have removed it.");
         }
 
+        var command = Stage(serverId, kind, payload, requestedBy, operationId);
+        if (requestedBy.IsAudited)
+        {
+            db.Audit("agent-command.queued", $"Queued {kind} for {server.Name}", "agent-command", command.Id.ToString(), after: new { Server = server.Name, Kind = kind });
+        }
+
+        await db.SaveChangesAsync(ct);
+        Announce(serverId);
+        return (new Queued(command.Id, serverId), null);
+    }
+
+    /// <summary>
+    /// Adds a command to the context without saving, so it is saved in one transaction with the caller's own changes
+    /// (the caller checked the server and the kind). Call <see cref="Announce"/> after saving.
+    /// </summary>
+    public AgentCommand Stage(Guid serverId, string kind, object? payload, AuditActor requestedBy, Guid? operationId = null, TimeSpan? deliverWithin = null)
+    {
         var now = time.GetUtcNow();
+        var deliver = deliverWithin ?? TimeSpan.FromSeconds(options.Value.CommandDeliverWithinSeconds);
         var command = new AgentCommand
         {
             Id = Guid.NewGuid(),
@@ -40,20 +58,19 @@ public sealed class AgentCommandQueue(PortalDbContext db, TimeProvider time, IOp
             Kind = kind,
             PayloadJson = payload is null ? "{}" : JsonSerializer.Serialize(payload, AgentJson.Options),
             CreatedAt = now,
-            DeliverBy = now.AddSeconds(options.Value.CommandDeliverWithinSeconds),
-            ExecuteBy = now.AddSeconds(Math.Max(options.Value.CommandExecuteWithinSeconds, options.Value.CommandDeliverWithinSeconds)),
+            DeliverBy = now + deliver,
+            ExecuteBy = now + TimeSpan.FromSeconds(Math.Max(options.Value.CommandExecuteWithinSeconds, deliver.TotalSeconds)),
             RequestedBy = requestedBy.Name,
             RequestedByUserId = requestedBy.UserId,
         };
         db.AgentCommands.Add(command);
-        if (requestedBy.IsAudited)
-        {
-            db.Audit("agent-command.queued", $"Queued {kind} for {server.Name}", "agent-command", command.Id.ToString(), after: new { Server = server.Name, Kind = kind });
-        }
+        return command;
+    }
 
-        await db.SaveChangesAsync(ct);
+    /// <summary>Wakes the server's held poll and open pages after staged commands were saved.</summary>
+    public void Announce(Guid serverId)
+    {
         signals.Notify(serverId);
         events.Publish(new FleetChange(FleetChangeKind.CommandChanged, serverId));
-        return (new Queued(command.Id, serverId), null);
     }
 }

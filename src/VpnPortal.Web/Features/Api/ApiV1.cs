@@ -25,6 +25,7 @@ public static class ApiV1
         Disconnects.DisconnectsApi.MapDisconnectsApi(api);
         Certificates.CertificatesApi.MapCertificatesApi(api);
         Sessions.SessionsApi.MapSessionsApi(api);
+        Rotations.RotationsApi.MapRotationsApi(api);
         UntrustedCertificates.UntrustedCertificatesApi.MapUntrustedCertificatesApi(api);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Documentation);
         return app;

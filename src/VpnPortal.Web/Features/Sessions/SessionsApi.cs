@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using VpnPortal.Data;
 using VpnPortal.Web.Security;
 
@@ -15,7 +16,69 @@ public static class SessionsApi
             .WithSummary("Live VPN sessions across the fleet, newest first. user: part of any of the session's user names (any case); " +
                 $"server: a server's id or name; skip, take (1 to {ListLiveSessions.MaxTake}).")
             .RequireAuthorization(Policies.ApiOperator);
+
+        api.MapGet("/sessions/stale", StaleAsync)
+            .WithName("ListStaleSessions")
+            .WithSummary("Live sessions RRAS keeps after the user left: no traffic for idleFor (default 2h; e.g. 30m, 6h, 1d), " +
+                "or a user's older connection to a server where it has a newer one. server: a server's id or name; none for the whole fleet.")
+            .RequireAuthorization(Policies.ApiOperator);
+
+        api.MapPost("/sessions/cleanup", CleanupAsync)
+            .WithName("EndStaleSessions")
+            .WithSummary("End the given live sessions alone (Disconnect-VpnUser -HostIPAddress): body {\"sessionIds\": [...]}, answered with an operation.")
+            .RequireAuthorization(Policies.ApiAdmin);
         return api;
+    }
+
+    public sealed record CleanupRequest(IReadOnlyList<Guid>? SessionIds);
+
+    private static async Task<IResult> StaleAsync(PortalDbContext db, StaleSessions stale, string? server, string? idleFor, CancellationToken ct)
+    {
+        var idle = StaleSessions.DefaultIdle;
+        if (!string.IsNullOrWhiteSpace(idleFor))
+        {
+            if (Cli.Durations.Parse(idleFor) is not { } parsed || parsed < TimeSpan.FromMinutes(5))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(idleFor)] = ["idleFor is a duration of at least 5 minutes, such as 30m, 6h or 1d."] });
+            }
+
+            idle = parsed;
+        }
+
+        Guid? serverId = null;
+        if (!string.IsNullOrWhiteSpace(server))
+        {
+            serverId = await ServerIdAsync(db, server.Trim(), ct);
+            if (serverId is null)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(server)] = [$"There is no RRAS server '{server.Trim()}'."] });
+            }
+        }
+
+        return TypedResults.Ok(await stale.FindAsync(serverId, idle, ct));
+    }
+
+    private static async Task<IResult> CleanupAsync(HttpRequest http, StaleSessions stale, CurrentActor actor, CancellationToken ct)
+    {
+        var (request, problem) = await Api.JsonBody.ReadAsync<CleanupRequest>(http, null, "{\"sessionIds\": [\"...\"]}", ct);
+        if (request is null)
+        {
+            return problem!;
+        }
+
+        var (ended, error) = await stale.EndAsync(request.SessionIds ?? [], actor.Current, ct);
+        return ended is null ? Results.Problem(statusCode: 400, title: error) : Results.Json(ended, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<Guid?> ServerIdAsync(PortalDbContext db, string server, CancellationToken ct)
+    {
+        if (Guid.TryParse(server, out var id))
+        {
+            return await db.RrasServers.AnyAsync(s => s.Id == id, ct) ? id : null;
+        }
+
+        var name = server.ToUpper();
+        return await db.RrasServers.Where(s => s.Name.ToUpper() == name).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
     }
 
     private static async Task<Results<Ok<ListLiveSessions.Page>, ValidationProblem>> ListAsync(

@@ -120,7 +120,7 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
         string? disconnectSummary = null;
         if (device is not null)
         {
-            var (started, disconnectError) = await disconnect.RunAsync(device.Name, actor, ct);
+            var (started, disconnectError) = await disconnect.RunAsync(device.Name, actor, enforceFor: null, ct);
             operationId = started?.OperationId;
             disconnectSummary = started?.Summary ?? $"Sessions were not disconnected: {disconnectError}";
         }
@@ -265,44 +265,6 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
         return db.UntrustedCertificates.AnyAsync(u => u.Certificate!.Sha1Thumbprint == sha1 && u.RemovalRequestedAt == null, ct);
     }
 
-    /// <summary>
-    /// The public certificate in an uploaded file (PEM or DER; a PFX is refused). Interim: the cert-checks branch adds
-    /// <c>CertificateInspector.LoadPublicCertificate(byte[] data, string name)</c> (it returns the certificate with its
-    /// format); once that is merged this body becomes <c>CertificateInspector.LoadPublicCertificate(data, name).Certificate</c>.
-    /// Until then the inspector's file loader reads the bytes from a private temporary folder, removed at once, and its
-    /// messages are made to name the upload instead of that folder.
-    /// </summary>
-    private static X509Certificate2 LoadPublicCertificate(byte[] data, string name)
-    {
-        var folder = Directory.CreateTempSubdirectory("vpnportal-upload-");
-        var path = Path.Combine(folder.FullName, "certificate");
-        try
-        {
-            File.WriteAllBytes(path, data);
-            var (certificate, format) = CertificateInspector.Load(path, password: null);
-            if (format == "PFX")
-            {
-                certificate.Dispose();
-                throw PfxRefused(name, null);
-            }
-
-            return certificate;
-        }
-        catch (CertificateFileException e) when (e.InnerException is CryptographicException && e.Message.StartsWith("The password is wrong", StringComparison.Ordinal))
-        {
-            // Without a password only a PFX gets this far: the inspector recognised one and could not open it.
-            throw PfxRefused(name, e);
-        }
-        catch (CertificateFileException e) when (e.Message.Contains(path, StringComparison.Ordinal))
-        {
-            throw new CertificateFileException(e.Message.Replace(path, name, StringComparison.Ordinal), e.InnerException);
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
-    }
-
-    private static CertificateFileException PfxRefused(string name, Exception? inner) =>
-        new($"{name} is a PFX, which holds a private key: only the public certificate is needed; export it as .cer.", inner);
+    /// <summary>The public certificate in an uploaded file (PEM or DER); a PFX, a container, garbage or an empty file is refused with a message for people.</summary>
+    private static X509Certificate2 LoadPublicCertificate(byte[] data, string name) => CertificateInspector.LoadPublicCertificate(data, name).Certificate;
 }

@@ -383,10 +383,7 @@ public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, Agent
         }
     }
 
-    /// <summary>
-    /// Queues one command and links it to its placement in one transaction that first renews the placement's version:
-    /// a pass on another portal node that read the same placement fails its own claim instead of queueing a second one.
-    /// </summary>
+    /// <summary>Queues one command and links it to its placement, both in one save.</summary>
     private async Task<bool> PushAsync(Push push, AuditActor actor, CancellationToken ct)
     {
         object payload;
@@ -413,44 +410,34 @@ public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, Agent
 
         if (db.Entry(push.Placement).State == EntityState.Detached)
         {
-            // An earlier push of this pass was rolled back and cleared the tracker; the version it holds is still the claim.
+            // An earlier push of this pass lost its claim and cleared the tracker; the version this one holds is still its claim.
             db.UntrustedCertificatePlacements.Attach(push.Placement);
         }
 
         var queue = new AgentCommandQueue(db, time, Options.Create(options), signals, events);
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        var command = queue.Stage(push.Server.Id, push.Kind, payload, actor);
+        if (actor.IsAudited)
         {
-            try
-            {
-                push.Placement.LastPushedAt = time.GetUtcNow();
-                await db.SaveChangesAsync(ct);
-                var (queued, error) = await queue.QueueAsync(push.Server.Id, push.Kind, payload, actor, ct: ct);
-                if (queued is null)
-                {
-                    // Only when the server was removed since the pass read it; its placements went with it.
-                    logger.LogInformation("Not pushing {Thumbprint} to {Server}: {Error}", push.Entry.Sha1Thumbprint, push.Server.Name, error);
-                    await tx.RollbackAsync(ct);
-                    db.ChangeTracker.Clear();
-                    return false;
-                }
-
-                push.Placement.LastCommandId = queued.CommandId;
-                push.Placement.SucceededSeenAt = null;
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Another node pushed (or the placement went with its certificate) since this pass read it: its command stands.
-                logger.LogInformation("Another pass pushed {Thumbprint} to {Server} first", push.Entry.Sha1Thumbprint, push.Server.Name);
-                await tx.RollbackAsync(ct);
-                db.ChangeTracker.Clear();
-                return false;
-            }
+            db.Audit("agent-command.queued", $"Queued {push.Kind} for {push.Server.Name}", "agent-command", command.Id.ToString(), after: new { Server = push.Server.Name, push.Kind });
         }
 
-        // The queue woke the agent's held poll before the commit; wake it again now that the command is visible.
-        signals.Notify(push.Server.Id);
+        // Saved with the command, the placement's new version is the claim: a pass on another portal node that read the
+        // same placement fails its own save here instead of queueing a second command.
+        push.Placement.LastCommandId = command.Id;
+        push.Placement.LastPushedAt = time.GetUtcNow();
+        push.Placement.SucceededSeenAt = null;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogInformation("Another pass pushed {Thumbprint} to {Server} first, or it left the set meanwhile", push.Entry.Sha1Thumbprint, push.Server.Name);
+            db.ChangeTracker.Clear();
+            return false;
+        }
+
+        queue.Announce(push.Server.Id);
         return true;
     }
 

@@ -15,7 +15,10 @@ using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.AgentApi;
 using VpnPortal.Web.ComponentTests.Support;
+using VpnPortal.Web.Features.Agents;
+using VpnPortal.Web.Features.Disconnects;
 using VpnPortal.Web.Features.UntrustedCertificates;
+using VpnPortal.Web.Security;
 using Xunit;
 
 namespace VpnPortal.Web.ComponentTests.Features.UntrustedCertificates;
@@ -30,11 +33,21 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync() => _ctx = await PortalComponentContext.CreateAsync(AddConvergence);
 
-    /// <summary>The reactor is never started here: the page's own pass (as the admin) is what these tests look at.</summary>
+    /// <summary>
+    /// What the page's actions resolve in their own scope, as the portal registers them. The reactors are never started
+    /// here: the page's own pass (as the admin) is what these tests look at.
+    /// </summary>
     private static void AddConvergence(IServiceCollection services)
     {
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+        services.AddScoped<ActionScopes>();
+        services.AddScoped<AgentCommandQueue>();
+        services.AddSingleton<DisconnectEnforcer>();
+        services.AddScoped<StartDisconnect>();
         services.AddSingleton<UntrustedCertificateConvergence>();
+        services.AddScoped<UntrustCertificate>();
+        services.AddScoped<RemoveUntrustedCertificate>();
     }
 
     public ValueTask DisposeAsync() => _ctx.DisposeAsync();

@@ -13,8 +13,8 @@ using VpnPortal.Data;
 namespace VpnPortal.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261122090419_UntrustedCertificateConvergence")]
-    partial class UntrustedCertificateConvergence
+    [Migration("20261122085250_FleetOperationsEnforcementRotation")]
+    partial class FleetOperationsEnforcementRotation
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -589,6 +589,83 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.ToTable("DataProtectionKeys");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.DisconnectEnforcement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("EndedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("EndedEarlyAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Identity")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("IdentityKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("OperationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndsAt");
+
+                    b.HasIndex("OperationId")
+                        .IsUnique();
+
+                    b.ToTable("DisconnectEnforcements");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.EnforcedDisconnect", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CommandId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("DetectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("EnforcementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("SessionStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommandId");
+
+                    b.HasIndex("ServerId");
+
+                    b.HasIndex("EnforcementId", "ServerId");
+
+                    b.ToTable("EnforcedDisconnects");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.FleetOperation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -954,6 +1031,194 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.ToTable("SstpBindings");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("NotAfter")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Parallelism")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("ProtectedPassword")
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("ProtectedPfx")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid?>("RequestedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Sha1Thumbprint")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Sha256Thumbprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.PrimitiveCollection<List<string>>("Warnings")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<DateTimeOffset?>("WindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("SstpRotations");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotationServer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CommandId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("FailedStep")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FailureMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("ListenerPort")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PreviousOffloadHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PreviousSha1")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("RollbackMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("RollbackState")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("RotationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Step")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("StepAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("StepStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("TlsOffload")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServerId");
+
+                    b.HasIndex("RotationId", "ServerId")
+                        .IsUnique();
+
+                    b.ToTable("SstpRotationServers");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotationStepRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CommandId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("RotationServerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("integer");
+
+                    b.Property<bool?>("Succeeded")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RotationServerId", "StartedAt");
+
+                    b.ToTable("SstpRotationSteps");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificate", b =>
                 {
                     b.Property<Guid>("Id")
@@ -973,12 +1238,6 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
-                    b.Property<DateTimeOffset?>("RemovalRequestedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid?>("RemovalRequestedByUserId")
-                        .HasColumnType("uuid");
-
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
@@ -989,75 +1248,6 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("UntrustedCertificates");
-                });
-
-            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificateDrift", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("CertificateId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset?>("CorrectedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset>("DetectedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid>("ServerId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("DetectedAt");
-
-                    b.HasIndex("ServerId");
-
-                    b.HasIndex("CertificateId", "ServerId", "CorrectedAt");
-
-                    b.ToTable("UntrustedCertificateDrifts");
-                });
-
-            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificatePlacement", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset?>("ConfirmedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid?>("LastCommandId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset?>("LastPushedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid>("ServerId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset?>("SucceededSeenAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid>("UntrustedCertificateId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("LastCommandId");
-
-                    b.HasIndex("ServerId");
-
-                    b.HasIndex("UntrustedCertificateId", "ServerId")
-                        .IsUnique();
-
-                    b.ToTable("UntrustedCertificatePlacements");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.VpnSession", b =>
@@ -1088,6 +1278,9 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("HostName")
@@ -1349,6 +1542,44 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.DisconnectEnforcement", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.FleetOperation", "Operation")
+                        .WithMany()
+                        .HasForeignKey("OperationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Operation");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.EnforcedDisconnect", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.AgentCommand", "Command")
+                        .WithMany()
+                        .HasForeignKey("CommandId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("VpnPortal.Data.Entities.DisconnectEnforcement", "Enforcement")
+                        .WithMany("Redisconnects")
+                        .HasForeignKey("EnforcementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Command");
+
+                    b.Navigation("Enforcement");
+
+                    b.Navigation("Server");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.ManagedServer", b =>
                 {
                     b.HasOne("VpnPortal.Data.Entities.Agent", "Agent")
@@ -1386,6 +1617,36 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotationServer", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.SstpRotation", "Rotation")
+                        .WithMany("Servers")
+                        .HasForeignKey("RotationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VpnPortal.Data.Entities.RrasServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Rotation");
+
+                    b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotationStepRecord", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.SstpRotationServer", "RotationServer")
+                        .WithMany("History")
+                        .HasForeignKey("RotationServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("RotationServer");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificate", b =>
                 {
                     b.HasOne("VpnPortal.Data.Entities.Certificate", "Certificate")
@@ -1395,51 +1656,6 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("Certificate");
-                });
-
-            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificateDrift", b =>
-                {
-                    b.HasOne("VpnPortal.Data.Entities.Certificate", "Certificate")
-                        .WithMany()
-                        .HasForeignKey("CertificateId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
-                        .WithMany()
-                        .HasForeignKey("ServerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Certificate");
-
-                    b.Navigation("Server");
-                });
-
-            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificatePlacement", b =>
-                {
-                    b.HasOne("VpnPortal.Data.Entities.AgentCommand", "LastCommand")
-                        .WithMany()
-                        .HasForeignKey("LastCommandId")
-                        .OnDelete(DeleteBehavior.SetNull);
-
-                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
-                        .WithMany()
-                        .HasForeignKey("ServerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("VpnPortal.Data.Entities.UntrustedCertificate", "UntrustedCertificate")
-                        .WithMany("Placements")
-                        .HasForeignKey("UntrustedCertificateId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("LastCommand");
-
-                    b.Navigation("Server");
-
-                    b.Navigation("UntrustedCertificate");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.VpnSession", b =>
@@ -1458,6 +1674,11 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Navigation("Locations");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.DisconnectEnforcement", b =>
+                {
+                    b.Navigation("Redisconnects");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.FleetOperation", b =>
                 {
                     b.Navigation("Commands");
@@ -1473,9 +1694,14 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Navigation("PhoneMethods");
                 });
 
-            modelBuilder.Entity("VpnPortal.Data.Entities.UntrustedCertificate", b =>
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotation", b =>
                 {
-                    b.Navigation("Placements");
+                    b.Navigation("Servers");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.SstpRotationServer", b =>
+                {
+                    b.Navigation("History");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.RrasServer", b =>

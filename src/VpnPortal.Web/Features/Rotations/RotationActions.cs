@@ -1,0 +1,97 @@
+using Microsoft.EntityFrameworkCore;
+using VpnPortal.Data;
+using VpnPortal.Data.Auditing;
+using VpnPortal.Data.Entities;
+
+namespace VpnPortal.Web.Features.Rotations;
+
+/// <summary>What an admin decides for a stopped rollout: retry the failed server, skip it, or abandon the rollout.</summary>
+public sealed class RotationActions(PortalDbContext db, TimeProvider time, RotationConductor conductor)
+{
+    /// <summary>Null when done; otherwise why not (for a 409 or the page).</summary>
+    public sealed record Outcome(bool Found, string? Refusal);
+
+    /// <summary>Runs the server's rotation again from its first step (the server must have failed and been rolled back or left alone).</summary>
+    public Task<Outcome> RetryAsync(Guid rotationId, Guid serverId, AuditActor actor, CancellationToken ct = default) =>
+        ChangeServerAsync(rotationId, serverId, "rotation.server-retried", "Retry", (rotation, server) =>
+        {
+            server.State = RotationServerState.Pending;
+            server.RollbackState = RotationRollbackState.None;
+            server.Step = null;
+            server.CommandId = null;
+            server.CompletedAt = null;
+        }, ct);
+
+    /// <summary>Leaves the server on the certificate it has and lets the rollout go on with the next.</summary>
+    public Task<Outcome> SkipAsync(Guid rotationId, Guid serverId, AuditActor actor, CancellationToken ct = default) =>
+        ChangeServerAsync(rotationId, serverId, "rotation.server-skipped", "Skip", (rotation, server) =>
+        {
+            server.State = RotationServerState.Skipped;
+            server.Step = null;
+            server.CommandId = null;
+        }, ct);
+
+    /// <summary>Ends the rollout: servers not yet rotated keep their certificate; the PFX and password are deleted.</summary>
+    public async Task<Outcome> AbandonAsync(Guid rotationId, AuditActor actor, CancellationToken ct = default)
+    {
+        var rotation = await db.SstpRotations.Include(r => r.Servers).ThenInclude(s => s.Server).FirstOrDefaultAsync(r => r.Id == rotationId, ct);
+        if (rotation is null)
+        {
+            return new(false, null);
+        }
+
+        if (rotation.Status is RotationStatus.Completed or RotationStatus.Abandoned)
+        {
+            return new(true, "The rollout has already ended.");
+        }
+
+        if (rotation.Servers.FirstOrDefault(s => s.State == RotationServerState.InProgress) is { } busy)
+        {
+            return new(true, $"{busy.Server!.Name} is in the middle of a step; abandon once it has finished or been rolled back, so no server is left half-changed.");
+        }
+
+        rotation.Status = RotationStatus.Abandoned;
+        rotation.EndedAt = time.GetUtcNow();
+        var done = rotation.Servers.Count(s => s.State == RotationServerState.Done);
+        rotation.StatusReason = $"Abandoned by {actor.Name}; the certificate is in use on {done} of {rotation.Servers.Count} server(s).";
+        RotationEngine.Forget(rotation);
+        db.Audit("rotation.abandoned", $"Abandoned the SSTP certificate rollout of {rotation.Sha1Thumbprint}", "sstp-rotation", rotation.Id.ToString());
+        await db.SaveChangesAsync(ct);
+        return new(true, null);
+    }
+
+    private async Task<Outcome> ChangeServerAsync(
+        Guid rotationId, Guid serverId, string action, string verb, Action<SstpRotation, SstpRotationServer> change, CancellationToken ct)
+    {
+        var rotation = await db.SstpRotations.Include(r => r.Servers).ThenInclude(s => s.Server).FirstOrDefaultAsync(r => r.Id == rotationId, ct);
+        var server = rotation?.Servers.FirstOrDefault(s => s.ServerId == serverId);
+        if (rotation is null || server is null)
+        {
+            return new(false, null);
+        }
+
+        if (rotation.Status != RotationStatus.Stopped || server.State != RotationServerState.Failed)
+        {
+            return new(true, $"{verb} is for a server that failed in a stopped rollout; {server.Server!.Name} is {RotationText.State(server.State, server.RollbackState)}.");
+        }
+
+        if (server.RollbackState == RotationRollbackState.Failed && verb == "Retry")
+        {
+            return new(true, $"{server.Server!.Name}'s rollback failed, so its state is unknown: fix it by hand, then skip it.");
+        }
+
+        change(rotation, server);
+
+        // With no other failure left the rollout goes on.
+        if (rotation.Servers.All(s => s.State != RotationServerState.Failed))
+        {
+            rotation.Status = RotationStatus.Running;
+            rotation.StatusReason = null;
+        }
+
+        db.Audit(action, $"{verb} {server.Server!.Name} in the SSTP certificate rollout of {rotation.Sha1Thumbprint}", "sstp-rotation", rotation.Id.ToString());
+        await db.SaveChangesAsync(ct);
+        conductor.Request(null);
+        return new(true, null);
+    }
+}

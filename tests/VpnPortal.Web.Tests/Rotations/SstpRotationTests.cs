@@ -1,0 +1,357 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+using VpnPortal.Contracts.Agents;
+using VpnPortal.Data;
+using VpnPortal.Data.Entities;
+using VpnPortal.Testing;
+using VpnPortal.Web.AgentApi;
+using VpnPortal.Web.Tests.AgentApi;
+using VpnPortal.Web.Tests.Support;
+using Xunit;
+
+namespace VpnPortal.Web.Tests.Rotations;
+
+/// <summary>SSTP certificate rollouts through the API, with agents that keep a server's SSTP state and answer over HTTP.</summary>
+public sealed class SstpRotationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly string OldSha1 = Snapshots.SstpCertificate.Thumbprint;
+
+    private static readonly string[] RolloutSteps =
+    [
+        AgentCommandKinds.ImportPfx, AgentCommandKinds.SetSstpCertificate, AgentCommandKinds.RestartRemoteAccess, AgentCommandKinds.RefreshReport,
+        AgentCommandKinds.CheckSstpListener,
+    ];
+
+    private static readonly Dictionary<string, string> FastSettings = new() { ["Rotations:SweepSeconds"] = "1", ["Rotations:VerifyWithinSeconds"] = "5" };
+
+    private static async Task<ScriptedRrasAgent> ServerAsync(PortalFactory portal, string name, string publicFqdn = "vpn.corp.example", bool offload = false)
+    {
+        var server = new ScriptedRrasAgent(await portal.EnrollAsync(ServerRole.Rras, name), OldSha1) { UseHttps = !offload };
+        await server.ReportAsync();
+        await using var db = portal.Database.CreateContext();
+        var row = await db.RrasServers.SingleAsync(s => s.Id == server.Agent.ServerId, Ct);
+        row.PublicFqdns = [publicFqdn];
+        row.TlsOffload = offload;
+        await db.SaveChangesAsync(Ct);
+        return server;
+    }
+
+    private static async Task<HttpClient> ApiAsync(PortalFactory portal, string role = Roles.Admin) =>
+        portal.CreateApiClient(await portal.CreateApiKeyAsync(await portal.CreateUserAsync(role)));
+
+    private static async Task<Guid> StartAsync(HttpClient api, byte[] pfx, string servers)
+    {
+        using var response = await api.PostAsync("/api/v1/rotations", RotationCertificates.Form(pfx, RotationCertificates.Password, servers), Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+    }
+
+    private static Task<JsonElement> DetailAsync(HttpClient api, Guid id) => api.GetFromJsonAsync<JsonElement>($"/api/v1/rotations/{id}", Ct);
+
+    private static async Task<string> ServerStateAsync(HttpClient api, Guid id, string server) =>
+        (await DetailAsync(api, id)).GetProperty("servers").EnumerateArray().Single(s => s.GetProperty("serverName").GetString() == server).GetProperty("state").GetString()!;
+
+    private static async Task<string> StatusAsync(HttpClient api, Guid id) => (await DetailAsync(api, id)).GetProperty("status").GetString()!;
+
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task Rollout_TwoServers_OneAtATime_EachVerified_ThenCompleted_AndThePfxIsDeleted(string provider)
+    {
+        await using var portal = await PortalFactory.StartAsync(provider, settings: FastSettings);
+        var vpn01 = await ServerAsync(portal, "VPN01");
+        var vpn02 = await ServerAsync(portal, "VPN02");
+        using var api = await ApiAsync(portal);
+        var (pfx, certificate) = RotationCertificates.Pfx();
+
+        var id = await StartAsync(api, pfx, "VPN01, VPN02");
+
+        (await vpn02.StepAsync(waitSeconds: 0)).ShouldBe(0, "one server at a time: VPN02 waits for VPN01");
+        await vpn01.RunUntilAsync(async () => await ServerStateAsync(api, id, "VPN01") == "done");
+        (await StatusAsync(api, id)).ShouldBe("running");
+        await vpn02.RunUntilAsync(async () => await StatusAsync(api, id) == "completed");
+
+        vpn01.Ran.Select(r => r.Kind).ShouldBe(RolloutSteps);
+        vpn02.Ran.Select(r => r.Kind).ShouldBe(RolloutSteps);
+        vpn01.ConfiguredSha1.ShouldBe(certificate.Thumbprint);
+        vpn02.Ipv6Binding.ShouldBe(certificate.Thumbprint);
+        var check = vpn01.Ran.Single(r => r.Kind == AgentCommandKinds.CheckSstpListener).Payload!.Value;
+        check.GetProperty("expectedSha1Thumbprint").GetString().ShouldBe(certificate.Thumbprint);
+        check.GetProperty("useHttps").GetBoolean().ShouldBeTrue();
+
+        var detail = await DetailAsync(api, id);
+        detail.GetProperty("statusReason").GetString().ShouldBe("The certificate is in use on 2 servers.");
+        detail.GetProperty("secretsHeld").GetBoolean().ShouldBeFalse();
+        var history = detail.GetProperty("servers")[0].GetProperty("history").EnumerateArray().ToList();
+        history.Select(h => h.GetProperty("step").GetString()).ShouldBe(["import-pfx", "set-sstp-certificate", "restart-remote-access", "verify-bindings", "check-listener"]);
+        history.ShouldAllBe(h => h.GetProperty("succeeded").GetBoolean());
+        history[3].GetProperty("message").GetString()!.ShouldContain($"carry {certificate.Thumbprint} with SSTP's application id");
+
+        // The PFX and its password reached the servers only in the delivered commands: nothing stored holds them.
+        await using var db = portal.Database.CreateContext();
+        var rotation = await db.SstpRotations.SingleAsync(Ct);
+        rotation.ProtectedPfx.ShouldBeNull();
+        rotation.ProtectedPassword.ShouldBeNull();
+        var payloads = await db.AgentCommands.Select(c => c.PayloadJson + c.ResultMessage).ToListAsync(Ct);
+        var pfxText = Convert.ToBase64String(pfx)[..40];
+        payloads.ShouldNotContain(p => p.Contains(RotationCertificates.Password) || p.Contains(pfxText));
+        (await db.AuditEntries.Select(a => a.Summary + a.BeforeJson + a.AfterJson).ToListAsync(Ct)).ShouldNotContain(a => a.Contains(RotationCertificates.Password));
+        (await db.AuditEntries.CountAsync(a => a.Action == "rotation.started", Ct)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Rollout_WithTlsOffload_SetsTheHashAndChecksTheListenerOverHttp()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: FastSettings);
+        var vpn01 = await ServerAsync(portal, "VPN01", offload: true);
+        using var api = await ApiAsync(portal);
+        var (pfx, certificate) = RotationCertificates.Pfx();
+
+        var id = await StartAsync(api, pfx, "VPN01");
+        await vpn01.RunUntilAsync(async () => await StatusAsync(api, id) == "completed");
+
+        vpn01.Ran.Select(r => r.Kind).ShouldBe(
+        [
+            AgentCommandKinds.ImportPfx, AgentCommandKinds.SetSstpCertificate, AgentCommandKinds.SetSstpOffloadHash, AgentCommandKinds.RestartRemoteAccess,
+            AgentCommandKinds.RefreshReport, AgentCommandKinds.CheckSstpListener,
+        ]);
+        vpn01.OffloadHash.ShouldBe(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(certificate.RawData)));
+        vpn01.Ran.Last().Payload!.Value.GetProperty("useHttps").GetBoolean().ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task VerificationFails_TheServerIsRolledBackAndVerified_TheRolloutStops_AndRetryFinishesIt()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: FastSettings);
+        var vpn01 = await ServerAsync(portal, "VPN01");
+        var vpn02 = await ServerAsync(portal, "VPN02");
+        vpn01.Ipv6KeepsOldBindingOnRestart = true;
+        using var api = await ApiAsync(portal);
+        var (pfx, certificate) = RotationCertificates.Pfx();
+        var id = await StartAsync(api, pfx, "VPN01,VPN02");
+
+        await vpn01.RunUntilAsync(async () => await StatusAsync(api, id) == "stopped" && await ServerStateAsync(api, id, "VPN01") == "failed-rolled-back");
+
+        vpn01.Ran.Select(r => r.Kind).ShouldBe(
+        [
+            .. RolloutSteps[..4], AgentCommandKinds.SetSstpCertificate, AgentCommandKinds.RestartRemoteAccess, AgentCommandKinds.RefreshReport,
+            AgentCommandKinds.CheckSstpListener,
+        ]);
+        vpn01.ConfiguredSha1.ShouldBe(OldSha1, "rolled back to the previous certificate");
+        vpn01.Ipv4Binding.ShouldBe(OldSha1);
+        vpn01.Ipv6Binding.ShouldBe(OldSha1);
+        (await vpn02.StepAsync(waitSeconds: 0)).ShouldBe(0, "the rollout stops at the failed server");
+
+        var server = (await DetailAsync(api, id)).GetProperty("servers")[0];
+        server.GetProperty("failedStep").GetString().ShouldBe("Verify the IPv4 and IPv6 bindings");
+        server.GetProperty("failureMessage").GetString()!.ShouldContain($"the [::]:443 binding carries {OldSha1} instead of {certificate.Thumbprint}");
+        server.GetProperty("rollbackMessage").GetString().ShouldBe($"Rolled back to {OldSha1} and verified.");
+        (await DetailAsync(api, id)).GetProperty("statusReason").GetString()!.ShouldContain("Retry it, skip it, or abandon the rollout");
+
+        using var onCall = await ApiAsync(portal, Roles.OnCall);
+        using (var refused = await onCall.PostAsync($"/api/v1/rotations/{id}/servers/{vpn01.Agent.ServerId}/retry", null, Ct))
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden, "OnCall may watch a rollout, not steer it");
+        }
+
+        using (var retry = await api.PostAsync($"/api/v1/rotations/{id}/servers/{vpn01.Agent.ServerId}/retry", null, Ct))
+        {
+            retry.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        await vpn01.RunUntilAsync(async () => await ServerStateAsync(api, id, "VPN01") == "done");
+        await vpn02.RunUntilAsync(async () => await StatusAsync(api, id) == "completed");
+        vpn01.Ipv6Binding.ShouldBe(certificate.Thumbprint);
+        await using var db = portal.Database.CreateContext();
+        (await db.AuditEntries.CountAsync(a => a.Action == "rotation.server-retried", Ct)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task AStepTheServerRefuses_IsShownWithWhatTheServerSaid_AndSkipGoesOn()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: FastSettings);
+        var vpn01 = await ServerAsync(portal, "VPN01");
+        var vpn02 = await ServerAsync(portal, "VPN02");
+        vpn01.Failures[AgentCommandKinds.ImportPfx] = "Import-PfxCertificate: The password is wrong or the file is not a PFX.";
+        using var api = await ApiAsync(portal);
+        var (pfx, _) = RotationCertificates.Pfx();
+        var id = await StartAsync(api, pfx, "VPN01,VPN02");
+
+        await vpn01.RunUntilAsync(async () => await StatusAsync(api, id) == "stopped");
+        var server = (await DetailAsync(api, id)).GetProperty("servers")[0];
+        server.GetProperty("failureMessage").GetString().ShouldBe("Import-PfxCertificate: The password is wrong or the file is not a PFX.");
+        server.GetProperty("rollbackMessage").GetString().ShouldBe("Nothing to roll back: the SSTP certificate was not changed.");
+        vpn01.Ran.Select(r => r.Kind).ShouldBe([AgentCommandKinds.ImportPfx]);
+
+        using (var abandonWhileStopped = await api.PostAsync($"/api/v1/rotations/{id}/servers/{vpn02.Agent.ServerId}/skip", null, Ct))
+        {
+            abandonWhileStopped.StatusCode.ShouldBe(HttpStatusCode.Conflict, "only a failed server can be skipped");
+        }
+
+        using (var skip = await api.PostAsync($"/api/v1/rotations/{id}/servers/{vpn01.Agent.ServerId}/skip", null, Ct))
+        {
+            skip.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        await vpn02.RunUntilAsync(async () => await StatusAsync(api, id) == "completed");
+        (await DetailAsync(api, id)).GetProperty("statusReason").GetString().ShouldBe("The certificate is in use on 1 server; 1 skipped.");
+    }
+
+    [Fact]
+    public async Task PortalRestartedMidRollout_ResumesFromTheLastConfirmedStep_AndRepeatsNone()
+    {
+        await using var database = await TestDatabase.CreateEmptyAsync(TestDatabase.Sqlite);
+        Guid id;
+        ScriptedRrasAgent vpn01;
+        ScriptedRrasAgent vpn02;
+        await using (var first = await PortalFactory.StartOnAsync(database, settings: FastSettings))
+        {
+            vpn01 = await ServerAsync(first, "VPN01");
+            vpn02 = await ServerAsync(first, "VPN02");
+            using var api = await ApiAsync(first);
+            id = await StartAsync(api, RotationCertificates.Pfx().Pfx, "VPN01,VPN02");
+
+            // Two steps confirmed, the third (restart) delivered and answered after the portal is gone.
+            await vpn01.StepAsync();
+            await vpn01.StepAsync();
+            await vpn01.StepAsync();
+            vpn01.Ran.Select(r => r.Kind).ShouldBe(RolloutSteps[..3]);
+        }
+
+        await using var second = await PortalFactory.StartOnAsync(database, settings: FastSettings);
+        using var api2 = await ApiAsync(second, Roles.OnCall);
+        var again01 = Reconnect(second, vpn01);
+        var again02 = Reconnect(second, vpn02);
+        await again01.RunUntilAsync(async () => await ServerStateAsync(api2, id, "VPN01") == "done");
+        await again02.RunUntilAsync(async () => await StatusAsync(api2, id) == "completed");
+
+        vpn01.Ran.Concat(again01.Ran).Select(r => r.Kind).ShouldBe(RolloutSteps, "each step ran once across the restart");
+        again02.Ran.Select(r => r.Kind).ShouldBe(RolloutSteps);
+        await using var db = database.CreateContext();
+        var perKind = await db.AgentCommands.Where(c => c.ServerId == vpn01.Agent.ServerId).GroupBy(c => c.Kind).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(Ct);
+        perKind.ShouldAllBe(k => k.Count == 1);
+    }
+
+    /// <summary>The same server's agent talking to a restarted portal: same credential, its state carried over.</summary>
+    private static ScriptedRrasAgent Reconnect(PortalFactory portal, ScriptedRrasAgent before)
+    {
+        var agent = portal.AgentClient(before.Agent.Enrollment, before.Agent.MachineName);
+        agent.Sequence = before.Agent.Sequence;
+        return before.MovedTo(agent);
+    }
+
+    [Fact]
+    public async Task AnOfflineAgent_ItsStepIsSentAgainWhenItIsBack_AndTheRolloutGoesOn()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var portal = await PortalFactory.StartAsync(time: time, settings: FastSettings);
+        var vpn01 = await ServerAsync(portal, "VPN01");
+        vpn01.Time = time;
+        using var api = await ApiAsync(portal);
+        var id = await StartAsync(api, RotationCertificates.Pfx().Pfx, "VPN01");
+
+        // The agent is away past the import command's deadline: it expires uncollected, and nothing ran.
+        await using (var db = portal.Database.CreateContext())
+        {
+            var until = DateTime.UtcNow.AddSeconds(10);
+            while (!await db.AgentCommands.AnyAsync(c => c.Kind == AgentCommandKinds.ImportPfx, Ct))
+            {
+                DateTime.UtcNow.ShouldBeLessThan(until, "the rollout queues its first step at once");
+                await Task.Delay(50, Ct);
+            }
+        }
+
+        time.Advance(TimeSpan.FromHours(2));
+        await portal.InScopeAsync(sp => sp.GetRequiredService<CommandDelivery>().ExpireAsync(null, time.GetUtcNow(), Ct));
+        await vpn01.RunUntilAsync(async () => await StatusAsync(api, id) == "completed");
+
+        vpn01.Ran.Select(r => r.Kind).ShouldBe(RolloutSteps);
+        var import = (await DetailAsync(api, id)).GetProperty("servers")[0].GetProperty("history")[0];
+        import.GetProperty("message").GetString().ShouldBe("The agent did not collect it in time (offline?); sent again.");
+    }
+
+    public static TheoryData<string, string?, string?, string> Unfit => new()
+    {
+        { "wrong-password", "not the password", "VPN01", "The password is wrong" },
+        { "not-a-certificate", RotationCertificates.Password, "VPN01", "is not a certificate" },
+        { "public-only", null, "VPN01", "must be uploaded as a PFX" },
+        { "expired", RotationCertificates.Password, "VPN01", "expired" },
+        { "client-auth-only", RotationCertificates.Password, "VPN01", "Server Authentication" },
+        { "other-name", RotationCertificates.Password, "VPN01", "it does not cover vpn.corp.example, the public name of VPN01" },
+        { "valid", RotationCertificates.Password, "VPN99", "there is no RRAS server 'VPN99'" },
+        { "valid", RotationCertificates.Password, "VPN02", "VPN02 has no public name recorded" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unfit))]
+    public async Task AnUnfitCertificateOrPlan_IsRefusedWithTheReason_AndNothingIsWritten(string kind, string? password, string? servers, string mentions)
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: FastSettings);
+        await ServerAsync(portal, "VPN01");
+        var vpn02 = await portal.EnrollAsync(ServerRole.Rras, "VPN02");
+        await vpn02.ReportAsync(Snapshots.Rras(vpn02));
+        using var api = await ApiAsync(portal);
+        var file = kind switch
+        {
+            "not-a-certificate" => Encoding.UTF8.GetBytes("this is a text file, not a certificate"),
+            "public-only" => RotationCertificates.Pfx().Certificate.RawData,
+            "expired" => RotationCertificates.Pfx(notBefore: DateTimeOffset.UtcNow.AddDays(-400), notAfter: DateTimeOffset.UtcNow.AddDays(-1)).Pfx,
+            "client-auth-only" => RotationCertificates.Pfx(serverAuth: false).Pfx,
+            "other-name" => RotationCertificates.Pfx("vpn.other.example").Pfx,
+            _ => RotationCertificates.Pfx().Pfx,
+        };
+        var before = await portal.CountRowsAsync();
+
+        using var response = await api.PostAsync("/api/v1/rotations", RotationCertificates.Form(file, password, servers), Ct);
+
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
+        body.ShouldContain(mentions);
+        body.ShouldNotContain(RotationCertificates.Password);
+        (await portal.CountRowsAsync()).ShouldEqual(before, "a refused rollout writes nothing");
+    }
+
+    [Fact]
+    public async Task Warnings_AreShownWithoutRefusing_AndCheckOnlyStartsNothing()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: FastSettings);
+        await ServerAsync(portal, "VPN01");
+        using var api = await ApiAsync(portal);
+        var (pfx, _) = RotationCertificates.Pfx("*.corp.example", rsaBits: 1024, notAfter: DateTimeOffset.UtcNow.AddDays(10));
+        var before = await portal.CountRowsAsync();
+
+        using var response = await api.PostAsync(
+            "/api/v1/rotations", RotationCertificates.Form(pfx, RotationCertificates.Password, "VPN01", extra: ("checkOnly", "true")), Ct);
+
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        var check = JsonDocument.Parse(body).RootElement;
+        check.GetProperty("refusals").GetArrayLength().ShouldBe(0);
+        var warnings = string.Join("\n", check.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()));
+        warnings.ShouldContain("*.corp.example");
+        warnings.ShouldContain("1024 bits");
+        warnings.ShouldContain("within 30 days");
+        (await portal.CountRowsAsync()).ShouldEqual(before, "checking starts nothing");
+    }
+
+    [Fact]
+    public async Task AServerInAnOpenRollout_CannotJoinAnother()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: FastSettings);
+        await ServerAsync(portal, "VPN01");
+        using var api = await ApiAsync(portal);
+        await StartAsync(api, RotationCertificates.Pfx().Pfx, "VPN01");
+
+        using var second = await api.PostAsync("/api/v1/rotations", RotationCertificates.Form(RotationCertificates.Pfx().Pfx, RotationCertificates.Password, "VPN01"), Ct);
+
+        second.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await second.Content.ReadAsStringAsync(Ct)).ShouldContain("VPN01 is already in a rollout that has not ended");
+    }
+}
