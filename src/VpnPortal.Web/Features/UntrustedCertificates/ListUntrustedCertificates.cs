@@ -77,7 +77,7 @@ public sealed class ListUntrustedCertificates(PortalDbContext db, TimeProvider t
                 u.Certificate.NotAfter,
                 u.Reason,
                 u.AddedAt,
-                AddedBy = db.Users.Where(p => p.Id == u.AddedByUserId).Select(p => p.DisplayName ?? p.UserName).FirstOrDefault(),
+                AddedBy = db.Users.Where(p => p.Id == u.AddedByUserId).Select(p => p.DisplayName != "" ? p.DisplayName : p.UserName).FirstOrDefault(),
                 u.RemovalRequestedAt,
                 u.Version,
             })
