@@ -229,7 +229,12 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
         {
             db.CertificateLocations.Add(new CertificateLocation
             {
-                Id = Guid.NewGuid(), CertificateId = certificate.Id, ServerId = serverId, Store = CertificateStoreName.Disallowed, FirstSeenAt = Now, LastSeenAt = Now,
+                Id = Guid.NewGuid(),
+                CertificateId = certificate.Id,
+                ServerId = serverId,
+                Store = CertificateStoreName.Disallowed,
+                FirstSeenAt = Now,
+                LastSeenAt = Now,
             });
         }
 
@@ -242,8 +247,14 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
         await using var db = _ctx.Db();
         var command = new AgentCommand
         {
-            Id = Guid.NewGuid(), ServerId = serverId, Kind = AgentCommandKinds.ImportCertificate, Status = status, CreatedAt = Now.AddMinutes(-5),
-            DeliverBy = Now.AddMinutes(10), ExecuteBy = Now.AddMinutes(15), RequestedBy = "admin@corp.example",
+            Id = Guid.NewGuid(),
+            ServerId = serverId,
+            Kind = AgentCommandKinds.ImportCertificate,
+            Status = status,
+            CreatedAt = Now.AddMinutes(-5),
+            DeliverBy = Now.AddMinutes(10),
+            ExecuteBy = Now.AddMinutes(15),
+            RequestedBy = "admin@corp.example",
         };
         db.AgentCommands.Add(command);
         db.UntrustedCertificatePlacements.Add(new UntrustedCertificatePlacement { Id = Guid.NewGuid(), UntrustedCertificateId = entryId, ServerId = serverId, LastCommandId = command.Id });
