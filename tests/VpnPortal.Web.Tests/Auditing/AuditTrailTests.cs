@@ -116,7 +116,7 @@ public sealed class AuditTrailTests
         string[] reviewed =
         [
             // Asks for a fleet-wide removal from the untrusted set: audited, and the entry leaves the set only once the
-            // servers' reports show the certificate gone (UntrustedCertificates tests, decision 0011).
+            // servers' reports show the certificate gone (UntrustedCertificates tests, decision 0012).
             "DELETE /api/v1/untrusted-certificates/{thumbprint}",
         ];
         var replacing = routes.Where(r => r.Methods.Any(m => m is "DELETE" or "PUT" or "PATCH")).Select(r => r.Key).Except(reviewed).ToList();
