@@ -32,6 +32,8 @@ public static class AuthorizationMatrix
         Page("/servers/nps/new", Audience.Admin),
         Page("/certificates", Audience.Operator),
         Page("/certificates/{Id:guid}", Audience.Operator),
+        Page("/rotations", Audience.Operator),
+        Page("/rotations/{Id:guid}", Audience.Operator),
 
         // Administration: Admin only.
         Page("/users", Audience.Admin),
