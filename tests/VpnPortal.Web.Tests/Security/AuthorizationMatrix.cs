@@ -33,6 +33,7 @@ public static class AuthorizationMatrix
         Page("/certificates", Audience.Operator),
         Page("/certificates/{Id:guid}", Audience.Operator),
         Page("/rotations", Audience.Operator),
+        Page("/rotations/new", Audience.Admin),
         Page("/rotations/{Id:guid}", Audience.Operator),
 
         // Administration: Admin only.
