@@ -374,6 +374,13 @@ public sealed class AgentRunner
             _logger.LogInformation("Running command {Id} ({Kind})", command.Id, command.Kind);
             var message = await _host.ExecuteAsync(command, linked.Token);
             _logger.LogInformation("Command {Id} ({Kind}) succeeded: {Message}", command.Id, command.Kind, message);
+            if (command.Kind != AgentCommandKinds.CheckSstpListener)
+            {
+                // The portal learns the command's effect (a session gone, a certificate in place) from the next report:
+                // send it now rather than at the next interval or change probe.
+                RequestReport();
+            }
+
             return Succeeded(message);
         }
         catch (CommandFailedException e)

@@ -67,9 +67,10 @@ public sealed class SimulatedNpsServer : SimulatedServer
         return new ServerState(null, nps, certificates);
     }
 
-    protected override string ExecuteRoleCommandLocked(AgentCommandMessage command) => command.Kind switch
+    protected override Task<string> StartRoleCommandLocked(AgentCommandMessage command) => command.Kind switch
     {
-        AgentCommandKinds.DisconnectUser or AgentCommandKinds.SetSstpCertificate =>
+        AgentCommandKinds.DisconnectUser or AgentCommandKinds.SetSstpCertificate or AgentCommandKinds.SetSstpOffloadHash
+            or AgentCommandKinds.RestartRemoteAccess or AgentCommandKinds.CheckSstpListener =>
             throw new CommandFailedException($"{MachineName} is an NPS server: '{command.Kind}' is a command for RRAS servers."),
         _ => throw new CommandFailedException($"This agent does not know the command '{command.Kind}'."),
     };

@@ -9,12 +9,17 @@ namespace VpnPortal.Agent.Simulation;
 /// An RRAS server in memory: VPN sessions arrive and leave around <see cref="SimulationOptions.TargetSessions"/>
 /// (user tunnels over SSTP or IKEv2, device tunnels over IKEv2 with a machine certificate), their bytes grow with
 /// time, and the SSTP listener, its HTTP.sys bindings, RADIUS servers and certificate stores look like a healthy
-/// server's until a command or a fault changes them.
+/// server's until a command or a fault changes them. A restart of RemoteAccess behaves as on Windows: it takes
+/// <see cref="SimulationOptions.RemoteAccessRestartDuration"/>, ends every session, and SSTP binds its certificate again
+/// as it starts.
 /// </summary>
 public sealed class SimulatedRrasServer : SimulatedServer
 {
     /// <summary>SSTP's application id on its HTTP.sys bindings.</summary>
     public static readonly Guid SstpApplicationId = Guid.Parse("ba195980-cd49-458b-9e23-c84ee0adcd75");
+
+    /// <summary>The SSTP listener's port (SstpSvc ListenerPort), the same on every simulated server.</summary>
+    public const int ListenerPort = 443;
 
     private static readonly IReadOnlyList<CertificateStoreKind> RrasStores = [CertificateStoreKind.My, CertificateStoreKind.Disallowed];
 
@@ -35,6 +40,14 @@ public sealed class SimulatedRrasServer : SimulatedServer
     private string _ipv4BindingHash;
     private string _ipv6BindingHash;
     private string? _sstpSha256;
+    private bool _sstpSha256SetByAdmin;
+    private bool _useHttps = true;
+    private bool _listenerUsesHttps = true;
+    private string? _sstpNotListening;
+    private RestartUnderWay? _restart;
+    private bool _ipv6BindingPinned;
+    private int _probeFaultsLeft;
+    private int _probeFaultStatus;
     private bool? _ikev2Fragmentation = true;
     private int _radiusTimeoutSeconds;
 
@@ -85,6 +98,18 @@ public sealed class SimulatedRrasServer : SimulatedServer
         }
     }
 
+    /// <summary>False while a restart of RemoteAccess is under way: no sessions, no SSTP listener.</summary>
+    public bool IsRemoteAccessRunning
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _restart is null;
+            }
+        }
+    }
+
     /// <summary>The first user name of every live session.</summary>
     public IReadOnlyList<string> ConnectedUserNames()
     {
@@ -104,6 +129,50 @@ public sealed class SimulatedRrasServer : SimulatedServer
                 ?? (_ipv4BindingHash == SimulatedCertificates.Sha1(Certificates.RenewedSstpCertificate)
                     ? SimulatedCertificates.Sha1(Certificates.SstpCertificate)
                     : SimulatedCertificates.Sha1(Certificates.RenewedSstpCertificate));
+            SignalChangeLocked();
+        }
+    }
+
+    /// <summary>
+    /// Fault: <c>[::]:443</c> keeps the certificate it has now through the next restart of RemoteAccess (as when a netsh or
+    /// IIS binding survives it): until that restart has finished, SSTP rebinds <c>0.0.0.0:443</c> only, whether for
+    /// set-sstp-certificate or as the restart starts it. After a certificate rotation the two bindings then differ, so
+    /// verifying the rotation fails, while a listener check (which sees the IPv4 binding) still passes. Later restarts
+    /// bind both again.
+    /// </summary>
+    public void KeepIpv6BindingThroughNextRestart()
+    {
+        lock (Gate)
+        {
+            _ipv6BindingPinned = true;
+        }
+    }
+
+    /// <summary>
+    /// Fault: the next <paramref name="count"/> listener checks that reach a running SSTP listener are answered with
+    /// <paramref name="statusCode"/> (503, say, as HTTP.sys answers when nothing serves the URL) instead of 401.
+    /// </summary>
+    public void AnswerNextListenerProbes(int count, int statusCode)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 100);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
+        lock (Gate)
+        {
+            _probeFaultsLeft = count;
+            _probeFaultStatus = statusCode;
+        }
+    }
+
+    /// <summary>
+    /// Setup: TLS offloaded to the load balancer (RRAS's "Use HTTP", <c>UseHttps</c> = 0), or not. The reported setting
+    /// changes at once; the listener speaks plain HTTP (or HTTPS again) from the next restart of RemoteAccess, as on Windows.
+    /// </summary>
+    public void SetTlsOffload(bool offloaded)
+    {
+        lock (Gate)
+        {
+            _useHttps = !offloaded;
             SignalChangeLocked();
         }
     }
@@ -133,6 +202,11 @@ public sealed class SimulatedRrasServer : SimulatedServer
     {
         lock (Gate)
         {
+            if (_restart is not null)
+            {
+                throw new InvalidOperationException($"RemoteAccess on {MachineName} is restarting; nobody can connect until it runs again.");
+            }
+
             var now = Time.GetUtcNow();
             Advance(now);
             var session = StartSessionLocked(now, now + Exponential(Options.MeanSessionDuration));
@@ -199,7 +273,12 @@ public sealed class SimulatedRrasServer : SimulatedServer
             }
             else
             {
-                StartSessionLocked(_nextArrival, _nextArrival + Exponential(Options.MeanSessionDuration));
+                // Nobody connects while RemoteAccess restarts; clients try again later and arrive as new sessions then.
+                if (_restart is null)
+                {
+                    StartSessionLocked(_nextArrival, _nextArrival + Exponential(Options.MeanSessionDuration));
+                }
+
                 _nextArrival += NextInterArrival();
             }
         }
@@ -252,10 +331,10 @@ public sealed class SimulatedRrasServer : SimulatedServer
             },
             SslBindings =
             [
-                new ReportedSslBinding { IpPort = "0.0.0.0:443", CertificateHash = _ipv4BindingHash, ApplicationId = SstpApplicationId, CertificateStoreName = "MY" },
-                new ReportedSslBinding { IpPort = "[::]:443", CertificateHash = _ipv6BindingHash, ApplicationId = SstpApplicationId, CertificateStoreName = "MY" },
+                new ReportedSslBinding { IpPort = $"0.0.0.0:{ListenerPort}", CertificateHash = _ipv4BindingHash, ApplicationId = SstpApplicationId, CertificateStoreName = "MY" },
+                new ReportedSslBinding { IpPort = $"[::]:{ListenerPort}", CertificateHash = _ipv6BindingHash, ApplicationId = SstpApplicationId, CertificateStoreName = "MY" },
             ],
-            Sstp = new SstpParameters { ListenerPort = 443, UseHttps = true, Sha256CertificateHash = _sstpSha256, Sha256CertificateHashSetByAdmin = false },
+            Sstp = new SstpParameters { ListenerPort = ListenerPort, UseHttps = _useHttps, Sha256CertificateHash = _sstpSha256, Sha256CertificateHashSetByAdmin = _sstpSha256SetByAdmin },
             ConfiguredSstpCertificateSha1 = _configuredSstpSha1,
             Ikev2FragmentationEnabled = _ikev2Fragmentation,
             RadiusServers = Options.RadiusServers
@@ -265,10 +344,14 @@ public sealed class SimulatedRrasServer : SimulatedServer
         return new ServerState(rras, null, certificates);
     }
 
-    protected override string ExecuteRoleCommandLocked(AgentCommandMessage command) => command.Kind switch
+    protected override Task<string> StartRoleCommandLocked(AgentCommandMessage command) => command.Kind switch
     {
-        AgentCommandKinds.DisconnectUser => DisconnectLocked(Payload<DisconnectUserPayload>(command).UserName),
-        AgentCommandKinds.SetSstpCertificate => SetSstpCertificateLocked(Payload<SetSstpCertificatePayload>(command).Sha1Thumbprint),
+        AgentCommandKinds.DisconnectUser => Task.FromResult(DisconnectLocked(Payload<DisconnectUserPayload>(command).UserName)),
+        AgentCommandKinds.DisconnectSessions => Task.FromResult(DisconnectSessionsLocked(Payload<DisconnectSessionsPayload>(command).TunnelAddresses)),
+        AgentCommandKinds.SetSstpCertificate => Task.FromResult(SetSstpCertificateLocked(Payload<SetSstpCertificatePayload>(command).Sha1Thumbprint)),
+        AgentCommandKinds.SetSstpOffloadHash => Task.FromResult(SetSstpOffloadHashLocked(Payload<SetSstpOffloadHashPayload>(command).Sha256Hash)),
+        AgentCommandKinds.RestartRemoteAccess => RestartRemoteAccessLocked(),
+        AgentCommandKinds.CheckSstpListener => Task.FromResult(CheckSstpListenerLocked(Payload<CheckSstpListenerPayload>(command))),
         _ => throw new CommandFailedException($"This agent does not know the command '{command.Kind}'."),
     };
 
@@ -291,6 +374,33 @@ public sealed class SimulatedRrasServer : SimulatedServer
         return $"Disconnected {matching.Count} connection(s) of {userName}.";
     }
 
+    private string DisconnectSessionsLocked(IReadOnlyList<string> tunnelAddresses)
+    {
+        // Disconnect-VpnUser -HostIPAddress ends the connections holding those tunnel addresses, and only them.
+        var wanted = Hosting.TunnelAddresses.Validate(tunnelAddresses).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var matching = _sessions.Values.Where(s => wanted.Contains(s.TunnelAddress)).ToList();
+        foreach (var session in matching)
+        {
+            EndSessionLocked(session, Time.GetUtcNow());
+        }
+
+        if (matching.Count > 0)
+        {
+            SignalChangeLocked();
+        }
+
+        return Hosting.TunnelAddresses.Describe(matching.Count, wanted.Count - matching.Count, MachineName);
+    }
+
+    /// <summary>The tunnel addresses of the live sessions of a user, as reported (for tests ending single connections).</summary>
+    public IReadOnlyList<string> TunnelAddressesOf(string userName)
+    {
+        lock (Gate)
+        {
+            return _sessions.Values.Where(s => string.Equals(s.UserName, userName, StringComparison.OrdinalIgnoreCase)).Select(s => s.TunnelAddress).ToList();
+        }
+    }
+
     private string SetSstpCertificateLocked(string sha1)
     {
         var certificate = FindLocked(CertificateStoreKind.My, sha1)
@@ -303,10 +413,197 @@ public sealed class SimulatedRrasServer : SimulatedServer
         var thumbprint = SimulatedCertificates.Sha1(certificate);
         _configuredSstpSha1 = thumbprint;
         _ipv4BindingHash = thumbprint;
-        _ipv6BindingHash = thumbprint;
-        _sstpSha256 = SimulatedCertificates.Sha256(certificate);
+        if (!_ipv6BindingPinned)
+        {
+            _ipv6BindingHash = thumbprint;
+        }
+
+        if (!_sstpSha256SetByAdmin)
+        {
+            _sstpSha256 = SimulatedCertificates.Sha256(certificate);
+        }
+
         SignalChangeLocked();
-        return $"SSTP now uses certificate {thumbprint} ({certificate.Subject}, valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}); bound to 0.0.0.0:443 and [::]:443.";
+        return $"SSTP now uses certificate {thumbprint} ({certificate.Subject}, valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}); {BindingsLocked()}.";
+    }
+
+    private string SetSstpOffloadHashLocked(string? sha256)
+    {
+        if (sha256 is null)
+        {
+            if (_sstpSha256 is null)
+            {
+                return $"SHA256CertificateHash was not set on {MachineName}; nothing to remove.";
+            }
+
+            _sstpSha256 = null;
+            _sstpSha256SetByAdmin = false;
+            SignalChangeLocked();
+            return $"Removed SHA256CertificateHash on {MachineName}; SSTP records its own certificate's hash when RemoteAccess restarts.";
+        }
+
+        var hash = CommandHashes.Sha256(sha256);
+        if (_sstpSha256SetByAdmin && _sstpSha256 == hash)
+        {
+            return $"SHA256CertificateHash on {MachineName} is already {hash}; nothing changed.";
+        }
+
+        // Marked as the administrator's, as the Enable-SSTPOffload script does: SSTP then keeps it at start instead of
+        // recording its own certificate's hash over it.
+        _sstpSha256 = hash;
+        _sstpSha256SetByAdmin = true;
+        SignalChangeLocked();
+        return $"SHA256CertificateHash on {MachineName} is now {hash}; SSTP uses it from the next restart of RemoteAccess.";
+    }
+
+    private Task<string> RestartRemoteAccessLocked()
+    {
+        if (_restart is { } underWay)
+        {
+            // Restart-Service on a service that is already restarting waits for that restart; so does this command.
+            return underWay.Done.Task;
+        }
+
+        // Stopping RemoteAccess drops every connection, and its counters start again from zero with the service.
+        var now = Time.GetUtcNow();
+        var ended = _sessions.Count;
+        foreach (var session in _sessions.Values.ToList())
+        {
+            EndSessionLocked(session, now);
+        }
+
+        _cumulativeConnections = 0;
+        _maxConcurrent = 0;
+        _endedBytesIn = 0;
+        _endedBytesOut = 0;
+        var restart = new RestartUnderWay(ended);
+        _restart = restart;
+        SignalChangeLocked();
+
+        var duration = Options.RemoteAccessRestartDuration;
+        if (duration > TimeSpan.Zero)
+        {
+            restart.Timer = Time.CreateTimer(static state => ((SimulatedRrasServer)state!).FinishRestart(), this, duration, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            FinishRestartLocked();
+        }
+
+        return restart.Done.Task;
+    }
+
+    private void FinishRestart()
+    {
+        lock (Gate)
+        {
+            // Arrivals during the restart are dropped by Advance while the restart is still under way.
+            Advance(Time.GetUtcNow());
+            FinishRestartLocked();
+        }
+    }
+
+    private void FinishRestartLocked()
+    {
+        if (_restart is not { } restart)
+        {
+            return;
+        }
+
+        restart.Timer?.Dispose();
+        _restart = null;
+        var sstp = StartSstpLocked();
+        SignalChangeLocked();
+        restart.Done.TrySetResult($"RemoteAccess on {MachineName} restarted and runs again; {restart.SessionsEnded} VPN session(s) ended with the restart. {sstp}");
+    }
+
+    /// <summary>
+    /// What sstpsvc does as RemoteAccess starts: read "Use HTTP", bind the configured certificate (in My, with its key) to
+    /// both HTTP.sys bindings with SSTP's application id, and record that certificate's SHA-256 unless an administrator set
+    /// one. Without a usable certificate SSTP does not listen, unless TLS is offloaded and the administrator's hash names
+    /// the load balancer's certificate.
+    /// </summary>
+    private string StartSstpLocked()
+    {
+        _listenerUsesHttps = _useHttps;
+        var configured = _configuredSstpSha1 is null ? null : FindLocked(CertificateStoreKind.My, _configuredSstpSha1);
+        if (configured is { HasPrivateKey: true })
+        {
+            var sha1 = SimulatedCertificates.Sha1(configured);
+            _ipv4BindingHash = sha1;
+            if (!_ipv6BindingPinned)
+            {
+                _ipv6BindingHash = sha1;
+            }
+
+            _ipv6BindingPinned = false;
+            if (!_sstpSha256SetByAdmin)
+            {
+                _sstpSha256 = SimulatedCertificates.Sha256(configured);
+            }
+
+            _sstpNotListening = null;
+            return $"SSTP listens on port {ListenerPort} over {(_listenerUsesHttps ? "HTTPS" : "plain HTTP (TLS offloaded)")} with certificate {sha1}, {BindingsLocked()}.";
+        }
+
+        _ipv6BindingPinned = false;
+        if (!_listenerUsesHttps && _sstpSha256SetByAdmin)
+        {
+            _sstpNotListening = null;
+            return $"SSTP listens on port {ListenerPort} over plain HTTP (TLS offloaded) for the load balancer's certificate {_sstpSha256}.";
+        }
+
+        _sstpNotListening = configured is null
+            ? $"its certificate {_configuredSstpSha1 ?? "(none configured)"} is not in Local Computer\\Personal"
+            : $"its certificate {_configuredSstpSha1} has no private key";
+        return $"SSTP is not listening: {_sstpNotListening}.";
+    }
+
+    /// <summary>The HTTP.sys bindings as a message states them: one hash when both agree, each otherwise.</summary>
+    private string BindingsLocked() => _ipv4BindingHash == _ipv6BindingHash
+        ? $"bound to 0.0.0.0:{ListenerPort} and [::]:{ListenerPort}"
+        : $"bound to 0.0.0.0:{ListenerPort} ({_ipv4BindingHash}); [::]:{ListenerPort} presents {_ipv6BindingHash}";
+
+    private string CheckSstpListenerLocked(CheckSstpListenerPayload payload)
+    {
+        var check = SstpListenerCheck.From(payload);
+        return check.Judge(ProbeLocked(check));
+    }
+
+    /// <summary>What a HEAD of the probe path on this server's own listener would get now.</summary>
+    private SstpProbeAnswer ProbeLocked(SstpListenerCheck check)
+    {
+        if (_restart is not null)
+        {
+            return SstpProbeAnswer.NoAnswer("connection refused: RemoteAccess is restarting");
+        }
+
+        if (_sstpNotListening is { } why)
+        {
+            return SstpProbeAnswer.NoAnswer($"connection refused: SSTP did not start, {why}");
+        }
+
+        if (check.Port != ListenerPort)
+        {
+            return SstpProbeAnswer.NoAnswer($"connection refused: SSTP listens on port {ListenerPort}");
+        }
+
+        if (check.UseHttps != _listenerUsesHttps)
+        {
+            return SstpProbeAnswer.NoAnswer(check.UseHttps
+                ? "the TLS handshake failed: the listener speaks plain HTTP (TLS is offloaded)"
+                : "the connection was closed: the listener expects TLS");
+        }
+
+        // HTTP.sys serves 127.0.0.1 from the IPv4 binding, which is what the Windows host's probe connects to.
+        var presented = check.UseHttps ? _ipv4BindingHash : null;
+        if (_probeFaultsLeft > 0)
+        {
+            _probeFaultsLeft--;
+            return SstpProbeAnswer.Answered(_probeFaultStatus, presented);
+        }
+
+        return SstpProbeAnswer.Answered(401, presented);
     }
 
     private (SimulatedSession Session, DateTimeOffset End)? NextDepartureLocked()
@@ -408,6 +705,14 @@ public sealed class SimulatedRrasServer : SimulatedServer
         // At least two minutes: shorter sessions are failed attempts, which RRAS does not list.
         var seconds = -Math.Log(1 - Random.NextDouble()) * mean.TotalSeconds;
         return TimeSpan.FromSeconds(Math.Max(120, seconds));
+    }
+
+    /// <summary>A restart of RemoteAccess under way: what its command answers, and the timer that ends it.</summary>
+    private sealed class RestartUnderWay(int sessionsEnded)
+    {
+        public int SessionsEnded { get; } = sessionsEnded;
+        public TaskCompletionSource<string> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public ITimer? Timer { get; set; }
     }
 
     private sealed class SimulatedSession

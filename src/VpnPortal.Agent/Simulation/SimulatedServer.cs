@@ -79,6 +79,7 @@ public abstract class SimulatedServer : IServerHost, IServerAvailability
     public async Task<string> ExecuteAsync(AgentCommandMessage command, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        Task<string> running;
         lock (Gate)
         {
             var fault = _commandFaults.FirstOrDefault(f => f.Kind is null || f.Kind == command.Kind);
@@ -94,13 +95,17 @@ public abstract class SimulatedServer : IServerHost, IServerAvailability
             }
 
             Advance(Time.GetUtcNow());
-            return command.Kind switch
+            running = command.Kind switch
             {
-                AgentCommandKinds.ImportCertificate => ImportLocked(Payload<ImportCertificatePayload>(command)),
-                AgentCommandKinds.RemoveCertificate => RemoveLocked(Payload<RemoveCertificatePayload>(command)),
-                _ => ExecuteRoleCommandLocked(command),
+                AgentCommandKinds.ImportCertificate => Task.FromResult(ImportLocked(Payload<ImportCertificatePayload>(command))),
+                AgentCommandKinds.RemoveCertificate => Task.FromResult(RemoveLocked(Payload<RemoveCertificatePayload>(command))),
+                AgentCommandKinds.ImportPfx => Task.FromResult(ImportPfxLocked(Payload<ImportPfxPayload>(command))),
+                _ => StartRoleCommandLocked(command),
             };
         }
+
+        // Outside the lock: a command that takes time (a service restart) must not hold up reports and other commands.
+        return await running.WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -197,7 +202,11 @@ public abstract class SimulatedServer : IServerHost, IServerAvailability
 
     protected abstract ServerState CollectLocked(DateTimeOffset now, IReadOnlyList<ReportedCertificate> certificates);
 
-    protected abstract string ExecuteRoleCommandLocked(AgentCommandMessage command);
+    /// <summary>
+    /// Starts a command of this role under <see cref="Gate"/>. Most finish there (a completed task); one that takes time
+    /// returns a task that completes later, from a timer of <see cref="Time"/>, and is awaited outside the lock.
+    /// </summary>
+    protected abstract Task<string> StartRoleCommandLocked(AgentCommandMessage command);
 
     /// <summary>Moves time-driven state (sessions) forward to <paramref name="now"/>.</summary>
     protected virtual void Advance(DateTimeOffset now)
@@ -305,6 +314,22 @@ public abstract class SimulatedServer : IServerHost, IServerAvailability
 
         AddLocked(payload.Store, certificate);
         return $"Imported certificate {sha1} ({certificate.Subject}) into the {StoreName(payload.Store)} store.";
+    }
+
+    private string ImportPfxLocked(ImportPfxPayload payload)
+    {
+        // As the Windows host: the PFX is checked whole (password, the named certificate, its key) even when that
+        // certificate is already here, so a bad PFX is reported rather than hidden by an earlier import.
+        var sha1 = CommandHashes.Sha1(payload.Sha1Thumbprint);
+        var certificate = PfxImport.Inspect(PfxImport.Decode(payload), payload.Password, sha1);
+        if (FindLocked(CertificateStoreKind.My, sha1) is { HasPrivateKey: true })
+        {
+            certificate.Dispose();
+            return $"Certificate {sha1} is already in the {StoreName(CertificateStoreKind.My)} store with its private key; nothing was imported.";
+        }
+
+        AddLocked(CertificateStoreKind.My, certificate);
+        return $"Imported certificate {sha1} ({certificate.Subject}) with its private key into the {StoreName(CertificateStoreKind.My)} store.";
     }
 
     private string RemoveLocked(RemoveCertificatePayload payload)

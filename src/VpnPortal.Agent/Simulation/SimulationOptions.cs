@@ -37,4 +37,11 @@ public sealed record SimulationOptions
     /// Certificate store changes signal at once.
     /// </summary>
     public TimeSpan SessionChangeCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a restart-remote-access takes: the service is down (no listener, no sessions) for this long and the command
+    /// answers when it is over. Zero restarts at once (tests that are not about the wait). Timed with the server's
+    /// <see cref="TimeProvider"/>.
+    /// </summary>
+    public TimeSpan RemoteAccessRestartDuration { get; init; } = TimeSpan.FromSeconds(1.5);
 }

@@ -13,6 +13,8 @@ public static class RrasRegistry
     public const string SstpParametersKey = @"SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters";
     public const string Ikev2Key = @"SYSTEM\CurrentControlSet\Services\RemoteAccess\Parameters\Ikev2";
     public const int DefaultListenerPort = 443;
+    public const string Sha256CertificateHash = "SHA256CertificateHash";
+    public const string HashConfiguredByAdmin = "isHashConfiguredByAdmin";
 
     public static SstpParameters ReadSstp(IMachineRegistry registry)
     {
@@ -26,7 +28,7 @@ public static class RrasRegistry
         }
 
         string? sha256 = null;
-        switch (registry.GetValue(SstpParametersKey, "SHA256CertificateHash"))
+        switch (registry.GetValue(SstpParametersKey, Sha256CertificateHash))
         {
             case null:
                 break;
@@ -45,8 +47,45 @@ public static class RrasRegistry
             // Absent means HTTPS: "Use HTTP" (TLS offload) is the exception an administrator sets.
             UseHttps = (Dword(registry, SstpParametersKey, "UseHttps", source) ?? 1) != 0,
             Sha256CertificateHash = sha256,
-            Sha256CertificateHashSetByAdmin = (Dword(registry, SstpParametersKey, "isHashConfiguredByAdmin", source) ?? 0) != 0,
+            Sha256CertificateHashSetByAdmin = (Dword(registry, SstpParametersKey, HashConfiguredByAdmin, source) ?? 0) != 0,
         };
+    }
+
+    /// <summary>
+    /// Sets <c>SHA256CertificateHash</c> (upper-case hex in, 32 bytes out) and <c>isHashConfiguredByAdmin</c> = 1, as the
+    /// Enable-SSTPOffload script does: the flag tells sstpsvc the hash is the administrator's (the load balancer's
+    /// certificate), so it keeps it at start instead of recording its own certificate's hash over it. The hash is written
+    /// first, so a failure in between leaves at worst an unflagged hash, never a flag over the old one. Returns false when
+    /// both were already so and nothing was written.
+    /// </summary>
+    public static bool WriteOffloadHash(IMachineRegistry registry, string sha256)
+    {
+        var hash = Convert.FromHexString(sha256);
+        if (hash.Length != 32)
+        {
+            throw new ArgumentException($"A SHA-256 hash is 32 bytes, not {hash.Length}.", nameof(sha256));
+        }
+
+        if (registry.GetValue(SstpParametersKey, Sha256CertificateHash) is byte[] current && current.AsSpan().SequenceEqual(hash)
+            && registry.GetValue(SstpParametersKey, HashConfiguredByAdmin) is 1)
+        {
+            return false;
+        }
+
+        registry.SetValue(SstpParametersKey, Sha256CertificateHash, hash);
+        registry.SetValue(SstpParametersKey, HashConfiguredByAdmin, 1);
+        return true;
+    }
+
+    /// <summary>
+    /// Removes <c>SHA256CertificateHash</c> and <c>isHashConfiguredByAdmin</c> (as sstpsvc does when it clears its hash);
+    /// false when neither was there.
+    /// </summary>
+    public static bool ClearOffloadHash(IMachineRegistry registry)
+    {
+        var hash = registry.DeleteValue(SstpParametersKey, Sha256CertificateHash);
+        var flag = registry.DeleteValue(SstpParametersKey, HashConfiguredByAdmin);
+        return hash || flag;
     }
 
     /// <summary><c>EnableServerFragmentation</c> (Server 1803+); null when absent.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace VpnPortal.Agent.Windows;
 
 /// <summary>
@@ -71,6 +73,19 @@ internal static class RrasScripts
         """, new Dictionary<string, string> { ["USERNAME"] = userName });
 
     /// <summary>
+    /// Ends single connections by their tunnel address (Disconnect-VpnUser -HostIPAddress), for stale and duplicate
+    /// sessions. Addresses come one per line; those no live connection holds are answered as "absent".
+    /// </summary>
+    public static PowerShellScript DisconnectSessions(IReadOnlyList<string> tunnelAddresses) => new("disconnect single connections", """
+        Import-Module RemoteAccess
+        $wanted = @($env:VPNPORTAL_ARG_ADDRESSES -split "`n" | Where-Object { $_ })
+        $held = @(Get-RemoteAccessConnectionStatistics | ForEach-Object { @($_.ClientIPAddress) } | ForEach-Object { [string]$_ })
+        $live = @($wanted | Where-Object { $held -contains $_ })
+        if ($live.Count -gt 0) { Disconnect-VpnUser -HostIPAddress $live }
+        "disconnected $($live.Count) absent $($wanted.Count - $live.Count)"
+        """, new Dictionary<string, string> { ["ADDRESSES"] = string.Join('\n', tunnelAddresses) });
+
+    /// <summary>
     /// Points RRAS's SSTP listener at a certificate in Local Computer\Personal. RRAS rebinds HTTP.sys and records the hash
     /// when the RemoteAccess service starts, and the RRAS console itself restarts the service after this change, so the
     /// service is stopped around Set-RemoteAccess and always started again, even when the change fails.
@@ -83,4 +98,18 @@ internal static class RrasScripts
         finally { Start-Service -Name RemoteAccess }
         'done'
         """, new Dictionary<string, string> { ["THUMBPRINT"] = sha1Thumbprint });
+
+    /// <summary>
+    /// Restarts RemoteAccess (and with it SSTP, which binds its certificate and reads its registry settings as it starts)
+    /// and answers "running" once the service runs again. <c>-Force</c> because other services may depend on it;
+    /// warnings off because Restart-Service writes "waiting for service to start" every second while it waits.
+    /// </summary>
+    public static PowerShellScript RestartRemoteAccess(TimeSpan waitForRunning) => new("restart the RemoteAccess service", """
+        Restart-Service -Name RemoteAccess -Force -WarningAction SilentlyContinue
+        $service = Get-Service -Name RemoteAccess
+        $wait = [int]$env:VPNPORTAL_ARG_WAITSECONDS
+        try { $service.WaitForStatus('Running', [TimeSpan]::FromSeconds($wait)) }
+        catch { $service.Refresh(); throw "RemoteAccess is $($service.Status), not Running, $wait s after it was restarted." }
+        'running'
+        """, new Dictionary<string, string> { ["WAITSECONDS"] = ((int)Math.Ceiling(waitForRunning.TotalSeconds)).ToString(CultureInfo.InvariantCulture) });
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.NetworkInformation;
 using System.Runtime.Versioning;
+using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -35,6 +36,15 @@ public sealed record WindowsHostTools
     /// of CPU), so it runs less often than the store probe.
     /// </summary>
     public TimeSpan SessionProbeInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Sends check-sstp-listener's HEAD to this server's own listener.</summary>
+    public ISstpListenerProbe ListenerProbe { get; init; } = new SstpListenerProbe(SstpListenerProbe.DefaultTimeout);
+
+    /// <summary>
+    /// How long restart-remote-access waits for the service to run after Restart-Service returned; well inside the
+    /// PowerShell runner's own timeout, so a service that does not come back is reported as such, not as a hung script.
+    /// </summary>
+    public TimeSpan RemoteAccessStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
@@ -258,9 +268,14 @@ public sealed partial class WindowsServerHost : IServerHost
             {
                 AgentCommandKinds.RefreshReport => "A full report is sent by the agent after this command.",
                 AgentCommandKinds.DisconnectUser => await DisconnectUserAsync(Payload<DisconnectUserPayload>(command), cancellationToken),
+                AgentCommandKinds.DisconnectSessions => await DisconnectSessionsAsync(Payload<DisconnectSessionsPayload>(command), cancellationToken),
                 AgentCommandKinds.ImportCertificate => ImportCertificate(Payload<ImportCertificatePayload>(command)),
                 AgentCommandKinds.RemoveCertificate => RemoveCertificate(Payload<RemoveCertificatePayload>(command)),
                 AgentCommandKinds.SetSstpCertificate => await SetSstpCertificateAsync(Payload<SetSstpCertificatePayload>(command), cancellationToken),
+                AgentCommandKinds.ImportPfx => ImportPfx(Payload<ImportPfxPayload>(command)),
+                AgentCommandKinds.SetSstpOffloadHash => SetSstpOffloadHash(Payload<SetSstpOffloadHashPayload>(command)),
+                AgentCommandKinds.RestartRemoteAccess => await RestartRemoteAccessAsync(cancellationToken),
+                AgentCommandKinds.CheckSstpListener => await CheckSstpListenerAsync(Payload<CheckSstpListenerPayload>(command), cancellationToken),
                 _ => throw new CommandFailedException($"This agent does not know the command '{command.Kind}'."),
             };
         }
@@ -325,6 +340,17 @@ public sealed partial class WindowsServerHost : IServerHost
             : throw new CommandFailedException($"Disconnect-VpnUser ran but its script answered '{result}' instead of a session count.");
     }
 
+    private async Task<string> DisconnectSessionsAsync(DisconnectSessionsPayload payload, CancellationToken cancellationToken)
+    {
+        RequireRras("disconnect VPN connections");
+        var addresses = TunnelAddresses.Validate(payload.TunnelAddresses);
+        var result = (await tools.PowerShell.RunAsync(RrasScripts.DisconnectSessions(addresses), cancellationToken)).Trim();
+        var match = DisconnectedAddresses().Match(result);
+        return match.Success
+            ? TunnelAddresses.Describe(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), MachineName)
+            : throw new CommandFailedException($"Disconnect-VpnUser ran but its script answered '{result}' instead of a count.");
+    }
+
     private string ImportCertificate(ImportCertificatePayload payload)
     {
         RefuseEnterpriseStore(payload.Store, "imported into");
@@ -334,7 +360,7 @@ public sealed partial class WindowsServerHost : IServerHost
             throw new CommandFailedException("Public certificates are not imported into Personal (My): a certificate there needs its private key.");
         }
 
-        var thumbprint = NormaliseThumbprint(payload.Sha1Thumbprint);
+        var thumbprint = CommandHashes.Sha1(payload.Sha1Thumbprint);
         byte[] der;
         try
         {
@@ -370,7 +396,7 @@ public sealed partial class WindowsServerHost : IServerHost
     private string RemoveCertificate(RemoveCertificatePayload payload)
     {
         RefuseEnterpriseStore(payload.Store, "removed from");
-        var thumbprint = NormaliseThumbprint(payload.Sha1Thumbprint);
+        var thumbprint = CommandHashes.Sha1(payload.Sha1Thumbprint);
         return tools.Stores.Remove(payload.Store, thumbprint)
             ? $"Removed {thumbprint} from Local Computer\\{StoreLabel(payload.Store)} on {MachineName}."
             : $"{thumbprint} was not in Local Computer\\{StoreLabel(payload.Store)} on {MachineName}; nothing to remove.";
@@ -379,7 +405,7 @@ public sealed partial class WindowsServerHost : IServerHost
     private async Task<string> SetSstpCertificateAsync(SetSstpCertificatePayload payload, CancellationToken cancellationToken)
     {
         RequireRras("serve SSTP");
-        var thumbprint = NormaliseThumbprint(payload.Sha1Thumbprint);
+        var thumbprint = CommandHashes.Sha1(payload.Sha1Thumbprint);
         var personal = tools.Stores.Read(CertificateStoreKind.My);
         try
         {
@@ -410,6 +436,106 @@ public sealed partial class WindowsServerHost : IServerHost
         return $"RRAS on {MachineName} now uses {thumbprint} for SSTP. The RemoteAccess service was restarted, which ended the VPN sessions on this server.";
     }
 
+    private string ImportPfx(ImportPfxPayload payload)
+    {
+        var thumbprint = CommandHashes.Sha1(payload.Sha1Thumbprint);
+        var data = PfxImport.Decode(payload);
+
+        // Looked at first with an ephemeral key: a PFX that is refused leaves no key container behind. Checked whole even
+        // when the certificate is already here, so a bad PFX is reported rather than hidden by an earlier import.
+        PfxImport.Inspect(data, payload.Password, thumbprint).Dispose();
+        if (PersonalKeyProblem(thumbprint) is null)
+        {
+            return $"{thumbprint} is already in Local Computer\\Personal on {MachineName} with its private key; nothing was imported.";
+        }
+
+        X509Certificate2 certificate;
+        try
+        {
+            // The machine's key store, persisted, and not exportable: the key never leaves this server again.
+            certificate = X509CertificateLoader.LoadPkcs12(data, payload.Password, X509KeyStorageFlags.MachineKeySet | X509KeyStorageFlags.PersistKeySet);
+        }
+        catch (CryptographicException e)
+        {
+            throw new CommandFailedException($"The private key could not be stored in the machine's key store ({e.Message}); nothing was imported.", e);
+        }
+
+        using (certificate)
+        {
+            // Inspect refused any second key, so this is the certificate it checked; said plainly should that ever change.
+            if (PfxImport.Sha1Of(certificate) != thumbprint)
+            {
+                throw new CommandFailedException($"The PFX's key belongs to {PfxImport.Sha1Of(certificate)}, not {thumbprint}; nothing was added to Personal.");
+            }
+
+            tools.Stores.Add(CertificateStoreKind.My, certificate);
+            var imported = $"Imported {DistinguishedNames.ShortName(certificate.Subject)} ({thumbprint}) with its private key (not exportable) into Local Computer\\Personal on {MachineName}.";
+
+            // Read back as RRAS will: from the store, with the key it can reach, and able to sign.
+            return PersonalKeyProblem(thumbprint) is { } problem
+                ? throw new CommandFailedException($"{thumbprint} was added to Local Computer\\Personal on {MachineName}, but {problem}; SSTP cannot use it.")
+                : imported;
+        }
+    }
+
+    /// <summary>Null when Personal holds <paramref name="sha1"/> with a private key that signs for it; otherwise what is wrong.</summary>
+    private string? PersonalKeyProblem(string sha1)
+    {
+        var personal = tools.Stores.Read(CertificateStoreKind.My);
+        try
+        {
+            return personal.FirstOrDefault(c => PfxImport.Sha1Of(c) == sha1) switch
+            {
+                null => "it is not there when read back",
+                { HasPrivateKey: false } => "the store holds it without its private key",
+                var found => PfxImport.KeyProblem(found) is { } problem ? $"its private key fails: {problem}" : null,
+            };
+        }
+        finally
+        {
+            DisposeAll(personal);
+        }
+    }
+
+    private string SetSstpOffloadHash(SetSstpOffloadHashPayload payload)
+    {
+        RequireRras("take a TLS offload hash");
+        var hash = payload.Sha256Hash is null ? null : CommandHashes.Sha256(payload.Sha256Hash);
+        try
+        {
+            if (hash is null)
+            {
+                return RrasRegistry.ClearOffloadHash(tools.Registry)
+                    ? $"Removed SHA256CertificateHash on {MachineName}; SSTP records its own certificate's hash when RemoteAccess restarts."
+                    : $"SHA256CertificateHash was not set on {MachineName}; nothing to remove.";
+            }
+
+            return RrasRegistry.WriteOffloadHash(tools.Registry, hash)
+                ? $"SHA256CertificateHash on {MachineName} is now {hash}; SSTP uses it from the next restart of RemoteAccess."
+                : $"SHA256CertificateHash on {MachineName} is already {hash}; nothing changed.";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SecurityException)
+        {
+            throw new CommandFailedException($"Could not change HKLM\\{RrasRegistry.SstpParametersKey} on {MachineName}: {e.Message}", e);
+        }
+    }
+
+    private async Task<string> RestartRemoteAccessAsync(CancellationToken cancellationToken)
+    {
+        RequireRras("restart RemoteAccess");
+        var output = (await tools.PowerShell.RunAsync(RrasScripts.RestartRemoteAccess(tools.RemoteAccessStartTimeout), cancellationToken)).Trim();
+        return output.EndsWith("running", StringComparison.Ordinal)
+            ? $"RemoteAccess on {MachineName} restarted and runs again; the VPN sessions it held ended with the restart."
+            : throw new CommandFailedException($"Restart-Service ran but its script answered '{(output.Length > 200 ? output[..197] + "..." : output)}' instead of 'running'.");
+    }
+
+    private async Task<string> CheckSstpListenerAsync(CheckSstpListenerPayload payload, CancellationToken cancellationToken)
+    {
+        RequireRras("probe an SSTP listener");
+        var check = SstpListenerCheck.From(payload);
+        return check.Judge(await tools.ListenerProbe.ProbeAsync(check.Uri, cancellationToken));
+    }
+
     private static void RefuseEnterpriseStore(CertificateStoreKind store, string verb)
     {
         if (store == CertificateStoreKind.NTAuth)
@@ -418,14 +544,6 @@ public sealed partial class WindowsServerHost : IServerHost
             // (certutil -dspublish on a PKI admin's machine), not on one server.
             throw new CommandFailedException($"Certificates are not {verb} the enterprise NTAuth store by the agent: publish the CA in Active Directory (certutil -dspublish -f ca.cer NTAuthCA).");
         }
-    }
-
-    private static string NormaliseThumbprint(string? text)
-    {
-        var compact = new string((text ?? "").Where(c => !char.IsWhiteSpace(c)).ToArray());
-        return Sha1Hex().IsMatch(compact)
-            ? compact.ToUpperInvariant()
-            : throw new CommandFailedException($"'{(compact.Length > 60 ? compact[..57] + "..." : compact)}' is not a SHA-1 thumbprint (40 hex digits).");
     }
 
     private static string StoreLabel(CertificateStoreKind store) => store switch
@@ -462,4 +580,7 @@ public sealed partial class WindowsServerHost : IServerHost
 
     [GeneratedRegex(@"^disconnected (\d+)$", RegexOptions.CultureInvariant)]
     private static partial Regex DisconnectedCount();
+
+    [GeneratedRegex(@"^disconnected (\d+) absent (\d+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex DisconnectedAddresses();
 }

@@ -64,6 +64,9 @@ public sealed record AgentCommandMessage
 
     /// <summary>How many times the portal has handed this command out (1 on first delivery).</summary>
     public int Delivery { get; init; } = 1;
+
+    /// <summary>Leaves the payload out: it may carry a secret (an import-pfx's PFX and password).</summary>
+    public override string ToString() => $"AgentCommandMessage {{ Id = {Id}, Kind = {Kind}, Delivery = {Delivery}, ExecuteBy = {ExecuteBy:O} }}";
 }
 
 /// <summary>The answer to a command poll: empty when the poll timed out.</summary>

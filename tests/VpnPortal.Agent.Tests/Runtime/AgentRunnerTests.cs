@@ -7,7 +7,7 @@ using Xunit;
 
 namespace VpnPortal.Agent.Tests.Runtime;
 
-public sealed class AgentRunnerTests : IAsyncLifetime
+public sealed partial class AgentRunnerTests : IAsyncLifetime
 {
     private static readonly AgentRunnerOptions Options = new()
     {
@@ -144,6 +144,29 @@ public sealed class AgentRunnerTests : IAsyncLifetime
         _host.Executions.ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData(AgentCommandKinds.DisconnectUser, 2)]
+    [InlineData(AgentCommandKinds.CheckSstpListener, 1)]
+    public async Task ACommandThatChangesTheServer_IsFollowedByASnapshotAtOnce_AProbeIsNot(string kind, int snapshots)
+    {
+        await using var running = Start(new InMemoryAgentStateStore());
+        await TestPortal.WaitUntilAsync(() => _portal.Snapshots.Count == 1, "the first snapshot arrives");
+
+        _portal.Queue(Command(kind));
+
+        await TestPortal.WaitUntilAsync(() => _portal.CommandResults.Count == 1, "the result arrives");
+        if (snapshots > 1)
+        {
+            await TestPortal.WaitUntilAsync(() => _portal.Snapshots.Count == snapshots, "the effect is reported without waiting for the interval");
+        }
+        else
+        {
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+
+        _portal.Snapshots.Count.ShouldBe(snapshots);
+    }
+
     [Fact]
     public async Task Snapshot_CarriesMachineVersionTimeAndTheHostsState()
     {
@@ -229,8 +252,8 @@ public sealed class AgentRunnerTests : IAsyncLifetime
 
     private RunningAgent Start(IAgentStateStore store) => new(Runner(store));
 
-    private AgentRunner Runner(IAgentStateStore store) =>
-        new(_host, new AgentClient(_http, _portal.Address, _credential, _log, _time, FastRetries), store, Options, _log, _time);
+    private AgentRunner Runner(IAgentStateStore store, Hosting.IServerHost? host = null) =>
+        new(host ?? _host, new AgentClient(_http, _portal.Address, _credential, _log, _time, FastRetries), store, Options, _log, _time);
 
     private AgentCommandMessage Command(string kind) => new()
     {

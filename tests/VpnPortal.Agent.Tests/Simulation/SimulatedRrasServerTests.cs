@@ -124,6 +124,26 @@ public sealed partial class SimulatedRrasServerTests
     }
 
     [Fact]
+    public async Task DisconnectSessions_EndsOnlyTheConnectionsHoldingThoseTunnelAddresses()
+    {
+        var server = new SimulatedRrasServer("RRAS-SIM-01", Seeded, _time);
+        server.Connect("sam.testperson@corp.example");
+        server.Connect("sam.testperson@corp.example");
+        var addresses = server.TunnelAddressesOf("sam.testperson@corp.example");
+        addresses.Count.ShouldBe(2);
+
+        var message = await server.ExecuteAsync(
+            Command(AgentCommandKinds.DisconnectSessions, new DisconnectSessionsPayload { TunnelAddresses = [addresses[0], "10.99.99.99"] }), TestContext.Current.CancellationToken);
+
+        message.ShouldBe("Ended 1 connection(s) on RRAS-SIM-01; 1 had already ended.");
+        server.TunnelAddressesOf("sam.testperson@corp.example").ShouldBe([addresses[1]], "the user's other connection stays up");
+        var bad = await Should.ThrowAsync<CommandFailedException>(() => server.ExecuteAsync(
+            Command(AgentCommandKinds.DisconnectSessions, new DisconnectSessionsPayload { TunnelAddresses = ["not-an-address"] }), TestContext.Current.CancellationToken));
+        bad.Message.ShouldContain("'not-an-address' is not an IPv4 or IPv6 address");
+        server.TunnelAddressesOf("sam.testperson@corp.example").Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task ImportCertificate_AddsToTheStore_OnlyWhenTheThumbprintMatchesTheDer()
     {
         var server = new SimulatedRrasServer("RRAS-SIM-01", Seeded, _time);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using VpnPortal.Agent.Hosting;
 using VpnPortal.Agent.Windows;
 using VpnPortal.Contracts.Agents;
 
@@ -46,13 +47,29 @@ internal sealed class RecordedNetsh(string output) : INetsh
     public Task<string> ShowSslCertificatesAsync(CancellationToken cancellationToken) => Task.FromResult(output);
 }
 
+/// <summary>
+/// HKLM in memory. A key exists once a value was put under it (<see cref="Set"/>) or it was made (<see cref="WithKey"/>);
+/// what the code under test writes is recorded in <see cref="Writes"/>.
+/// </summary>
 internal sealed class FakeRegistry : IMachineRegistry
 {
     private readonly Dictionary<(string Key, string Name), object> values = new();
     private readonly Dictionary<string, List<string>> subKeys = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> keys = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>"set NAME" and "delete NAME" for every change made through the interface, in order.</summary>
+    public List<string> Writes { get; } = [];
+
+    /// <summary>Makes an empty key, as an installed service's Parameters key.</summary>
+    public FakeRegistry WithKey(string key)
+    {
+        keys.Add(key);
+        return this;
+    }
 
     public FakeRegistry Set(string key, string name, object value)
     {
+        keys.Add(key);
         values[(key.ToUpperInvariant(), name.ToUpperInvariant())] = value;
         var cut = key.LastIndexOf('\\');
         if (cut > 0)
@@ -75,6 +92,23 @@ internal sealed class FakeRegistry : IMachineRegistry
     public object? GetValue(string keyPath, string valueName) => values.GetValueOrDefault((keyPath.ToUpperInvariant(), valueName.ToUpperInvariant()));
 
     public IReadOnlyList<string> SubKeyNames(string keyPath) => subKeys.TryGetValue(keyPath, out var list) ? list : [];
+
+    public void SetValue(string keyPath, string valueName, object value)
+    {
+        if (!keys.Contains(keyPath))
+        {
+            throw new IOException($@"HKLM\{keyPath} does not exist.");
+        }
+
+        Writes.Add($"set {valueName}");
+        Set(keyPath, valueName, value);
+    }
+
+    public bool DeleteValue(string keyPath, string valueName)
+    {
+        Writes.Add($"delete {valueName}");
+        return values.Remove((keyPath.ToUpperInvariant(), valueName.ToUpperInvariant()));
+    }
 }
 
 /// <summary>
@@ -85,9 +119,15 @@ internal sealed class FakeStores(IMachineRegistry registry) : IMachineCertificat
 {
     private readonly Dictionary<CertificateStoreKind, List<byte[]>> stores = new();
 
+    /// <summary>Keeps only the public part of what is added, as a store whose key container cannot be reached.</summary>
+    public bool LosesKeys { get; set; }
+
+    /// <summary>"STORE:SHA1" for every certificate the code under test added, in order (not those a test put there).</summary>
+    public List<string> Added { get; } = [];
+
     public FakeStores With(CertificateStoreKind store, X509Certificate2 certificate)
     {
-        Add(store, certificate);
+        Put(store, certificate);
         return this;
     }
 
@@ -101,12 +141,8 @@ internal sealed class FakeStores(IMachineRegistry registry) : IMachineCertificat
 
     public void Add(CertificateStoreKind store, X509Certificate2 certificate)
     {
-        if (!stores.TryGetValue(store, out var list))
-        {
-            stores[store] = list = [];
-        }
-
-        list.Add(certificate.HasPrivateKey ? certificate.Export(X509ContentType.Pfx) : certificate.RawData);
+        Added.Add($"{store}:{certificate.Thumbprint}");
+        Put(store, certificate);
     }
 
     public bool Remove(CertificateStoreKind store, string sha1Thumbprint) =>
@@ -115,12 +151,38 @@ internal sealed class FakeStores(IMachineRegistry registry) : IMachineCertificat
     public IReadOnlyList<string> Thumbprints(CertificateStoreKind store) =>
         stores.TryGetValue(store, out var list) ? list.Select(Thumbprint).ToList() : [];
 
+    /// <summary>As X509Store.Add: a certificate already there is replaced (so adding it with its key gives it the key).</summary>
+    private void Put(CertificateStoreKind store, X509Certificate2 certificate)
+    {
+        if (!stores.TryGetValue(store, out var list))
+        {
+            stores[store] = list = [];
+        }
+
+        list.RemoveAll(bytes => Thumbprint(bytes) == certificate.Thumbprint);
+        list.Add(certificate.HasPrivateKey && !LosesKeys ? certificate.Export(X509ContentType.Pfx) : certificate.RawData);
+    }
+
     private static string Thumbprint(byte[] bytes)
     {
         using var certificate = X509Certificate2.GetCertContentType(bytes) == X509ContentType.Pkcs12
             ? X509CertificateLoader.LoadPkcs12(bytes, null)
             : X509CertificateLoader.LoadCertificate(bytes);
         return certificate.Thumbprint;
+    }
+}
+
+/// <summary>Answers every listener probe with <see cref="Answer"/> and remembers what it was asked to probe.</summary>
+internal sealed class RecordedListenerProbe : ISstpListenerProbe
+{
+    public SstpProbeAnswer Answer { get; set; } = SstpProbeAnswer.NoAnswer("no answer recorded");
+
+    public List<Uri> Probed { get; } = [];
+
+    public Task<SstpProbeAnswer> ProbeAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        Probed.Add(uri);
+        return Task.FromResult(Answer);
     }
 }
 

@@ -11,7 +11,7 @@ using Xunit;
 
 namespace VpnPortal.Agent.Tests.Windows;
 
-public sealed class WindowsServerHostTests : IDisposable
+public sealed partial class WindowsServerHostTests : IDisposable
 {
     private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
     private static readonly byte[] OffloadHash = Convert.FromHexString("C3AB8FF13720E8AD9047DD39466B3C8974E592C2FA383D4A3960714CAEF0C4F2");
@@ -20,6 +20,7 @@ public sealed class WindowsServerHostTests : IDisposable
     private readonly X509Certificate2 untrustedDevice = TestCertificates.Create("CN=LAPTOP-0042.corp.example", withKey: false);
     private readonly RecordedPowerShell powerShell = new();
     private readonly FakeRegistry registry = new();
+    private readonly RecordedListenerProbe listenerProbe = new();
     private readonly FakeStores stores;
 
     public WindowsServerHostTests()
@@ -48,6 +49,7 @@ public sealed class WindowsServerHostTests : IDisposable
             Time = probe is null ? new FakeTimeProvider(DateTimeOffset.UtcNow) : TimeProvider.System,
             StoreProbeInterval = probe ?? TimeSpan.FromSeconds(5),
             SessionProbeInterval = probe ?? TimeSpan.FromSeconds(15),
+            ListenerProbe = listenerProbe,
         },
         "VPN1",
         "vpn1.corp.example");
@@ -208,6 +210,22 @@ public sealed class WindowsServerHostTests : IDisposable
         var message = await Host(AgentRole.Rras).ExecuteAsync(Command(AgentCommandKinds.DisconnectUser, new DisconnectUserPayload { UserName = "alice@corp.example" }), TestContext.Current.CancellationToken);
 
         message.ShouldBe("alice@corp.example had no VPN session on VPN1.");
+    }
+
+    [Fact]
+    public async Task DisconnectSessions_PassesCanonicalAddressesAsData_AndReportsWhatEnded()
+    {
+        powerShell.Answer(Scripts.DisconnectSessions, "disconnected 1 absent 1\r\n");
+
+        var message = await Host(AgentRole.Rras).ExecuteAsync(
+            Command(AgentCommandKinds.DisconnectSessions, new DisconnectSessionsPayload { TunnelAddresses = [" 10.20.0.9 ", "FD00::0009"] }), TestContext.Current.CancellationToken);
+
+        powerShell.Ran.ShouldHaveSingleItem().Arguments["ADDRESSES"].ShouldBe("10.20.0.9\nfd00::9");
+        message.ShouldBe("Ended 1 connection(s) on VPN1; 1 had already ended.");
+        var bad = await Should.ThrowAsync<CommandFailedException>(() => Host(AgentRole.Rras).ExecuteAsync(
+            Command(AgentCommandKinds.DisconnectSessions, new DisconnectSessionsPayload { TunnelAddresses = ["10.0.0.1; Remove-Item C:\\"] }), TestContext.Current.CancellationToken));
+        bad.Message.ShouldContain("is not an IPv4 or IPv6 address");
+        powerShell.Ran.Count.ShouldBe(1, "a refused address never reaches PowerShell");
     }
 
     [Fact]
@@ -443,6 +461,8 @@ public sealed class WindowsServerHostTests : IDisposable
         public static readonly PowerShellScript Collect = Agent.Windows.RrasScripts.Collect;
         public static readonly string Count = Agent.Windows.RrasScripts.ConnectionCount.Name;
         public static readonly string Disconnect = Agent.Windows.RrasScripts.DisconnectUser("x").Name;
+        public static readonly string DisconnectSessions = Agent.Windows.RrasScripts.DisconnectSessions(["10.0.0.1"]).Name;
         public static readonly string SetSstp = Agent.Windows.RrasScripts.SetSstpCertificate(new string('0', 40)).Name;
+        public static readonly string Restart = Agent.Windows.RrasScripts.RestartRemoteAccess(TimeSpan.FromSeconds(1)).Name;
     }
 }
