@@ -138,6 +138,20 @@ public sealed class NewRotationPageTests : IAsyncLifetime
         cut.Markup.ShouldNotContain(TestPfx.Password);
     }
 
+    [Fact]
+    public async Task OpenedFromAServersPage_OffersThatServerAloneAndFirst()
+    {
+        await RotationSeed.ServerAsync(_ctx, "VPN01", "vpn.corp.example", Ct);
+        var vpn02 = await RotationSeed.ServerAsync(_ctx, "VPN02", "vpn.corp.example", Ct);
+        _ctx.Bunit.Services.GetRequiredService<NavigationManager>().NavigateTo($"rotations/new?server={vpn02}");
+
+        var cut = _ctx.Bunit.Render<NewRotationPage>();
+
+        cut.WaitForAssertion(() => cut.FindAll("#server-order tbody tr").Select(r => r.GetAttribute("data-server-name")).ShouldBe(["VPN02", "VPN01"]));
+        Row(cut, "VPN02").QuerySelector(".rotate-server")!.HasAttribute("checked").ShouldBeTrue();
+        Row(cut, "VPN01").QuerySelector(".rotate-server")!.HasAttribute("checked").ShouldBeFalse();
+    }
+
     private static void Upload(IRenderedComponent<NewRotationPage> cut, byte[] content, string name) =>
         cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(content, name));
 
