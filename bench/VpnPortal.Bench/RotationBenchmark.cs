@@ -28,7 +28,9 @@ internal static class RotationBenchmark
         using var http = new HttpClient();
         var fleet = await portal.EnrollFleetAsync(http, servers, new SimulationOptions
         {
-            Seed = 13, TargetSessions = 10, RemoteAccessRestartDuration = TimeSpan.FromSeconds(restartSeconds),
+            Seed = 13,
+            TargetSessions = 10,
+            RemoteAccessRestartDuration = TimeSpan.FromSeconds(restartSeconds),
         });
         using var stop = new CancellationTokenSource();
         var running = fleet.RunAsync(stop.Token);
