@@ -8,7 +8,6 @@ using VpnPortal.Agent.Runtime;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Testing;
 using VpnPortal.Web.BrowserTests.Infrastructure;
-using VpnPortal.Web.Cli;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -30,8 +29,8 @@ public sealed class SstpRotationTests(ChromiumBrowser chromium)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
-        (await Admin(db, "create-user", "--email", Email, "--password", Password, "--role", "Admin")).Exit.ShouldBe(0);
-        var key = await Admin(db, "create-api-key", "--email", Email, "--name", "fleet-simulation");
+        (await AdminCommands.RunAsync(db, "create-user", "--email", Email, "--password", Password, "--role", "Admin")).Exit.ShouldBe(0);
+        var key = await AdminCommands.RunAsync(db, "create-api-key", "--email", Email, "--name", "fleet-simulation");
         key.Exit.ShouldBe(0, key.Err);
         await using var portal = await PortalProcess.StartAsync(db, ct);
 
@@ -152,14 +151,5 @@ public sealed class SstpRotationTests(ChromiumBrowser chromium)
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(400));
         return (certificate.Export(X509ContentType.Pkcs12, PfxPassword), certificate);
-    }
-
-    private static async Task<(int Exit, string Out, string Err)> Admin(TestDatabase db, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await AdminCli.RunAsync(
-            [.. args, $"--Database:Provider={db.Provider}", $"--Database:ConnectionString={db.ConnectionString}"], stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
     }
 }
