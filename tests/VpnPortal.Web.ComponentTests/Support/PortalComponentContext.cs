@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Radzen;
@@ -92,6 +93,12 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         services.AddSingleton<RotationConductor>();
         services.AddScoped<PlanRotation>();
         services.AddScoped<RotationActions>();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddScoped<AgentCommandQueue>();
+        services.AddSingleton<Web.Features.Disconnects.DisconnectEnforcer>();
+        services.AddScoped<Web.Features.Disconnects.StartDisconnect>();
+        services.AddScoped<Web.Features.Disconnects.EndEnforcement>();
+        services.AddScoped<Web.Features.Sessions.StaleSessions>();
     }
 
     private sealed class FixedAuthenticationState(ClaimsPrincipal user) : AuthenticationStateProvider
