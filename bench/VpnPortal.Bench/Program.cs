@@ -4,6 +4,8 @@ return args.FirstOrDefault() switch
 {
     "ingest" => await IngestionBenchmark.RunAsync(args[1..]),
     "commands" => await CommandDeliveryBenchmark.RunAsync(args[1..]),
+    "disconnect" => await DisconnectBenchmark.RunAsync(args[1..]),
+    "rotation" => await RotationBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -13,6 +15,8 @@ static int Usage()
         usage:
           dotnet run -c Release --project bench/VpnPortal.Bench -- ingest [--servers 500] [--sessions 400] [--interval 30] [--minutes 3] [--early-reports]
           dotnet run -c Release --project bench/VpnPortal.Bench -- commands [--agents 50] [--commands 300]
+          dotnet run -c Release --project bench/VpnPortal.Bench -- disconnect [--servers 50] [--connected-on 10] [--trials 30] [--sessions 40]
+          dotnet run -c Release --project bench/VpnPortal.Bench -- rotation [--servers 20] [--restart-seconds 2]
         """);
     return 2;
 }

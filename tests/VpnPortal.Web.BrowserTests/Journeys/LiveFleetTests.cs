@@ -8,7 +8,6 @@ using VpnPortal.Agent.Runtime;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Testing;
 using VpnPortal.Web.BrowserTests.Infrastructure;
-using VpnPortal.Web.Cli;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -28,8 +27,8 @@ public sealed class LiveFleetTests(ChromiumBrowser chromium)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
-        (await Admin(db, "create-user", "--email", Email, "--password", Password, "--role", "Admin")).Exit.ShouldBe(0);
-        var key = await Admin(db, "create-api-key", "--email", Email, "--name", "fleet-simulation");
+        (await AdminCommands.RunAsync(db, "create-user", "--email", Email, "--password", Password, "--role", "Admin")).Exit.ShouldBe(0);
+        var key = await AdminCommands.RunAsync(db, "create-api-key", "--email", Email, "--name", "fleet-simulation");
         key.Exit.ShouldBe(0, key.Err);
         var apiKey = key.Out.Trim();
         await using var portal = await PortalProcess.StartAsync(db, ct);
@@ -104,14 +103,5 @@ public sealed class LiveFleetTests(ChromiumBrowser chromium)
 
             await Task.Delay(250, ct);
         }
-    }
-
-    private static async Task<(int Exit, string Out, string Err)> Admin(TestDatabase db, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await AdminCli.RunAsync(
-            [.. args, $"--Database:Provider={db.Provider}", $"--Database:ConnectionString={db.ConnectionString}"], stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
     }
 }

@@ -3,7 +3,9 @@ using Bunit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Radzen;
@@ -11,6 +13,7 @@ using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Testing;
 using VpnPortal.Web.Features.Agents;
+using VpnPortal.Web.Features.Rotations;
 using VpnPortal.Web.Features.Setup;
 using VpnPortal.Web.Security;
 
@@ -18,13 +21,14 @@ namespace VpnPortal.Web.ComponentTests.Support;
 
 /// <summary>
 /// A bUnit context with what the portal's live pages need: a real (SQLite) database, a fake clock, the fleet events,
-/// Radzen's services and a signed-in admin; rendered interactive on the server, as the portal renders them.
+/// Radzen's services, the services page actions run in (<see cref="ActionScopes"/>) and a signed-in admin (or another
+/// role); rendered interactive on the server, as the portal renders them.
 /// </summary>
 internal sealed class PortalComponentContext : IAsyncDisposable
 {
     public static readonly Guid AdminId = Guid.Parse("0d9a3c1e-0000-4000-8000-00000000a001");
 
-    private PortalComponentContext(TestDatabase db, FakeTimeProvider time, Action<IServiceCollection>? services)
+    private PortalComponentContext(TestDatabase db, FakeTimeProvider time, string role)
     {
         Database = db;
         Time = time;
@@ -38,13 +42,15 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         Bunit.Services.AddSingleton(Options.Create(new SetupOptions()));
         Bunit.Services.AddSingleton(Events);
         Bunit.Services.AddSingleton<CommandSignals>();
+        var userName = role == Roles.Admin ? "admin@corp.example" : $"{role.ToLowerInvariant()}@corp.example";
         var actor = new CurrentActor();
-        actor.Set(new AuditActor(AuditActorKind.User, AdminId, "admin@corp.example"));
+        actor.Set(new AuditActor(AuditActorKind.User, AdminId, userName));
         Bunit.Services.AddSingleton(actor);
+        AddPageActions(Bunit.Services, db, time);
         // bUnit's AddAuthorization needs WebAssembly.Authentication, which this registry lacks: the framework's own
         // pieces with a fixed user instead.
         var admin = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, "admin@corp.example"), new Claim(ClaimTypes.NameIdentifier, AdminId.ToString()), new Claim(ClaimTypes.Role, Roles.Admin)],
+            [new Claim(ClaimTypes.Name, userName), new Claim(ClaimTypes.NameIdentifier, AdminId.ToString()), new Claim(ClaimTypes.Role, role)],
             "Test"));
         Bunit.Services.AddAuthorizationCore();
         // bUnit pre-registers placeholders that throw; AddAuthorizationCore only TryAdds, so name the real ones.
@@ -52,9 +58,6 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         Bunit.Services.AddSingleton<IAuthorizationPolicyProvider, DefaultAuthorizationPolicyProvider>();
         Bunit.Services.AddCascadingAuthenticationState();
         Bunit.Services.AddSingleton<AuthenticationStateProvider>(new FixedAuthenticationState(admin));
-
-        // bUnit refuses registrations once a service was resolved, which the next line does: a test's own go here.
-        services?.Invoke(Bunit.Services);
         Bunit.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
@@ -66,9 +69,9 @@ internal sealed class PortalComponentContext : IAsyncDisposable
 
     public FleetEvents Events { get; } = new();
 
-    /// <summary>A fresh context; <paramref name="services"/> adds or replaces services (a page's own, another user).</summary>
-    public static async Task<PortalComponentContext> CreateAsync(Action<IServiceCollection>? services = null) =>
-        new(await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite), new FakeTimeProvider(), services);
+    /// <summary>A fresh database and clock, signed in with <paramref name="role"/> (the user's id is <see cref="AdminId"/> whatever the role).</summary>
+    public static async Task<PortalComponentContext> CreateAsync(string role = Roles.Admin) =>
+        new(await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite), new FakeTimeProvider(), role);
 
     public PortalDbContext Db() => Database.CreateContext(time: Time);
 
@@ -76,6 +79,31 @@ internal sealed class PortalComponentContext : IAsyncDisposable
     {
         await Bunit.DisposeAsync();
         await Database.DisposeAsync();
+    }
+
+    /// <summary>What <see cref="ActionScopes"/> resolves in its scope: a context acting as the scope's actor, and the handlers pages run.</summary>
+    private static void AddPageActions(IServiceCollection services, TestDatabase db, FakeTimeProvider time)
+    {
+        services.AddLogging();
+        services.AddScoped<ActionScopes>();
+        services.AddScoped(sp => db.CreateContext(sp.GetRequiredService<CurrentActor>().Current, time));
+        services.AddSingleton(Options.Create(new RotationOptions()));
+        services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        services.AddSingleton<RotationSecrets>();
+        services.AddSingleton<RotationConductor>();
+        services.AddScoped<PlanRotation>();
+        services.AddScoped<RotationActions>();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddScoped<AgentCommandQueue>();
+        services.AddSingleton<Web.Features.Disconnects.DisconnectEnforcer>();
+        services.AddScoped<Web.Features.Disconnects.StartDisconnect>();
+        services.AddScoped<Web.Features.Disconnects.EndEnforcement>();
+        services.AddScoped<Web.Features.Sessions.StaleSessions>();
+
+        // Never started here: the page's own first pass (as the admin) is what its tests look at.
+        services.AddSingleton<Web.Features.UntrustedCertificates.UntrustedCertificateConvergence>();
+        services.AddScoped<Web.Features.UntrustedCertificates.UntrustCertificate>();
+        services.AddScoped<Web.Features.UntrustedCertificates.RemoveUntrustedCertificate>();
     }
 
     private sealed class FixedAuthenticationState(ClaimsPrincipal user) : AuthenticationStateProvider

@@ -35,6 +35,9 @@ public static class AuthorizationMatrix
         Page("/sessions", Audience.Operator),
         Page("/sessions/stale", Audience.Operator),
         Page("/operations/{Id:guid}", Audience.Operator),
+        Page("/rotations", Audience.Operator),
+        Page("/rotations/new", Audience.Admin),
+        Page("/rotations/{Id:guid}", Audience.Operator),
         Page("/untrusted-certificates", Audience.Operator),
 
         // Administration: Admin only.

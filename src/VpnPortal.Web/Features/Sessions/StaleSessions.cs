@@ -24,9 +24,12 @@ public sealed class StaleSessions(PortalDbContext db, TimeProvider time, AgentCo
         DateTimeOffset LastTrafficAt, bool Idle, bool Duplicate, string Reason);
 
     /// <summary>Stale sessions on one server (id) or the whole fleet (null), oldest traffic first.</summary>
-    public async Task<IReadOnlyList<Candidate>> FindAsync(Guid? serverId, TimeSpan idleFor, CancellationToken ct = default)
+    public Task<IReadOnlyList<Candidate>> FindAsync(Guid? serverId, TimeSpan idleFor, CancellationToken ct = default) =>
+        FindAsync(db, time.GetUtcNow(), serverId, idleFor, ct);
+
+    /// <summary>The same, for readers that hold only a context (pages).</summary>
+    public static async Task<IReadOnlyList<Candidate>> FindAsync(PortalDbContext db, DateTimeOffset now, Guid? serverId, TimeSpan idleFor, CancellationToken ct = default)
     {
-        var now = time.GetUtcNow();
         var query = db.VpnSessions.AsNoTracking().Where(s => s.EndedAt == null);
         if (serverId is { } id)
         {

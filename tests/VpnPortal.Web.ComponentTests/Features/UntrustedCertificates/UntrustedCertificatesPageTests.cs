@@ -1,13 +1,9 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using AngleSharp.Dom;
 using Bunit;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Radzen.Blazor;
 using Shouldly;
 using VpnPortal.Contracts.Agents;
@@ -15,10 +11,7 @@ using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.AgentApi;
 using VpnPortal.Web.ComponentTests.Support;
-using VpnPortal.Web.Features.Agents;
-using VpnPortal.Web.Features.Disconnects;
 using VpnPortal.Web.Features.UntrustedCertificates;
-using VpnPortal.Web.Security;
 using Xunit;
 
 namespace VpnPortal.Web.ComponentTests.Features.UntrustedCertificates;
@@ -31,24 +24,7 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
 
     private DateTimeOffset Now => _ctx.Time.GetUtcNow();
 
-    public async ValueTask InitializeAsync() => _ctx = await PortalComponentContext.CreateAsync(AddConvergence);
-
-    /// <summary>
-    /// What the page's actions resolve in their own scope, as the portal registers them. The reactors are never started
-    /// here: the page's own pass (as the admin) is what these tests look at.
-    /// </summary>
-    private static void AddConvergence(IServiceCollection services)
-    {
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
-        services.AddScoped<ActionScopes>();
-        services.AddScoped<AgentCommandQueue>();
-        services.AddSingleton<DisconnectEnforcer>();
-        services.AddScoped<StartDisconnect>();
-        services.AddSingleton<UntrustedCertificateConvergence>();
-        services.AddScoped<UntrustCertificate>();
-        services.AddScoped<RemoveUntrustedCertificate>();
-    }
+    public async ValueTask InitializeAsync() => _ctx = await PortalComponentContext.CreateAsync();
 
     public ValueTask DisposeAsync() => _ctx.DisposeAsync();
 
@@ -139,13 +115,8 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
     [Fact]
     public async Task OnCall_SeesTheSet_ButNeitherTheFormNorRemove()
     {
-        var onCall = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "oncall@corp.example"), new Claim(ClaimTypes.Role, Roles.OnCall)], "Test"));
         await _ctx.DisposeAsync();
-        _ctx = await PortalComponentContext.CreateAsync(services =>
-        {
-            AddConvergence(services);
-            services.AddSingleton<AuthenticationStateProvider>(new FixedUser(onCall));
-        });
+        _ctx = await PortalComponentContext.CreateAsync(Roles.OnCall);
         using var device = DeviceCertificate("LT-4000.corp.example");
         var vpn01 = await SeedServerAsync("VPN01", lastSeen: Now);
         await SeedUntrustedAsync(device, null, inPlaceOn: [vpn01]);
@@ -259,10 +230,5 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
         db.AgentCommands.Add(command);
         db.UntrustedCertificatePlacements.Add(new UntrustedCertificatePlacement { Id = Guid.NewGuid(), UntrustedCertificateId = entryId, ServerId = serverId, LastCommandId = command.Id });
         await db.SaveChangesAsync(Ct);
-    }
-
-    private sealed class FixedUser(ClaimsPrincipal user) : AuthenticationStateProvider
-    {
-        public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(user));
     }
 }
