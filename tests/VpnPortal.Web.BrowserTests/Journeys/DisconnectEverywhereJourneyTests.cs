@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
 using Shouldly;
-using VpnPortal.Agent.Runtime;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Testing;
 using VpnPortal.Web.BrowserTests.Infrastructure;
@@ -17,76 +15,48 @@ namespace VpnPortal.Web.BrowserTests.Journeys;
 /// </summary>
 public sealed class DisconnectEverywhereJourneyTests(ChromiumBrowser chromium)
 {
-    private const string Email = "ada@corp.example";
-    private const string Password = "correct horse battery staple";
+    private const string Email = SimulatedFleetPortal.Email;
+    private const string Password = SimulatedFleetPortal.Password;
     private const string Victim = "mallory.leaver@corp.example";
 
     [Fact]
     public async Task Admin_DisconnectsAUserEverywhere_AndSeesEachServersResult()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
-        (await AdminCommands.RunAsync(db, "create-user", "--email", Email, "--password", Password, "--role", "Admin")).Exit.ShouldBe(0);
-        var key = await AdminCommands.RunAsync(db, "create-api-key", "--email", Email, "--name", "fleet-simulation");
-        key.Exit.ShouldBe(0, key.Err);
-        await using var portal = await PortalProcess.StartAsync(db, ct);
+        await using var env = await SimulatedFleetPortal.StartAsync(3, 0, new SimulationOptions { Seed = 5, TargetSessions = 6 }, ct);
+        var (db, portal, fleet, apiKey) = (env.Database, env.Portal, env.Fleet, env.ApiKey);
+        fleet.RrasServers[0].Connect(Victim);
+        fleet.RrasServers[2].Connect(Victim);
+        await EventuallyAsync(() => LiveSessionsAsync(db, ct), n => n == 2, "both sessions reach the portal");
 
-        using var http = AgentHttp.CreateClient();
-        var fleet = new SimulatedFleet(
-            new SimulatedFleetOptions
-            {
-                Portal = portal.BaseUrl,
-                RrasServers = 3,
-                NpsServers = 0,
-                Simulation = new SimulationOptions { Seed = 5, TargetSessions = 6 },
-                StaggerFirstReport = false,
-            },
-            http,
-            SimulatedFleet.PortalTokenSource(http, portal.BaseUrl, key.Out.Trim()),
-            NullLoggerFactory.Instance);
-        await fleet.EnrollAsync(null, ct);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = fleet.RunAsync(stop.Token);
-        try
-        {
-            fleet.RrasServers[0].Connect(Victim);
-            fleet.RrasServers[2].Connect(Victim);
-            await EventuallyAsync(() => LiveSessionsAsync(db, ct), n => n == 2, "both sessions reach the portal");
+        await using var tab = await chromium.NewPageAsync(portal.BaseUrl, "disconnect-everywhere");
+        await tab.Page.GotoAsync("account/sign-in");
+        await tab.SignInAsync(Email, Password);
+        await tab.GotoInteractiveAsync($"sessions?user={Uri.EscapeDataString(Victim)}");
+        await Expect(tab.Page.Locator("#target-panel")).ToContainTextAsync("2 live sessions on 2 servers");
 
-            await using var tab = await chromium.NewPageAsync(portal.BaseUrl, "disconnect-everywhere");
-            await tab.Page.GotoAsync("account/sign-in");
-            await tab.SignInAsync(Email, Password);
-            await tab.GotoInteractiveAsync($"sessions?user={Uri.EscapeDataString(Victim)}");
-            await Expect(tab.Page.Locator("#target-panel")).ToContainTextAsync("2 live sessions on 2 servers");
+        await tab.Page.Locator("#target-panel .disconnect-everywhere").ClickAsync();
+        await Expect(tab.Page.Locator(".disconnect-where")).ToContainTextAsync("RRAS-SIM-01 (1), RRAS-SIM-03 (1)");
+        await tab.Page.Locator(".enforcement-window").SelectOptionAsync("1h");
+        await tab.Page.Locator(".confirm-disconnect").ClickAsync();
 
-            await tab.Page.Locator("#target-panel .disconnect-everywhere").ClickAsync();
-            await Expect(tab.Page.Locator(".disconnect-where")).ToContainTextAsync("RRAS-SIM-01 (1), RRAS-SIM-03 (1)");
-            await tab.Page.Locator(".enforcement-window").SelectOptionAsync("1h");
-            await tab.Page.Locator(".confirm-disconnect").ClickAsync();
+        await Expect(tab.Page.Locator(".operation-state")).ToHaveTextAsync("Completed", new() { Timeout = 20_000 });
+        await Expect(tab.Page.Locator(".operation-outcome")).ToHaveTextAsync("Ended on 2 of 2 servers");
+        await Expect(tab.Page.Locator("#operation-servers .step-status")).ToHaveTextAsync(["done", "done"]);
+        await Expect(tab.Page.Locator(".enforcement-state")).ToHaveTextAsync("Active");
+        await tab.ScreenshotAsync("disconnect-everywhere");
+        fleet.RrasServers.SelectMany(s => s.ConnectedUserNames()).ShouldNotContain(Victim);
+        await EventuallyAsync(() => LiveSessionsAsync(db, ct), n => n == 0, "the reports no longer list the sessions");
 
-            await Expect(tab.Page.Locator(".operation-state")).ToHaveTextAsync("Completed", new() { Timeout = 20_000 });
-            await Expect(tab.Page.Locator(".operation-outcome")).ToHaveTextAsync("Ended on 2 of 2 servers");
-            await Expect(tab.Page.Locator("#operation-servers .step-status")).ToHaveTextAsync(["done", "done"]);
-            await Expect(tab.Page.Locator(".enforcement-state")).ToHaveTextAsync("Active");
-            await tab.ScreenshotAsync("disconnect-everywhere");
-            fleet.RrasServers.SelectMany(s => s.ConnectedUserNames()).ShouldNotContain(Victim);
-            await EventuallyAsync(() => LiveSessionsAsync(db, ct), n => n == 0, "the reports no longer list the sessions");
+        // Back within the window: disconnected again without anyone clicking.
+        fleet.RrasServers[1].Connect(Victim);
+        await Expect(tab.Page.Locator("#redisconnects")).ToContainTextAsync("RRAS-SIM-02", new() { Timeout = 20_000 });
+        await EventuallyAsync(() => Task.FromResult(fleet.RrasServers[1].ConnectedUserNames().Count(n => n == Victim)), n => n == 0, "the reconnection is ended");
 
-            // Back within the window: disconnected again without anyone clicking.
-            fleet.RrasServers[1].Connect(Victim);
-            await Expect(tab.Page.Locator("#redisconnects")).ToContainTextAsync("RRAS-SIM-02", new() { Timeout = 20_000 });
-            await EventuallyAsync(() => Task.FromResult(fleet.RrasServers[1].ConnectedUserNames().Count(n => n == Victim)), n => n == 0, "the reconnection is ended");
-
-            await tab.Page.Locator("#end-enforcement").ClickAsync();
-            await tab.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "End now" }).ClickAsync();
-            await Expect(tab.Page.Locator(".enforcement-state")).ToHaveTextAsync("Ended early");
-            await tab.ShouldHaveNoScriptErrorsAsync();
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await running;
-        }
+        await tab.Page.Locator("#end-enforcement").ClickAsync();
+        await tab.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "End now" }).ClickAsync();
+        await Expect(tab.Page.Locator(".enforcement-state")).ToHaveTextAsync("Ended early");
+        await tab.ShouldHaveNoScriptErrorsAsync();
     }
 
     private static async Task<int> LiveSessionsAsync(TestDatabase db, CancellationToken ct)

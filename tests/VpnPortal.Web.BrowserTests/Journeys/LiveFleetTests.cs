@@ -2,11 +2,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
 using Shouldly;
-using VpnPortal.Agent.Runtime;
 using VpnPortal.Agent.Simulation;
-using VpnPortal.Testing;
 using VpnPortal.Web.BrowserTests.Infrastructure;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -19,72 +16,43 @@ namespace VpnPortal.Web.BrowserTests.Journeys;
 /// </summary>
 public sealed class LiveFleetTests(ChromiumBrowser chromium)
 {
-    private const string Email = "ada@corp.example";
-    private const string Password = "correct horse battery staple";
+    private const string Email = SimulatedFleetPortal.Email;
+    private const string Password = SimulatedFleetPortal.Password;
 
     [Fact]
     public async Task SimulatedAgents_EnrollAndReport_SessionsShowInTheApiAndOnTheServerPage()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
-        (await AdminCommands.RunAsync(db, "create-user", "--email", Email, "--password", Password, "--role", "Admin")).Exit.ShouldBe(0);
-        var key = await AdminCommands.RunAsync(db, "create-api-key", "--email", Email, "--name", "fleet-simulation");
-        key.Exit.ShouldBe(0, key.Err);
-        var apiKey = key.Out.Trim();
-        await using var portal = await PortalProcess.StartAsync(db, ct);
+        await using var env = await SimulatedFleetPortal.StartAsync(2, 1, new SimulationOptions { Seed = 7, TargetSessions = 12 }, ct);
+        var (db, portal, fleet, apiKey) = (env.Database, env.Portal, env.Fleet, env.ApiKey);
+        var rras = fleet.RrasServers[0];
+        using var api = new HttpClient { BaseAddress = portal.BaseUrl };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        var sessions = await EventuallyAsync(
+            async () => await api.GetFromJsonAsync<JsonElement>($"/api/v1/sessions?server={rras.MachineName}&take=500", ct),
+            s => Items(s).GetArrayLength() >= rras.SessionCount && rras.SessionCount > 0,
+            ct);
+        var reportedUsers = Items(sessions).EnumerateArray().Select(s => s.GetProperty("userName").GetString()!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var someUser = rras.ConnectedUserNames().First(reportedUsers.Contains);
 
-        using var http = AgentHttp.CreateClient();
-        var fleet = new SimulatedFleet(
-            new SimulatedFleetOptions
-            {
-                Portal = portal.BaseUrl,
-                RrasServers = 2,
-                NpsServers = 1,
-                Simulation = new SimulationOptions { Seed = 7, TargetSessions = 12 },
-                StaggerFirstReport = false,
-            },
-            http,
-            SimulatedFleet.PortalTokenSource(http, portal.BaseUrl, apiKey),
-            NullLoggerFactory.Instance);
-        await fleet.EnrollAsync(null, ct);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = fleet.RunAsync(stop.Token);
-        try
+        var servers = await api.GetFromJsonAsync<JsonElement>("/api/v1/servers", ct);
+        Items(servers).EnumerateArray().Select(s => s.GetProperty("name").GetString()).ShouldBe(
+            ["NPS-SIM-01", "RRAS-SIM-01", "RRAS-SIM-02"], ignoreOrder: true);
+
+        await using var tab = await chromium.NewPageAsync(portal.BaseUrl, "live-fleet");
+        await tab.Page.GotoAsync("account/sign-in");
+        await tab.SignInAsync(Email, Password);
+        Guid serverId;
+        await using (var context = db.CreateContext())
         {
-            var rras = fleet.RrasServers[0];
-            using var api = new HttpClient { BaseAddress = portal.BaseUrl };
-            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-            var sessions = await EventuallyAsync(
-                async () => await api.GetFromJsonAsync<JsonElement>($"/api/v1/sessions?server={rras.MachineName}&take=500", ct),
-                s => Items(s).GetArrayLength() >= rras.SessionCount && rras.SessionCount > 0,
-                ct);
-            var reportedUsers = Items(sessions).EnumerateArray().Select(s => s.GetProperty("userName").GetString()!).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var someUser = rras.ConnectedUserNames().First(reportedUsers.Contains);
-
-            var servers = await api.GetFromJsonAsync<JsonElement>("/api/v1/servers", ct);
-            Items(servers).EnumerateArray().Select(s => s.GetProperty("name").GetString()).ShouldBe(
-                ["NPS-SIM-01", "RRAS-SIM-01", "RRAS-SIM-02"], ignoreOrder: true);
-
-            await using var tab = await chromium.NewPageAsync(portal.BaseUrl, "live-fleet");
-            await tab.Page.GotoAsync("account/sign-in");
-            await tab.SignInAsync(Email, Password);
-            Guid serverId;
-            await using (var context = db.CreateContext())
-            {
-                serverId = await context.Servers.Where(s => s.Name == rras.MachineName).Select(s => s.Id).SingleAsync(ct);
-            }
-
-            await tab.GotoInteractiveAsync($"servers/rras/{serverId}");
-            await Expect(tab.Page.Locator(".rz-data-grid")).ToContainTextAsync(someUser);
-            await Expect(tab.Page.Locator("body")).ToContainTextAsync("0.0.0.0:443");
-            await tab.ScreenshotAsync("server-page-live-sessions");
-            await tab.ShouldHaveNoScriptErrorsAsync();
+            serverId = await context.Servers.Where(s => s.Name == rras.MachineName).Select(s => s.Id).SingleAsync(ct);
         }
-        finally
-        {
-            await stop.CancelAsync();
-            await running;
-        }
+
+        await tab.GotoInteractiveAsync($"servers/rras/{serverId}");
+        await Expect(tab.Page.Locator(".rz-data-grid")).ToContainTextAsync(someUser);
+        await Expect(tab.Page.Locator("body")).ToContainTextAsync("0.0.0.0:443");
+        await tab.ScreenshotAsync("server-page-live-sessions");
+        await tab.ShouldHaveNoScriptErrorsAsync();
     }
 
     private static JsonElement Items(JsonElement page) => page.ValueKind == JsonValueKind.Array ? page : page.GetProperty("items");

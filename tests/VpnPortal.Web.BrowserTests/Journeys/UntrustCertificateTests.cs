@@ -3,15 +3,11 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 using Shouldly;
-using VpnPortal.Agent.Runtime;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Contracts.Agents;
-using VpnPortal.Testing;
 using VpnPortal.Web.BrowserTests.Infrastructure;
-using VpnPortal.Web.Cli;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -23,29 +19,15 @@ namespace VpnPortal.Web.BrowserTests.Journeys;
 /// </summary>
 public sealed class UntrustCertificateTests(ChromiumBrowser chromium)
 {
-    private const string Email = "ada@corp.example";
-    private const string Password = "correct horse battery staple";
+    private const string Email = SimulatedFleetPortal.Email;
+    private const string Password = SimulatedFleetPortal.Password;
 
     [Fact]
     public async Task Admin_UploadsADeviceCertificate_SeesItReachEveryServerLive_AndRemovesIt()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
-        (await Admin(db, "create-user", "--email", Email, "--password", Password, "--role", "Admin")).Exit.ShouldBe(0);
-        var key = await Admin(db, "create-api-key", "--email", Email, "--name", "fleet-simulation");
-        key.Exit.ShouldBe(0, key.Err);
-        var apiKey = key.Out.Trim();
-        await using var portal = await PortalProcess.StartAsync(db, ct);
-
-        using var http = AgentHttp.CreateClient();
-        var fleet = new SimulatedFleet(
-            new SimulatedFleetOptions { Portal = portal.BaseUrl, RrasServers = 2, NpsServers = 0, Simulation = new SimulationOptions { Seed = 5, TargetSessions = 4 }, StaggerFirstReport = false },
-            http,
-            SimulatedFleet.PortalTokenSource(http, portal.BaseUrl, apiKey),
-            NullLoggerFactory.Instance);
-        await fleet.EnrollAsync(null, ct);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = fleet.RunAsync(stop.Token);
+        await using var env = await SimulatedFleetPortal.StartAsync(2, 0, new SimulationOptions { Seed = 5, TargetSessions = 4 }, ct);
+        var (db, portal, fleet, apiKey) = (env.Database, env.Portal, env.Fleet, env.ApiKey);
         var folder = Directory.CreateTempSubdirectory("untrust-journey-");
         try
         {
@@ -95,8 +77,6 @@ public sealed class UntrustCertificateTests(ChromiumBrowser chromium)
         }
         finally
         {
-            await stop.CancelAsync();
-            await running;
             folder.Delete(recursive: true);
         }
     }
@@ -126,14 +106,5 @@ public sealed class UntrustCertificateTests(ChromiumBrowser chromium)
 
             await Task.Delay(250, ct);
         }
-    }
-
-    private static async Task<(int Exit, string Out, string Err)> Admin(TestDatabase db, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await AdminCli.RunAsync(
-            [.. args, $"--Database:Provider={db.Provider}", $"--Database:ConnectionString={db.ConnectionString}"], stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
     }
 }
