@@ -73,7 +73,13 @@ public sealed class ScriptedRrasAgent(TestAgent agent, string initialSha1)
         }
     }
 
-    public async Task ReportAsync() => await Agent.ReportAsync(Snapshot());
+    public async Task ReportAsync()
+    {
+        // A report is taken after what it reports on: on a fake clock, let time move on so it is not stamped with the
+        // very instant the portal queued the step that asked for it.
+        Time?.Advance(TimeSpan.FromMilliseconds(10));
+        await Agent.ReportAsync(Snapshot());
+    }
 
     public AgentSnapshot Snapshot()
     {

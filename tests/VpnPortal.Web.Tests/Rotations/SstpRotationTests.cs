@@ -342,6 +342,45 @@ public sealed class SstpRotationTests
     }
 
     [Fact]
+    public async Task TheImportCommand_ReachesOnlyAServerOfItsRollout_AndOnlyWhileTheRolloutIsOpen()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: FastSettings);
+        var vpn01 = await ServerAsync(portal, "VPN01");
+        var outsider = await ServerAsync(portal, "VPN02");
+        using var api = await ApiAsync(portal);
+        var id = await StartAsync(api, RotationCertificates.Pfx().Pfx, "VPN01");
+        await vpn01.RunUntilAsync(async () => await ServerStateAsync(api, id, "VPN01") == "done");
+
+        // An import naming this rollout, for a server outside it, and one after the rollout ended: neither carries the PFX.
+        Guid forOutsider, afterTheEnd;
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var queue = scope.ServiceProvider.GetRequiredService<VpnPortal.Web.Features.Agents.AgentCommandQueue>();
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            var reference = new VpnPortal.Web.Features.Rotations.RotationEngine.PfxReference(id, "00");
+            forOutsider = queue.Stage(outsider.Agent.ServerId, AgentCommandKinds.ImportPfx, reference, VpnPortal.Data.Auditing.AuditActor.System, id).Id;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        (await outsider.Agent.PollAsync()).Commands.ShouldBeEmpty();
+        await vpn01.RunUntilAsync(async () => await StatusAsync(api, id) == "completed");
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var queue = scope.ServiceProvider.GetRequiredService<VpnPortal.Web.Features.Agents.AgentCommandQueue>();
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            afterTheEnd = queue.Stage(vpn01.Agent.ServerId, AgentCommandKinds.ImportPfx, new VpnPortal.Web.Features.Rotations.RotationEngine.PfxReference(id, "00"), VpnPortal.Data.Auditing.AuditActor.System, id).Id;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        (await vpn01.Agent.PollAsync()).Commands.ShouldBeEmpty();
+        await using var check = portal.Database.CreateContext();
+        var refused = await check.AgentCommands.Where(c => c.Id == forOutsider || c.Id == afterTheEnd).ToDictionaryAsync(c => c.Id, Ct);
+        refused[forOutsider].Status.ShouldBe(AgentCommandStatus.Failed);
+        refused[forOutsider].ResultMessage.ShouldBe("Not delivered: This server is not in that rollout.");
+        refused[afterTheEnd].ResultMessage.ShouldBe("Not delivered: The rollout has ended and its PFX was deleted.");
+    }
+
+    [Fact]
     public async Task AServerInAnOpenRollout_CannotJoinAnother()
     {
         await using var portal = await PortalFactory.StartAsync(settings: FastSettings);

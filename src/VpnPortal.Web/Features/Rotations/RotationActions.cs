@@ -56,8 +56,23 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
         rotation.StatusReason = $"Abandoned by {actor.Name}; the certificate is in use on {done} of {rotation.Servers.Count} server(s).";
         RotationEngine.Forget(rotation);
         db.Audit("rotation.abandoned", $"Abandoned the SSTP certificate rollout of {rotation.Sha1Thumbprint}", "sstp-rotation", rotation.Id.ToString());
-        await db.SaveChangesAsync(ct);
-        return new(true, null);
+        return await SaveAsync(ct) ? new(true, null) : new(true, Moved);
+    }
+
+    private const string Moved = "The rollout moved on while you decided (a step finished or someone else acted); look at it again and decide on what it shows now.";
+
+    /// <summary>False when the rollout changed since it was read (the conductor or another admin saved first): nothing was saved.</summary>
+    private async Task<bool> SaveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
     }
 
     private async Task<Outcome> ChangeServerAsync(
@@ -90,7 +105,11 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
         }
 
         db.Audit(action, $"{verb} {server.Server!.Name} in the SSTP certificate rollout of {rotation.Sha1Thumbprint}", "sstp-rotation", rotation.Id.ToString());
-        await db.SaveChangesAsync(ct);
+        if (!await SaveAsync(ct))
+        {
+            return new(true, Moved);
+        }
+
         conductor.Request(null);
         return new(true, null);
     }

@@ -48,7 +48,7 @@ public sealed class RotationEngine(PortalDbContext db, TimeProvider time, AgentC
                     break;
                 }
 
-                Begin(server, now);
+                await BeginAsync(server, now, ct);
                 running++;
                 await StepAsync(rotation, server, now, ct);
             }
@@ -85,7 +85,7 @@ public sealed class RotationEngine(PortalDbContext db, TimeProvider time, AgentC
         (rotation.WindowStart is null || now >= rotation.WindowStart) && (rotation.WindowEnd is null || now < rotation.WindowEnd);
 
     /// <summary>Records what the server has now (the rollback restores it) and sets its first step.</summary>
-    private void Begin(SstpRotationServer server, DateTimeOffset now)
+    private async Task BeginAsync(SstpRotationServer server, DateTimeOffset now, CancellationToken ct)
     {
         var rras = server.Server!;
         server.State = RotationServerState.InProgress;
@@ -95,15 +95,14 @@ public sealed class RotationEngine(PortalDbContext db, TimeProvider time, AgentC
         server.FailedStep = null;
         server.FailureMessage = null;
         server.RollbackMessage = null;
-        server.PreviousSha1 = Thumbprints.Normalize(rras.Sstp.ConfiguredCertificateSha1) ?? CurrentBindingHash(server.ServerId);
+        server.PreviousSha1 = Thumbprints.Normalize(rras.Sstp.ConfiguredCertificateSha1)
+            ?? await db.SstpBindings.AsNoTracking().Where(b => b.RrasServerId == server.ServerId && b.ApplicationId == SstpApplicationId)
+                .Select(b => b.CertificateHash).FirstOrDefaultAsync(ct);
         server.PreviousOffloadHash = rras.Sstp.Sha256CertificateHash;
         server.TlsOffload = rras.TlsOffload || rras.Sstp.UseHttps == false;
         server.ListenerPort = rras.Sstp.ListenerPort ?? rras.SstpListenerPort;
         Enter(server, RotationStep.ImportPfx, now);
     }
-
-    private string? CurrentBindingHash(Guid serverId) =>
-        db.SstpBindings.AsNoTracking().Where(b => b.RrasServerId == serverId && b.ApplicationId == SstpApplicationId).Select(b => b.CertificateHash).FirstOrDefault();
 
     private static readonly Guid SstpApplicationId = Guid.Parse("ba195980-cd49-458b-9e23-c84ee0adcd75");
 
