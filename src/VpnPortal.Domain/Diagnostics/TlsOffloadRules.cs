@@ -1,0 +1,7 @@
+namespace VpnPortal.Domain.Diagnostics;
+
+/// <summary>The TlsOffload rules.</summary>
+public static class TlsOffloadRules
+{
+    public static IReadOnlyList<DiagnosticRule> Rules { get; } = [];
+}
