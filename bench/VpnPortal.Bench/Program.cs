@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "commands" => await CommandDeliveryBenchmark.RunAsync(args[1..]),
     "disconnect" => await DisconnectBenchmark.RunAsync(args[1..]),
     "rotation" => await RotationBenchmark.RunAsync(args[1..]),
+    "diagnostics" => DiagnosticsBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -17,6 +18,7 @@ static int Usage()
           dotnet run -c Release --project bench/VpnPortal.Bench -- commands [--agents 50] [--commands 300]
           dotnet run -c Release --project bench/VpnPortal.Bench -- disconnect [--servers 50] [--connected-on 10] [--trials 30] [--sessions 40]
           dotnet run -c Release --project bench/VpnPortal.Bench -- rotation [--servers 20] [--restart-seconds 2]
+          dotnet run -c Release --project bench/VpnPortal.Bench -- diagnostics [--servers 500] [--runs 30]
         """);
     return 2;
 }
