@@ -42,6 +42,7 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     public DbSet<SstpRotation> SstpRotations => Set<SstpRotation>();
     public DbSet<SstpRotationServer> SstpRotationServers => Set<SstpRotationServer>();
     public DbSet<SstpRotationStepRecord> SstpRotationSteps => Set<SstpRotationStepRecord>();
+    public DbSet<DiagnosticFinding> DiagnosticFindings => Set<DiagnosticFinding>();
     public DbSet<MfaPhoneMethod> MfaPhoneMethods => Set<MfaPhoneMethod>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<SetupToken> SetupTokens => Set<SetupToken>();

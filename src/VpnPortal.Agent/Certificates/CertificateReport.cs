@@ -41,15 +41,16 @@ public static class CertificateReport
         NotAfter = report.NotAfter,
         CrlDistributionPoints = report.CrlDistributionPoints,
         SubjectCommonName = DistinguishedNames.CommonName(report.Subject),
-        DnsNames = report.SubjectAlternativeNames
-            .Where(n => n.StartsWith(DnsPrefix, StringComparison.Ordinal))
-            .Select(n => n[DnsPrefix.Length..])
-            .ToList(),
+        DnsNames = DnsNames(report.SubjectAlternativeNames),
         KeyAlgorithm = report.KeyAlgorithm,
         KeySize = report.KeySize,
     };
 
     private const string DnsPrefix = "DNS:";
+
+    /// <summary>The DNS names among subject alternative names written as <see cref="SubjectAlternativeNames"/> writes them.</summary>
+    public static IReadOnlyList<string> DnsNames(IEnumerable<string> subjectAlternativeNames) =>
+        subjectAlternativeNames.Where(n => n.StartsWith(DnsPrefix, StringComparison.Ordinal)).Select(n => n[DnsPrefix.Length..]).ToList();
 
     /// <summary>DNS names as "DNS:name", IP addresses as "IP:address", e-mail as "EMAIL:..", UPNs as "UPN:..".</summary>
     public static IReadOnlyList<string> SubjectAlternativeNames(X509Certificate2 certificate)

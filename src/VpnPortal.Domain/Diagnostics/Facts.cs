@@ -35,6 +35,9 @@ public sealed record MfaExtensionFacts(bool Installed, string? CertificateSha1, 
 /// </summary>
 public sealed record ServerFacts
 {
+    /// <summary>The portal's id for the server (its findings are stored under it).</summary>
+    public Guid Id { get; init; }
+
     public required string Name { get; init; }
     public required bool IsRras { get; init; }
     public string? HostFqdn { get; init; }

@@ -30,6 +30,10 @@ public static class PortalFeatures
         services.AddScoped<Rotations.RotationActions>();
         services.AddScoped<Rotations.GetRotation>();
         services.AddScoped<AgentApi.ICommandPayloadSource, Rotations.PfxPayloadSource>();
+        services.AddOptions<Diagnostics.DiagnosticsOptions>().BindConfiguration(Diagnostics.DiagnosticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Diagnostics.EvaluateFindings>();
+        services.AddSingleton<Diagnostics.FindingsEvaluator>();
+        services.AddHostedService(sp => sp.GetRequiredService<Diagnostics.FindingsEvaluator>());
         services.AddSingleton<Rotations.RotationConductor>();
         services.AddHostedService(sp => sp.GetRequiredService<Rotations.RotationConductor>());
         services.AddScoped<Operations.GetOperation>();

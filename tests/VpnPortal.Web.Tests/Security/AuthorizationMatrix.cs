@@ -60,6 +60,7 @@ public static class AuthorizationMatrix
         Api("GET", "/api/v1/sessions/stale", Audience.Operator),
         Api("POST", "/api/v1/rotations", Audience.Admin, status: 400, why: "the probe posts an empty form, not a PFX (SstpRotationTests roll out for real)"),
         Api("GET", "/api/v1/rotations", Audience.Operator),
+        Api("GET", "/api/v1/findings", Audience.Operator),
         Api("GET", "/api/v1/rotations/{id:guid}", Audience.Operator, status: 404, why: "the probe asks for a rollout that does not exist"),
         Api("POST", "/api/v1/rotations/{id:guid}/servers/{serverId:guid}/retry", Audience.Admin, status: 404, why: "the probe names a rollout that does not exist"),
         Api("POST", "/api/v1/rotations/{id:guid}/servers/{serverId:guid}/skip", Audience.Admin, status: 404, why: "the probe names a rollout that does not exist"),

@@ -26,6 +26,7 @@ public static class ApiV1
         Certificates.CertificatesApi.MapCertificatesApi(api);
         Sessions.SessionsApi.MapSessionsApi(api);
         Rotations.RotationsApi.MapRotationsApi(api);
+        Diagnostics.FindingsApi.MapFindingsApi(api);
         UntrustedCertificates.UntrustedCertificatesApi.MapUntrustedCertificatesApi(api);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Documentation);
         return app;
