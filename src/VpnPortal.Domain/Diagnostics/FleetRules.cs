@@ -26,6 +26,9 @@ public static class FleetRules
         new(UntrustedMissingId, Area, "Untrusted certificate missing from Disallowed", UntrustedMissing),
     ];
 
+    /// <summary>The most differing servers a finding lists by name.</summary>
+    public const int MaxPeersShown = 20;
+
     // Keyed by reference: a FleetFacts is built once per evaluation and dropped with it.
     private static readonly ConditionalWeakTable<FleetFacts, FleetIndex> Indexes = new();
 
@@ -90,7 +93,12 @@ public static class FleetRules
         steps.Add("Or run an SSTP certificate rollout from the portal for every server behind the name, so they change together");
 
         var evidence = new List<Evidence> { new($"{server.Name} (this server)", own) };
-        evidence.AddRange(others.Select(o => new Evidence($"{o.Peer.Name} ({o.Fqdn})", o.Peer.Sha1)));
+        evidence.AddRange(others.Take(MaxPeersShown).Select(o => new Evidence($"{o.Peer.Name} ({o.Fqdn})", o.Peer.Sha1)));
+        if (others.Count > MaxPeersShown)
+        {
+            // A name with hundreds of differing servers stays readable, and the evaluation stays linear in practice.
+            evidence.Add(new Evidence("Other servers", $"{others.Count - MaxPeersShown} more use other certificates"));
+        }
         yield return new Finding(
             SstpCertificateDiffersId,
             FindingSeverity.Warning,

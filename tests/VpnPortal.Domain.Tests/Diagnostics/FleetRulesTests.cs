@@ -85,7 +85,10 @@ public sealed class FleetRulesTests
         var results = DiagnosticRules.Evaluate(Fleet(servers), FleetRules.Rules);
 
         results.ShouldAllBe(r => r.Findings.Count == 1);
-        results.Single(r => r.Server.Name == "vpn500").Findings[0].Evidence.Count.ShouldBe(500);
+        // The odd one out lists itself, the first peers by name, and how many more there are.
+        var odd = results.Single(r => r.Server.Name == "vpn500").Findings[0].Evidence;
+        odd.Count.ShouldBe(1 + FleetRules.MaxPeersShown + 1);
+        odd[^1].ShouldBe(new Evidence("Other servers", $"{499 - FleetRules.MaxPeersShown} more use other certificates"));
         results.Single(r => r.Server.Name == "vpn1").Findings[0].Evidence.Count.ShouldBe(2);
     }
 

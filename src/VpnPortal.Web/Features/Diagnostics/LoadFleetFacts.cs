@@ -86,7 +86,7 @@ public static class LoadFleetFacts
             KeyAlgorithm = c.KeyAlgorithm,
             KeySize = c.KeySize,
         })
-    {
-        IsCertificateAuthority = c.IsCertificateAuthority,
-    };
+        {
+            IsCertificateAuthority = c.IsCertificateAuthority,
+        };
 }
