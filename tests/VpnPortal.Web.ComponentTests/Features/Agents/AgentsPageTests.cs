@@ -150,27 +150,6 @@ public sealed class AgentsPageTests : IAsyncLifetime
         RevokedAt = revoked ? created.AddSeconds(30) : null,
     };
 
-    private async Task<Guid> SeedAgentAsync(string name, DateTimeOffset? lastSeen, string? revokedReason = null)
-    {
-        await using var db = _ctx.Db();
-        var server = new RrasServer { Id = Guid.NewGuid(), Name = name, PublicFqdns = ["vpn.corp.example"] };
-        var agent = new Data.Entities.Agent
-        {
-            Id = Guid.NewGuid(),
-            ServerId = server.Id,
-            Role = ServerRole.Rras,
-            MachineName = name,
-            CredentialHash = RandomNumberGenerator.GetBytes(32),
-            EnrolledAt = Now.AddDays(-1),
-            LastSeenAt = lastSeen,
-            RevokedAt = revokedReason is null ? null : Now.AddMinutes(-1),
-            RevokedReason = revokedReason,
-        };
-        db.RrasServers.Add(server);
-        db.Agents.Add(agent);
-        await db.SaveChangesAsync(Ct);
-        server.AgentId = agent.Id;
-        await db.SaveChangesAsync(Ct);
-        return agent.Id;
-    }
+    private async Task<Guid> SeedAgentAsync(string name, DateTimeOffset? lastSeen, string? revokedReason = null) =>
+        (await FleetSeed.RrasServerAsync(_ctx, name, lastSeen, Ct, revokedReason: revokedReason)).AgentId!.Value;
 }

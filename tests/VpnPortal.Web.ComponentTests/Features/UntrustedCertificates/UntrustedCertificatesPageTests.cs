@@ -162,32 +162,8 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(300));
     }
 
-    private async Task<Guid> SeedServerAsync(string name, DateTimeOffset? lastSeen, bool withAgent = true)
-    {
-        await using var db = _ctx.Db();
-        var server = new RrasServer { Id = Guid.NewGuid(), Name = name, PublicFqdns = ["vpn.corp.example"], LastReportAt = lastSeen };
-        db.RrasServers.Add(server);
-        await db.SaveChangesAsync(Ct);
-        if (withAgent)
-        {
-            var agent = new Data.Entities.Agent
-            {
-                Id = Guid.NewGuid(),
-                ServerId = server.Id,
-                Role = ServerRole.Rras,
-                MachineName = name,
-                CredentialHash = RandomNumberGenerator.GetBytes(32),
-                EnrolledAt = Now.AddDays(-1),
-                LastSeenAt = lastSeen,
-            };
-            db.Agents.Add(agent);
-            await db.SaveChangesAsync(Ct);
-            server.AgentId = agent.Id;
-            await db.SaveChangesAsync(Ct);
-        }
-
-        return server.Id;
-    }
+    private async Task<Guid> SeedServerAsync(string name, DateTimeOffset? lastSeen, bool withAgent = true) =>
+        (await FleetSeed.RrasServerAsync(_ctx, name, lastSeen, Ct, withAgent, configure: s => s.LastReportAt = lastSeen)).ServerId;
 
     private async Task<Guid> SeedUntrustedAsync(X509Certificate2 device, string? reason, Guid[] inPlaceOn)
     {
