@@ -1,13 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data.Auditing;
-using VpnPortal.Data.Entities;
 using VpnPortal.Web.Features.Agents;
-using VpnPortal.Web.Hosting;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Bench;
@@ -23,45 +20,12 @@ internal static class CommandDeliveryBenchmark
     {
         var agents = Options.Int(args, "agents", 50);
         var commands = Options.Int(args, "commands", 300);
-        var directory = Path.Combine(Path.GetTempPath(), "vpnportal-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(directory);
         Console.WriteLine($"Command delivery: {agents} simulated agents long-polling, {commands} commands queued one by one");
-        var port = System.Net.Sockets.TcpListener.Create(0);
-        port.Start();
-        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)port.LocalEndpoint).Port}";
-        port.Stop();
-        var builder = PortalHost.CreateBuilder(
-        [
-            "--urls", url, "--environment", "Production", "--Database:Provider=Sqlite",
-            $"--Database:ConnectionString=Data Source={Path.Combine(directory, "bench.db")}", "--Simulation:Enabled=false",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await using var app = builder.Build();
-        await PortalDatabase.MigrateAsync(app.Services);
-        app.UsePortal();
-        await app.StartAsync();
-
+        await using var portal = await InProcessPortal.StartAsync();
+        var app = portal.App;
         var received = new ConcurrentDictionary<Guid, long>();
         using var http = new HttpClient(new CommandWatcher(received));
-        var fleet = new SimulatedFleet(
-            new SimulatedFleetOptions
-            {
-                Portal = new Uri(url),
-                RrasServers = agents,
-                NpsServers = 0,
-                Simulation = new SimulationOptions { Seed = 3, TargetSessions = 5 },
-                StaggerFirstReport = true,
-            },
-            http,
-            async (role, ct) =>
-            {
-                await using var scope = app.Services.CreateAsyncScope();
-                var (created, error) = await scope.ServiceProvider.GetRequiredService<EnrollmentTokens>()
-                    .CreateAsync(role == AgentRole.Rras ? ServerRole.Rras : ServerRole.Nps, TimeSpan.FromMinutes(10), null, ct);
-                return created?.Token ?? throw new InvalidOperationException(error);
-            },
-            Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning)));
-        await fleet.EnrollAsync(null, CancellationToken.None);
+        var fleet = await portal.EnrollFleetAsync(http, agents, new SimulationOptions { Seed = 3, TargetSessions = 5 });
         using var stop = new CancellationTokenSource();
         var running = fleet.RunAsync(stop.Token);
         await Task.Delay(TimeSpan.FromSeconds(5)); // every agent has its poll open
@@ -107,8 +71,6 @@ internal static class CommandDeliveryBenchmark
         Console.WriteLine($"Queue to agent: p50 {Options.Percentile(delays, 0.5):F0} ms, p95 {Options.Percentile(delays, 0.95):F0} ms, p99 {Options.Percentile(delays, 0.99):F0} ms, max {delays[^1]:F0} ms");
         await stop.CancelAsync();
         await running;
-        await app.StopAsync();
-        Directory.Delete(directory, recursive: true);
         return 0;
     }
 
