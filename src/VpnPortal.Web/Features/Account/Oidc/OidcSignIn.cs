@@ -1,6 +1,5 @@
 using System.Net.Mail;
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -251,7 +250,4 @@ public sealed class OidcSignIn(
 
     private static OidcSignInResult NotCreated(string? who, IdentityResult result) =>
         OidcSignInResult.Refused(OidcFailures.NotCreated, $"{who}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
-
-    /// <summary>Used by the failure audit: the serialized reason never contains the token.</summary>
-    public static string Describe(string reason, string detail) => JsonSerializer.Serialize(new { reason, detail });
 }
