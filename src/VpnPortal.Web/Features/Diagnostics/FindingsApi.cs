@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VpnPortal.Data;
 using VpnPortal.Domain.Diagnostics;
 using VpnPortal.Web.Security;
@@ -57,7 +58,46 @@ public static class FindingsApi
             .WithName("LiftSuppression")
             .WithSummary("End a suppression before its expiry: the rule's findings open again from the next evaluation.")
             .RequireAuthorization(Policies.ApiAdmin);
+
+        api.MapGet("/diagnostics/settings", async (PortalDbContext db, IOptions<DiagnosticsOptions> defaults, CancellationToken ct) =>
+                Results.Ok(await DiagnosticsSettingsStore.LoadAsync(db, defaults.Value, ct)))
+            .WithName("GetDiagnosticsSettings")
+            .WithSummary("The fleet settings the rules use (EAP server names, phone-call MFA, client certificate issuers, load balancer certificates per site); " +
+                "version is null while they still come from configuration.")
+            .RequireAuthorization(Policies.ApiAdmin);
+
+        api.MapPost("/diagnostics/settings", SaveSettingsAsync)
+            .WithName("SaveDiagnosticsSettings")
+            .WithSummary("Replace the diagnostics settings; send the version you read (null the first time), a stale one is 409. The fleet is evaluated again.")
+            .RequireAuthorization(Policies.ApiAdmin);
         return api;
+    }
+
+    /// <summary>The body of <c>POST /api/v1/diagnostics/settings</c>.</summary>
+    public sealed record SettingsRequest(
+        List<string>? EapServerNames, bool? PhoneCallMfa, List<string>? ClientCertificateIssuers,
+        List<DiagnosticsSettingsStore.SiteCertificate>? LoadBalancerCertificates, Guid? Version);
+
+    private static async Task<IResult> SaveSettingsAsync(HttpRequest http, SaveDiagnosticsSettings save, CurrentActor actor, CancellationToken ct)
+    {
+        var (body, problem) = await Api.JsonBody.ReadAsync<SettingsRequest>(
+            http, null, "{\"eapServerNames\": [\"nps01.corp.example\"], \"phoneCallMfa\": true, \"clientCertificateIssuers\": [\"CN=Corp Issuing CA\"], " +
+                "\"loadBalancerCertificates\": [{\"site\": \"London\", \"sha256\": \"...\"}], \"version\": null}", ct);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var result = await save.RunAsync(
+            new SaveDiagnosticsSettings.Input(body.EapServerNames, body.PhoneCallMfa ?? false, body.ClientCertificateIssuers, body.LoadBalancerCertificates, body.Version),
+            actor.Current,
+            ct);
+        return result.Status switch
+        {
+            CommandStatus.Ok => Results.Ok(result.Settings),
+            CommandStatus.Conflict => Results.Problem(statusCode: 409, title: result.Errors.Values.FirstOrDefault()),
+            _ => TypedResults.ValidationProblem(result.Errors.ToDictionary(e => JsonName(e.Key), e => new[] { e.Value }), title: string.Join(" ", result.Errors.Values)),
+        };
     }
 
     /// <summary>The body of <c>POST /api/v1/findings/{id}/acknowledge</c>.</summary>
