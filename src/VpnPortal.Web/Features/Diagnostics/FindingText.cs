@@ -54,25 +54,42 @@ public static partial class FindingText
     }
 
     /// <summary>
-    /// The evidence rows, with each hash (SHA-1 or SHA-256 hex) compared to the other hashes of its length: when they differ,
-    /// both rows are marked and the characters that differ from the first of them are highlighted.
+    /// The evidence rows, with the hashes (SHA-1 or SHA-256 hex) of one length compared: when one value is shared by several
+    /// rows, the rows with another value are marked against it ("configured = IPv4, IPv6 differs"); when every value is
+    /// different, all are marked against the first. Marked rows highlight the characters that differ.
     /// </summary>
     public static IReadOnlyList<EvidenceLine> Evidence(IEnumerable<ListFindings.EvidenceRow> rows)
     {
         var list = rows.ToList();
         var hashes = list.Select(r => AsHash(r.Value)).ToList();
+        var reference = new Dictionary<int, string?>();
+        foreach (var group in hashes.OfType<string>().GroupBy(h => h.Length))
+        {
+            var counts = group.GroupBy(h => h).OrderByDescending(g => g.Count()).ToList();
+            reference[group.Key] = counts.Count < 2 ? null : counts[0].Count() > 1 ? counts[0].Key : group.First();
+        }
+
         var result = new List<EvidenceLine>(list.Count);
         for (var i = 0; i < list.Count; i++)
         {
             var hash = hashes[i];
-            var other = hash is null ? null : hashes.Where((h, j) => j != i && h is not null && h.Length == hash.Length && h != hash).FirstOrDefault();
-            if (hash is null || other is null)
+            var against = hash is null ? null : reference[hash.Length];
+            if (hash is null || against is null)
             {
                 result.Add(new EvidenceLine(list[i].Label, list[i].Value, [new Segment(list[i].Value, false)], false));
                 continue;
             }
 
-            result.Add(new EvidenceLine(list[i].Label, list[i].Value, Compare(hash, other), true));
+            var shared = hashes.Count(h => h == against) > 1;
+            if (hash == against && shared)
+            {
+                result.Add(new EvidenceLine(list[i].Label, hash, [new Segment(hash, false)], false));
+                continue;
+            }
+
+            // All different: the first is marked against the next one, the others against the first.
+            var other = hash == against ? hashes.First(h => h is not null && h.Length == hash.Length && h != hash)! : against;
+            result.Add(new EvidenceLine(list[i].Label, hash, Compare(hash, other), true));
         }
 
         return result;
