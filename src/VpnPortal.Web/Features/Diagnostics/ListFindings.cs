@@ -81,8 +81,23 @@ public sealed class ListFindings(PortalDbContext db, TimeProvider time)
             .Skip(Math.Max(0, q.Skip)).Take(take)
             .Select(f => new
             {
-                f.Id, f.ServerId, ServerName = f.Server!.Name, f.Server.Role, f.RuleId, f.Key, f.Severity, f.Title, f.Summary, f.Evidence, f.FixSteps,
-                f.OpenedAt, f.LastSeenAt, f.ResolvedAt, f.AcknowledgedAt, f.AcknowledgedBy, f.AcknowledgeReason,
+                f.Id,
+                f.ServerId,
+                ServerName = f.Server!.Name,
+                f.Server.Role,
+                f.RuleId,
+                f.Key,
+                f.Severity,
+                f.Title,
+                f.Summary,
+                f.Evidence,
+                f.FixSteps,
+                f.OpenedAt,
+                f.LastSeenAt,
+                f.ResolvedAt,
+                f.AcknowledgedAt,
+                f.AcknowledgedBy,
+                f.AcknowledgeReason,
             })
             .ToListAsync(ct);
         var suppressions = await ActiveSuppressionsAsync(db, rows.Select(r => r.ServerId).Distinct().ToList(), now, ct);
