@@ -67,6 +67,7 @@ public static class PortalFeatures
         services.AddHttpClient(Notifications.WebhookSender.HttpClientName);
         services.AddScoped<Notifications.NotificationDispatch>();
         services.AddSingleton<Notifications.OutboxDelivery>();
+        services.AddScoped<OnCall.OnCallRota>();
         if (configuration.GetValue("Jobs:Enabled", true))
         {
             services.AddHostedService<Notifications.OutboxDeliveryWorker>();
