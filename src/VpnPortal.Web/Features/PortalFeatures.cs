@@ -68,6 +68,8 @@ public static class PortalFeatures
         services.AddScoped<Notifications.NotificationDispatch>();
         services.AddSingleton<Notifications.OutboxDelivery>();
         services.AddScoped<OnCall.OnCallRota>();
+        services.AddScoped<Notifications.MyNotifications>();
+        services.AddScoped<Notifications.ChannelSettings>();
         if (configuration.GetValue("Jobs:Enabled", true))
         {
             services.AddHostedService<Notifications.OutboxDeliveryWorker>();

@@ -20,6 +20,7 @@ public static class AuthorizationMatrix
         // Self-service pages: any signed-in person.
         Page("/me", Audience.SelfService),
         Page("/me/api-keys", Audience.SelfService),
+        Page("/me/notifications", Audience.SelfService),
         Page("/account/two-factor", Audience.SelfService),
 
         // The fleet: Admin and OnCall read it, only Admin changes it.
@@ -46,6 +47,7 @@ public static class AuthorizationMatrix
         Page("/users/new", Audience.Admin),
         Page("/users/{Id:guid}", Audience.Admin),
         Page("/audit", Audience.Admin),
+        Page("/settings/notifications", Audience.Admin),
         Page("/agents", Audience.Admin),
 
         // The automation API: API keys (Authorization: Bearer), never the sign-in cookie.
