@@ -104,6 +104,8 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         services.AddSingleton<Web.Features.UntrustedCertificates.UntrustedCertificateConvergence>();
         services.AddScoped<Web.Features.UntrustedCertificates.UntrustCertificate>();
         services.AddScoped<Web.Features.UntrustedCertificates.RemoveUntrustedCertificate>();
+        services.AddScoped<Web.Features.OnCall.OnCallRota>();
+        services.AddScoped<Web.Features.Notifications.MyNotifications>();
     }
 
     private sealed class FixedAuthenticationState(ClaimsPrincipal user) : AuthenticationStateProvider
