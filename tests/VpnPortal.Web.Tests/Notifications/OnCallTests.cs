@@ -123,6 +123,15 @@ public sealed class OnCallTests
         var audit = await db.AuditEntries.SingleAsync(a => a.EntityType == "on-call-override", Ct);
         audit.Actor.ShouldContain(ben.Email);
         audit.AfterJson!.ShouldContain("swapped with Ana");
+
+        var coverId = now.RootElement.GetProperty("overrides")[0].GetProperty("id").GetGuid();
+        using var anaApi = portal.CreateApiClient(await portal.CreateApiKeyAsync(ana));
+        using var notHers = await anaApi.DeleteAsync($"/api/v1/on-call/overrides/{coverId}", Ct);
+        notHers.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        using var removed = await api.DeleteAsync($"/api/v1/on-call/overrides/{coverId}", Ct);
+        removed.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await db.AuditEntries.CountAsync(a => a.Action == "on-call-override.deleted" && a.Actor.Contains(ben.Email), Ct)).ShouldBe(1);
+        (await db.OnCallOverrides.CountAsync(Ct)).ShouldBe(0);
     }
 
     [Fact]

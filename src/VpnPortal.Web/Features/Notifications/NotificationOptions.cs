@@ -47,6 +47,12 @@ public sealed class NotificationOptions : IValidatableObject
         {
             yield return new ValidationResult("Notifications:RetryMaxSeconds must be at least Notifications:RetryBaseSeconds.", [nameof(RetryMaxSeconds)]);
         }
+
+        // A send that outlives its lease could be taken and sent again by another node.
+        if (LeaseSeconds <= SendTimeoutSeconds)
+        {
+            yield return new ValidationResult("Notifications:LeaseSeconds must be longer than Notifications:SendTimeoutSeconds.", [nameof(LeaseSeconds)]);
+        }
     }
 
     /// <summary>The wait before attempt <paramref name="failedAttempts"/> + 1: base, then doubling, capped.</summary>

@@ -30,9 +30,15 @@ public sealed class MyNotificationsPageTests : IAsyncLifetime
         await using var db = _ctx.Db();
         var n = new PortalNotification
         {
-            Id = Guid.NewGuid(), UserId = PortalComponentContext.AdminId, OutboxMessageId = Guid.NewGuid(), Severity = "warning", Subject = subject,
-            Body = $"{subject}\n\nExpires: in 14 days", LinksJson = "[{\"text\":\"Certificate\",\"url\":\"https://vpnportal.corp.example/certificates/1\"}]",
-            CreatedAt = _ctx.Time.GetUtcNow() - ago, ReadAt = read ? _ctx.Time.GetUtcNow() : null,
+            Id = Guid.NewGuid(),
+            UserId = PortalComponentContext.AdminId,
+            OutboxMessageId = Guid.NewGuid(),
+            Severity = "warning",
+            Subject = subject,
+            Body = $"{subject}\n\nExpires: in 14 days",
+            LinksJson = "[{\"text\":\"Certificate\",\"url\":\"https://vpnportal.corp.example/certificates/1\"}]",
+            CreatedAt = _ctx.Time.GetUtcNow() - ago,
+            ReadAt = read ? _ctx.Time.GetUtcNow() : null,
         };
         db.PortalNotifications.Add(n);
         await db.SaveChangesAsync(Ct);

@@ -33,8 +33,12 @@ public sealed class OnCallPageTests : IAsyncDisposable
 
         db.OnCallRotations.Add(new OnCallRotation
         {
-            Id = OnCallRotation.SingletonId, MemberUserIds = [ana, ben], HandOverDay = DayOfWeek.Monday, HandOverTime = new TimeOnly(9, 0),
-            TimeZoneId = "UTC", StartsOn = new DateOnly(2026, 11, 16),
+            Id = OnCallRotation.SingletonId,
+            MemberUserIds = [ana, ben],
+            HandOverDay = DayOfWeek.Monday,
+            HandOverTime = new TimeOnly(9, 0),
+            TimeZoneId = "UTC",
+            StartsOn = new DateOnly(2026, 11, 16),
         });
         await db.SaveChangesAsync(Ct);
         return (ana, ben);
