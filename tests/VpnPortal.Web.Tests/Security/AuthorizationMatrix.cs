@@ -39,6 +39,9 @@ public static class AuthorizationMatrix
         Page("/rotations/new", Audience.Admin),
         Page("/rotations/{Id:guid}", Audience.Operator),
         Page("/untrusted-certificates", Audience.Operator),
+        Page("/alerts", Audience.Operator),
+        Page("/alerts/{Id:guid}", Audience.Operator),
+        Page("/alerts/silences", Audience.Operator),
 
         // Administration: Admin only.
         Page("/users", Audience.Admin),
@@ -70,6 +73,9 @@ public static class AuthorizationMatrix
         Api("POST", "/api/v1/untrusted-certificates", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (UntrustedCertificates tests untrust for real)"),
         Api("DELETE", "/api/v1/untrusted-certificates/{thumbprint}", Audience.Admin, status: 404, samplePath: "/api/v1/untrusted-certificates/3F2A9C1E5B7D4F6A8C0E2B4D6F8A1C3E5B7D9F0A",
             why: "the probe names a certificate that is not in the untrusted set"),
+        Api("GET", "/api/v1/alerts", Audience.Operator),
+        Api("GET", "/api/v1/alerts/{id:guid}", Audience.Operator, status: 404, why: "the probe asks for an alert that does not exist"),
+        Api("POST", "/api/v1/alerts/{id:guid}/acknowledge", Audience.Operator, status: 400, why: "the probe posts a form, not the JSON request (AlertsApiTests acknowledge for real)"),
         Api("GET", "/openapi/{documentName}.json", Audience.SelfService),
 
         // The agent channel: enrolled agents' credentials only, never a person's cookie or API key (AgentApi tests).
