@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "disconnect" => await DisconnectBenchmark.RunAsync(args[1..]),
     "rotation" => await RotationBenchmark.RunAsync(args[1..]),
     "diagnostics" => DiagnosticsBenchmark.Run(args[1..]),
+    "alerts-scan" => await AlertScanBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -19,6 +20,7 @@ static int Usage()
           dotnet run -c Release --project bench/VpnPortal.Bench -- disconnect [--servers 50] [--connected-on 10] [--trials 30] [--sessions 40]
           dotnet run -c Release --project bench/VpnPortal.Bench -- rotation [--servers 20] [--restart-seconds 2]
           dotnet run -c Release --project bench/VpnPortal.Bench -- diagnostics [--servers 500] [--runs 30]
+          dotnet run -c Release --project bench/VpnPortal.Bench -- alerts-scan [--certificates 100000] [--runs 30] [--db-runs 5]
         """);
     return 2;
 }

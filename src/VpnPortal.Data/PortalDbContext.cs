@@ -45,6 +45,9 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     public DbSet<DiagnosticFinding> DiagnosticFindings => Set<DiagnosticFinding>();
     public DbSet<DiagnosticSuppression> DiagnosticSuppressions => Set<DiagnosticSuppression>();
     public DbSet<DiagnosticsSettings> DiagnosticsSettings => Set<DiagnosticsSettings>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
+    public DbSet<AlertSilence> AlertSilences => Set<AlertSilence>();
     public DbSet<MfaPhoneMethod> MfaPhoneMethods => Set<MfaPhoneMethod>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<SetupToken> SetupTokens => Set<SetupToken>();

@@ -304,6 +304,212 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.ToTable("AgentEnrollmentTokens");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.Alert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid?>("AcknowledgedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AcknowledgementNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid?>("CertificateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("EscalationClockFrom")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("EscalationLevel")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("FindingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("LastEvaluatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastNotifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("NotAfter")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("NotifiedStepDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("OpenKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<List<string>>("Purposes")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<int>("RepeatCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ResolutionDetail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int?>("ResolutionReason")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Sha1Thumbprint")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("StepDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key");
+
+                    b.HasIndex("OpenKey")
+                        .IsUnique();
+
+                    b.HasIndex("State", "Severity");
+
+                    b.ToTable("Alerts");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.AlertEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Actor")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId", "At");
+
+                    b.ToTable("AlertEvents");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.AlertSilence", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("EndedEarlyAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EndedEarlyBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("Scope")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("ServerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Sha1Thumbprint")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndsAt");
+
+                    b.HasIndex("ServerId");
+
+                    b.ToTable("AlertSilences");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2062,6 +2268,62 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Navigation("Server");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.Alert", b =>
+                {
+                    b.OwnsMany("VpnPortal.Data.Entities.AlertInstallation", "InstalledOn", b1 =>
+                        {
+                            b1.Property<Guid>("AlertId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.PrimitiveCollection<string>("Purposes")
+                                .IsRequired();
+
+                            b1.Property<Guid?>("ServerId");
+
+                            b1.Property<string>("ServerName")
+                                .IsRequired();
+
+                            b1.Property<string>("Store")
+                                .IsRequired();
+
+                            b1.HasKey("AlertId", "__synthesizedOrdinal");
+
+                            b1.ToTable("Alerts");
+
+                            b1
+                                .ToJson("InstalledOn")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("AlertId");
+                        });
+
+                    b.Navigation("InstalledOn");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.AlertEvent", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.Alert", "Alert")
+                        .WithMany("Events")
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Alert");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.AlertSilence", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Server");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.ApiKey", b =>
                 {
                     b.HasOne("VpnPortal.Data.Entities.PortalUser", "User")
@@ -2388,6 +2650,11 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("RrasServer");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.Alert", b =>
+                {
+                    b.Navigation("Events");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.Certificate", b =>

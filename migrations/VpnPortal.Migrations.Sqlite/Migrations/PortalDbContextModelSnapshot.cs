@@ -295,6 +295,212 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.ToTable("AgentEnrollmentTokens");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.Alert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AcknowledgedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AcknowledgedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcknowledgementNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CertificateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EscalationClockFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EscalationLevel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("FindingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastEvaluatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastNotifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NotAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("NotifiedStepDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OpenKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OpenedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Purposes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RepeatCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResolutionDetail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ResolutionReason")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha1Thumbprint")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("StepDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key");
+
+                    b.HasIndex("OpenKey")
+                        .IsUnique();
+
+                    b.HasIndex("State", "Severity");
+
+                    b.ToTable("Alerts");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.AlertEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId", "At");
+
+                    b.ToTable("AlertEvents");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.AlertSilence", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedEarlyAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EndedEarlyBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EndsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Scope")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ServerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha1Thumbprint")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndsAt");
+
+                    b.HasIndex("ServerId");
+
+                    b.ToTable("AlertSilences");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2049,6 +2255,62 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.Navigation("Server");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.Alert", b =>
+                {
+                    b.OwnsMany("VpnPortal.Data.Entities.AlertInstallation", "InstalledOn", b1 =>
+                        {
+                            b1.Property<Guid>("AlertId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.PrimitiveCollection<string>("Purposes")
+                                .IsRequired();
+
+                            b1.Property<Guid?>("ServerId");
+
+                            b1.Property<string>("ServerName")
+                                .IsRequired();
+
+                            b1.Property<string>("Store")
+                                .IsRequired();
+
+                            b1.HasKey("AlertId", "__synthesizedOrdinal");
+
+                            b1.ToTable("Alerts");
+
+                            b1
+                                .ToJson("InstalledOn")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("AlertId");
+                        });
+
+                    b.Navigation("InstalledOn");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.AlertEvent", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.Alert", "Alert")
+                        .WithMany("Events")
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Alert");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.AlertSilence", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Server");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.ApiKey", b =>
                 {
                     b.HasOne("VpnPortal.Data.Entities.PortalUser", "User")
@@ -2375,6 +2637,11 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("RrasServer");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.Alert", b =>
+                {
+                    b.Navigation("Events");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.Certificate", b =>

@@ -48,6 +48,12 @@ public static class PortalFeatures
         services.AddScoped<UntrustedCertificates.ListUntrustedCertificates>();
         services.AddScoped<UntrustedCertificates.UntrustCertificate>();
         services.AddScoped<UntrustedCertificates.RemoveUntrustedCertificate>();
+        services.AddOptions<Alerts.AlertsOptions>().BindConfiguration(Alerts.AlertsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Alerts.ScanAlerts>();
+        services.AddScoped<Alerts.AcknowledgeAlert>();
+        services.AddScoped<Alerts.Silences>();
+        services.AddScoped<Alerts.ListAlerts>();
+        services.AddScoped<Alerts.GetAlert>();
         services.AddSingleton<AgentApi.SnapshotWriteGate>();
         services.AddScoped<AgentApi.ApplySnapshot>();
         services.AddScoped<AgentApi.EnrollAgent>();

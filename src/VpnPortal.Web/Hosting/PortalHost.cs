@@ -40,6 +40,7 @@ public static class PortalHost
         {
             services.AddHostedService<Jobs.ExpireAgentCommandsJob>();
             services.AddHostedService<Jobs.PruneFleetHistoryJob>();
+            Jobs.PortalScheduler.AddPortalScheduler(services, configuration);
         }
 
         services.AddIdentityCore<PortalUser>(PortalIdentity.AccountRules)

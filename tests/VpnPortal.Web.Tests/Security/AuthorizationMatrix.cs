@@ -45,6 +45,9 @@ public static class AuthorizationMatrix
         Page("/untrusted-certificates", Audience.Operator),
         Page("/diagnostics", Audience.Operator),
         Page("/on-call", Audience.Operator),
+        Page("/alerts", Audience.Operator),
+        Page("/alerts/{Id:guid}", Audience.Operator),
+        Page("/alerts/silences", Audience.Operator),
 
         // Administration: Admin only.
         Page("/users", Audience.Admin),
@@ -88,6 +91,9 @@ public static class AuthorizationMatrix
         Api("GET", "/api/v1/on-call", Audience.Operator),
         Api("POST", "/api/v1/on-call/overrides", Audience.Operator, status: 400, why: "the probe posts a form, not the JSON request (OnCallTests add cover for real)"),
         Api("DELETE", "/api/v1/on-call/overrides/{id:guid}", Audience.Operator, status: 404, why: "the probe removes cover that does not exist"),
+        Api("GET", "/api/v1/alerts", Audience.Operator),
+        Api("GET", "/api/v1/alerts/{id:guid}", Audience.Operator, status: 404, why: "the probe asks for an alert that does not exist"),
+        Api("POST", "/api/v1/alerts/{id:guid}/acknowledge", Audience.Operator, status: 400, why: "the probe posts a form, not the JSON request (AlertsApiTests acknowledge for real)"),
         Api("GET", "/openapi/{documentName}.json", Audience.SelfService),
 
         // The agent channel: enrolled agents' credentials only, never a person's cookie or API key (AgentApi tests).

@@ -34,13 +34,15 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     private int _userCount;
 
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private PortalFactory(TestDatabase database, FakeTimeProvider? time, bool ownsDatabase, IReadOnlyDictionary<string, string>? settings = null)
+    private PortalFactory(TestDatabase database, FakeTimeProvider? time, bool ownsDatabase, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         Database = database;
         Time = time;
         _ownsDatabase = ownsDatabase;
         _settings = settings ?? new Dictionary<string, string>();
+        _services = services;
     }
 
     /// <summary>The database this portal runs on (empty until the portal's own start-up migrates it).</summary>
@@ -49,13 +51,18 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     /// <summary>The portal's clock when the test asked for a fake one; otherwise the portal uses the system clock.</summary>
     public FakeTimeProvider? Time { get; }
 
-    /// <summary>Creates a fresh, empty database and starts the portal on it, which migrates it as production does.</summary>
-    public static async Task<PortalFactory> StartAsync(string provider = TestDatabase.Sqlite, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null) =>
-        await StartAsync(new PortalFactory(await TestDatabase.CreateEmptyAsync(provider), time, ownsDatabase: true, settings));
+    /// <summary>
+    /// Creates a fresh, empty database and starts the portal on it, which migrates it as production does.
+    /// <c>services</c> replaces services after the portal registered its own (e.g. test doubles of another feature's interfaces).
+    /// </summary>
+    public static async Task<PortalFactory> StartAsync(
+        string provider = TestDatabase.Sqlite, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null) =>
+        await StartAsync(new PortalFactory(await TestDatabase.CreateEmptyAsync(provider), time, ownsDatabase: true, settings, services));
 
     /// <summary>Starts the portal on a database the caller owns (and disposes), e.g. one the admin CLI has just written.</summary>
-    public static Task<PortalFactory> StartOnAsync(TestDatabase database, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null) =>
-        StartAsync(new PortalFactory(database, time, ownsDatabase: false, settings));
+    public static Task<PortalFactory> StartOnAsync(
+        TestDatabase database, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null) =>
+        StartAsync(new PortalFactory(database, time, ownsDatabase: false, settings, services));
 
     private static async Task<PortalFactory> StartAsync(PortalFactory factory)
     {
@@ -94,6 +101,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton<TimeProvider>(Time);
             }
+
+            _services?.Invoke(services);
         });
     }
 

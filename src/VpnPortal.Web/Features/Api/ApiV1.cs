@@ -29,6 +29,7 @@ public static class ApiV1
         Diagnostics.FindingsApi.MapFindingsApi(api);
         UntrustedCertificates.UntrustedCertificatesApi.MapUntrustedCertificatesApi(api);
         OnCall.OnCallApi.MapOnCallApi(api);
+        Alerts.AlertsApi.MapAlertsApi(api);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Documentation);
         return app;
     }

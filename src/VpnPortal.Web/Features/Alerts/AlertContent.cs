@@ -1,0 +1,51 @@
+using VpnPortal.Data.Entities;
+using VpnPortal.Domain.Alerts;
+using VpnPortal.Domain.Certificates;
+using VpnPortal.Web.Features.Notifications;
+
+namespace VpnPortal.Web.Features.Alerts;
+
+/// <summary>What an alert's messages say: what expires and what for, when, where it is installed, and where to act.</summary>
+public static class AlertContent
+{
+    public static NotificationContent For(Alert alert, NotificationKind kind)
+    {
+        var name = DistinguishedNames.ShortName(alert.Subject);
+        var purposes = string.Join(", ", alert.Purposes.Select(PurposeText));
+        var step = alert.StepDays is { } days ? new AlertStep(days) : (AlertStep?)null;
+        var when = step is { IsExpired: true } ? "has expired" : "expires soon";
+        var prefix = kind switch
+        {
+            NotificationKind.Repeat => "Still unacknowledged: ",
+            NotificationKind.Escalation => "Escalated: ",
+            _ => "",
+        };
+        var subject = $"{prefix}Certificate {name} {when}{(purposes.Length > 0 ? $" ({purposes})" : "")}";
+        var summary = $"{name} (thumbprint {alert.Sha1Thumbprint}) {when}; it is installed in {alert.InstalledOn.Count} " +
+            $"{(alert.InstalledOn.Count == 1 ? "place" : "places")}. Renew it and roll it out, or acknowledge the alert.";
+        var links = new List<NotificationLink> { new("Alert", $"/alerts/{alert.Id}") };
+        if (alert.CertificateId is { } certificateId)
+        {
+            links.Add(new NotificationLink("Certificate", $"/certificates/{certificateId}"));
+        }
+
+        var sstpServer = alert.InstalledOn.FirstOrDefault(i => i.ServerId is not null && i.Purposes.Contains(nameof(CertificatePurpose.Sstp)));
+        links.Add(new NotificationLink("Start an SSTP rollout", sstpServer is null ? "/rotations/new" : $"/rotations/new?server={sstpServer.ServerId}"));
+        return new NotificationContent(
+            SeverityText(alert.Severity),
+            subject,
+            summary,
+            alert.NotAfter,
+            alert.InstalledOn.Select(Where).ToList(),
+            links);
+    }
+
+    /// <summary>"RRAS-01 · Personal (SSTP server certificate)".</summary>
+    public static string Where(AlertInstallation i) =>
+        $"{i.ServerName} · {i.Store}{(i.Purposes.Count > 0 ? $" ({string.Join(", ", i.Purposes.Select(PurposeText))})" : "")}";
+
+    public static string PurposeText(string purpose) =>
+        Enum.TryParse<CertificatePurpose>(purpose, out var p) ? CertificatePurposes.Describe(p) : purpose;
+
+    public static string SeverityText(int severity) => ((AlertSeverity)severity).ToString().ToLowerInvariant();
+}

@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using VpnPortal.Data;
+using VpnPortal.Data.Entities;
+using VpnPortal.Domain.Alerts;
+
+namespace VpnPortal.Web.Features.Alerts;
+
+/// <summary>Alerts, open ones first, then the worst and newest, with filters.</summary>
+public sealed class ListAlerts(PortalDbContext db)
+{
+    public const int MaxTake = 500;
+
+    /// <summary>State: open (firing or acknowledged; default), firing, acknowledged, resolved or all. MinSeverity: that one or worse.</summary>
+    public sealed record Query(string State = "open", AlertSeverity? MinSeverity = null, string? Search = null, int Skip = 0, int Take = 100);
+
+    public sealed record AlertRow(
+        Guid Id, string Kind, string Title, string? Sha1Thumbprint, string State, string Severity, string? Step, DateTimeOffset? NotAfter,
+        IReadOnlyList<string> Purposes, IReadOnlyList<string> InstalledOn, DateTimeOffset OpenedAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy,
+        DateTimeOffset? ResolvedAt, string? Resolution);
+
+    public sealed record Page(IReadOnlyList<AlertRow> Items, int Total, int Skip, int Take);
+
+    public static readonly string[] States = ["open", "firing", "acknowledged", "resolved", "all"];
+
+    public async Task<Page> RunAsync(Query q, CancellationToken ct = default)
+    {
+        var query = db.Alerts.AsNoTracking();
+        query = q.State switch
+        {
+            "firing" => query.Where(a => a.State == AlertState.Firing),
+            "acknowledged" => query.Where(a => a.State == AlertState.Acknowledged),
+            "resolved" => query.Where(a => a.State == AlertState.Resolved),
+            "all" => query,
+            _ => query.Where(a => a.State != AlertState.Resolved),
+        };
+        if (q.MinSeverity is { } min)
+        {
+            var level = (int)min;
+            query = query.Where(a => a.Severity >= level);
+        }
+
+        if (!string.IsNullOrWhiteSpace(q.Search))
+        {
+            var s = q.Search.Trim().ToUpper();
+            query = query.Where(a => a.Title.ToUpper().Contains(s) || a.Sha1Thumbprint!.Contains(s));
+        }
+
+        var total = await query.CountAsync(ct);
+        var take = Math.Clamp(q.Take, 1, MaxTake);
+        var alerts = await query
+            .OrderBy(a => a.State == AlertState.Resolved).ThenByDescending(a => a.Severity).ThenBy(a => a.NotAfter).ThenBy(a => a.Id)
+            .Skip(Math.Max(0, q.Skip)).Take(take)
+            .ToListAsync(ct);
+        return new Page(alerts.Select(Row).ToList(), total, Math.Max(0, q.Skip), take);
+    }
+
+    public static AlertRow Row(Alert a) => new(
+        a.Id,
+        a.Kind == AlertKind.CertificateExpiry ? "certificate-expiry" : "finding",
+        a.Title,
+        a.Sha1Thumbprint,
+        StateText(a.State),
+        AlertContent.SeverityText(a.Severity),
+        a.StepDays is { } d ? new AlertStep(d).ToString() : null,
+        a.NotAfter,
+        a.Purposes.Select(AlertContent.PurposeText).ToList(),
+        a.InstalledOn.Select(i => AlertContent.Where(Display(i))).ToList(),
+        a.OpenedAt,
+        a.AcknowledgedAt,
+        a.AcknowledgedBy,
+        a.ResolvedAt,
+        a.ResolutionDetail);
+
+    /// <summary>The installation with its store as people read it.</summary>
+    public static AlertInstallation Display(AlertInstallation i) => new()
+    {
+        ServerId = i.ServerId,
+        ServerName = i.ServerName,
+        Store = Enum.TryParse<WatchedStore>(i.Store, out var s) ? CertificatePurposes.Describe(s) : i.Store,
+        Purposes = i.Purposes,
+    };
+
+    public static string StateText(AlertState state) => state.ToString().ToLowerInvariant();
+}
