@@ -47,7 +47,7 @@ public sealed record NotificationDeliveryView(
     DateTimeOffset? DeliveredAt);
 
 /// <summary>
-/// The notification outbox. <see cref="Enqueue"/> adds rows for each of the recipient's enabled channels to the
+/// The notification outbox. <see cref="EnqueueAsync"/> adds rows for each of the recipient's enabled channels to the
 /// caller's unit of work (the caller saves, in the same transaction as the change that caused them); a duplicate
 /// (source key, recipient, channel) is ignored, not an error.
 /// </summary>
