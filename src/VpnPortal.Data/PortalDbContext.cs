@@ -44,6 +44,7 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     public DbSet<SstpRotationStepRecord> SstpRotationSteps => Set<SstpRotationStepRecord>();
     public DbSet<DiagnosticFinding> DiagnosticFindings => Set<DiagnosticFinding>();
     public DbSet<MfaPhoneMethod> MfaPhoneMethods => Set<MfaPhoneMethod>();
+    public DbSet<PhoneVerification> PhoneVerifications => Set<PhoneVerification>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<SetupToken> SetupTokens => Set<SetupToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

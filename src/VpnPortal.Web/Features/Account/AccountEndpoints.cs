@@ -28,6 +28,7 @@ public static class AccountEndpoints
         })
         .AllowAnonymous()
         .DisableAntiforgery(); // validated explicitly above, since the endpoint binds no form fields
+        app.MapReauthenticate();
         return app;
     }
 }

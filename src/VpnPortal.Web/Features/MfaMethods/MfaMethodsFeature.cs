@@ -21,6 +21,7 @@ public static class MfaMethodsFeature
             services.AddScoped<IMfaMethodProvider, PortalMfaMethodProvider>();
         }
 
+        services.AddScoped<SignInMethods>();
         services.AddScoped<IVerificationCodeSender>(sp =>
         {
             var sender = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CodeSenderOptions>>().Value;
