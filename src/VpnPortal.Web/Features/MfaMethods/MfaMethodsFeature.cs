@@ -22,6 +22,7 @@ public static class MfaMethodsFeature
         }
 
         services.AddScoped<SignInMethods>();
+        services.AddScoped<HelpdeskSignInMethods>();
         services.AddScoped<IVerificationCodeSender>(sp =>
         {
             var sender = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CodeSenderOptions>>().Value;
