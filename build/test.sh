@@ -123,6 +123,15 @@ else
   start_postgres
 fi
 
+# The test OpenID Connect provider's packages, from its lockfile, before test processes start in parallel.
+if command -v npm >/dev/null; then
+  echo "== npm ci (tests/oidc-provider)"
+  (cd tests/oidc-provider && npm ci --no-audit --no-fund --loglevel=error)
+else
+  echo "== Node.js is not installed: the sign-in tests will be SKIPPED (on CI, with CI=true, they fail instead)."
+  echo "== Install it with: apt-get install -y nodejs npm"
+fi
+
 if [[ -z ${VPNPORTAL_TEST_CHROMIUM:-} && -x /usr/bin/chromium ]]; then
   export VPNPORTAL_TEST_CHROMIUM=/usr/bin/chromium
 fi

@@ -5,6 +5,7 @@ using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Components;
 using VpnPortal.Web.Features;
+using VpnPortal.Web.Features.Account.Oidc;
 using VpnPortal.Web.Features.Setup;
 using VpnPortal.Web.Security;
 
@@ -56,12 +57,13 @@ public static class PortalHost
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AgentApi.AgentAuthenticationHandler>(AgentApi.AgentAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
+        services.AddOrganisationSignIn();
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "VpnPortal.Auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Secure is set for every cookie by OrganisationSignIn's SecureCookies (Authentication:Cookies:SecurePolicy).
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.LoginPath = "/account/sign-in";

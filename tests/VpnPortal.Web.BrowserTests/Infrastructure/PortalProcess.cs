@@ -101,6 +101,8 @@ public sealed partial class PortalProcess : IAsyncDisposable
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Database__Provider"] = TestDatabase.Sqlite;
+        // Plain http on loopback: Secure cookies are for the deployed portal (see the README).
+        start.Environment["Authentication__Cookies__SecurePolicy"] = "SameAsRequest";
         if (database is not null)
         {
             start.Environment["Database__ConnectionString"] = $"Data Source={new SqliteConnectionStringBuilder(database.ConnectionString).DataSource}";

@@ -7,12 +7,15 @@ namespace VpnPortal.Web.Tests.Security;
 /// </summary>
 public static class AuthorizationMatrix
 {
+    public const string OidcStart = "/account/sign-in/oidc";
+
     public static readonly IReadOnlyList<RouteRule> Rules =
     [
         // Account and setup pages: open to everyone, signed in or not.
         Page("/account/sign-in", Audience.Anonymous),
         Page("/account/sign-in-2fa", Audience.Anonymous, redirectsTo: "/account/sign-in", why: "with no password sign-in waiting for its second factor it sends people to the sign-in form"),
         Page("/account/access-denied", Audience.Anonymous, status: 403, why: "the refusal page itself answers 403"),
+        Page("/account/sign-in-refused", Audience.Anonymous, status: 403, why: "the organisation sign-in's refusal page itself answers 403"),
         Page("/setup", Audience.Anonymous, status: 410, why: "without a valid one-time token it says the link is gone (SetupLinkTests use real tokens)"),
         Page("/error", Audience.Anonymous),
         Page("/not-found", Audience.Anonymous),
@@ -82,6 +85,8 @@ public static class AuthorizationMatrix
         Endpoint("POST", "/account/sign-out", Audience.Anonymous, status: 400,
             why: "open to all so a half-expired session can still sign out; this probe sends no antiforgery token, so every caller gets 400 (AntiforgeryTests sign out for real)"),
         Endpoint("*", "/healthz", Audience.Anonymous, why: "the load balancer's probe"),
+        Endpoint("GET", OidcStart, Audience.Anonymous, status: 404,
+            why: "organisation sign-in is off in this portal (OidcAuthorizationMatrixTests and OidcSignInTests switch it on)"),
 
         // Blazor's own endpoints. The circuit carries every interactive page; each page still authorises itself
         // (AuthorizeRouteView), so the circuit is for any signed-in person. Left to the fallback policy it would be

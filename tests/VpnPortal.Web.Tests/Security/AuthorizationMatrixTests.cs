@@ -19,10 +19,11 @@ public enum Caller
 /// One portal with a signed-in browser and an API key per role. The matrix only reads, so its tests share it
 /// (the portal's own bookkeeping, such as "key last used", is the only thing written).
 /// </summary>
-public sealed class AuthorizationMatrixFixture : IAsyncLifetime
+public class AuthorizationMatrixFixture : IAsyncLifetime
 {
     private readonly Dictionary<Caller, PortalBrowser> _browsers = [];
     private readonly Dictionary<Caller, HttpClient> _apiClients = [];
+    private readonly List<IDisposable> _owned = [];
 
     public PortalFactory Portal { get; private set; } = default!;
 
@@ -30,24 +31,44 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
 
     public IReadOnlyDictionary<Caller, HttpClient> ApiClients => _apiClients;
 
-    public async ValueTask InitializeAsync()
+    /// <summary>The matrix's rules as this portal should answer them.</summary>
+    public virtual IReadOnlyList<RouteRule> Rules => AuthorizationMatrix.Rules;
+
+    public virtual async ValueTask InitializeAsync()
     {
-        Portal = await PortalFactory.StartAsync();
+        Portal = await StartPortalAsync();
         _browsers[Caller.Anonymous] = Portal.CreateBrowser();
         _apiClients[Caller.Anonymous] = Portal.CreateApiClient(null);
         foreach (var (caller, role) in new[] { (Caller.User, Roles.User), (Caller.OnCall, Roles.OnCall), (Caller.Admin, Roles.Admin) })
         {
-            var user = await Portal.CreateUserAsync(role);
-            _browsers[caller] = await Portal.SignInAsync(user);
+            var (user, browser) = await SignInAsync(role);
+            _browsers[caller] = browser;
             _apiClients[caller] = Portal.CreateApiClient(await Portal.CreateApiKeyAsync(user));
         }
     }
 
-    public async ValueTask DisposeAsync()
+    protected virtual Task<PortalFactory> StartPortalAsync() => PortalFactory.StartAsync();
+
+    /// <summary>A signed-in browser for someone with <paramref name="role"/>, and their account.</summary>
+    protected virtual async Task<(TestUser User, PortalBrowser Browser)> SignInAsync(string role)
+    {
+        var user = await Portal.CreateUserAsync(role);
+        return (user, await Portal.SignInAsync(user));
+    }
+
+    /// <summary>Disposed with the fixture (clients a subclass wraps).</summary>
+    protected void Own(IDisposable disposable) => _owned.Add(disposable);
+
+    public virtual async ValueTask DisposeAsync()
     {
         foreach (var b in _browsers.Values)
         {
             b.Dispose();
+        }
+
+        foreach (var o in _owned)
+        {
+            o.Dispose();
         }
 
         foreach (var c in _apiClients.Values)
@@ -88,11 +109,14 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
     }
 
     [Fact]
-    public async Task EveryRoute_AnswersEachCallerAsTheMatrixSays()
+    public Task EveryRoute_AnswersEachCallerAsTheMatrixSays() => CheckEveryRouteAsync(fixture);
+
+    /// <summary>Probes every route as every caller of <paramref name="fixture"/> and compares with its rules.</summary>
+    internal static async Task CheckEveryRouteAsync(AuthorizationMatrixFixture fixture)
     {
         var failures = new List<string>();
         var checkedCount = 0;
-        foreach (var rule in AuthorizationMatrix.Rules)
+        foreach (var rule in fixture.Rules)
         {
             var path = rule.SamplePath ?? PortalRoutes.SamplePath(rule.Pattern);
             foreach (var caller in Enum.GetValues<Caller>())

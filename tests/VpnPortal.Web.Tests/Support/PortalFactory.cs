@@ -79,6 +79,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         // settings applied here count (PortalFactoryTests proves the portal really runs on this database).
         builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
+        // The in-memory server is plain http://localhost: Secure cookies would never come back (see the README).
+        builder.UseSetting("Authentication:Cookies:SecurePolicy", "SameAsRequest");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
