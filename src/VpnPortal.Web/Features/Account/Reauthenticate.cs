@@ -1,7 +1,11 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
+using VpnPortal.Web.Features.Account.Oidc;
 
 namespace VpnPortal.Web.Features.Account;
 
@@ -15,7 +19,7 @@ public static class Reauthenticate
 
     public static IEndpointRouteBuilder MapReauthenticate(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, async (HttpContext http, IAntiforgery antiforgery, SignInManager<PortalUser> signIn, PortalDbContext db) =>
+        app.MapPost(Path, async (HttpContext http, IAntiforgery antiforgery, SignInManager<PortalUser> signIn, PortalDbContext db, IOptions<OidcOptions> oidc) =>
         {
             if (!await antiforgery.IsRequestValidAsync(http))
             {
@@ -24,10 +28,16 @@ public static class Reauthenticate
 
             var form = await http.Request.ReadFormAsync();
             var returnUrl = LocalReturnUrl.Or(form["returnUrl"], "/");
+            // People who sign in through the organisation's provider prove themselves there again.
+            var userId = Guid.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : Guid.Empty;
+            var organisational = oidc.Value.Enabled
+                && await db.UserLogins.AnyAsync(l => l.UserId == userId && l.LoginProvider == OidcHandler.SchemeName);
             db.Audit("account.reauthentication-started", $"{http.User.Identity?.Name} signed out to sign in again before a sensitive change");
             await db.SaveChangesAsync();
             await signIn.SignOutAsync();
-            return Results.Redirect($"/account/sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}");
+            return Results.Redirect(organisational
+                ? $"{OrganisationSignIn.StartPath}?returnUrl={Uri.EscapeDataString(returnUrl)}&reauthenticate=true"
+                : $"/account/sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}");
         })
         .RequireAuthorization()
         .DisableAntiforgery(); // validated explicitly above
