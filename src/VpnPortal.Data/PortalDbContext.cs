@@ -43,6 +43,8 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     public DbSet<SstpRotationServer> SstpRotationServers => Set<SstpRotationServer>();
     public DbSet<SstpRotationStepRecord> SstpRotationSteps => Set<SstpRotationStepRecord>();
     public DbSet<DiagnosticFinding> DiagnosticFindings => Set<DiagnosticFinding>();
+    public DbSet<DiagnosticSuppression> DiagnosticSuppressions => Set<DiagnosticSuppression>();
+    public DbSet<DiagnosticsSettings> DiagnosticsSettings => Set<DiagnosticsSettings>();
     public DbSet<MfaPhoneMethod> MfaPhoneMethods => Set<MfaPhoneMethod>();
     public DbSet<PhoneVerification> PhoneVerifications => Set<PhoneVerification>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();

@@ -592,6 +592,20 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AcknowledgeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid?>("AcknowledgedByUserId")
+                        .HasColumnType("uuid");
+
                     b.PrimitiveCollection<List<string>>("FixSteps")
                         .IsRequired()
                         .HasColumnType("text[]");
@@ -642,6 +656,85 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .HasFilter("\"ResolvedAt\" IS NULL");
 
                     b.ToTable("DiagnosticFindings");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.DiagnosticSuppression", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LiftedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LiftedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("RuleId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServerId", "RuleId", "LiftedAt");
+
+                    b.ToTable("DiagnosticSuppressions");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.DiagnosticsSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.PrimitiveCollection<List<string>>("ClientCertificateIssuers")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<List<string>>("EapServerNames")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<bool>("PhoneCallMfa")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DiagnosticsSettings");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.DisconnectEnforcement", b =>
@@ -1708,6 +1801,47 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Navigation("Evidence");
 
                     b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.DiagnosticSuppression", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.DiagnosticsSettings", b =>
+                {
+                    b.OwnsMany("VpnPortal.Data.Entities.SiteLoadBalancerCertificate", "LoadBalancerCertificates", b1 =>
+                        {
+                            b1.Property<int>("DiagnosticsSettingsId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Sha256")
+                                .IsRequired();
+
+                            b1.Property<string>("Site")
+                                .IsRequired();
+
+                            b1.HasKey("DiagnosticsSettingsId", "__synthesizedOrdinal");
+
+                            b1.ToTable("DiagnosticsSettings");
+
+                            b1
+                                .ToJson("LoadBalancerCertificates")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("DiagnosticsSettingsId");
+                        });
+
+                    b.Navigation("LoadBalancerCertificates");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.DisconnectEnforcement", b =>

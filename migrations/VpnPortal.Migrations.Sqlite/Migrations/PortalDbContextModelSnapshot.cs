@@ -579,6 +579,20 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AcknowledgeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AcknowledgedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AcknowledgedByUserId")
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("FixSteps")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -629,6 +643,85 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .HasFilter("\"ResolvedAt\" IS NULL");
 
                     b.ToTable("DiagnosticFindings");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.DiagnosticSuppression", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LiftedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LiftedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServerId", "RuleId", "LiftedAt");
+
+                    b.ToTable("DiagnosticSuppressions");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.DiagnosticsSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("ClientCertificateIssuers")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("EapServerNames")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("PhoneCallMfa")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DiagnosticsSettings");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.DisconnectEnforcement", b =>
@@ -1695,6 +1788,47 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.Navigation("Evidence");
 
                     b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.DiagnosticSuppression", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
+                        .WithMany()
+                        .HasForeignKey("ServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.DiagnosticsSettings", b =>
+                {
+                    b.OwnsMany("VpnPortal.Data.Entities.SiteLoadBalancerCertificate", "LoadBalancerCertificates", b1 =>
+                        {
+                            b1.Property<int>("DiagnosticsSettingsId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("Sha256")
+                                .IsRequired();
+
+                            b1.Property<string>("Site")
+                                .IsRequired();
+
+                            b1.HasKey("DiagnosticsSettingsId", "__synthesizedOrdinal");
+
+                            b1.ToTable("DiagnosticsSettings");
+
+                            b1
+                                .ToJson("LoadBalancerCertificates")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("DiagnosticsSettingsId");
+                        });
+
+                    b.Navigation("LoadBalancerCertificates");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.DisconnectEnforcement", b =>

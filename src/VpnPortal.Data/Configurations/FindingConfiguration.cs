@@ -20,5 +20,33 @@ internal sealed class DiagnosticFindingConfiguration : IEntityTypeConfiguration<
         // One open finding per server, rule and key; both providers take this filter as written.
         b.HasIndex(f => new { f.ServerId, f.RuleId, f.Key }).IsUnique().HasFilter("\"ResolvedAt\" IS NULL");
         b.HasIndex(f => new { f.ResolvedAt, f.Severity });
+        b.Property(f => f.AcknowledgedBy).HasMaxLength(FieldLimits.Principal);
+        b.Property(f => f.AcknowledgeReason).HasMaxLength(FieldLimits.Notes);
+    }
+}
+
+internal sealed class DiagnosticSuppressionConfiguration : IEntityTypeConfiguration<DiagnosticSuppression>
+{
+    public void Configure(EntityTypeBuilder<DiagnosticSuppression> b)
+    {
+        b.Property(s => s.RuleId).HasMaxLength(64).IsRequired();
+        b.Property(s => s.Reason).HasMaxLength(FieldLimits.Notes).IsRequired();
+        b.Property(s => s.CreatedBy).HasMaxLength(FieldLimits.Principal).IsRequired();
+        b.Property(s => s.LiftedBy).HasMaxLength(FieldLimits.Principal);
+        b.HasOne(s => s.Server).WithMany().HasForeignKey(s => s.ServerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(s => new { s.ServerId, s.RuleId, s.LiftedAt });
+    }
+}
+
+internal sealed class DiagnosticsSettingsConfiguration : IEntityTypeConfiguration<DiagnosticsSettings>
+{
+    public void Configure(EntityTypeBuilder<DiagnosticsSettings> b)
+    {
+        b.Property(s => s.Id).ValueGeneratedNever();
+        b.Property(s => s.EapServerNames);
+        b.Property(s => s.ClientCertificateIssuers);
+        b.OwnsMany(s => s.LoadBalancerCertificates, e => e.ToJson());
+        b.Property(s => s.UpdatedBy).HasMaxLength(FieldLimits.Principal);
+        b.Property(s => s.Version).IsConcurrencyToken();
     }
 }

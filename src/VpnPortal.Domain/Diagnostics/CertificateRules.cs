@@ -21,6 +21,9 @@ public static class CertificateRules
     /// <summary>The certificate has expired.</summary>
     public static readonly DiagnosticRule Expired = new("cert.expired", Area, "SSTP certificate has expired", EvaluateExpired);
 
+    /// <summary>The certificate's validity has not started yet (issued with a future start, or the server's clock is behind).</summary>
+    public static readonly DiagnosticRule NotYetValid = new("cert.not-yet-valid", Area, "SSTP certificate is not valid yet", EvaluateNotYetValid);
+
     /// <summary>The certificate expires within the fleet's largest alert threshold.</summary>
     public static readonly DiagnosticRule Expiring = new("cert.expiring", Area, "SSTP certificate expires soon", EvaluateExpiring);
 
@@ -28,7 +31,7 @@ public static class CertificateRules
     public static readonly DiagnosticRule NoCrl = new("cert.no-crl", Area, "SSTP certificate has no CRL distribution point", EvaluateNoCrl);
 
     /// <summary>Every certificate rule.</summary>
-    public static IReadOnlyList<DiagnosticRule> Rules { get; } = [NameMismatch, Wildcard, Expired, Expiring, NoCrl];
+    public static IReadOnlyList<DiagnosticRule> Rules { get; } = [NameMismatch, Wildcard, Expired, NotYetValid, Expiring, NoCrl];
 
     private static StoredCertificate? InUse(ServerFacts server, FleetFacts fleet)
     {
@@ -141,6 +144,36 @@ public static class CertificateRules
                 $"The SSTP certificate on {server.Name} expired on {certificate.Facts.NotAfter:yyyy-MM-dd}, so clients refuse every SSTP connection.",
                 ExpiryEvidence(certificate, fleet),
                 RenewSteps(server)),
+        ];
+    }
+
+    private static IEnumerable<Finding> EvaluateNotYetValid(ServerFacts server, FleetFacts fleet)
+    {
+        if (InUse(server, fleet) is not { } certificate || certificate.Facts.NotBefore <= fleet.Now)
+        {
+            return [];
+        }
+
+        var from = certificate.Facts.NotBefore.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        return
+        [
+            new Finding(
+                NotYetValid.Id,
+                FindingSeverity.Critical,
+                NotYetValid.Title,
+                $"The SSTP certificate on {server.Name} is valid only from {from}, so until then clients refuse it and every SSTP connection fails (a certificate assigned too early, or a clock that is wrong).",
+                [
+                    new("Certificate", certificate.Sha1Thumbprint),
+                    new("Subject", certificate.Subject),
+                    new("Not before", from),
+                    new("Now", fleet.Now.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)),
+                ],
+                [
+                    $"Check the clocks first: on {server.Name}, w32tm /query /status (a server whose clock is behind sees valid certificates as future ones).",
+                    "Until the new certificate is valid, assign the previous one again: Set-RemoteAccess -SslCertificate (Get-Item Cert:\\LocalMachine\\My\\<previous-thumbprint>)",
+                    "Restart-Service RemoteAccess",
+                    $"Assign {certificate.Sha1Thumbprint} again after {from}, or roll it out then from the portal's SSTP certificate rotation.",
+                ]),
         ];
     }
 

@@ -23,6 +23,9 @@ public static class NpsRules
     /// <summary>No name of the NPS server certificate is in the clients' EAP "Connect to these servers" list.</summary>
     public const string EapServerNameNotListedId = "nps.eap-server-name-not-listed";
 
+    /// <summary>No certificate NPS could present to EAP clients (Server Authentication, private key, current validity in Personal).</summary>
+    public const string NoServerCertificateId = "nps.no-server-certificate";
+
     /// <summary>The MFA extension's certificate is not among the server's certificates.</summary>
     public const string MfaCertificateMissingId = "nps.mfa-certificate-missing";
 
@@ -45,6 +48,7 @@ public static class NpsRules
     public static IReadOnlyList<DiagnosticRule> Rules { get; } =
     [
         new(NtAuthMissingCaId, Area, "Client certificate CA missing from NTAuth", NtAuthMissingCa),
+        new(NoServerCertificateId, Area, "NPS has no usable server certificate", NoServerCertificate),
         new(EapServerNameNotListedId, Area, "NPS certificate not in the clients' EAP server list", EapServerNameNotListed),
         new(MfaCertificateMissingId, Area, "MFA extension certificate missing", MfaCertificateMissing),
         new(MfaCertificateExpiringId, Area, "MFA extension certificate expired or expiring", MfaCertificateExpiring),
@@ -120,6 +124,56 @@ public static class NpsRules
             .OrderByDescending(c => c.Facts.NotBefore <= now && c.Facts.NotAfter >= now)
             .ThenByDescending(c => c.Facts.NotAfter)
             .FirstOrDefault();
+
+    private static IEnumerable<Finding> NoServerCertificate(ServerFacts server, FleetFacts fleet)
+    {
+        if (server.IsRras || NpsServerCertificate(server, fleet.Now) is { } best && best.Facts.NotBefore <= fleet.Now && best.Facts.NotAfter >= fleet.Now)
+        {
+            yield break;
+        }
+
+        var personal = server.Certificates.Where(c => c.Store == StoreKind.My).ToList();
+        var fqdn = server.HostFqdn ?? server.Name;
+        yield return new Finding(
+            NoServerCertificateId,
+            FindingSeverity.Critical,
+            "NPS has no usable server certificate",
+            $"{server.Name} has no certificate in Local Computer\\Personal with Server Authentication, a private key and a current validity, so it cannot complete PEAP or EAP-TLS and every certificate or PEAP sign-in through it fails.",
+            [
+                new("Certificates in Personal", personal.Count == 0 ? "(none)" : personal.Count.ToString(CultureInfo.InvariantCulture)),
+                .. personal.Select(c => new Evidence(DistinguishedNames.ShortName(c.Subject), $"{c.Sha1Thumbprint}: {WhyNotUsable(c, fleet.Now)}")),
+            ],
+            [
+                $"On {server.Name}, request a certificate from the private CA (the RAS and IAS Server template, or your NPS template): Get-Certificate -Template RASAndIASServer -SubjectName \"CN={fqdn}\" -DnsName {fqdn} -CertStoreLocation Cert:\\LocalMachine\\My",
+                $"Select it in the NPS network policy's EAP settings (Network Policy > Constraints > Authentication Methods > Microsoft: Protected EAP (PEAP) > Edit), then: Restart-Service IAS",
+                $"Make sure {fqdn} is in the clients' \"Connect to these servers\" list.",
+            ]);
+    }
+
+    private static string WhyNotUsable(StoredCertificate c, DateTimeOffset now)
+    {
+        var reasons = new List<string>();
+        if (!EnhancedKeyUsages.AllowsServerAuthentication(c.Facts.EnhancedKeyUsages))
+        {
+            reasons.Add("no Server Authentication");
+        }
+
+        if (!c.Facts.HasPrivateKey)
+        {
+            reasons.Add("no private key");
+        }
+
+        if (c.Facts.NotAfter < now)
+        {
+            reasons.Add($"expired {c.Facts.NotAfter:yyyy-MM-dd}");
+        }
+        else if (c.Facts.NotBefore > now)
+        {
+            reasons.Add($"not valid before {c.Facts.NotBefore:yyyy-MM-dd}");
+        }
+
+        return reasons.Count == 0 ? "usable" : string.Join(", ", reasons);
+    }
 
     private static IEnumerable<Finding> EapServerNameNotListed(ServerFacts server, FleetFacts fleet)
     {

@@ -88,7 +88,7 @@ public static class TlsOffloadRules
                 $"TLS is offloaded to the load balancer but {server.Name} still listens with HTTPS: unless the load balancer re-encrypts with the very same certificate, SSTP connections fail.",
                 [
                     new Evidence("TLS offload (portal)", "on"),
-                    new Evidence("UseHttps (server)", "1"),
+                    new Evidence("\"Use HTTP\" (RRAS SSL Certificate Binding)", "off (registry value UseHttps = 1)"),
                 ],
                 [
                     "In Routing and Remote Access, server Properties > Security > SSL Certificate Binding, choose \"Use HTTP\", or:",

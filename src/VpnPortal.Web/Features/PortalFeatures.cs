@@ -33,6 +33,12 @@ public static class PortalFeatures
         services.AddScoped<AgentApi.ICommandPayloadSource, Rotations.PfxPayloadSource>();
         services.AddOptions<Diagnostics.DiagnosticsOptions>().BindConfiguration(Diagnostics.DiagnosticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Diagnostics.EvaluateFindings>();
+        services.AddScoped<Diagnostics.ListFindings>();
+        services.AddScoped<Diagnostics.AcknowledgeFinding>();
+        services.AddScoped<Diagnostics.SuppressRule>();
+        services.AddScoped<Diagnostics.LiftSuppression>();
+        services.AddScoped<Diagnostics.ListSuppressions>();
+        services.AddScoped<Diagnostics.SaveDiagnosticsSettings>();
         services.AddSingleton<Diagnostics.FindingsEvaluator>();
         services.AddHostedService(sp => sp.GetRequiredService<Diagnostics.FindingsEvaluator>());
         services.AddSingleton<Rotations.RotationConductor>();

@@ -133,4 +133,30 @@ public sealed class CertificateRulesTests
 
         Run(CertificateRules.Rules, server).ShouldBeEmpty();
     }
+
+    [Fact]
+    public void NotYetValid_CertificateInUseStartsTomorrow_IsCriticalWithTheDatesSideBySide()
+    {
+        var future = Certificate(GoodSha1) with { Facts = Certificate(GoodSha1).Facts with { NotBefore = Now.AddDays(1) } };
+        var server = Healthy() with { Certificates = [future] };
+
+        var finding = Run(CertificateRules.NotYetValid, server).ShouldHaveSingleItem();
+
+        finding.RuleId.ShouldBe("cert.not-yet-valid");
+        finding.Severity.ShouldBe(FindingSeverity.Critical);
+        finding.Value("Not before").ShouldBe("2026-11-23 09:00 UTC");
+        finding.Value("Now").ShouldBe("2026-11-22 09:00 UTC");
+        finding.Value("Certificate").ShouldBe(GoodSha1);
+        finding.FixSteps.ShouldContain(s => s.Contains("w32tm /query /status") && s.Contains("vpn1"));
+        finding.FixSteps.ShouldContain(s => s.Contains($"Assign {GoodSha1} again after 2026-11-23 09:00 UTC"));
+    }
+
+    [Fact]
+    public void NotYetValid_NearMiss_ValidFromThisVeryMinute_DoesNotFire()
+    {
+        var started = Certificate(GoodSha1) with { Facts = Certificate(GoodSha1).Facts with { NotBefore = Now } };
+
+        Run(CertificateRules.NotYetValid, Healthy() with { Certificates = [started] }).ShouldBeEmpty();
+        Run(CertificateRules.NotYetValid, Healthy()).ShouldBeEmpty();
+    }
 }

@@ -1,4 +1,5 @@
 using Shouldly;
+using VpnPortal.Domain.Certificates;
 using VpnPortal.Domain.Diagnostics;
 using Xunit;
 using static VpnPortal.Domain.Tests.Diagnostics.FleetFactsBuilder;
@@ -216,5 +217,39 @@ public sealed class NpsRulesTests
         var fleet = Replace(Fleet(), "vpn1", s => s with { RadiusServers = [new RadiusFacts("10.0.0.20", 30)] }) with { PhoneCallMfa = false };
 
         FindingsFor(fleet, "vpn1", NpsRules.Rules).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void NoServerCertificate_PersonalHoldsOnlyUnfitCertificates_IsCriticalAndSaysWhyEachIsUnfit()
+    {
+        var noKey = Certificate("6666666666666666666666666666666666666666", "nps1.corp.example", ekus: [EnhancedKeyUsages.ServerAuthentication], hasPrivateKey: false);
+        var expired = Certificate("7777777777777777777777777777777777777777", "nps1-old.corp.example", ekus: [EnhancedKeyUsages.ServerAuthentication], notAfter: Now.AddDays(-2));
+        var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates.Where(c => c.Store != StoreKind.My), noKey, expired] });
+
+        var finding = Nps1(fleet).Where(f => f.RuleId == NpsRules.NoServerCertificateId).ShouldHaveSingleItem();
+
+        finding.Severity.ShouldBe(FindingSeverity.Critical);
+        EvidenceValue(finding, "Certificates in Personal").ShouldBe("2");
+        EvidenceValue(finding, "nps1.corp.example").ShouldBe("6666666666666666666666666666666666666666: no private key");
+        EvidenceValue(finding, "nps1-old.corp.example").ShouldBe("7777777777777777777777777777777777777777: expired 2025-05-30");
+        finding.FixSteps[0].ShouldContain("-DnsName nps1.corp.example -CertStoreLocation Cert:\\LocalMachine\\My");
+    }
+
+    [Fact]
+    public void NoServerCertificate_NothingInPersonal_Fires_AndNotOnRras()
+    {
+        var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates.Where(c => c.Store != StoreKind.My)] });
+
+        EvidenceValue(Nps1(fleet).Single(f => f.RuleId == NpsRules.NoServerCertificateId), "Certificates in Personal").ShouldBe("(none)");
+        FindingsFor(Replace(fleet, "vpn1", v => v with { Certificates = [] }), "vpn1", NpsRules.Rules).ShouldNotContain(f => f.RuleId == NpsRules.NoServerCertificateId);
+    }
+
+    [Fact]
+    public void NoServerCertificate_NearMiss_OneUsableBesideUnfitOnes_DoesNotFire()
+    {
+        var noKey = Certificate("6666666666666666666666666666666666666666", "nps1.corp.example", ekus: [EnhancedKeyUsages.ServerAuthentication], hasPrivateKey: false);
+        var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates, noKey] });
+
+        Nps1(fleet).ShouldNotContain(f => f.RuleId == NpsRules.NoServerCertificateId);
     }
 }

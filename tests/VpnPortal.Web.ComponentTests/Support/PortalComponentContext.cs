@@ -104,6 +104,14 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         services.AddSingleton<Web.Features.UntrustedCertificates.UntrustedCertificateConvergence>();
         services.AddScoped<Web.Features.UntrustedCertificates.UntrustCertificate>();
         services.AddScoped<Web.Features.UntrustedCertificates.RemoveUntrustedCertificate>();
+
+        // Never started either: the acknowledge, suppress and settings actions only ask it for a pass.
+        services.AddSingleton(Options.Create(new Web.Features.Diagnostics.DiagnosticsOptions()));
+        services.AddSingleton<Web.Features.Diagnostics.FindingsEvaluator>();
+        services.AddScoped<Web.Features.Diagnostics.AcknowledgeFinding>();
+        services.AddScoped<Web.Features.Diagnostics.SuppressRule>();
+        services.AddScoped<Web.Features.Diagnostics.LiftSuppression>();
+        services.AddScoped<Web.Features.Diagnostics.SaveDiagnosticsSettings>();
     }
 
     private sealed class FixedAuthenticationState(ClaimsPrincipal user) : AuthenticationStateProvider

@@ -97,7 +97,7 @@ public sealed class FindingsTests
 
     [Theory]
     [InlineData("severity=loud", "severity is info, warning or critical")]
-    [InlineData("state=maybe", "state is open, resolved or all")]
+    [InlineData("state=maybe", "state is open, acknowledged, resolved or all")]
     [InlineData("server=VPN99", "There is no server 'VPN99'")]
     [InlineData("take=0", "take must be a whole number")]
     public async Task BadFilters_Are400WithTheReason(string query, string mentions)

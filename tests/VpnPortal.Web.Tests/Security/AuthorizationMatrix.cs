@@ -42,6 +42,7 @@ public static class AuthorizationMatrix
         Page("/rotations/new", Audience.Admin),
         Page("/rotations/{Id:guid}", Audience.Operator),
         Page("/untrusted-certificates", Audience.Operator),
+        Page("/diagnostics", Audience.Operator),
 
         // Administration: Admin only.
         Page("/users", Audience.Admin),
@@ -49,6 +50,7 @@ public static class AuthorizationMatrix
         Page("/users/{Id:guid}", Audience.Admin),
         Page("/audit", Audience.Admin),
         Page("/agents", Audience.Admin),
+        Page("/diagnostics/settings", Audience.Admin),
 
         // The automation API: API keys (Authorization: Bearer), never the sign-in cookie.
         Api("GET", "/api/v1/servers", Audience.Operator),
@@ -64,6 +66,13 @@ public static class AuthorizationMatrix
         Api("POST", "/api/v1/rotations", Audience.Admin, status: 400, why: "the probe posts an empty form, not a PFX (SstpRotationTests roll out for real)"),
         Api("GET", "/api/v1/rotations", Audience.Operator),
         Api("GET", "/api/v1/findings", Audience.Operator),
+        Api("POST", "/api/v1/findings/{id:guid}/acknowledge", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (AcknowledgeAndSuppressTests acknowledge for real)"),
+        Api("POST", "/api/v1/findings/{id:guid}/unacknowledge", Audience.Admin, status: 404, why: "the probe names a finding that does not exist"),
+        Api("GET", "/api/v1/suppressions", Audience.Operator),
+        Api("POST", "/api/v1/suppressions", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (AcknowledgeAndSuppressTests suppress for real)"),
+        Api("POST", "/api/v1/suppressions/{id:guid}/lift", Audience.Admin, status: 404, why: "the probe lifts a suppression that does not exist"),
+        Api("GET", "/api/v1/diagnostics/settings", Audience.Admin),
+        Api("POST", "/api/v1/diagnostics/settings", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (DiagnosticsSettingsTests save for real)"),
         Api("GET", "/api/v1/rotations/{id:guid}", Audience.Operator, status: 404, why: "the probe asks for a rollout that does not exist"),
         Api("POST", "/api/v1/rotations/{id:guid}/servers/{serverId:guid}/retry", Audience.Admin, status: 404, why: "the probe names a rollout that does not exist"),
         Api("POST", "/api/v1/rotations/{id:guid}/servers/{serverId:guid}/skip", Audience.Admin, status: 404, why: "the probe names a rollout that does not exist"),

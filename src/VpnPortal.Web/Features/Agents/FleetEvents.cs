@@ -10,6 +10,9 @@ public enum FleetChangeKind
 
     /// <summary>A command was queued, delivered, or finished (with the server it belongs to).</summary>
     CommandChanged = 3,
+
+    /// <summary>A server's diagnostics findings opened, resolved, or were acknowledged, or a rule was suppressed or lifted.</summary>
+    FindingsChanged = 4,
 }
 
 public sealed record FleetChange(FleetChangeKind Kind, Guid? ServerId = null);

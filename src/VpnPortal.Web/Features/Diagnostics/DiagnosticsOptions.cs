@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace VpnPortal.Web.Features.Diagnostics;
 
-/// <summary>The fleet settings the diagnostics rules need (section "Diagnostics").</summary>
+/// <summary>
+/// The diagnostics pass (section "Diagnostics"), and the first values of the fleet settings the rules need: once an
+/// admin saves those on the Diagnostics settings page, the database's copy is used instead.
+/// </summary>
 public sealed class DiagnosticsOptions
 {
     public const string Section = "Diagnostics";
@@ -15,6 +18,9 @@ public sealed class DiagnosticsOptions
 
     /// <summary>Subjects of the CAs issuing the fleet's user and device certificates (they must be in NTAuth); empty skips that check.</summary>
     public List<string> ClientCertificateIssuers { get; set; } = [];
+
+    /// <summary>SHA-256 of the certificate each site's load balancer presents, by site name.</summary>
+    public Dictionary<string, string> LoadBalancerCertificates { get; set; } = [];
 
     /// <summary>Evaluations run at most this often however many reports arrive (each looks at the whole fleet).</summary>
     [Range(1, 600)]

@@ -8,11 +8,14 @@ namespace VpnPortal.Web.Features.Diagnostics;
 
 /// <summary>
 /// Runs every rule over the fleet and keeps the findings current: a finding opens when a rule fires, its evidence is
-/// refreshed while it keeps firing, and it resolves when an evaluation no longer finds it (both times kept).
+/// refreshed while it keeps firing, and it resolves when an evaluation no longer finds it (both times kept). A rule an
+/// admin suppressed for a server opens nothing there until the suppression expires or is lifted; a finding already
+/// open stays open (shown as suppressed) until the state is fixed.
 /// </summary>
 public sealed class EvaluateFindings(PortalDbContext db, TimeProvider time, IOptions<DiagnosticsOptions> options)
 {
-    public sealed record Outcome(int Open, int Opened, int Resolved);
+    /// <summary>What a pass did: open findings, opened, resolved, not opened because the rule is suppressed on the server, and the servers where one opened or resolved.</summary>
+    public sealed record Outcome(int Open, int Opened, int Resolved, int Suppressed, IReadOnlySet<Guid> Changed);
 
     /// <param name="serverIds">Only these servers' findings are written (the rules still see the whole fleet); null: every server.</param>
     /// <param name="ct">Cancels the pass; nothing is half-written.</param>
@@ -26,7 +29,15 @@ public sealed class EvaluateFindings(PortalDbContext db, TimeProvider time, IOpt
         var ids = results.Select(r => r.Server.Id).ToList();
         var open = await db.DiagnosticFindings.Where(f => f.ResolvedAt == null && ids.Contains(f.ServerId)).ToListAsync(ct);
         var byKey = open.ToDictionary(f => (f.ServerId, f.RuleId, f.Key));
+        var suppressed = (await db.DiagnosticSuppressions.AsNoTracking()
+                .Where(s => s.LiftedAt == null && s.ExpiresAt > now && ids.Contains(s.ServerId))
+                .Select(s => new { s.ServerId, s.RuleId })
+                .ToListAsync(ct))
+            .Select(s => (s.ServerId, s.RuleId))
+            .ToHashSet();
+        var changed = new HashSet<Guid>();
         var opened = 0;
+        var notOpened = 0;
         var seen = new HashSet<(Guid, string, string)>();
         foreach (var (server, findings) in results)
         {
@@ -40,6 +51,13 @@ public sealed class EvaluateFindings(PortalDbContext db, TimeProvider time, IOpt
 
                 if (!byKey.TryGetValue(key, out var row))
                 {
+                    if (suppressed.Contains((server.Id, finding.RuleId)))
+                    {
+                        notOpened++;
+                        continue;
+                    }
+
+                    changed.Add(server.Id);
                     row = new DiagnosticFinding { Id = Guid.NewGuid(), ServerId = server.Id, RuleId = finding.RuleId, Key = finding.Key, OpenedAt = now };
                     db.DiagnosticFindings.Add(row);
                     opened++;
@@ -58,11 +76,12 @@ public sealed class EvaluateFindings(PortalDbContext db, TimeProvider time, IOpt
         foreach (var row in open.Where(f => !seen.Contains((f.ServerId, f.RuleId, f.Key))))
         {
             row.ResolvedAt = now;
+            changed.Add(row.ServerId);
             resolved++;
         }
 
         await db.SaveChangesAsync(ct);
-        return new Outcome(seen.Count, opened, resolved);
+        return new Outcome(seen.Count - notOpened, opened, resolved, notOpened, changed);
     }
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";

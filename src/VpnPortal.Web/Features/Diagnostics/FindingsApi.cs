@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VpnPortal.Data;
 using VpnPortal.Domain.Diagnostics;
 using VpnPortal.Web.Security;
@@ -13,13 +14,136 @@ public static class FindingsApi
         api.MapGet("/findings", ListAsync)
             .WithName("ListFindings")
             .WithSummary("Diagnostics findings, worst and newest first. server: id or name; rule: a rule id; severity: info, warning or critical " +
-                "(that or worse); state: open (default), resolved or all; skip, take (1 to 500).")
+                "(that or worse); state: open (default, acknowledged ones included), acknowledged, resolved or all; skip, take (1 to 500).")
             .RequireAuthorization(Policies.ApiOperator);
+
+        api.MapPost("/findings/{id:guid}/acknowledge", AcknowledgeAsync)
+            .WithName("AcknowledgeFinding")
+            .WithSummary("Acknowledge an open finding with a reason ({\"reason\": \"...\"}): it stays open, shown muted and counted apart.")
+            .RequireAuthorization(Policies.ApiAdmin);
+
+        api.MapPost("/findings/{id:guid}/unacknowledge", async (Guid id, AcknowledgeFinding acknowledge, CurrentActor actor, CancellationToken ct) =>
+                Answer(await acknowledge.UnacknowledgeAsync(id, actor.Current, ct)))
+            .WithName("UnacknowledgeFinding")
+            .WithSummary("Take back the acknowledgement of a finding: it counts again.")
+            .RequireAuthorization(Policies.ApiAdmin);
+
+        api.MapGet("/suppressions", async (ListSuppressions list, string? state, CancellationToken ct) =>
+            {
+                var value = string.IsNullOrWhiteSpace(state) ? "active" : state.Trim().ToLowerInvariant();
+                return value is "active" or "all"
+                    ? Results.Ok(await list.RunAsync(null, value == "active", ct))
+                    : TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(state)] = ["state is active or all."] });
+            })
+            .WithName("ListSuppressions")
+            .WithSummary("Rules suppressed on servers: those in force (state=active, default) or all, with the lifted and expired ones.")
+            .RequireAuthorization(Policies.ApiOperator);
+
+        api.MapPost("/suppressions", SuppressAsync)
+            .WithName("SuppressRule")
+            .WithSummary("Suppress a rule on a server until a time, with a reason: {\"server\": \"VPN01\", \"rule\": \"sstp.binding-mismatch\", \"reason\": \"...\", " +
+                "\"expiresAt\": \"2026-12-31T00:00:00Z\"} (at most a year ahead). Its findings stop opening there; open ones are shown suppressed.")
+            .RequireAuthorization(Policies.ApiAdmin);
+
+        api.MapPost("/suppressions/{id:guid}/lift", async (Guid id, LiftSuppression lift, CurrentActor actor, CancellationToken ct) =>
+            {
+                var result = await lift.RunAsync(id, actor.Current, ct);
+                return result.Status switch
+                {
+                    CommandStatus.Ok => Results.Ok(result.Suppression),
+                    CommandStatus.NotFound => Results.Problem(statusCode: 404, title: result.Error),
+                    _ => Results.Problem(statusCode: 409, title: result.Error),
+                };
+            })
+            .WithName("LiftSuppression")
+            .WithSummary("End a suppression before its expiry: the rule's findings open again from the next evaluation.")
+            .RequireAuthorization(Policies.ApiAdmin);
+
+        api.MapGet("/diagnostics/settings", async (PortalDbContext db, IOptions<DiagnosticsOptions> defaults, CancellationToken ct) =>
+                Results.Ok(await DiagnosticsSettingsStore.LoadAsync(db, defaults.Value, ct)))
+            .WithName("GetDiagnosticsSettings")
+            .WithSummary("The fleet settings the rules use (EAP server names, phone-call MFA, client certificate issuers, load balancer certificates per site); " +
+                "version is null while they still come from configuration.")
+            .RequireAuthorization(Policies.ApiAdmin);
+
+        api.MapPost("/diagnostics/settings", SaveSettingsAsync)
+            .WithName("SaveDiagnosticsSettings")
+            .WithSummary("Replace the diagnostics settings; send the version you read (null the first time), a stale one is 409. The fleet is evaluated again.")
+            .RequireAuthorization(Policies.ApiAdmin);
         return api;
     }
 
+    /// <summary>The body of <c>POST /api/v1/diagnostics/settings</c>.</summary>
+    public sealed record SettingsRequest(
+        List<string>? EapServerNames, bool? PhoneCallMfa, List<string>? ClientCertificateIssuers,
+        List<DiagnosticsSettingsStore.SiteCertificate>? LoadBalancerCertificates, Guid? Version);
+
+    private static async Task<IResult> SaveSettingsAsync(HttpRequest http, SaveDiagnosticsSettings save, CurrentActor actor, CancellationToken ct)
+    {
+        var (body, problem) = await Api.JsonBody.ReadAsync<SettingsRequest>(
+            http, null, "{\"eapServerNames\": [\"nps01.corp.example\"], \"phoneCallMfa\": true, \"clientCertificateIssuers\": [\"CN=Corp Issuing CA\"], " +
+                "\"loadBalancerCertificates\": [{\"site\": \"London\", \"sha256\": \"...\"}], \"version\": null}", ct);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var result = await save.RunAsync(
+            new SaveDiagnosticsSettings.Input(body.EapServerNames, body.PhoneCallMfa ?? false, body.ClientCertificateIssuers, body.LoadBalancerCertificates, body.Version),
+            actor.Current,
+            ct);
+        return result.Status switch
+        {
+            CommandStatus.Ok => Results.Ok(result.Settings),
+            CommandStatus.Conflict => Results.Problem(statusCode: 409, title: result.Errors.Values.FirstOrDefault()),
+            _ => TypedResults.ValidationProblem(result.Errors.ToDictionary(e => JsonName(e.Key), e => new[] { e.Value }), title: string.Join(" ", result.Errors.Values)),
+        };
+    }
+
+    /// <summary>The body of <c>POST /api/v1/findings/{id}/acknowledge</c>.</summary>
+    public sealed record AcknowledgeRequest(string? Reason);
+
+    /// <summary>The body of <c>POST /api/v1/suppressions</c>.</summary>
+    public sealed record SuppressRequest(string? Server, string? Rule, string? Reason, DateTimeOffset? ExpiresAt);
+
+    private static async Task<IResult> AcknowledgeAsync(Guid id, HttpRequest http, AcknowledgeFinding acknowledge, CurrentActor actor, CancellationToken ct)
+    {
+        var (body, problem) = await Api.JsonBody.ReadAsync<AcknowledgeRequest>(http, null, "{\"reason\": \"known: the IIS site is removed in tonight's change\"}", ct);
+        return body is null ? problem! : Answer(await acknowledge.AcknowledgeAsync(id, body.Reason, actor.Current, ct));
+    }
+
+    private static IResult Answer(AcknowledgeFinding.Result result) => result.Status switch
+    {
+        CommandStatus.Ok => Results.Ok(result.Finding),
+        CommandStatus.NotFound => Results.Problem(statusCode: 404, title: result.Error),
+        CommandStatus.Conflict => Results.Problem(statusCode: 409, title: result.Error),
+        _ => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [result.Error ?? ""] }, title: result.Error),
+    };
+
+    private static async Task<IResult> SuppressAsync(HttpRequest http, SuppressRule suppress, CurrentActor actor, CancellationToken ct)
+    {
+        var (body, problem) = await Api.JsonBody.ReadAsync<SuppressRequest>(
+            http, null, "{\"server\": \"VPN01\", \"rule\": \"sstp.binding-mismatch\", \"reason\": \"...\", \"expiresAt\": \"2026-12-31T00:00:00Z\"}", ct);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var result = await suppress.RunAsync(new SuppressRule.Request(body.Server, body.Rule, body.Reason, body.ExpiresAt), actor.Current, ct);
+        return result.Status switch
+        {
+            CommandStatus.Ok => Results.Json(result.Suppression, statusCode: StatusCodes.Status201Created),
+            CommandStatus.Conflict => Results.Problem(statusCode: 409, title: result.Errors.Values.FirstOrDefault()),
+            _ => TypedResults.ValidationProblem(
+                result.Errors.ToDictionary(e => e.Key == nameof(SuppressRule.Request.RuleId) ? "rule" : JsonName(e.Key), e => new[] { e.Value }),
+                title: string.Join(" ", result.Errors.Values)),
+        };
+    }
+
+    private static string JsonName(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];
+
     private static async Task<IResult> ListAsync(
-        PortalDbContext db, string? server, string? rule, string? severity, string? state, string? skip, string? take, CancellationToken ct)
+        PortalDbContext db, TimeProvider time, string? server, string? rule, string? severity, string? state, string? skip, string? take, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         Guid? serverId = null;
@@ -49,9 +173,9 @@ public static class FindingsApi
         }
 
         var stateValue = string.IsNullOrWhiteSpace(state) ? "open" : state.Trim().ToLowerInvariant();
-        if (stateValue is not ("open" or "resolved" or "all"))
+        if (!ListFindings.States.Contains(stateValue))
         {
-            errors[nameof(state)] = ["state is open, resolved or all."];
+            errors[nameof(state)] = ["state is open, acknowledged, resolved or all."];
         }
 
         if (rule?.Length > 64)
@@ -66,7 +190,7 @@ public static class FindingsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await new ListFindings(db).RunAsync(new ListFindings.Query(serverId, rule, minimum, stateValue, s, t), ct));
+        return TypedResults.Ok(await new ListFindings(db, time).RunAsync(new ListFindings.Query(serverId, rule, minimum, stateValue, s, t), ct));
     }
 
     private static int Number(string? value, int fallback, int min, int max, string name, Dictionary<string, string[]> errors)

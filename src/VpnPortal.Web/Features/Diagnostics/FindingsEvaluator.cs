@@ -12,6 +12,8 @@ namespace VpnPortal.Web.Features.Diagnostics;
 public sealed class FindingsEvaluator(IServiceScopeFactory scopes, FleetEvents events, ILogger<FindingsEvaluator> logger, IOptions<DiagnosticsOptions> options)
     : FleetReactor(scopes, events, logger, TimeSpan.FromSeconds(options.Value.SweepSeconds))
 {
+    private readonly FleetEvents _events = events;
+
     protected override bool Wants(FleetChange change) => change.Kind == FleetChangeKind.ServerReported;
 
     public override async Task RunAsync(IServiceProvider services, IReadOnlySet<Guid>? serverIds, CancellationToken ct)
@@ -20,6 +22,12 @@ public sealed class FindingsEvaluator(IServiceScopeFactory scopes, FleetEvents e
         if (outcome.Opened + outcome.Resolved > 0)
         {
             logger.LogInformation("Diagnostics: {Opened} finding(s) opened, {Resolved} resolved, {Open} open on the servers evaluated", outcome.Opened, outcome.Resolved, outcome.Open);
+        }
+
+        // Open dashboards and server pages re-read only where something opened or resolved.
+        foreach (var server in outcome.Changed)
+        {
+            _events.Publish(new FleetChange(FleetChangeKind.FindingsChanged, server));
         }
 
         // Reports arriving meanwhile wait in the queue and are evaluated together in the next pass.

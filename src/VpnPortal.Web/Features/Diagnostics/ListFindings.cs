@@ -1,22 +1,41 @@
 using Microsoft.EntityFrameworkCore;
 using VpnPortal.Data;
+using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Diagnostics;
 
 namespace VpnPortal.Web.Features.Diagnostics;
 
-/// <summary>Findings, worst and newest first, with filters.</summary>
-public sealed class ListFindings(PortalDbContext db)
+/// <summary>Findings, open before resolved, worst and newest first, with filters; each says whether it is acknowledged or its rule suppressed.</summary>
+public sealed class ListFindings(PortalDbContext db, TimeProvider time)
 {
     public const int MaxTake = 500;
 
-    /// <summary>State: open (default), resolved or all. Severity: info, warning or critical (that one or worse).</summary>
-    public sealed record Query(Guid? ServerId = null, string? Rule = null, FindingSeverity? MinSeverity = null, string State = "open", int Skip = 0, int Take = 100);
+    /// <summary>The states the list filters by.</summary>
+    public static readonly IReadOnlyList<string> States = ["open", "acknowledged", "resolved", "all"];
+
+    /// <summary>
+    /// State: open (default; acknowledged ones included, flagged), acknowledged (open and acknowledged), resolved or all.
+    /// Severity: info, warning or critical (that one or worse).
+    /// </summary>
+    public sealed record Query(
+        Guid? ServerId = null, string? Rule = null, FindingSeverity? MinSeverity = null, string State = "open", int Skip = 0, int Take = 100, Guid? FindingId = null);
 
     public sealed record EvidenceRow(string Label, string Value);
 
+    /// <summary>Who acknowledged a finding, when and why.</summary>
+    public sealed record Acknowledgement(DateTimeOffset At, string By, string Reason);
+
+    /// <summary>The active suppression of the finding's rule on its server.</summary>
+    public sealed record SuppressionNote(Guid Id, DateTimeOffset ExpiresAt, string Reason, string By);
+
     public sealed record FindingRow(
-        Guid Id, Guid ServerId, string ServerName, string RuleId, string Key, string Severity, string Title, string Summary,
-        IReadOnlyList<EvidenceRow> Evidence, IReadOnlyList<string> FixSteps, DateTimeOffset OpenedAt, DateTimeOffset LastSeenAt, DateTimeOffset? ResolvedAt);
+        Guid Id, Guid ServerId, string ServerName, string ServerRole, string RuleId, string Key, string Severity, string Title, string Summary,
+        IReadOnlyList<EvidenceRow> Evidence, IReadOnlyList<string> FixSteps, DateTimeOffset OpenedAt, DateTimeOffset LastSeenAt, DateTimeOffset? ResolvedAt,
+        Acknowledgement? Acknowledged, SuppressionNote? Suppressed)
+    {
+        /// <summary>The portal page of the finding's server, relative to the base address.</summary>
+        public string ServerPage => $"servers/{ServerRole}/{ServerId}";
+    }
 
     public sealed record Page(IReadOnlyList<FindingRow> Items, int Total, int Skip, int Take);
 
@@ -24,13 +43,20 @@ public sealed class ListFindings(PortalDbContext db)
 
     public async Task<Page> RunAsync(Query q, CancellationToken ct = default)
     {
+        var now = time.GetUtcNow();
         var query = db.DiagnosticFindings.AsNoTracking().AsQueryable();
         query = q.State switch
         {
             "resolved" => query.Where(f => f.ResolvedAt != null),
+            "acknowledged" => query.Where(f => f.ResolvedAt == null && f.AcknowledgedAt != null),
             "all" => query,
             _ => query.Where(f => f.ResolvedAt == null),
         };
+        if (q.FindingId is { } id)
+        {
+            query = query.Where(f => f.Id == id);
+        }
+
         if (q.ServerId is { } server)
         {
             query = query.Where(f => f.ServerId == server);
@@ -53,14 +79,58 @@ public sealed class ListFindings(PortalDbContext db)
         var rows = await query
             .OrderByDescending(f => f.ResolvedAt == null).ThenByDescending(f => f.Severity).ThenByDescending(f => f.OpenedAt).ThenBy(f => f.Id)
             .Skip(Math.Max(0, q.Skip)).Take(take)
-            .Select(f => new { f.Id, f.ServerId, ServerName = f.Server!.Name, f.RuleId, f.Key, f.Severity, f.Title, f.Summary, f.Evidence, f.FixSteps, f.OpenedAt, f.LastSeenAt, f.ResolvedAt })
+            .Select(f => new
+            {
+                f.Id,
+                f.ServerId,
+                ServerName = f.Server!.Name,
+                f.Server.Role,
+                f.RuleId,
+                f.Key,
+                f.Severity,
+                f.Title,
+                f.Summary,
+                f.Evidence,
+                f.FixSteps,
+                f.OpenedAt,
+                f.LastSeenAt,
+                f.ResolvedAt,
+                f.AcknowledgedAt,
+                f.AcknowledgedBy,
+                f.AcknowledgeReason,
+            })
             .ToListAsync(ct);
+        var suppressions = await ActiveSuppressionsAsync(db, rows.Select(r => r.ServerId).Distinct().ToList(), now, ct);
         return new Page(
             rows.Select(f => new FindingRow(
-                f.Id, f.ServerId, f.ServerName, f.RuleId, f.Key, SeverityText(f.Severity), f.Title, f.Summary,
-                f.Evidence.Select(e => new EvidenceRow(e.Label, e.Value)).ToList(), f.FixSteps, f.OpenedAt, f.LastSeenAt, f.ResolvedAt)).ToList(),
+                f.Id, f.ServerId, f.ServerName, f.Role == ServerRole.Nps ? "nps" : "rras", f.RuleId, f.Key, SeverityText(f.Severity), f.Title, f.Summary,
+                f.Evidence.Select(e => new EvidenceRow(e.Label, e.Value)).ToList(), f.FixSteps, f.OpenedAt, f.LastSeenAt, f.ResolvedAt,
+                f.AcknowledgedAt is { } at ? new Acknowledgement(at, f.AcknowledgedBy ?? "", f.AcknowledgeReason ?? "") : null,
+                f.ResolvedAt is null ? suppressions.GetValueOrDefault((f.ServerId, f.RuleId)) : null)).ToList(),
             total,
             Math.Max(0, q.Skip),
             take);
+    }
+
+    /// <summary>The suppressions in force on these servers, by server and rule.</summary>
+    public static async Task<Dictionary<(Guid ServerId, string RuleId), SuppressionNote>> ActiveSuppressionsAsync(
+        PortalDbContext db, IReadOnlyCollection<Guid> serverIds, DateTimeOffset now, CancellationToken ct)
+    {
+        if (serverIds.Count == 0)
+        {
+            return [];
+        }
+
+        var active = await db.DiagnosticSuppressions.AsNoTracking()
+            .Where(s => s.LiftedAt == null && s.ExpiresAt > now && serverIds.Contains(s.ServerId))
+            .Select(s => new { s.Id, s.ServerId, s.RuleId, s.ExpiresAt, s.Reason, s.CreatedBy })
+            .ToListAsync(ct);
+        var result = new Dictionary<(Guid, string), SuppressionNote>();
+        foreach (var s in active.OrderBy(s => s.ExpiresAt))
+        {
+            result[(s.ServerId, s.RuleId)] = new SuppressionNote(s.Id, s.ExpiresAt, s.Reason, s.CreatedBy);
+        }
+
+        return result;
     }
 }

@@ -7,11 +7,15 @@ using VpnPortal.Domain.Diagnostics;
 
 namespace VpnPortal.Web.Features.Diagnostics;
 
-/// <summary>Reads what the rules look at, for the whole fleet, in a few queries: servers, bindings, RADIUS settings, certificates where installed.</summary>
+/// <summary>
+/// Reads what the rules look at, for the whole fleet, in a few queries: servers, bindings, RADIUS settings, certificates
+/// where installed, and the fleet's diagnostics settings (configuration's values until an admin saved them).
+/// </summary>
 public static class LoadFleetFacts
 {
-    public static async Task<FleetFacts> RunAsync(PortalDbContext db, DateTimeOffset now, DiagnosticsOptions options, CancellationToken ct)
+    public static async Task<FleetFacts> RunAsync(PortalDbContext db, DateTimeOffset now, DiagnosticsOptions defaults, CancellationToken ct)
     {
+        var settings = await DiagnosticsSettingsStore.LoadAsync(db, defaults, ct);
         var rras = await db.RrasServers.AsNoTracking().ToListAsync(ct);
         var nps = await db.NpsServers.AsNoTracking().ToListAsync(ct);
         var bindings = (await db.SstpBindings.AsNoTracking().ToListAsync(ct)).ToLookup(b => b.RrasServerId);
@@ -40,7 +44,7 @@ public static class LoadFleetFacts
             Ikev2Enabled = s.Protocols.HasFlag(VpnProtocols.Ikev2),
             ExpectedListenerPort = s.SstpListenerPort,
             TlsOffload = s.TlsOffload,
-            LoadBalancerCertificateSha256 = s.LoadBalancerCertificateSha256,
+            LoadBalancerCertificateSha256 = s.LoadBalancerCertificateSha256 ?? settings.LoadBalancerSha256For(s.Site),
             ListenerPort = s.Sstp.ListenerPort,
             UseHttps = s.Sstp.UseHttps,
             Sha256CertificateHash = s.Sstp.Sha256CertificateHash,
@@ -67,9 +71,9 @@ public static class LoadFleetFacts
             Now = now,
             Servers = servers,
             UntrustedSha1 = untrusted,
-            EapServerNames = options.EapServerNames,
-            PhoneCallMfa = options.PhoneCallMfa,
-            ClientCertificateIssuers = options.ClientCertificateIssuers,
+            EapServerNames = settings.EapServerNames,
+            PhoneCallMfa = settings.PhoneCallMfa,
+            ClientCertificateIssuers = settings.ClientCertificateIssuers,
         };
     }
 

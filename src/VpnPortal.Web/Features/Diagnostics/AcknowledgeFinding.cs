@@ -1,0 +1,99 @@
+using Microsoft.EntityFrameworkCore;
+using VpnPortal.Data;
+using VpnPortal.Data.Auditing;
+using VpnPortal.Data.Configurations;
+using VpnPortal.Web.Features.Agents;
+
+namespace VpnPortal.Web.Features.Diagnostics;
+
+/// <summary>
+/// An admin says "we know" about an open finding, with a reason: it stays open and visible, shown muted and counted
+/// apart. Taking the acknowledgement back makes it count again. A finding that resolves and fires again later is a new
+/// finding, so an acknowledgement never outlives the problem it was about.
+/// </summary>
+public sealed class AcknowledgeFinding(PortalDbContext db, TimeProvider time, FleetEvents events)
+{
+    /// <summary>The finding after the change, or why nothing changed (the status says which kind of refusal).</summary>
+    public sealed record Result(CommandStatus Status, ListFindings.FindingRow? Finding, string? Error);
+
+    public async Task<Result> AcknowledgeAsync(Guid id, string? reason, AuditActor actor, CancellationToken ct = default)
+    {
+        var text = reason?.Trim() ?? "";
+        if (text.Length == 0)
+        {
+            return new Result(CommandStatus.Invalid, null, "Give a reason: it is what the next admin reads when they see this finding muted.");
+        }
+
+        if (text.Length > FieldLimits.Notes)
+        {
+            return new Result(CommandStatus.Invalid, null, $"The reason has at most {FieldLimits.Notes} characters.");
+        }
+
+        var finding = await db.DiagnosticFindings.Include(f => f.Server).FirstOrDefaultAsync(f => f.Id == id, ct);
+        if (finding is null)
+        {
+            return new Result(CommandStatus.NotFound, null, "There is no such finding.");
+        }
+
+        if (finding.ResolvedAt is not null)
+        {
+            return new Result(CommandStatus.Conflict, null, "This finding is resolved: there is nothing to acknowledge. If it fires again it opens as a new finding.");
+        }
+
+        if (finding.AcknowledgedAt is { } at)
+        {
+            return new Result(CommandStatus.Conflict, null, $"{finding.AcknowledgedBy} already acknowledged this finding on {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC: \"{finding.AcknowledgeReason}\". Take that back first to give another reason.");
+        }
+
+        finding.AcknowledgedAt = time.GetUtcNow();
+        finding.AcknowledgedByUserId = actor.UserId;
+        finding.AcknowledgedBy = Clip(actor.Name);
+        finding.AcknowledgeReason = text;
+        db.Audit(
+            "finding.acknowledged",
+            $"Acknowledged \"{finding.Title}\" on {finding.Server!.Name}: {text}",
+            "diagnostic-finding",
+            finding.Id.ToString(),
+            after: new { finding.RuleId, finding.Key, Reason = text });
+        await db.SaveChangesAsync(ct);
+        events.Publish(new FleetChange(FleetChangeKind.FindingsChanged, finding.ServerId));
+        return new Result(CommandStatus.Ok, await ReadAsync(id, ct), null);
+    }
+
+    public async Task<Result> UnacknowledgeAsync(Guid id, AuditActor actor, CancellationToken ct = default)
+    {
+        var finding = await db.DiagnosticFindings.Include(f => f.Server).FirstOrDefaultAsync(f => f.Id == id, ct);
+        if (finding is null)
+        {
+            return new Result(CommandStatus.NotFound, null, "There is no such finding.");
+        }
+
+        if (finding.AcknowledgedAt is null)
+        {
+            return new Result(CommandStatus.Conflict, null, "This finding is not acknowledged.");
+        }
+
+        var before = new { finding.RuleId, finding.Key, Reason = finding.AcknowledgeReason, finding.AcknowledgedBy, finding.AcknowledgedAt };
+        finding.AcknowledgedAt = null;
+        finding.AcknowledgedByUserId = null;
+        finding.AcknowledgedBy = null;
+        finding.AcknowledgeReason = null;
+        db.Audit(
+            "finding.unacknowledged",
+            $"Took back the acknowledgement of \"{finding.Title}\" on {finding.Server!.Name} (it was: {before.Reason})",
+            "diagnostic-finding",
+            finding.Id.ToString(),
+            before: before);
+        await db.SaveChangesAsync(ct);
+        events.Publish(new FleetChange(FleetChangeKind.FindingsChanged, finding.ServerId));
+        return new Result(CommandStatus.Ok, await ReadAsync(id, ct), null);
+    }
+
+    private async Task<ListFindings.FindingRow?> ReadAsync(Guid id, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        return (await new ListFindings(db, time).RunAsync(new ListFindings.Query(FindingId: id, State: "all"), ct)).Items.SingleOrDefault();
+    }
+
+    private static string Clip(string value) => value.Length <= FieldLimits.Principal ? value : value[..FieldLimits.Principal];
+}
