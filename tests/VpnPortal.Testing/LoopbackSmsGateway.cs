@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
-namespace VpnPortal.Web.Tests.MfaMethods;
+namespace VpnPortal.Testing;
 
 /// <summary>An SMS/voice gateway on loopback that keeps what the portal asked it to send, so a test can read the code as a phone would.</summary>
 public sealed class LoopbackSmsGateway : IAsyncDisposable
