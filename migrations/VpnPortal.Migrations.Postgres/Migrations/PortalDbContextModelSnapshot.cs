@@ -916,8 +916,8 @@ namespace VpnPortal.Migrations.Postgres.Migrations
 
                     b.Property<string>("PhoneNumber")
                         .IsRequired()
-                        .HasMaxLength(23)
-                        .HasColumnType("character varying(23)");
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -940,43 +940,156 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.ToTable("MfaPhoneMethods");
                 });
 
-            modelBuilder.Entity("VpnPortal.Data.Entities.PhoneVerification", b =>
+            modelBuilder.Entity("VpnPortal.Data.Entities.NotificationDeliveryAttempt", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<byte[]>("CodeHash")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("bytea");
-
-                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                    b.Property<DateTimeOffset>("AttemptedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<int>("Delivery")
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Number")
                         .HasColumnType("integer");
 
-                    b.Property<DateTimeOffset>("ExpiresAt")
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId", "Number");
+
+                    b.ToTable("NotificationDeliveryAttempts");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.NotificationOutboxMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AlertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<int>("FailedAttempts")
+                    b.Property<string>("ContentJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RecipientUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SourceKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("State")
                         .HasColumnType("integer");
 
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
+                    b.HasKey("Id");
 
-                    b.Property<string>("PhoneNumber")
+                    b.HasIndex("AlertId");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.HasIndex("SourceKey", "RecipientUserId", "Channel")
+                        .IsUnique();
+
+                    b.ToTable("NotificationOutbox", (string)null);
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.NotificationPreference", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("EmailAddress")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<bool>("EmailEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("InPortalEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("TimeZoneId")
                         .IsRequired()
-                        .HasMaxLength(23)
-                        .HasColumnType("character varying(23)");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
-                    b.Property<byte[]>("Salt")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("bytea");
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
 
-                    b.Property<DateTimeOffset>("SentAt")
+                    b.HasKey("UserId");
+
+                    b.ToTable("NotificationPreferences");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.OnCallOverride", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("StartsAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("UserId")
@@ -988,11 +1101,93 @@ namespace VpnPortal.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PhoneNumber", "SentAt");
+                    b.HasIndex("EndsAt");
 
-                    b.HasIndex("UserId", "SentAt");
+                    b.HasIndex("UserId");
 
-                    b.ToTable("PhoneVerifications");
+                    b.ToTable("OnCallOverrides");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.OnCallRotation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("HandOverDay")
+                        .HasColumnType("integer");
+
+                    b.Property<TimeOnly>("HandOverTime")
+                        .HasColumnType("time without time zone");
+
+                    b.PrimitiveCollection<List<Guid>>("MemberUserIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("OnCallRotations");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.PortalNotification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AlertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LinksJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("OutboxMessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutboxMessageId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "ReadAt");
+
+                    b.ToTable("PortalNotifications");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.PortalRole", b =>
@@ -1194,6 +1389,51 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("SetupTokens");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.SmtpChannelSettings", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("FromAddress")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("ProtectedPassword")
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("Security")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TrustedCertificateSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SmtpChannelSettings");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.SstpBinding", b =>
@@ -1602,6 +1842,47 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.ToTable("VpnSessions");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.WebhookChannel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Format")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<byte[]>("ProtectedUrl")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("UrlHint")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("WebhookChannels");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.NpsServer", b =>
                 {
                     b.HasBaseType("VpnPortal.Data.Entities.ManagedServer");
@@ -1956,7 +2237,36 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("VpnPortal.Data.Entities.PhoneVerification", b =>
+            modelBuilder.Entity("VpnPortal.Data.Entities.NotificationDeliveryAttempt", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.NotificationOutboxMessage", null)
+                        .WithMany("AttemptLog")
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.NotificationPreference", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.PortalUser", null)
+                        .WithOne()
+                        .HasForeignKey("VpnPortal.Data.Entities.NotificationPreference", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.OnCallOverride", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.PortalUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.PortalNotification", b =>
                 {
                     b.HasOne("VpnPortal.Data.Entities.PortalUser", null)
                         .WithMany()
@@ -2098,6 +2408,11 @@ namespace VpnPortal.Migrations.Postgres.Migrations
             modelBuilder.Entity("VpnPortal.Data.Entities.ManagedServer", b =>
                 {
                     b.Navigation("CertificateLocations");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.NotificationOutboxMessage", b =>
+                {
+                    b.Navigation("AttemptLog");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.PortalUser", b =>

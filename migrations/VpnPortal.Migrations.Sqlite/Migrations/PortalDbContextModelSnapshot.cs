@@ -903,7 +903,7 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
 
                     b.Property<string>("PhoneNumber")
                         .IsRequired()
-                        .HasMaxLength(23)
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
@@ -927,43 +927,156 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.ToTable("MfaPhoneMethods");
                 });
 
-            modelBuilder.Entity("VpnPortal.Data.Entities.PhoneVerification", b =>
+            modelBuilder.Entity("VpnPortal.Data.Entities.NotificationDeliveryAttempt", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("CodeHash")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("BLOB");
-
-                    b.Property<long?>("ConfirmedAt")
+                    b.Property<long>("AttemptedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Delivery")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("FailedAttempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("PhoneNumber")
-                        .IsRequired()
-                        .HasMaxLength(23)
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("Salt")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
 
-                    b.Property<long>("SentAt")
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId", "Number");
+
+                    b.ToTable("NotificationDeliveryAttempts");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.NotificationOutboxMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AlertId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RecipientUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.HasIndex("SourceKey", "RecipientUserId", "Channel")
+                        .IsUnique();
+
+                    b.ToTable("NotificationOutbox", (string)null);
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.NotificationPreference", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailAddress")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("EmailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("InPortalEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("NotificationPreferences");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.OnCallOverride", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EndsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartsAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("UserId")
@@ -975,11 +1088,93 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PhoneNumber", "SentAt");
+                    b.HasIndex("EndsAt");
 
-                    b.HasIndex("UserId", "SentAt");
+                    b.HasIndex("UserId");
 
-                    b.ToTable("PhoneVerifications");
+                    b.ToTable("OnCallOverrides");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.OnCallRotation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HandOverDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeOnly>("HandOverTime")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("MemberUserIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("OnCallRotations");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.PortalNotification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AlertId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LinksJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OutboxMessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReadAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutboxMessageId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "ReadAt");
+
+                    b.ToTable("PortalNotifications");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.PortalRole", b =>
@@ -1181,6 +1376,51 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("SetupTokens");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.SmtpChannelSettings", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FromAddress")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("ProtectedPassword")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Security")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TrustedCertificateSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SmtpChannelSettings");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.SstpBinding", b =>
@@ -1589,6 +1829,47 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.ToTable("VpnSessions");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.WebhookChannel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Format")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ProtectedUrl")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UrlHint")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("WebhookChannels");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.NpsServer", b =>
                 {
                     b.HasBaseType("VpnPortal.Data.Entities.ManagedServer");
@@ -1943,7 +2224,36 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("VpnPortal.Data.Entities.PhoneVerification", b =>
+            modelBuilder.Entity("VpnPortal.Data.Entities.NotificationDeliveryAttempt", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.NotificationOutboxMessage", null)
+                        .WithMany("AttemptLog")
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.NotificationPreference", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.PortalUser", null)
+                        .WithOne()
+                        .HasForeignKey("VpnPortal.Data.Entities.NotificationPreference", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.OnCallOverride", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.PortalUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.PortalNotification", b =>
                 {
                     b.HasOne("VpnPortal.Data.Entities.PortalUser", null)
                         .WithMany()
@@ -2085,6 +2395,11 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
             modelBuilder.Entity("VpnPortal.Data.Entities.ManagedServer", b =>
                 {
                     b.Navigation("CertificateLocations");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.NotificationOutboxMessage", b =>
+                {
+                    b.Navigation("AttemptLog");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.PortalUser", b =>
