@@ -51,6 +51,14 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     public DbSet<SetupToken> SetupTokens => Set<SetupToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<OnCallRotation> OnCallRotations => Set<OnCallRotation>();
+    public DbSet<OnCallOverride> OnCallOverrides => Set<OnCallOverride>();
+    public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
+    public DbSet<SmtpChannelSettings> SmtpChannelSettings => Set<SmtpChannelSettings>();
+    public DbSet<WebhookChannel> WebhookChannels => Set<WebhookChannel>();
+    public DbSet<NotificationOutboxMessage> NotificationOutbox => Set<NotificationOutboxMessage>();
+    public DbSet<NotificationDeliveryAttempt> NotificationDeliveryAttempts => Set<NotificationDeliveryAttempt>();
+    public DbSet<PortalNotification> PortalNotifications => Set<PortalNotification>();
 
     public bool IsSqlite => Database.ProviderName == SqliteProviderName;
 
@@ -82,6 +90,9 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
             builder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
         }
     }
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.AddInterceptors(OutboxInsertInterceptor.Instance);
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

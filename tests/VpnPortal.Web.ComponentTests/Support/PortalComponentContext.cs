@@ -112,6 +112,8 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         services.AddScoped<Web.Features.Diagnostics.SuppressRule>();
         services.AddScoped<Web.Features.Diagnostics.LiftSuppression>();
         services.AddScoped<Web.Features.Diagnostics.SaveDiagnosticsSettings>();
+        services.AddScoped<Web.Features.OnCall.OnCallRota>();
+        services.AddScoped<Web.Features.Notifications.MyNotifications>();
     }
 
     private sealed class FixedAuthenticationState(ClaimsPrincipal user) : AuthenticationStateProvider

@@ -118,6 +118,10 @@ public sealed class AuditTrailTests
             // Asks for a fleet-wide removal from the untrusted set: audited, and the entry leaves the set only once the
             // servers' reports show the certificate gone (UntrustedCertificates tests, decision 0012).
             "DELETE /api/v1/untrusted-certificates/{thumbprint}",
+
+            // Removes on-call cover (its own for an OnCall user, anyone's for an admin); the deletion is audited with the
+            // cover's fields (OnCallTests).
+            "DELETE /api/v1/on-call/overrides/{id:guid}",
         ];
         var replacing = routes.Where(r => r.Methods.Any(m => m is "DELETE" or "PUT" or "PATCH")).Select(r => r.Key).Except(reviewed).ToList();
         var auditWrites = routes

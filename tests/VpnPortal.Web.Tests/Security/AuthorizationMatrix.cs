@@ -24,6 +24,7 @@ public static class AuthorizationMatrix
         Page("/me", Audience.SelfService),
         Page("/me/api-keys", Audience.SelfService),
         Page("/me/sign-in-methods", Audience.SelfService),
+        Page("/me/notifications", Audience.SelfService),
         Page("/account/two-factor", Audience.SelfService),
 
         // The fleet: Admin and OnCall read it, only Admin changes it.
@@ -44,12 +45,14 @@ public static class AuthorizationMatrix
         Page("/rotations/{Id:guid}", Audience.Operator),
         Page("/untrusted-certificates", Audience.Operator),
         Page("/diagnostics", Audience.Operator),
+        Page("/on-call", Audience.Operator),
 
         // Administration: Admin only.
         Page("/users", Audience.Admin),
         Page("/users/new", Audience.Admin),
         Page("/users/{Id:guid}", Audience.Admin),
         Page("/audit", Audience.Admin),
+        Page("/settings/notifications", Audience.Admin),
         Page("/agents", Audience.Admin),
         Page("/diagnostics/settings", Audience.Admin),
 
@@ -83,6 +86,9 @@ public static class AuthorizationMatrix
         Api("POST", "/api/v1/untrusted-certificates", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (UntrustedCertificates tests untrust for real)"),
         Api("DELETE", "/api/v1/untrusted-certificates/{thumbprint}", Audience.Admin, status: 404, samplePath: "/api/v1/untrusted-certificates/3F2A9C1E5B7D4F6A8C0E2B4D6F8A1C3E5B7D9F0A",
             why: "the probe names a certificate that is not in the untrusted set"),
+        Api("GET", "/api/v1/on-call", Audience.Operator),
+        Api("POST", "/api/v1/on-call/overrides", Audience.Operator, status: 400, why: "the probe posts a form, not the JSON request (OnCallTests add cover for real)"),
+        Api("DELETE", "/api/v1/on-call/overrides/{id:guid}", Audience.Operator, status: 404, why: "the probe removes cover that does not exist"),
         Api("GET", "/openapi/{documentName}.json", Audience.SelfService),
 
         // The agent channel: enrolled agents' credentials only, never a person's cookie or API key (AgentApi tests).

@@ -28,6 +28,7 @@ public static class ApiV1
         Rotations.RotationsApi.MapRotationsApi(api);
         Diagnostics.FindingsApi.MapFindingsApi(api);
         UntrustedCertificates.UntrustedCertificatesApi.MapUntrustedCertificatesApi(api);
+        OnCall.OnCallApi.MapOnCallApi(api);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Documentation);
         return app;
     }
