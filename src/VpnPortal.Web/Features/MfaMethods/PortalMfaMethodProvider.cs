@@ -29,8 +29,9 @@ public sealed class PortalMfaMethodProvider(PortalDbContext db, TimeProvider tim
         var method = account.PhoneMethods.SingleOrDefault(p => p.Kind == kind);
         if (method is null)
         {
+            // Added explicitly: reached through the navigation, a row with its key already set would be taken for an existing one.
             method = new MfaPhoneMethod { Id = Guid.NewGuid(), UserId = account.Id, Kind = kind };
-            account.PhoneMethods.Add(method);
+            db.MfaPhoneMethods.Add(method);
         }
 
         // E.164 plus the extension, so an office number keeps it; what Entra stores is the same.
