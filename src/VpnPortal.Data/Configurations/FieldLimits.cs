@@ -11,4 +11,7 @@ public static class FieldLimits
     public const int Subject = 1024;
     public const int MaxPublicFqdns = 10;
     public const int SessionKey = 128;
+
+    /// <summary>E.164 (16 characters with the +) and an office extension (x and up to six digits).</summary>
+    public const int PhoneNumber = 23;
 }

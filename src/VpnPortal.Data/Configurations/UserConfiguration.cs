@@ -18,9 +18,25 @@ internal sealed class MfaPhoneMethodConfiguration : IEntityTypeConfiguration<Mfa
 {
     public void Configure(EntityTypeBuilder<MfaPhoneMethod> b)
     {
-        b.Property(m => m.PhoneNumber).HasMaxLength(16).IsRequired();
+        // E.164 is at most 16 characters; an office number adds x and up to six digits.
+        b.Property(m => m.PhoneNumber).HasMaxLength(FieldLimits.PhoneNumber).IsRequired();
         b.HasIndex(m => new { m.UserId, m.Kind }).IsUnique();
         b.Property(m => m.Version).IsConcurrencyToken();
+    }
+}
+
+internal sealed class PhoneVerificationConfiguration : IEntityTypeConfiguration<PhoneVerification>
+{
+    public void Configure(EntityTypeBuilder<PhoneVerification> b)
+    {
+        b.Property(v => v.PhoneNumber).HasMaxLength(FieldLimits.PhoneNumber).IsRequired();
+        b.Property(v => v.Salt).HasMaxLength(16).IsRequired();
+        b.Property(v => v.CodeHash).HasMaxLength(32).IsRequired();
+        b.Property(v => v.Version).IsConcurrencyToken();
+        b.HasOne<PortalUser>().WithMany().HasForeignKey(v => v.UserId).OnDelete(DeleteBehavior.Cascade);
+        // The hourly limits: codes sent to a user, and to a number whoever asked.
+        b.HasIndex(v => new { v.UserId, v.SentAt });
+        b.HasIndex(v => new { v.PhoneNumber, v.SentAt });
     }
 }
 

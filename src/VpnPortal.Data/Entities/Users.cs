@@ -61,7 +61,9 @@ public sealed class MfaPhoneMethod : IVersioned
     public Guid UserId { get; set; }
     public PhoneKind Kind { get; set; }
 
-    /// <summary>E.164, e.g. +447700900123.</summary>
+    /// <summary>E.164, e.g. +447700900123 (an office number may end in x and its extension).</summary>
+    /// <remarks>Never in the audit log: the MFA feature audits the change with the number masked.</remarks>
+    [NotAudited]
     public string PhoneNumber { get; set; } = "";
 
     public DateTimeOffset VerifiedAt { get; set; }

@@ -2,6 +2,7 @@ using VpnPortal.Web.Features.Account;
 using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Features.Api;
 using VpnPortal.Web.Features.Me;
+using VpnPortal.Web.Features.MfaMethods;
 
 namespace VpnPortal.Web.Features;
 
@@ -54,6 +55,7 @@ public static class PortalFeatures
         services.AddScoped<Alerts.Silences>();
         services.AddScoped<Alerts.ListAlerts>();
         services.AddScoped<Alerts.GetAlert>();
+        services.AddMfaMethods(configuration);
         services.AddSingleton<AgentApi.SnapshotWriteGate>();
         services.AddScoped<AgentApi.ApplySnapshot>();
         services.AddScoped<AgentApi.EnrollAgent>();

@@ -72,7 +72,20 @@ public static class PortalHost
             o.AccessDeniedPath = "/account/access-denied";
         });
         // Disabled users and "sign out everywhere" take effect within a minute, not at cookie expiry.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            // The revalidated principal is rebuilt from the database; the time of the sign-in travels over.
+            o.OnRefreshingPrincipal = context =>
+            {
+                if (context.CurrentPrincipal?.FindFirst(PortalClaims.SignedInAtType) is { } signedInAt && context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity)
+                {
+                    identity.AddClaim(new System.Security.Claims.Claim(signedInAt.Type, signedInAt.Value, signedInAt.ValueType));
+                }
+
+                return Task.CompletedTask;
+            };
+        });
 
         services.AddAuthorization(o =>
         {

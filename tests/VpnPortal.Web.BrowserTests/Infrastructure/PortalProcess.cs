@@ -65,14 +65,15 @@ public sealed partial class PortalProcess : IAsyncDisposable
         typeof(PortalProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "PortalDll").Value
         ?? throw new InvalidOperationException("The PortalDll path was not recorded at build time.");
 
-    /// <summary>Starts the built portal on <paramref name="database"/> (a SQLite file) and waits until /healthz answers.</summary>
-    public static Task<PortalProcess> StartAsync(TestDatabase database, CancellationToken ct) => StartAsync(PortalDll, database, ct);
+    /// <summary>Starts the built portal on <paramref name="database"/> (a SQLite file), with extra settings, and waits until /healthz answers.</summary>
+    public static Task<PortalProcess> StartAsync(TestDatabase database, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null) =>
+        StartAsync(PortalDll, database, ct, settings);
 
     /// <summary>
     /// Starts the portal from <paramref name="dll"/> (a build or a publish output) and waits until /healthz answers;
     /// without <paramref name="database"/> it uses its embedded default (data/ under its content root).
     /// </summary>
-    public static async Task<PortalProcess> StartAsync(string dll, TestDatabase? database, CancellationToken ct)
+    public static async Task<PortalProcess> StartAsync(string dll, TestDatabase? database, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null)
     {
         if (!File.Exists(dll))
         {
@@ -106,6 +107,11 @@ public sealed partial class PortalProcess : IAsyncDisposable
         if (database is not null)
         {
             start.Environment["Database__ConnectionString"] = $"Data Source={new SqliteConnectionStringBuilder(database.ConnectionString).DataSource}";
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

@@ -23,6 +23,7 @@ public static class AuthorizationMatrix
         // Self-service pages: any signed-in person.
         Page("/me", Audience.SelfService),
         Page("/me/api-keys", Audience.SelfService),
+        Page("/me/sign-in-methods", Audience.SelfService),
         Page("/me/notifications", Audience.SelfService),
         Page("/account/two-factor", Audience.SelfService),
 
@@ -106,6 +107,8 @@ public static class AuthorizationMatrix
         Endpoint("POST", "/account/sign-out", Audience.Anonymous, status: 400,
             why: "open to all so a half-expired session can still sign out; this probe sends no antiforgery token, so every caller gets 400 (AntiforgeryTests sign out for real)"),
         Endpoint("*", "/healthz", Audience.Anonymous, why: "the load balancer's probe"),
+        Endpoint("POST", "/account/reauthenticate", Audience.SelfService, status: 400,
+            why: "signed-in people only; this probe sends no antiforgery token, so those let in get 400 (SignInMethodsTests signs in again for real)"),
         Endpoint("GET", OidcStart, Audience.Anonymous, status: 404,
             why: "organisation sign-in is off in this portal (OidcAuthorizationMatrixTests and OidcSignInTests switch it on)"),
 

@@ -38,6 +38,7 @@ public static class AccountEndpoints
         .AllowAnonymous()
         .DisableAntiforgery(); // validated explicitly above, since the endpoint binds no form fields
         app.MapOrganisationSignIn();
+        app.MapReauthenticate();
         return app;
     }
 

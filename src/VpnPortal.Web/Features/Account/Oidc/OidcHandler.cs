@@ -43,6 +43,9 @@ public sealed class OidcHandler(
 {
     public const string SchemeName = "oidc";
     public const string NonceKey = ".oidc.nonce";
+
+    /// <summary>An OIDC prompt value for this sign-in ("login": the provider must authenticate the person again).</summary>
+    public const string PromptKey = ".oidc.prompt";
     public const string IdTokenName = "id_token";
 
     private OpenIdConnectConfiguration? _configuration;
@@ -80,6 +83,11 @@ public sealed class OidcHandler(
             ["code_challenge_method"] = OAuthConstants.CodeChallengeMethodS256,
             ["nonce"] = nonce,
         };
+        if (properties.Items.TryGetValue(PromptKey, out var prompt) && prompt is not null)
+        {
+            parameters["prompt"] = prompt;
+        }
+
         // Protected last, so the nonce and the PKCE verifier travel inside the encrypted state.
         parameters["state"] = Options.StateDataFormat.Protect(properties);
         return QueryHelpers.AddQueryString(_configuration!.AuthorizationEndpoint, parameters);

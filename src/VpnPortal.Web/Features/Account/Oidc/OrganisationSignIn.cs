@@ -111,10 +111,22 @@ public static class OrganisationSignIn
     /// <summary>Starts an organisation sign-in; 404 when it is not enabled.</summary>
     public static IEndpointRouteBuilder MapOrganisationSignIn(this IEndpointRouteBuilder app)
     {
-        app.MapGet(StartPath, (HttpContext http, IOptions<OidcOptions> oidc, string? returnUrl) =>
-            oidc.Value.Enabled
-                ? Results.Challenge(new AuthenticationProperties { RedirectUri = LocalReturnUrl.Or(returnUrl, "/") }, [OidcHandler.SchemeName])
-                : Results.NotFound())
+        app.MapGet(StartPath, (HttpContext http, IOptions<OidcOptions> oidc, string? returnUrl, bool? reauthenticate) =>
+        {
+            if (!oidc.Value.Enabled)
+            {
+                return Results.NotFound();
+            }
+
+            var properties = new AuthenticationProperties { RedirectUri = LocalReturnUrl.Or(returnUrl, "/") };
+            if (reauthenticate == true)
+            {
+                // Before a sensitive change the provider must ask again, not answer from its own session.
+                properties.Items[OidcHandler.PromptKey] = "login";
+            }
+
+            return Results.Challenge(properties, [OidcHandler.SchemeName]);
+        })
             .AllowAnonymous()
             .ExcludeFromDescription();
         return app;

@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using VpnPortal.Data;
+using VpnPortal.Data.Entities;
+using VpnPortal.Web.Features.Notifications;
+
+namespace VpnPortal.Web.Features.MfaMethods;
+
+/// <summary>The helpdesk's view of a user's sign-in methods (numbers masked), and what it may do: remove one, ask for re-registration.</summary>
+public sealed class HelpdeskSignInMethods(PortalDbContext db, IMfaMethodProvider provider, INotificationOutbox outbox, ILogger<HelpdeskSignInMethods> logger)
+{
+    public sealed record View(MfaMethodSet Methods, bool ReRegistrationRequired, string ProviderName);
+
+    public async Task<View?> GetAsync(Guid userId, CancellationToken ct)
+    {
+        var user = await UserAsync(userId, ct);
+        return user is null ? null : new View(await provider.GetAsync(user.Value.Mfa, ct), user.Value.ReRegistrationRequired, provider.DisplayName);
+    }
+
+    /// <summary>Removes a method; the failure message carries the provider's detail, for the admin.</summary>
+    public async Task<MethodChange> RemoveAsync(Guid userId, PhoneKind kind, CancellationToken ct)
+    {
+        if (await UserAsync(userId, ct) is not { } user)
+        {
+            return MethodChange.Fail("That user no longer exists.");
+        }
+
+        var before = (await provider.GetAsync(user.Mfa, ct)).Phone(kind);
+        if (before is null)
+        {
+            return MethodChange.Fail($"They have no {SignInMethods.Describe(kind)} number.");
+        }
+
+        try
+        {
+            await provider.RemovePhoneAsync(user.Mfa, kind, ct);
+        }
+        catch (MfaProviderException e)
+        {
+            logger.LogWarning("Helpdesk removal of the {Kind} number of user {UserId} failed: {Detail}", kind, userId, e.Detail);
+            return MethodChange.Fail($"{e.Message} ({e.Detail})");
+        }
+
+        db.Audit("mfa.phone-removed-by-helpdesk", $"{SignInMethods.Describe(kind)} number {before.Masked} of {user.Mfa.DirectoryName} removed by the helpdesk, in {provider.DisplayName}",
+            "user", userId.ToString(), before: new { Kind = kind.ToString(), Number = before.Masked });
+        await outbox.EnqueueAsync(db, new Notification($"mfa-change:{Guid.NewGuid()}", null, userId, new NotificationContent(
+            "info",
+            $"Your {SignInMethods.Describe(kind)} number for sign-in was removed by the helpdesk",
+            $"The helpdesk removed the {SignInMethods.Describe(kind)} number {before.Masked} from your sign-in methods. If you did not ask for this, contact your helpdesk.",
+            null, [], [new NotificationLink("Review your sign-in methods", SignInMethods.PagePath)])), ct);
+        await db.SaveChangesAsync(ct);
+        return new MethodChange(true, $"The {SignInMethods.Describe(kind)} number is removed.");
+    }
+
+    /// <summary>On their next visit the user is asked to check and register their numbers; cleared by their next verified number.</summary>
+    public async Task<MethodChange> SetReRegistrationRequiredAsync(Guid userId, bool required, CancellationToken ct)
+    {
+        var account = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct);
+        if (account is null)
+        {
+            return MethodChange.Fail("That user no longer exists.");
+        }
+
+        if (account.MfaReRegistrationRequired == required)
+        {
+            return new MethodChange(true, required ? "They are already asked to register again." : "They are not asked to register again.");
+        }
+
+        account.MfaReRegistrationRequired = required;
+        await db.SaveChangesAsync(ct); // audited as a change of the user's MfaReRegistrationRequired
+        return new MethodChange(true, required
+            ? "They will be asked to register their sign-in methods again on their next visit."
+            : "They are no longer asked to register again.");
+    }
+
+    private async Task<(MfaUser Mfa, bool ReRegistrationRequired)?> UserAsync(Guid userId, CancellationToken ct)
+    {
+        var account = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.Id, u.UserPrincipalName, u.Email, u.MfaReRegistrationRequired })
+            .SingleOrDefaultAsync(ct);
+        return account is null
+            ? null
+            : (new MfaUser(account.Id, account.UserPrincipalName ?? account.Email ?? account.Id.ToString()), account.MfaReRegistrationRequired);
+    }
+}

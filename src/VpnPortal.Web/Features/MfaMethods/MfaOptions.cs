@@ -1,0 +1,102 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace VpnPortal.Web.Features.MfaMethods;
+
+/// <summary>Where MFA phone numbers are kept and how verification codes are sent and limited ("Mfa" section).</summary>
+public sealed class MfaOptions : IValidatableObject
+{
+    public const string Section = "Mfa";
+
+    /// <summary>"Portal" (the portal's own store) or "Entra" (Microsoft Entra ID through Microsoft Graph).</summary>
+    [Required]
+    public string Provider { get; set; } = "Portal";
+
+    public EntraOptions Entra { get; set; } = new();
+
+    [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
+    public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    [Range(1, 20)]
+    public int MaxAttemptsPerCode { get; set; } = 5;
+
+    [Range(1, 100)]
+    public int MaxCodesPerUserPerHour { get; set; } = 5;
+
+    [Range(1, 100)]
+    public int MaxCodesPerNumberPerHour { get; set; } = 3;
+
+    /// <summary>How recent a sign-in must be before a method may be changed.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
+    public TimeSpan ReauthenticateWithin { get; set; } = TimeSpan.FromMinutes(5);
+
+    public bool UsesEntra => string.Equals(Provider, "Entra", StringComparison.OrdinalIgnoreCase);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!UsesEntra && !string.Equals(Provider, "Portal", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new ValidationResult($"Mfa:Provider must be \"Portal\" or \"Entra\", not \"{Provider}\".", [nameof(Provider)]);
+        }
+
+        if (UsesEntra)
+        {
+            foreach (var problem in Entra.Problems())
+            {
+                yield return new ValidationResult(problem, [nameof(Entra)]);
+            }
+        }
+    }
+}
+
+/// <summary>The app registration that may change users' phone methods (application permission UserAuthenticationMethod.ReadWrite.All).</summary>
+public sealed class EntraOptions
+{
+    /// <summary>Where tokens come from; the national clouds have their own.</summary>
+    public string Instance { get; set; } = "https://login.microsoftonline.com";
+
+    public string TenantId { get; set; } = "";
+
+    public string ClientId { get; set; } = "";
+
+    /// <summary>From the environment (Mfa__Entra__ClientSecret) or user secrets, never appsettings.json.</summary>
+    public string ClientSecret { get; set; } = "";
+
+    public string GraphBaseUrl { get; set; } = "https://graph.microsoft.com";
+
+    /// <summary>How often a throttled or failed safe call is tried again.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The longest Retry-After honoured in place; a longer one fails the change with "try again later".</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    internal IEnumerable<string> Problems()
+    {
+        if (string.IsNullOrWhiteSpace(TenantId))
+        {
+            yield return "Mfa:Entra:TenantId is required when Mfa:Provider is Entra.";
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientId))
+        {
+            yield return "Mfa:Entra:ClientId is required when Mfa:Provider is Entra.";
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientSecret))
+        {
+            yield return "Mfa:Entra:ClientSecret is required when Mfa:Provider is Entra; set it in the environment (Mfa__Entra__ClientSecret) or user secrets.";
+        }
+
+        foreach (var (name, value) in new[] { ("Instance", Instance), ("GraphBaseUrl", GraphBaseUrl) })
+        {
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+            {
+                yield return $"Mfa:Entra:{name} must be an https address.";
+            }
+        }
+
+        if (MaxRetries is < 0 or > 10)
+        {
+            yield return "Mfa:Entra:MaxRetries must be between 0 and 10.";
+        }
+    }
+}

@@ -1,0 +1,308 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VpnPortal.Data;
+using VpnPortal.Data.Entities;
+using VpnPortal.Domain.Mfa;
+using VpnPortal.Domain.Phones;
+using VpnPortal.Web.Features.Notifications;
+
+namespace VpnPortal.Web.Features.MfaMethods;
+
+/// <summary>The outcome of a self-service step, in words for the person who took it.</summary>
+public sealed record MethodChange(bool Succeeded, string Message, Guid? VerificationId = null, PhoneNumber? Suggestion = null)
+{
+    public static MethodChange Fail(string message, PhoneNumber? suggestion = null) => new(false, message, null, suggestion);
+}
+
+/// <summary>
+/// A user's own MFA phone methods: a new number is saved only after a code sent to it comes back, every change needs a
+/// recent sign-in, and the user is told by e-mail when something changed. The provider is the source of truth.
+/// </summary>
+public sealed class SignInMethods(
+    PortalDbContext db,
+    IMfaMethodProvider provider,
+    IVerificationCodeSender sender,
+    INotificationOutbox outbox,
+    IOptions<MfaOptions> options,
+    TimeProvider time,
+    ILogger<SignInMethods> logger)
+{
+    public const string PagePath = "/me/sign-in-methods";
+
+    private MfaOptions Settings => options.Value;
+
+    private VerificationLimits Limits => new(Settings.CodeLifetime, Settings.MaxAttemptsPerCode, Settings.MaxCodesPerUserPerHour, Settings.MaxCodesPerNumberPerHour);
+
+    public string ProviderName => provider.DisplayName;
+
+    public TimeSpan ReauthenticateWithin => Settings.ReauthenticateWithin;
+
+    public Task<bool> ReRegistrationRequiredAsync(Guid userId, CancellationToken ct) =>
+        db.Users.Where(u => u.Id == userId).Select(u => u.MfaReRegistrationRequired).SingleAsync(ct);
+
+    /// <summary>Whether a sign-in at <paramref name="signedInAt"/> is recent enough to change methods.</summary>
+    public bool IsRecent(DateTimeOffset? signedInAt) =>
+        signedInAt is { } at && time.GetUtcNow() - at <= Settings.ReauthenticateWithin;
+
+    public async Task<MfaMethodSet> GetAsync(Guid userId, CancellationToken ct) =>
+        await provider.GetAsync(await UserAsync(userId, ct), ct);
+
+    /// <summary>Checks the number and sends a code to it; nothing is saved to the provider yet.</summary>
+    public async Task<MethodChange> SendCodeAsync(Guid userId, DateTimeOffset? signedInAt, PhoneKind kind, string? input, CodeDelivery delivery, CancellationToken ct)
+    {
+        if (!IsRecent(signedInAt))
+        {
+            return MethodChange.Fail(ReauthenticateMessage);
+        }
+
+        var parsed = PhoneNumber.Parse(input, allowExtension: kind == PhoneKind.Office);
+        if (parsed.Number is not { } number)
+        {
+            return MethodChange.Fail(parsed.Problem!.Message, parsed.Problem.Suggestion);
+        }
+
+        if (kind == PhoneKind.Office && delivery == CodeDelivery.TextMessage)
+        {
+            return MethodChange.Fail("An office phone cannot receive text messages: choose a phone call for the code.");
+        }
+
+        var user = await UserAsync(userId, ct);
+        var current = await provider.GetAsync(user, ct);
+        if (current.Phone(kind)?.Number == number)
+        {
+            return MethodChange.Fail($"That is already your {Describe(kind)} number.");
+        }
+
+        var stored = Stored(number);
+        var now = time.GetUtcNow();
+        var since = now - VerificationCodes.RateWindow;
+        var sentToUser = await db.PhoneVerifications.Where(v => v.UserId == userId && v.SentAt > since).Select(v => v.SentAt).ToListAsync(ct);
+        var sentToNumber = await db.PhoneVerifications.Where(v => v.PhoneNumber == stored && v.SentAt > since).Select(v => v.SentAt).ToListAsync(ct);
+        var decision = VerificationCodes.MaySend(now, sentToUser, sentToNumber, Limits);
+        if (!decision.Allowed)
+        {
+            var wait = decision.RetryAt!.Value - now;
+            return MethodChange.Fail($"{decision.Message} You can ask again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes.");
+        }
+
+        var code = VerificationCodes.NewCode();
+        var state = VerificationCodes.Issue(code, now, Limits);
+        var verification = new PhoneVerification
+        {
+            Id = Guid.NewGuid(),
+            UserId = userId,
+            Kind = kind,
+            PhoneNumber = stored,
+            Delivery = (int)delivery,
+            Salt = state.Salt,
+            CodeHash = state.CodeHash,
+            SentAt = now,
+            ExpiresAt = state.ExpiresAt,
+        };
+        db.PhoneVerifications.Add(verification);
+        await db.SaveChangesAsync(ct);
+
+        try
+        {
+            await sender.SendAsync(number, code, delivery, ct);
+        }
+        catch (CodeDeliveryException e)
+        {
+            // A code that never left does not count against the limits.
+            logger.LogWarning("Verification code for user {UserId} to {Phone} not sent: {Detail}", userId, number.Masked, e.Detail);
+            db.PhoneVerifications.Remove(verification);
+            await db.SaveChangesAsync(CancellationToken.None);
+            return MethodChange.Fail(e.Message);
+        }
+
+        var how = delivery == CodeDelivery.VoiceCall ? "We are calling" : "We sent a text message to";
+        return new MethodChange(true, $"{how} {number.Masked} with a {VerificationCodes.Digits}-digit code. Enter it below within {Settings.CodeLifetime.TotalMinutes:0} minutes.", verification.Id);
+    }
+
+    /// <summary>Checks the code; when it is right, saves the number with the provider and tells the user by e-mail.</summary>
+    public async Task<MethodChange> ConfirmAsync(Guid userId, DateTimeOffset? signedInAt, Guid verificationId, string? code, CancellationToken ct)
+    {
+        if (!IsRecent(signedInAt))
+        {
+            return MethodChange.Fail(ReauthenticateMessage);
+        }
+
+        var verification = await db.PhoneVerifications.SingleOrDefaultAsync(v => v.Id == verificationId && v.UserId == userId, ct);
+        if (verification is null)
+        {
+            return MethodChange.Fail("This code request is not valid any more. Ask for a new code.");
+        }
+
+        var now = time.GetUtcNow();
+        var check = VerificationCodes.Check(
+            new VerificationChallengeState(verification.Salt, verification.CodeHash, verification.SentAt, verification.ExpiresAt, verification.FailedAttempts, verification.ConfirmedAt),
+            code, now, Limits);
+        if (check.CountsAsAttempt)
+        {
+            verification.FailedAttempts++;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Two tries at once: only one counts, and neither gets through unchecked.
+                return MethodChange.Fail("The code was checked twice at the same moment. Enter it again.");
+            }
+        }
+
+        if (!check.IsConfirmed)
+        {
+            return MethodChange.Fail(check.Message);
+        }
+
+        var number = PhoneNumber.Parse(verification.PhoneNumber, allowExtension: true).Number
+            ?? throw new InvalidOperationException($"Verification {verification.Id} holds a number that no longer reads as one.");
+        var user = await UserAsync(userId, ct);
+        var before = (await provider.GetAsync(user, ct)).Phone(verification.Kind);
+        try
+        {
+            await provider.SetPhoneAsync(user, verification.Kind, number, ct);
+        }
+        catch (MfaProviderException e)
+        {
+            // The code stays good until it expires, so "try again" needs no new code.
+            logger.LogWarning("Saving the {Kind} number of user {UserId} with {Provider} failed: {Detail}", verification.Kind, userId, provider.DisplayName, e.Detail);
+            return MethodChange.Fail(e.Message);
+        }
+
+        verification.ConfirmedAt = now;
+        var account = await db.Users.SingleAsync(u => u.Id == userId, ct);
+        account.MfaReRegistrationRequired = false;
+        var verb = before is null ? "added" : "changed";
+        db.Audit($"mfa.phone-{verb}", $"{Capitalise(Describe(verification.Kind))} number {verb} ({number.Masked}) after a verified code, in {provider.DisplayName}",
+            "user", userId.ToString(),
+            before: before is null ? null : new { Kind = verification.Kind.ToString(), Number = before.Masked },
+            after: new { Kind = verification.Kind.ToString(), Number = number.Masked });
+        await TellUserAsync(account, $"Your {Describe(verification.Kind)} number for sign-in was {verb}",
+            $"The {Describe(verification.Kind)} number used to confirm your sign-ins was {verb} to {number.Masked} on {now:d MMM yyyy HH:mm} UTC.", ct);
+        await db.SaveChangesAsync(ct);
+        return new MethodChange(true, $"Your {Describe(verification.Kind)} number is saved in {provider.DisplayName}.");
+    }
+
+    public async Task<MethodChange> RemoveAsync(Guid userId, DateTimeOffset? signedInAt, PhoneKind kind, CancellationToken ct)
+    {
+        if (!IsRecent(signedInAt))
+        {
+            return MethodChange.Fail(ReauthenticateMessage);
+        }
+
+        var user = await UserAsync(userId, ct);
+        var before = (await provider.GetAsync(user, ct)).Phone(kind);
+        if (before is null)
+        {
+            return MethodChange.Fail($"You have no {Describe(kind)} number.");
+        }
+
+        try
+        {
+            await provider.RemovePhoneAsync(user, kind, ct);
+        }
+        catch (MfaProviderException e)
+        {
+            logger.LogWarning("Removing the {Kind} number of user {UserId} with {Provider} failed: {Detail}", kind, userId, provider.DisplayName, e.Detail);
+            return MethodChange.Fail(e.Message);
+        }
+
+        var account = await db.Users.SingleAsync(u => u.Id == userId, ct);
+        db.Audit("mfa.phone-removed", $"{Capitalise(Describe(kind))} number {before.Masked} removed by its owner, in {provider.DisplayName}",
+            "user", userId.ToString(), before: new { Kind = kind.ToString(), Number = before.Masked });
+        await TellUserAsync(account, $"Your {Describe(kind)} number for sign-in was removed",
+            $"The {Describe(kind)} number {before.Masked} was removed from your sign-in methods on {time.GetUtcNow():d MMM yyyy HH:mm} UTC.", ct);
+        await db.SaveChangesAsync(ct);
+        return new MethodChange(true, $"Your {Describe(kind)} number is removed.");
+    }
+
+    public async Task<MethodChange> SetPreferredAsync(Guid userId, DateTimeOffset? signedInAt, MfaMethod method, CancellationToken ct)
+    {
+        if (!IsRecent(signedInAt))
+        {
+            return MethodChange.Fail(ReauthenticateMessage);
+        }
+
+        var user = await UserAsync(userId, ct);
+        var current = await provider.GetAsync(user, ct);
+        if (method == MfaMethod.TextMessage && current.Phone(PhoneKind.Mobile) is null)
+        {
+            return MethodChange.Fail("Text messages go to your mobile number: add a mobile number first.");
+        }
+
+        if (method == MfaMethod.PhoneCall && current.Phones.Count == 0)
+        {
+            return MethodChange.Fail("Add a phone number first.");
+        }
+
+        if (current.Preferred == method)
+        {
+            return new MethodChange(true, "That is already your preferred method.");
+        }
+
+        try
+        {
+            await provider.SetPreferredAsync(user, method, ct);
+        }
+        catch (MfaProviderException e)
+        {
+            logger.LogWarning("Setting the preferred method of user {UserId} with {Provider} failed: {Detail}", userId, provider.DisplayName, e.Detail);
+            return MethodChange.Fail(e.Message);
+        }
+
+        var account = await db.Users.SingleAsync(u => u.Id == userId, ct);
+        db.Audit("mfa.preferred-changed", $"Preferred sign-in method set to {Describe(method)} by its owner, in {provider.DisplayName}",
+            "user", userId.ToString(), before: new { Method = current.Preferred?.ToString() }, after: new { Method = method.ToString() });
+        await TellUserAsync(account, "Your preferred sign-in method was changed",
+            $"Your sign-ins are now confirmed by {Describe(method)} by default (changed on {time.GetUtcNow():d MMM yyyy HH:mm} UTC).", ct);
+        await db.SaveChangesAsync(ct);
+        return new MethodChange(true, $"Sign-ins are now confirmed by {Describe(method)}.");
+    }
+
+    public static string Describe(PhoneKind kind) => kind switch
+    {
+        PhoneKind.Mobile => "mobile",
+        PhoneKind.AlternateMobile => "alternate mobile",
+        PhoneKind.Office => "office phone",
+        _ => kind.ToString(),
+    };
+
+    public static string Describe(MfaMethod method) => method switch
+    {
+        MfaMethod.PhoneCall => "phone call",
+        MfaMethod.TextMessage => "text message",
+        MfaMethod.AppNotification => "app notification",
+        _ => method.ToString(),
+    };
+
+    private const string ReauthenticateMessage = "For your safety, sign in again before changing your sign-in methods.";
+
+    private static string Capitalise(string text) => char.ToUpperInvariant(text[0]) + text[1..];
+
+    private static string Stored(PhoneNumber number) => number.Extension is null ? number.E164 : number.E164 + "x" + number.Extension;
+
+    /// <summary>The e-mail that lets a person notice a change they did not make; it goes with the change's save.</summary>
+    private Task TellUserAsync(PortalUser account, string subject, string what, CancellationToken ct) =>
+        outbox.EnqueueAsync(db, new Notification(
+            $"mfa-change:{Guid.NewGuid()}",
+            null,
+            account.Id,
+            new NotificationContent(
+                "info",
+                subject,
+                what + " If this was not you, sign in to the portal, check your sign-in methods and contact your helpdesk at once.",
+                null,
+                [],
+                [new NotificationLink("Review your sign-in methods", PagePath)])), ct);
+
+    private async Task<MfaUser> UserAsync(Guid userId, CancellationToken ct)
+    {
+        var account = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.Id, u.UserPrincipalName, u.Email })
+            .SingleOrDefaultAsync(ct)
+            ?? throw new MfaProviderException("Your account was not found.", $"No portal user {userId}.", transient: false);
+        return new MfaUser(account.Id, account.UserPrincipalName ?? account.Email ?? account.Id.ToString());
+    }
+}
