@@ -55,6 +55,16 @@ public sealed class SignInMethodsTests : IAsyncLifetime
         (audit.Summary + audit.AfterJson + audit.BeforeJson).ShouldNotContain("7700900123");
         (await WithDbAsync(db => db.AuditEntries.Select(a => a.Summary + a.AfterJson + a.BeforeJson).ToListAsync(Cancel)))
             .ShouldAllBe(text => !text.Contains("7700900123"));
+
+        // The owner is told through the notification outbox, saved with the change.
+        var told = await WithDbAsync(db => db.NotificationOutbox.Where(m => m.RecipientUserId == _alex.Id && m.SourceKey.StartsWith("mfa-change:")).ToListAsync(Cancel));
+        told.ShouldNotBeEmpty();
+        foreach (var content in told.Select(m => System.Text.RegularExpressions.Regex.Unescape(m.ContentJson)))
+        {
+            content.ShouldContain("If this was not you");
+            content.ShouldContain("+44 ••••••••23");
+            content.ShouldNotContain("7700900123");
+        }
     }
 
     [Fact]
