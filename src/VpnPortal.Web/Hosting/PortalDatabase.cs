@@ -81,13 +81,21 @@ public static class PortalDatabase
         await db.Database.MigrateAsync(cancellationToken);
     }
 
-    private static string SqliteConnectionString(string? configured, string contentRoot)
+    /// <summary>The SQLite connection string with a relative file resolved under the content root, as the portal opens it.</summary>
+    public static string SqliteFile(string? configured, string contentRoot)
     {
         var builder = new SqliteConnectionStringBuilder(configured ?? "Data Source=data/vpnportal.db");
         if (!Path.IsPathRooted(builder.DataSource) && builder.DataSource != ":memory:")
         {
             builder.DataSource = Path.Combine(contentRoot, builder.DataSource);
         }
+
+        return builder.ToString();
+    }
+
+    private static string SqliteConnectionString(string? configured, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(SqliteFile(configured, contentRoot));
 
         var folder = Path.GetDirectoryName(builder.DataSource);
         if (!string.IsNullOrEmpty(folder))

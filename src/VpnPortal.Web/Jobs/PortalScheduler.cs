@@ -33,7 +33,9 @@ public static class PortalScheduler
                 }
                 else
                 {
-                    store.UseSqlite(o => o.ConnectionString = ConnectionString(configuration));
+                    // The same file as the portal's own: a relative path is under the content root, not the working directory.
+                    var contentRoot = configuration[HostDefaults.ContentRootKey] ?? PortalContentRoot.Resolve([]);
+                    store.UseSqlite(o => o.ConnectionString = PortalDatabase.SqliteFile(ConnectionString(configuration), contentRoot));
                 }
             });
             q.AddJob<AlertScanJob>(j => j.WithIdentity(AlertScanJob.Key).StoreDurably());
