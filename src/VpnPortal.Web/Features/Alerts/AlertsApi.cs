@@ -1,4 +1,3 @@
-using System.Globalization;
 using VpnPortal.Domain.Alerts;
 using VpnPortal.Web.Security;
 
@@ -68,29 +67,13 @@ public static class AlertsApi
             }
         }
 
-        var s = Number(skip, 0, 0, int.MaxValue, nameof(skip), errors);
-        var t = Number(take, 100, 1, ListAlerts.MaxTake, nameof(take), errors);
+        var s = Api.QueryNumber.Read(skip, 0, 0, int.MaxValue, nameof(skip), errors);
+        var t = Api.QueryNumber.Read(take, 100, 1, ListAlerts.MaxTake, nameof(take), errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         return TypedResults.Ok(await list.RunAsync(new ListAlerts.Query(stateValue, minimum, null, s, t), ct));
-    }
-
-    private static int Number(string? value, int fallback, int min, int max, string name, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
-        {
-            return n;
-        }
-
-        errors[name] = [$"{name} must be a whole number from {min} to {max}."];
-        return fallback;
     }
 }

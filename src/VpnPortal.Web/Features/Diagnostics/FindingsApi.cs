@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VpnPortal.Data;
@@ -183,29 +182,13 @@ public static class FindingsApi
             errors[nameof(rule)] = ["rule is a rule id of at most 64 characters."];
         }
 
-        var s = Number(skip, 0, 0, int.MaxValue, nameof(skip), errors);
-        var t = Number(take, 100, 1, ListFindings.MaxTake, nameof(take), errors);
+        var s = Api.QueryNumber.Read(skip, 0, 0, int.MaxValue, nameof(skip), errors);
+        var t = Api.QueryNumber.Read(take, 100, 1, ListFindings.MaxTake, nameof(take), errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         return TypedResults.Ok(await new ListFindings(db, time).RunAsync(new ListFindings.Query(serverId, rule, minimum, stateValue, s, t), ct));
-    }
-
-    private static int Number(string? value, int fallback, int min, int max, string name, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
-        {
-            return n;
-        }
-
-        errors[name] = [$"{name} must be a whole number from {min} to {max}."];
-        return fallback;
     }
 }

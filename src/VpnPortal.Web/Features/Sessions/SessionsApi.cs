@@ -86,8 +86,8 @@ public static class SessionsApi
     {
         // Numbers parsed here, not bound as int: a bound "take=abc" is a bare 400 that names nothing.
         var errors = new Dictionary<string, string[]>();
-        var s = Number(skip, 0, 0, int.MaxValue, nameof(skip), "skip must be a whole number, 0 or more.", errors);
-        var t = Number(take, 100, 1, ListLiveSessions.MaxTake, nameof(take), $"take must be a whole number from 1 to {ListLiveSessions.MaxTake}.", errors);
+        var s = Api.QueryNumber.Read(skip, 0, 0, int.MaxValue, nameof(skip), errors, "skip must be a whole number, 0 or more.");
+        var t = Api.QueryNumber.Read(take, 100, 1, ListLiveSessions.MaxTake, nameof(take), errors, $"take must be a whole number from 1 to {ListLiveSessions.MaxTake}.");
         if (user?.Length > MaxFilterLength)
         {
             errors[nameof(user)] = [$"user must be at most {MaxFilterLength} characters."];
@@ -104,21 +104,5 @@ public static class SessionsApi
         }
 
         return TypedResults.Ok(await new ListLiveSessions(db).RunAsync(new(user, server, s, t), ct));
-    }
-
-    private static int Number(string? value, int fallback, int min, int max, string name, string message, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
-        {
-            return n;
-        }
-
-        errors[name] = [message];
-        return fallback;
     }
 }
