@@ -36,6 +36,9 @@ public sealed partial record PhoneNumber
     /// <summary>+447700900123: what is stored and compared.</summary>
     public string E164 => "+" + CountryCode + NationalNumber;
 
+    /// <summary>+442079460018x123: E.164 and the extension, if any; the form the portal stores, and reads back with <see cref="Parse"/>.</summary>
+    public string Stored => Extension is null ? E164 : E164 + "x" + Extension;
+
     /// <summary>"+44 7700900123" (and "x123"): the form Microsoft Entra's phone authentication methods use.</summary>
     public string EntraFormat => $"+{CountryCode} {NationalNumber}" + (Extension is null ? "" : "x" + Extension);
 

@@ -12,19 +12,19 @@ public sealed class HelpdeskSignInMethods(PortalDbContext db, IMfaMethodProvider
 
     public async Task<View?> GetAsync(Guid userId, CancellationToken ct)
     {
-        var user = await UserAsync(userId, ct);
-        return user is null ? null : new View(await provider.GetAsync(user.Value.Mfa, ct), user.Value.ReRegistrationRequired, provider.DisplayName);
+        var account = await MfaAccounts.FindAsync(db, userId, ct);
+        return account is null ? null : new View(await provider.GetAsync(account.User, ct), account.ReRegistrationRequired, provider.DisplayName);
     }
 
     /// <summary>Removes a method; the failure message carries the provider's detail, for the admin.</summary>
     public async Task<MethodChange> RemoveAsync(Guid userId, PhoneKind kind, CancellationToken ct)
     {
-        if (await UserAsync(userId, ct) is not { } user)
+        if ((await MfaAccounts.FindAsync(db, userId, ct))?.User is not { } user)
         {
             return MethodChange.Fail("That user no longer exists.");
         }
 
-        var before = (await provider.GetAsync(user.Mfa, ct)).Phone(kind);
+        var before = (await provider.GetAsync(user, ct)).Phone(kind);
         if (before is null)
         {
             return MethodChange.Fail($"They have no {SignInMethods.Describe(kind)} number.");
@@ -32,7 +32,7 @@ public sealed class HelpdeskSignInMethods(PortalDbContext db, IMfaMethodProvider
 
         try
         {
-            await provider.RemovePhoneAsync(user.Mfa, kind, ct);
+            await provider.RemovePhoneAsync(user, kind, ct);
         }
         catch (MfaProviderException e)
         {
@@ -40,13 +40,11 @@ public sealed class HelpdeskSignInMethods(PortalDbContext db, IMfaMethodProvider
             return MethodChange.Fail($"{e.Message} ({e.Detail})");
         }
 
-        db.Audit("mfa.phone-removed-by-helpdesk", $"{SignInMethods.Describe(kind)} number {before.Masked} of {user.Mfa.DirectoryName} removed by the helpdesk, in {provider.DisplayName}",
+        db.Audit("mfa.phone-removed-by-helpdesk", $"{SignInMethods.Describe(kind)} number {before.Masked} of {user.DirectoryName} removed by the helpdesk, in {provider.DisplayName}",
             "user", userId.ToString(), before: new { Kind = kind.ToString(), Number = before.Masked });
-        await outbox.EnqueueAsync(db, new Notification($"mfa-change:{Guid.NewGuid()}", null, userId, new NotificationContent(
-            "info",
+        await outbox.EnqueueAsync(db, MfaAccounts.ChangeNotice(userId,
             $"Your {SignInMethods.Describe(kind)} number for sign-in was removed by the helpdesk",
-            $"The helpdesk removed the {SignInMethods.Describe(kind)} number {before.Masked} from your sign-in methods. If you did not ask for this, contact your helpdesk.",
-            null, [], [new NotificationLink("Review your sign-in methods", SignInMethods.PagePath)])), ct);
+            $"The helpdesk removed the {SignInMethods.Describe(kind)} number {before.Masked} from your sign-in methods. If you did not ask for this, contact your helpdesk."), ct);
         await db.SaveChangesAsync(ct);
         return new MethodChange(true, $"The {SignInMethods.Describe(kind)} number is removed.");
     }
@@ -70,15 +68,5 @@ public sealed class HelpdeskSignInMethods(PortalDbContext db, IMfaMethodProvider
         return new MethodChange(true, required
             ? "They will be asked to register their sign-in methods again on their next visit."
             : "They are no longer asked to register again.");
-    }
-
-    private async Task<(MfaUser Mfa, bool ReRegistrationRequired)?> UserAsync(Guid userId, CancellationToken ct)
-    {
-        var account = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.Id, u.UserPrincipalName, u.Email, u.MfaReRegistrationRequired })
-            .SingleOrDefaultAsync(ct);
-        return account is null
-            ? null
-            : (new MfaUser(account.Id, account.UserPrincipalName ?? account.Email ?? account.Id.ToString()), account.MfaReRegistrationRequired);
     }
 }

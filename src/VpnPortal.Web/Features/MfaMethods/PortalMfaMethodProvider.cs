@@ -35,7 +35,7 @@ public sealed class PortalMfaMethodProvider(PortalDbContext db, TimeProvider tim
         }
 
         // E.164 plus the extension, so an office number keeps it; what Entra stores is the same.
-        method.PhoneNumber = number.Extension is null ? number.E164 : number.E164 + "x" + number.Extension;
+        method.PhoneNumber = number.Stored;
         method.VerifiedAt = now;
         method.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);

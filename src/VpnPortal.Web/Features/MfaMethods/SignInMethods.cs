@@ -73,7 +73,7 @@ public sealed class SignInMethods(
             return MethodChange.Fail($"That is already your {Describe(kind)} number.");
         }
 
-        var stored = Stored(number);
+        var stored = number.Stored;
         var now = time.GetUtcNow();
         var since = now - VerificationCodes.RateWindow;
         var sentToUser = await db.PhoneVerifications.Where(v => v.UserId == userId && v.SentAt > since).Select(v => v.SentAt).ToListAsync(ct);
@@ -281,28 +281,12 @@ public sealed class SignInMethods(
 
     private static string Capitalise(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 
-    private static string Stored(PhoneNumber number) => number.Extension is null ? number.E164 : number.E164 + "x" + number.Extension;
-
     /// <summary>The e-mail that lets a person notice a change they did not make; it goes with the change's save.</summary>
     private Task TellUserAsync(PortalUser account, string subject, string what, CancellationToken ct) =>
-        outbox.EnqueueAsync(db, new Notification(
-            $"mfa-change:{Guid.NewGuid()}",
-            null,
-            account.Id,
-            new NotificationContent(
-                "info",
-                subject,
-                what + " If this was not you, sign in to the portal, check your sign-in methods and contact your helpdesk at once.",
-                null,
-                [],
-                [new NotificationLink("Review your sign-in methods", PagePath)])), ct);
+        outbox.EnqueueAsync(db, MfaAccounts.ChangeNotice(account.Id, subject,
+            what + " If this was not you, sign in to the portal, check your sign-in methods and contact your helpdesk at once."), ct);
 
-    private async Task<MfaUser> UserAsync(Guid userId, CancellationToken ct)
-    {
-        var account = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.Id, u.UserPrincipalName, u.Email })
-            .SingleOrDefaultAsync(ct)
-            ?? throw new MfaProviderException("Your account was not found.", $"No portal user {userId}.", transient: false);
-        return new MfaUser(account.Id, account.UserPrincipalName ?? account.Email ?? account.Id.ToString());
-    }
+    private async Task<MfaUser> UserAsync(Guid userId, CancellationToken ct) =>
+        (await MfaAccounts.FindAsync(db, userId, ct))?.User
+        ?? throw new MfaProviderException("Your account was not found.", $"No portal user {userId}.", transient: false);
 }
