@@ -28,13 +28,31 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
             {
                 return await ScanOnceAsync(ct);
             }
-            catch (DbUpdateException e) when (attempt < Attempts)
+            catch (Exception e) when (attempt < Attempts && LostRace(e))
             {
-                // Another node saved the same alerts first (its version or open key won): read again and decide again.
+                // Another node saved the same alerts first (its version or open key won, or PostgreSQL chose this
+                // transaction as a deadlock's victim): read again and decide again.
                 logger.LogInformation(e, "Alert scan lost a race with another scan; scanning again ({Attempt}/{Attempts})", attempt + 1, Attempts);
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>
+    /// A save refused because another scan wrote first. Npgsql's execution strategy hands a deadlock over wrapped as a
+    /// "transient failure", so the DbUpdateException is looked for through the whole chain.
+    /// </summary>
+    private static bool LostRace(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is DbUpdateException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task<Outcome> ScanOnceAsync(CancellationToken ct)
