@@ -28,6 +28,7 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     public DbSet<RadiusServerSetting> RadiusServerSettings => Set<RadiusServerSetting>();
     public DbSet<Certificate> Certificates => Set<Certificate>();
     public DbSet<CertificateLocation> CertificateLocations => Set<CertificateLocation>();
+    public DbSet<CertificateName> CertificateNames => Set<CertificateName>();
     public DbSet<UntrustedCertificate> UntrustedCertificates => Set<UntrustedCertificate>();
     public DbSet<UntrustedCertificatePlacement> UntrustedCertificatePlacements => Set<UntrustedCertificatePlacement>();
     public DbSet<UntrustedCertificateDrift> UntrustedCertificateDrifts => Set<UntrustedCertificateDrift>();

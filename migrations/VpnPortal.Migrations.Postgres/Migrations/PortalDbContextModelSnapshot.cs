@@ -734,6 +734,22 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.ToTable("CertificateLocations");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.CertificateName", b =>
+                {
+                    b.Property<Guid>("CertificateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.HasKey("CertificateId", "Name");
+
+                    b.HasIndex("Name");
+
+                    b.ToTable("CertificateNames");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.ConnectionSample", b =>
                 {
                     b.Property<Guid>("ServerId")
@@ -2407,6 +2423,17 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Navigation("Certificate");
 
                     b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.CertificateName", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.Certificate", "Certificate")
+                        .WithMany()
+                        .HasForeignKey("CertificateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Certificate");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.ConnectionSample", b =>

@@ -723,6 +723,22 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.ToTable("CertificateLocations");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.CertificateName", b =>
+                {
+                    b.Property<Guid>("CertificateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CertificateId", "Name");
+
+                    b.HasIndex("Name");
+
+                    b.ToTable("CertificateNames");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.ConnectionSample", b =>
                 {
                     b.Property<Guid>("ServerId")
@@ -2394,6 +2410,17 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.Navigation("Certificate");
 
                     b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.CertificateName", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.Certificate", "Certificate")
+                        .WithMany()
+                        .HasForeignKey("CertificateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Certificate");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.ConnectionSample", b =>

@@ -33,6 +33,17 @@ internal sealed class CertificateLocationConfiguration : IEntityTypeConfiguratio
     }
 }
 
+internal sealed class CertificateNameConfiguration : IEntityTypeConfiguration<CertificateName>
+{
+    public void Configure(EntityTypeBuilder<CertificateName> b)
+    {
+        b.HasKey(n => new { n.CertificateId, n.Name });
+        b.Property(n => n.Name).HasMaxLength(FieldLimits.Fqdn);
+        b.HasIndex(n => n.Name);
+        b.HasOne(n => n.Certificate).WithMany().HasForeignKey(n => n.CertificateId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class UntrustedCertificateConfiguration : IEntityTypeConfiguration<UntrustedCertificate>
 {
     public void Configure(EntityTypeBuilder<UntrustedCertificate> b)

@@ -47,6 +47,19 @@ public enum CertificateSource
     Uploaded = 2,
 }
 
+/// <summary>
+/// A name a certificate answers to (its presented DNS names and its subject CN), upper-case: the index the alert scan
+/// finds a certificate's successors by without reading every certificate. A certificate's names never change (its row
+/// is read from the DER once); one with no name at all has a single empty name, so a certificate without rows is one
+/// not indexed yet.
+/// </summary>
+public sealed class CertificateName
+{
+    public Guid CertificateId { get; set; }
+    public Certificate? Certificate { get; set; }
+    public string Name { get; set; } = "";
+}
+
 /// <summary>Local Computer certificate stores (and the enterprise NTAuth store) the portal tracks.</summary>
 public enum CertificateStoreName
 {

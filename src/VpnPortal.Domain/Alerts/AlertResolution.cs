@@ -73,6 +73,22 @@ public static class AlertResolution
         return new Resolution(AlertResolutionReason.Replaced, by!.Sha1Thumbprint);
     }
 
+    /// <summary>The longest name the successor index keeps (a DNS name's limit); longer ones are cut, which only ever widens a match.</summary>
+    public const int MaxNameKeyLength = 253;
+
+    /// <summary>
+    /// The names a successor is found by (<see cref="IsSuccessor"/>: a shared presented name or the same subject CN), as
+    /// index keys: trimmed, upper-case (as OrdinalIgnoreCase compares), distinct. Any successor shares at least one key with the certificate it follows.
+    /// </summary>
+    public static IReadOnlyList<string> NameKeys(string? subjectCommonName, IReadOnlyCollection<string> dnsNames) =>
+        CertificateHostNames.PresentedNames(subjectCommonName, dnsNames)
+            .Append(subjectCommonName ?? "")
+            .Select(n => n.Trim().ToUpperInvariant())
+            .Select(n => n.Length <= MaxNameKeyLength ? n : n[..MaxNameKeyLength])
+            .Where(n => n.Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>A different certificate for the same name that lasts longer.</summary>
     public static bool IsSuccessor(PlacedCertificate alerted, PlacedCertificate candidate)
     {

@@ -105,6 +105,16 @@ public static class CertificatePurposes
         return purposes;
     }
 
+    /// <summary>Every purpose a certificate in <paramref name="store"/> can have (<see cref="Of"/> gives one of these).</summary>
+    public static IReadOnlyList<CertificatePurpose> PossibleIn(WatchedStore store) => store switch
+    {
+        WatchedStore.NTAuth => [CertificatePurpose.NtAuthCa],
+        WatchedStore.Root or WatchedStore.CA => [CertificatePurpose.CaCertificate],
+        WatchedStore.Portal => [CertificatePurpose.PendingRotation],
+        WatchedStore.My => [CertificatePurpose.Sstp, CertificatePurpose.Ikev2, CertificatePurpose.NpsServer, CertificatePurpose.MfaExtension, CertificatePurpose.OtherServerCertificate],
+        _ => [],
+    };
+
     /// <summary>How people read a purpose.</summary>
     public static string Describe(CertificatePurpose purpose) => purpose switch
     {

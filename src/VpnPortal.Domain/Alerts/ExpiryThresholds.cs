@@ -71,6 +71,17 @@ public sealed class ExpiryThresholds
         }
     }
 
+    /// <summary>
+    /// The most days before expiry at which any certificate in <paramref name="store"/> alerts, whatever it is used for
+    /// there: one that expires later than that from now is at no step, so a scan need not read it. Null when no purpose
+    /// of that store is watched (not even an expired certificate there alerts).
+    /// </summary>
+    public int? LargestDaysIn(WatchedStore store)
+    {
+        var days = CertificatePurposes.PossibleIn(store).SelectMany(For).ToList();
+        return days.Count == 0 ? null : days.Max();
+    }
+
     /// <summary>The default days, largest first.</summary>
     public IReadOnlyList<int> Days { get; }
 

@@ -68,4 +68,26 @@ public sealed class AlertResolutionTests
         AlertResolution.IsSuccessor(renewed, old).ShouldBeFalse();
         AlertResolution.IsSuccessor(old, old with { NotAfter = Now.AddDays(400) }).ShouldBeFalse("the same thumbprint is the same certificate");
     }
+
+    [Fact]
+    public void NameKeys_CoverEveryWayASuccessorIsRecognised_InOneCase()
+    {
+        AlertResolution.NameKeys("VPN.corp.example", ["vpn.corp.example", " vpn2.Corp.Example "]).ShouldBe(["VPN.CORP.EXAMPLE", "VPN2.CORP.EXAMPLE"]);
+        AlertResolution.NameKeys("Corp Root CA", []).ShouldBe(["CORP ROOT CA"]);
+        AlertResolution.NameKeys("Old CN", ["vpn.corp.example"]).ShouldBe(["VPN.CORP.EXAMPLE", "OLD CN"], "the CN counts even when DNS names are presented");
+        AlertResolution.NameKeys(null, []).ShouldBeEmpty();
+        AlertResolution.NameKeys(new string('a', 300), []).ShouldHaveSingleItem().Length.ShouldBe(AlertResolution.MaxNameKeyLength);
+
+        // Whenever IsSuccessor holds, the two share a key.
+        var old = new PlacedCertificate("OLD", "Old CN", ["vpn.corp.example", "vpn2.corp.example"], Now.AddDays(5), new Dictionary<Placement, CertificatePurpose[]>());
+        foreach (var renewed in new[]
+        {
+            new PlacedCertificate("NEW", "New CN", ["VPN2.corp.example"], Now.AddDays(300), new Dictionary<Placement, CertificatePurpose[]>()),
+            new PlacedCertificate("NEW", "OLD cn", [], Now.AddDays(300), new Dictionary<Placement, CertificatePurpose[]>()),
+        })
+        {
+            AlertResolution.IsSuccessor(old, renewed).ShouldBeTrue();
+            AlertResolution.NameKeys(old.SubjectCommonName, old.DnsNames).Intersect(AlertResolution.NameKeys(renewed.SubjectCommonName, renewed.DnsNames)).ShouldNotBeEmpty();
+        }
+    }
 }

@@ -78,6 +78,33 @@ public sealed class ExpiryThresholdsTests
         new ExpiryThresholds().StepAt(Now.AddDays(-5), Now, 0).ShouldBeNull();
 
     [Fact]
+    public void LargestDaysIn_AStore_IsTheEarliestWarningOfAnyPurposeThere_SoNothingLaterIsAtAStep()
+    {
+        new ExpiryThresholds().LargestDaysIn(WatchedStore.My).ShouldBe(30);
+        var thresholds = new ExpiryThresholds([14, 7], new Dictionary<CertificatePurpose, IReadOnlyCollection<int>>
+        {
+            [CertificatePurpose.NtAuthCa] = [90, 30],
+            [CertificatePurpose.Ikev2] = [45],
+            [CertificatePurpose.CaCertificate] = [],
+        });
+
+        thresholds.LargestDaysIn(WatchedStore.NTAuth).ShouldBe(90);
+        thresholds.LargestDaysIn(WatchedStore.My).ShouldBe(45);
+        thresholds.LargestDaysIn(WatchedStore.Portal).ShouldBe(14);
+        thresholds.LargestDaysIn(WatchedStore.Root).ShouldBeNull("CA certificates are not watched");
+        thresholds.LargestDaysIn(WatchedStore.Disallowed).ShouldBeNull();
+
+        // Nothing in a store is at a step later than its largest days, whichever purposes it has there.
+        foreach (var store in new[] { WatchedStore.My, WatchedStore.NTAuth, WatchedStore.Portal })
+        {
+            var days = thresholds.LargestDaysIn(store)!.Value;
+            var every = PurposeMask.Of(CertificatePurposes.PossibleIn(store));
+            thresholds.StepAt(Now.AddDays(days), Now, every).ShouldBe(new AlertStep(days));
+            thresholds.StepAt(Now.AddDays(days).AddSeconds(1), Now, every).ShouldBeNull();
+        }
+    }
+
+    [Fact]
     public void Constructor_ConfiguredDays_ReplaceTheDefaultsInAnyOrder()
     {
         var thresholds = new ExpiryThresholds([7, 60, 21]);

@@ -61,10 +61,12 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
         var settings = options.Value;
         var thresholds = settings.Thresholds();
         var escalation = settings.Escalation();
-        var watched = await WatchedCertificates.LoadAsync(db, ct);
+        var watched = await WatchedCertificates.LoadAsync(db, thresholds, now, ct);
         var bySha1 = watched.ToDictionary(w => w.Sha1Thumbprint, StringComparer.OrdinalIgnoreCase);
         var byName = NameIndex(watched);
-        var open = await db.Alerts.Where(a => a.OpenKey != null && a.Kind == AlertKind.CertificateExpiry).ToListAsync(ct);
+        // Read untracked: most open alerts are left as they were, and tracking thousands of them makes every save
+        // compare them all. Those a scan changes are handed to the context with Changed, with their read version.
+        var open = await db.Alerts.AsNoTracking().Where(a => a.OpenKey != null && a.Kind == AlertKind.CertificateExpiry).ToListAsync(ct);
         var openBySha1 = open.ToDictionary(a => a.Sha1Thumbprint!, StringComparer.OrdinalIgnoreCase);
         var silences = await db.AlertSilences.AsNoTracking()
             .Where(s => s.StartsAt <= now && s.EndsAt > now && s.EndedEarlyAt == null)
@@ -83,6 +85,7 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
             if (resolution is not null)
             {
                 ResolveAlert(alert, resolution, bySha1, now);
+                Changed(alert);
                 resolved++;
             }
         }
@@ -111,11 +114,18 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
                 continue; // resolved in this scan
             }
 
-            Refresh(alert, certificate, step, now);
+            var changed = Refresh(alert, certificate, step, now);
             var silenced = silencedSha1.Contains(certificate.Sha1Thumbprint)
                 || certificate.Installations.Count > 0 && certificate.Installations.All(i => i.ServerId is { } id && silencedServers.Contains(id));
-            var decision = AlertNotifications.Decide(step, alert.State == AlertState.Acknowledged, silenced, State(alert), now, escalation);
+            var before = State(alert);
+            var decision = AlertNotifications.Decide(step, alert.State == AlertState.Acknowledged, silenced, before, now, escalation);
             Apply(alert, decision.Next);
+            if (changed || decision.Rearmed || decision.Due.Count > 0 || decision.Next != before)
+            {
+                alert.LastEvaluatedAt = now;
+                Changed(alert); // an alert a scan leaves as it was is not written again
+            }
+
             if (decision.Rearmed)
             {
                 alert.State = AlertState.Firing;
@@ -141,6 +151,25 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
 
         await db.SaveChangesAsync(ct);
         return new Outcome(watched.Count, openBySha1.Values.Count(a => a.OpenKey is not null), opened, resolved, notifications);
+    }
+
+    /// <summary>
+    /// Saves an alert read untracked that this scan changed (a new one is already added); the version it was read with
+    /// still guards the write. Its places are owned rows with keys only a tracked read knows, so it is attached without
+    /// them and they are given back as new ones: the alert's whole row, places included, is written.
+    /// </summary>
+    private void Changed(Alert alert)
+    {
+        if (db.Entry(alert).State != EntityState.Detached)
+        {
+            return;
+        }
+
+        var places = alert.InstalledOn;
+        alert.InstalledOn = [];
+        db.Alerts.Attach(alert);
+        alert.InstalledOn = places.Select(p => new AlertInstallation { ServerId = p.ServerId, ServerName = p.ServerName, Store = p.Store, Purposes = [.. p.Purposes] }).ToList();
+        db.Entry(alert).State = EntityState.Modified;
     }
 
     /// <summary>The people a message goes to: an escalation reaches its new audience; a step or repeat everyone reached so far. Nobody on call as primary: everyone.</summary>
@@ -216,21 +245,29 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
         return alert;
     }
 
-    private void Refresh(Alert alert, WatchedCertificate certificate, AlertStep step, DateTimeOffset now)
+    /// <summary>Brings the alert's step, severity, purposes and places up to date; whether anything changed.</summary>
+    private bool Refresh(Alert alert, WatchedCertificate certificate, AlertStep step, DateTimeOffset now)
     {
+        var changed = false;
         if (alert.StepDays is not { } days || step.IsLaterThan(new AlertStep(days)))
         {
             AddEvent(alert, now, "step", $"Reached {step}.");
             alert.StepDays = step.Days;
+            changed = true;
         }
 
-        alert.Severity = Math.Max(alert.Severity, (int)step.Severity);
-        alert.CertificateId ??= certificate.CertificateId;
-        alert.LastEvaluatedAt = now;
+        if ((int)step.Severity > alert.Severity || alert.CertificateId is null && certificate.CertificateId is not null)
+        {
+            alert.Severity = Math.Max(alert.Severity, (int)step.Severity);
+            alert.CertificateId ??= certificate.CertificateId;
+            changed = true;
+        }
+
         var purposes = certificate.Installations.SelectMany(i => i.Purposes).Distinct().Order().Select(p => p.ToString()).ToList();
         if (!purposes.SequenceEqual(alert.Purposes))
         {
             alert.Purposes = purposes;
+            changed = true;
         }
 
         var installed = certificate.Installations
@@ -240,7 +277,10 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
         if (!SamePlaces(installed, alert.InstalledOn))
         {
             alert.InstalledOn = installed;
+            changed = true;
         }
+
+        return changed;
     }
 
     private static bool SamePlaces(List<AlertInstallation> a, List<AlertInstallation> b) =>
@@ -284,8 +324,7 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
         return index;
     }
 
-    private static IEnumerable<string> Names(PlacedCertificate c) =>
-        CertificateHostNames.PresentedNames(c.SubjectCommonName, c.DnsNames).Append(c.SubjectCommonName ?? "").Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase);
+    private static IEnumerable<string> Names(PlacedCertificate c) => AlertResolution.NameKeys(c.SubjectCommonName, c.DnsNames);
 
     private static IEnumerable<PlacedCertificate> Candidates(WatchedCertificate certificate, Dictionary<string, List<WatchedCertificate>> byName) =>
         CandidatesByNames(certificate.Placed, byName);

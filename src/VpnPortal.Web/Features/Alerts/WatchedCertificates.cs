@@ -21,62 +21,70 @@ public sealed record WatchedCertificate(
 public sealed record WatchedInstallation(Guid? ServerId, string ServerName, WatchedStore Store, IReadOnlyList<CertificatePurpose> Purposes);
 
 /// <summary>
-/// Reads every watched certificate in a few queries: each certificate in a store of a server (not Untrusted) with its
-/// purposes from how that server is set up, and the certificates waiting in open SSTP rollouts (public facts only).
+/// Reads the watched certificates a scan needs, in a few queries: those close enough to expiry to be at a step (or with
+/// an open alert, or waiting in an open SSTP rollout), and every certificate that shares a name with them, which is what
+/// a replacement is found by. The rest cannot be at a step and cannot resolve an alert, so they are not read at all.
+/// Each comes with its places (servers' stores, not Untrusted) and its purposes there from how that server is set up.
 /// </summary>
 public static class WatchedCertificates
 {
-    public static async Task<IReadOnlyList<WatchedCertificate>> LoadAsync(PortalDbContext db, CancellationToken ct)
+    private const int IndexBatch = 2000;
+
+    private sealed record Row(Guid Id, string Sha1Thumbprint, string Subject, List<string> SubjectAlternativeNames, List<string> EnhancedKeyUsages, DateTimeOffset NotAfter);
+
+    /// <summary>The certificates a scan at <paramref name="now"/> needs (see the class).</summary>
+    public static async Task<IReadOnlyList<WatchedCertificate>> LoadAsync(PortalDbContext db, ExpiryThresholds thresholds, DateTimeOffset now, CancellationToken ct)
     {
-        var servers = new Dictionary<Guid, (string Name, ServerUse Use)>();
-        var bound = (await db.SstpBindings.AsNoTracking()
-                .Where(b => b.ApplicationId == FleetFacts.SstpApplicationId)
-                .Select(b => new { b.RrasServerId, b.CertificateHash })
-                .ToListAsync(ct))
-            .ToLookup(b => b.RrasServerId, b => b.CertificateHash);
-        foreach (var s in await db.RrasServers.AsNoTracking().Select(s => new { s.Id, s.Name, s.Sstp.ConfiguredCertificateSha1 }).ToListAsync(ct))
-        {
-            servers[s.Id] = (s.Name, new ServerUse(true, s.ConfiguredCertificateSha1, bound[s.Id].ToList(), null));
-        }
+        await IndexNamesAsync(db, ct);
+        var servers = await ServersAsync(db, ct);
 
-        foreach (var s in await db.NpsServers.AsNoTracking().Select(s => new { s.Id, s.Name, s.MfaExtensionCertificateSha1 }).ToListAsync(ct))
-        {
-            servers[s.Id] = (s.Name, ServerUse.Nps(s.MfaExtensionCertificateSha1));
-        }
-
-        var locations = (await db.CertificateLocations.AsNoTracking()
-                .Where(l => l.Store != CertificateStoreName.Disallowed)
-                .Select(l => new { l.CertificateId, l.ServerId, l.Store })
-                .ToListAsync(ct))
-            .ToLookup(l => l.CertificateId);
-        var certificates = await db.Certificates.AsNoTracking()
-            .Where(c => c.Locations.Any(l => l.Store != CertificateStoreName.Disallowed))
-            .Select(c => new { c.Id, c.Sha1Thumbprint, c.Subject, c.SubjectAlternativeNames, c.EnhancedKeyUsages, c.NotAfter })
+        // Nothing in a store that expires after the largest threshold of any purpose it can have there is at a step. A
+        // store whose purposes are all unwatched gets a horizon no certificate ends before.
+        DateTimeOffset Horizon(WatchedStore store) => thresholds.LargestDaysIn(store) is { } days ? now.AddDays(days) : DateTimeOffset.UnixEpoch;
+        var (my, ntAuth, root, ca) = (Horizon(WatchedStore.My), Horizon(WatchedStore.NTAuth), Horizon(WatchedStore.Root), Horizon(WatchedStore.CA));
+        var installed = db.Certificates.AsNoTracking().Where(c => c.Locations.Any(l => l.Store != CertificateStoreName.Disallowed));
+        var open = await db.Alerts.Where(a => a.OpenKey != null && a.Kind == AlertKind.CertificateExpiry)
+            .Select(a => new { a.Sha1Thumbprint, a.Subject, a.NotAfter })
             .ToListAsync(ct);
+        var rollouts = db.SstpRotations.Where(r => r.Status == RotationStatus.Running || r.Status == RotationStatus.Stopped);
+        var pending = await rollouts.AsNoTracking().Select(r => new { r.Sha1Thumbprint, r.Subject, r.NotAfter }).ToListAsync(ct);
 
-        var watched = new List<WatchedCertificate>(certificates.Count + 4);
-        foreach (var c in certificates)
+        var horizons = new[] { my, ntAuth, root, ca }.Where(h => h > DateTimeOffset.UnixEpoch).ToList();
+        var (nearest, farthest) = horizons.Count == 0 ? (now, DateTimeOffset.UnixEpoch) : (horizons.Min(), horizons.Max());
+
+        // Also read by thumbprint: those with an alert that may be beyond their store's horizon (thresholds changed), and
+        // those waiting in a rollout. Handed over as one list, not a subquery, which SQLite would run once per row; with
+        // the bound on NotAfter either side of the OR can use an index.
+        var named = open.Where(a => a.NotAfter is not { } end || end > nearest).Select(a => a.Sha1Thumbprint!)
+            .Concat(pending.Select(r => r.Sha1Thumbprint)).Select(t => t.ToUpperInvariant()).Distinct().ToList();
+        var watched = await ReadAsync(db, servers, installed.Where(c => c.NotAfter <= farthest && c.Locations.Any(l =>
+                l.Store == CertificateStoreName.My && c.NotAfter <= my
+                || l.Store == CertificateStoreName.NTAuth && c.NotAfter <= ntAuth
+                || l.Store == CertificateStoreName.Root && c.NotAfter <= root
+                || l.Store == CertificateStoreName.CA && c.NotAfter <= ca)
+            || EF.Parameter(named).Contains(c.Sha1Thumbprint)), ct);
+
+        // Successors of what is at a step or has an alert, found by name: also of a certificate an alert is about that
+        // is gone from every store (its name then comes from the alert). A successor is in the same store as what it
+        // follows, a watched one, so one that ends before the nearest watched store's horizon has been read above.
+        var namedSet = named.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var names = watched.Where(w => namedSet.Contains(w.Sha1Thumbprint) || thresholds.StepAt(w.NotAfter, now, w.PurposeMask) is not null)
+            .SelectMany(w => AlertResolution.NameKeys(w.Placed.SubjectCommonName, w.Placed.DnsNames))
+            .Concat(open.SelectMany(a => AlertResolution.NameKeys(DistinguishedNames.CommonName(a.Subject), [])))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var read = watched.Select(w => w.CertificateId).ToHashSet();
+        var successorIds = names.Count == 0
+            ? []
+            : (await db.CertificateNames.Where(n => EF.Parameter(names).Contains(n.Name) && n.Certificate!.NotAfter > nearest)
+                    .Select(n => n.CertificateId).Distinct().ToListAsync(ct))
+                .Where(id => !read.Contains(id)).ToList();
+        if (successorIds.Count > 0)
         {
-            var installations = new List<WatchedInstallation>();
-            foreach (var l in locations[c.Id])
-            {
-                if (!servers.TryGetValue(l.ServerId, out var server))
-                {
-                    continue;
-                }
-
-                var store = (WatchedStore)(int)l.Store;
-                installations.Add(new WatchedInstallation(l.ServerId, server.Name, store, CertificatePurposes.Of(store, c.Sha1Thumbprint, c.EnhancedKeyUsages, server.Use)));
-            }
-
-            watched.Add(Watched(c.Id, c.Sha1Thumbprint, c.Subject, CertificateReport.DnsNames(c.SubjectAlternativeNames), c.NotAfter, installations));
+            watched.AddRange(await ReadAsync(db, servers, installed.Where(c => EF.Parameter(successorIds).Contains(c.Id)), ct));
         }
 
         // A certificate uploaded for a rollout that has not ended is watched where it waits: in the portal.
-        var pending = await db.SstpRotations.AsNoTracking()
-            .Where(r => r.Status == RotationStatus.Running || r.Status == RotationStatus.Stopped)
-            .Select(r => new { r.Sha1Thumbprint, r.Subject, r.NotAfter })
-            .ToListAsync(ct);
         var bySha1 = watched.Select((w, i) => (w.Sha1Thumbprint, i)).ToDictionary(x => x.Sha1Thumbprint, x => x.i, StringComparer.OrdinalIgnoreCase);
         foreach (var r in pending)
         {
@@ -94,6 +102,99 @@ public static class WatchedCertificates
         }
 
         return watched;
+    }
+
+    /// <summary>These certificates, each with its places (not Untrusted) on known servers and its purposes there.</summary>
+    private static async Task<List<WatchedCertificate>> ReadAsync(
+        PortalDbContext db, Dictionary<Guid, (string Name, ServerUse Use)> servers, IQueryable<Certificate> certificates, CancellationToken ct)
+    {
+        var rows = await Rows(certificates).ToListAsync(ct);
+        var ids = rows.Select(c => c.Id).ToList();
+        var locations = (await db.CertificateLocations.AsNoTracking()
+                .Where(l => l.Store != CertificateStoreName.Disallowed && EF.Parameter(ids).Contains(l.CertificateId))
+                .Select(l => new { l.CertificateId, l.ServerId, l.Store })
+                .ToListAsync(ct))
+            .ToLookup(l => l.CertificateId);
+
+        var watched = new List<WatchedCertificate>(rows.Count + 4);
+        foreach (var c in rows)
+        {
+            var installations = new List<WatchedInstallation>();
+            foreach (var l in locations[c.Id])
+            {
+                if (!servers.TryGetValue(l.ServerId, out var server))
+                {
+                    continue;
+                }
+
+                var store = (WatchedStore)(int)l.Store;
+                installations.Add(new WatchedInstallation(l.ServerId, server.Name, store, CertificatePurposes.Of(store, c.Sha1Thumbprint, c.EnhancedKeyUsages, server.Use)));
+            }
+
+            watched.Add(Watched(c.Id, c.Sha1Thumbprint, c.Subject, CertificateReport.DnsNames(c.SubjectAlternativeNames), c.NotAfter, installations));
+        }
+
+        return watched;
+    }
+
+    /// <summary>
+    /// Writes the name keys of every certificate not indexed yet (new since the last scan, or from before the index
+    /// existed). A certificate's names never change, so each is indexed once; another node indexing the same
+    /// certificate at the same moment makes this save fail, and the scan runs again.
+    /// </summary>
+    public static async Task<int> IndexNamesAsync(PortalDbContext db, CancellationToken ct)
+    {
+        var indexed = 0;
+        while (true)
+        {
+            var batch = await db.Certificates.AsNoTracking()
+                .Where(c => !db.CertificateNames.Any(n => n.CertificateId == c.Id))
+                .OrderBy(c => c.Id)
+                .Select(c => new { c.Id, c.Subject, c.SubjectAlternativeNames })
+                .Take(IndexBatch)
+                .ToListAsync(ct);
+            if (batch.Count == 0)
+            {
+                return indexed;
+            }
+
+            foreach (var c in batch)
+            {
+                var keys = NameKeys(c.Subject, c.SubjectAlternativeNames);
+                db.CertificateNames.AddRange(keys.Count == 0 ? [new CertificateName { CertificateId = c.Id, Name = "" }] : keys.Select(k => new CertificateName { CertificateId = c.Id, Name = k }));
+            }
+
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            indexed += batch.Count;
+        }
+    }
+
+    private static IReadOnlyList<string> NameKeys(string subject, IReadOnlyCollection<string> subjectAlternativeNames) =>
+        AlertResolution.NameKeys(DistinguishedNames.CommonName(subject), CertificateReport.DnsNames(subjectAlternativeNames));
+
+    private static IQueryable<Row> Rows(IQueryable<Certificate> certificates) =>
+        certificates.Select(c => new Row(c.Id, c.Sha1Thumbprint, c.Subject, c.SubjectAlternativeNames, c.EnhancedKeyUsages, c.NotAfter));
+
+    private static async Task<Dictionary<Guid, (string Name, ServerUse Use)>> ServersAsync(PortalDbContext db, CancellationToken ct)
+    {
+        var servers = new Dictionary<Guid, (string Name, ServerUse Use)>();
+        var bound = (await db.SstpBindings.AsNoTracking()
+                .Where(b => b.ApplicationId == FleetFacts.SstpApplicationId)
+                .Select(b => new { b.RrasServerId, b.CertificateHash })
+                .ToListAsync(ct))
+            .ToLookup(b => b.RrasServerId, b => b.CertificateHash);
+        foreach (var s in await db.RrasServers.AsNoTracking().Select(s => new { s.Id, s.Name, s.Sstp.ConfiguredCertificateSha1 }).ToListAsync(ct))
+        {
+            servers[s.Id] = (s.Name, new ServerUse(true, s.ConfiguredCertificateSha1, bound[s.Id].ToList(), null));
+        }
+
+        foreach (var s in await db.NpsServers.AsNoTracking().Select(s => new { s.Id, s.Name, s.MfaExtensionCertificateSha1 }).ToListAsync(ct))
+        {
+            servers[s.Id] = (s.Name, ServerUse.Nps(s.MfaExtensionCertificateSha1));
+        }
+
+        return servers;
     }
 
     public static WatchedCertificate Watched(Guid? id, string sha1, string subject, IReadOnlyList<string> dnsNames, DateTimeOffset notAfter, IReadOnlyList<WatchedInstallation> installations)

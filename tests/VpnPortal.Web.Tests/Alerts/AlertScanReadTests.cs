@@ -1,0 +1,121 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+using VpnPortal.Data;
+using VpnPortal.Data.Entities;
+using VpnPortal.Domain.Alerts;
+using VpnPortal.Testing;
+using VpnPortal.Web.Features.Alerts;
+using VpnPortal.Web.Tests.Support;
+using Xunit;
+
+namespace VpnPortal.Web.Tests.Alerts;
+
+/// <summary>
+/// What a scan reads and writes: only certificates near expiry and those sharing a name with them (found through the
+/// name index), and only the alerts it changes.
+/// </summary>
+public sealed class AlertScanReadTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task ASuccessorFarFromExpiry_IsFoundByName_InAnyCase_AndUnrelatedCertificatesAreNotRead(string provider)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var (portal, _, _) = await AlertLifecycleTests.StartAsync(provider, time);
+        await using var _p = portal;
+        var now = time.GetUtcNow();
+        var (rras, old) = await portal.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<PortalDbContext>();
+            var r = await AlertsSeed.RrasAsync(db, "RRAS-01");
+            var o = await AlertsSeed.CertificateAsync(db, "vpn.corp.example", now.AddDays(5), CertificateStoreName.My, now, r);
+            await AlertsSeed.CertificateAsync(db, "intranet.corp.example", now.AddDays(300), CertificateStoreName.My, now, r);
+            return (r, o);
+        });
+
+        var first = await AlertLifecycleTests.ScanAsync(portal);
+        first.Opened.ShouldBe(1);
+        first.Watched.ShouldBe(1, "a certificate 300 days from expiry that shares no name is not read");
+
+        // The renewal arrives after the first scan, with its name in other letters: it is indexed by the next scan.
+        var renewal = await portal.InScopeAsync(sp => AlertsSeed.CertificateAsync(sp.GetRequiredService<PortalDbContext>(), "VPN.Corp.Example", now.AddDays(730), CertificateStoreName.My, now, rras));
+        time.Advance(TimeSpan.FromMinutes(15));
+        var second = await AlertLifecycleTests.ScanAsync(portal);
+
+        second.Watched.ShouldBe(2);
+        second.Resolved.ShouldBe(1);
+        var alert = await AlertLifecycleTests.AlertAsync(portal, old.Sha1Thumbprint);
+        alert.ResolutionReason.ShouldBe((int)AlertResolutionReason.Replaced);
+        alert.ResolutionDetail.ShouldNotBeNull().ShouldContain(renewal.Sha1Thumbprint);
+    }
+
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task AScanThatFindsNothingNew_LeavesOpenAlertsAsTheyWere(string provider)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var (portal, _, _) = await AlertLifecycleTests.StartAsync(provider, time);
+        await using var _p = portal;
+        var now = time.GetUtcNow();
+        var certificate = await portal.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<PortalDbContext>();
+            var r = await AlertsSeed.RrasAsync(db, "RRAS-01");
+            return await AlertsSeed.CertificateAsync(db, "vpn.corp.example", now.AddDays(20), CertificateStoreName.My, now, r);
+        });
+        await AlertLifecycleTests.ScanAsync(portal);
+        var opened = await AlertLifecycleTests.AlertAsync(portal, certificate.Sha1Thumbprint);
+
+        time.Advance(TimeSpan.FromMinutes(15));
+        await AlertLifecycleTests.ScanAsync(portal);
+        var after = await AlertLifecycleTests.AlertAsync(portal, certificate.Sha1Thumbprint);
+
+        after.Version.ShouldBe(opened.Version, "an unchanged alert is not written, so an acknowledgement racing a scan does not conflict");
+        after.LastEvaluatedAt.ShouldBe(opened.LastEvaluatedAt, TimeSpan.FromMilliseconds(1));
+        after.Events.Count.ShouldBe(opened.Events.Count);
+
+        // The next threshold does change it.
+        time.Advance(TimeSpan.FromDays(7));
+        await AlertLifecycleTests.ScanAsync(portal);
+        var stepped = await AlertLifecycleTests.AlertAsync(portal, certificate.Sha1Thumbprint);
+        stepped.StepDays.ShouldBe(14);
+        stepped.Version.ShouldNotBe(opened.Version);
+        stepped.LastEvaluatedAt.ShouldBe(time.GetUtcNow(), TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
+    public async Task TheNameIndex_CoversEveryCertificateOnce_ANamelessOneWithAnEmptyName()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var (portal, _, _) = await AlertLifecycleTests.StartAsync(TestDatabase.Sqlite, time);
+        await using var _p = portal;
+        var now = time.GetUtcNow();
+        var (named, nameless) = await portal.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<PortalDbContext>();
+            var r = await AlertsSeed.RrasAsync(db, "RRAS-01");
+            var n = await AlertsSeed.CertificateAsync(db, "Portal.Corp.Example", now.AddDays(90), CertificateStoreName.My, now, r);
+            var c = await AlertsSeed.CertificateAsync(db, "unused", now.AddDays(90), CertificateStoreName.Root, now, r);
+            c.Subject = "OU=Devices, O=Corp";
+            c.SubjectAlternativeNames = [];
+            await db.SaveChangesAsync(Ct);
+            return (n, c);
+        });
+
+        var (first, second, rows) = await portal.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<PortalDbContext>();
+            var f = await WatchedCertificates.IndexNamesAsync(db, Ct);
+            var s = await WatchedCertificates.IndexNamesAsync(db, Ct);
+            return (f, s, await db.CertificateNames.AsNoTracking().ToListAsync(Ct));
+        });
+
+        first.ShouldBe(2);
+        second.ShouldBe(0, "an indexed certificate is not indexed again");
+        rows.Where(r => r.CertificateId == named.Id).Select(r => r.Name).ShouldBe(["PORTAL.CORP.EXAMPLE"]);
+        rows.Where(r => r.CertificateId == nameless.Id).Select(r => r.Name).ShouldBe([""]);
+    }
+}
