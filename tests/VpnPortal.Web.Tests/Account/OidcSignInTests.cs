@@ -340,6 +340,47 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task SignIn_EntraObjectAndTenantIds_KeyTheAccount_NotTheAppSpecificSubject()
+    {
+        await using var portal = await StartPortalAsync();
+        var (login, email) = await AddUserAsync(roles: ["VpnPortal.User"]);
+        var (tenant, objectId) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        await Provider.AddUserAsync(login, EntraClaims(login, email, tenant, objectId), sub: "pairwise-subject-for-app-1");
+        await SignInAsync(portal, login);
+
+        // The same person as another app registration sees them: a different sub, the same object in the same tenant.
+        await Provider.AddUserAsync(login, EntraClaims(login, email, tenant, objectId, roles: ["VpnPortal.OnCall"]), sub: "pairwise-subject-for-app-2");
+        await SignInAsync(portal, login);
+
+        await using var db = portal.Database.CreateContext();
+        var user = await db.Users.SingleAsync(Ct);
+        (await db.UserLogins.SingleAsync(Ct)).ProviderKey.ShouldBe($"{tenant}:{objectId}");
+        (await RolesOfAsync(portal, email)).ShouldBe([Roles.OnCall], "the second sign-in reached the same account");
+        user.Email.ShouldBe(email);
+    }
+
+    [Fact]
+    public async Task SignIn_SameObjectIdFromAnotherTenant_IsNotTheSamePerson()
+    {
+        await using var portal = await StartPortalAsync();
+        var (login, email) = await AddUserAsync(roles: ["VpnPortal.Admin"]);
+        var objectId = Guid.NewGuid().ToString();
+        await Provider.AddUserAsync(login, EntraClaims(login, email, Guid.NewGuid().ToString(), objectId));
+        await SignInAsync(portal, login);
+
+        // Another directory with an object of the same id and the same address: not linked to the first account.
+        var stranger = $"s{Guid.NewGuid():N}"[..12];
+        await Provider.AddUserAsync(stranger, EntraClaims(stranger, email, Guid.NewGuid().ToString(), objectId));
+        using var browser = new ProviderBrowser(portal);
+        using var callback = await browser.SignInAsync(stranger);
+
+        Target(callback).ShouldBe("/account/sign-in-refused?reason=account-exists");
+        browser.SignedIn.ShouldBeFalse();
+        await using var db = portal.Database.CreateContext();
+        (await db.UserLogins.CountAsync(Ct)).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task SignOut_EndsThePortalSessionAndTheProviderSession()
     {
         await using var portal = await StartPortalAsync();
@@ -409,6 +450,15 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
         ["roles"] = roles ?? [],
         ["groups"] = groups ?? [],
     };
+
+    /// <summary>What an Entra ID id_token says of a person: their object id in their tenant besides the per-app sub.</summary>
+    private static Dictionary<string, object?> EntraClaims(string login, string email, string tenant, string objectId, string[]? roles = null)
+    {
+        var claims = Claims(login, email, roles ?? ["VpnPortal.User"]);
+        claims["tid"] = tenant;
+        claims["oid"] = objectId;
+        return claims;
+    }
 
     private static async Task SignInAsync(PortalFactory portal, string login)
     {
