@@ -75,12 +75,13 @@ public static class PortalHost
         services.Configure<SecurityStampValidatorOptions>(o =>
         {
             o.ValidationInterval = TimeSpan.FromMinutes(1);
-            // The revalidated principal is rebuilt from the database; the time of the sign-in travels over.
+            // The revalidated principal is rebuilt from the database; the time and method of the sign-in travel over.
             o.OnRefreshingPrincipal = context =>
             {
-                if (context.CurrentPrincipal?.FindFirst(PortalClaims.SignedInAtType) is { } signedInAt && context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity)
+                var kept = context.CurrentPrincipal?.Claims.Where(c => PortalClaims.SessionTypes.Contains(c.Type)) ?? [];
+                if (context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity)
                 {
-                    identity.AddClaim(new System.Security.Claims.Claim(signedInAt.Type, signedInAt.Value, signedInAt.ValueType));
+                    identity.AddClaims(kept.Select(c => new System.Security.Claims.Claim(c.Type, c.Value, c.ValueType)));
                 }
 
                 return Task.CompletedTask;

@@ -65,23 +65,25 @@ public sealed partial class PortalProcess : IAsyncDisposable
         typeof(PortalProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "PortalDll").Value
         ?? throw new InvalidOperationException("The PortalDll path was not recorded at build time.");
 
-    /// <summary>Starts the built portal on <paramref name="database"/> (a SQLite file), with extra settings, and waits until /healthz answers.</summary>
-    public static Task<PortalProcess> StartAsync(TestDatabase database, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null) =>
-        StartAsync(PortalDll, database, ct, settings);
+    /// <summary>
+    /// Starts the built portal on <paramref name="database"/> (a SQLite file), with extra settings, and waits until /healthz answers;
+    /// on <paramref name="port"/> when the test must know its address beforehand (see <see cref="FreePort"/>).
+    /// </summary>
+    public static Task<PortalProcess> StartAsync(TestDatabase database, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null, int? port = null) =>
+        StartAsync(PortalDll, database, ct, settings, port);
 
     /// <summary>
     /// Starts the portal from <paramref name="dll"/> (a build or a publish output) and waits until /healthz answers;
     /// without <paramref name="database"/> it uses its embedded default (data/ under its content root).
     /// </summary>
-    public static async Task<PortalProcess> StartAsync(string dll, TestDatabase? database, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<PortalProcess> StartAsync(string dll, TestDatabase? database, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
     {
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"The portal is not built at {dll}; build the solution first.", dll);
         }
 
-        var port = FreePort();
-        var baseUrl = new Uri($"http://127.0.0.1:{port}");
+        var baseUrl = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -233,7 +235,8 @@ public sealed partial class PortalProcess : IAsyncDisposable
         || name.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)
         || name.StartsWith("Setup__", StringComparison.OrdinalIgnoreCase);
 
-    private static int FreePort()
+    /// <summary>A loopback port nobody listens on now, e.g. for a portal whose address another service must know first.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,8 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Shouldly;
 using VpnPortal.Data;
+using VpnPortal.Testing;
 using VpnPortal.Web.Features.Account.Oidc;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
@@ -71,6 +73,43 @@ public sealed class LocalSignInSwitchTests(OidcProviderFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task LocalSwitchedOff_EndsOrdinaryPasswordSessions_KeepsBreakGlassAndOrganisationSessions()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var settings = fixture.Provider.PortalSettings();
+        settings["Authentication:Local:BreakGlassAdmins:0"] = BreakGlass;
+        await using var portal = await PortalFactory.StartAsync(time: time, settings: settings);
+        using var ordinary = await portal.SignInAsync(await portal.CreateUserAsync(Roles.Admin));
+        using var emergency = await portal.SignInAsync(await portal.CreateUserAsync(Roles.Admin, BreakGlass));
+        var login = $"o{Guid.NewGuid():N}"[..12];
+        await fixture.Provider.AddUserAsync(login, new Dictionary<string, object> { ["email"] = $"{login}@corp.example", ["roles"] = new[] { "VpnPortal.Admin" } });
+        using var organisation = new ProviderBrowser(portal);
+        using (var callback = await organisation.SignInAsync(login))
+        {
+            callback.RedirectPath().ShouldBe("/");
+        }
+
+        // Revalidated once while password sign-in is on: every session is rebuilt from the database and stays.
+        time.Advance(TimeSpan.FromMinutes(2));
+        await ShouldBeSignedInAsync(ordinary.Client, "while password sign-in is on");
+        await ShouldBeSignedInAsync(emergency.Client, "while password sign-in is on");
+        await ShouldBeSignedInAsync(organisation.Portal.Client, "while password sign-in is on");
+
+        SwitchLocalSignIn(portal, enabled: false);
+        time.Advance(TimeSpan.FromMinutes(2));
+
+        using (var ended = await ordinary.GetAsync("/me"))
+        {
+            ended.StatusCode.ShouldBe(HttpStatusCode.Redirect, "a password session ends once password sign-in is off");
+            ended.RedirectPath().ShouldBe(PortalBrowser.SignInPath);
+        }
+
+        ordinary.HasCookie(PortalBrowser.AuthCookie).ShouldBeFalse();
+        await ShouldBeSignedInAsync(emergency.Client, "a break-glass admin keeps their password session");
+        await ShouldBeSignedInAsync(organisation.Portal.Client, "a session from the organisation's provider is not a password session");
+    }
+
+    [Fact]
     public void Settings_ClientSecretInAppSettingsJson_AreRefusedWithTheFix()
     {
         var folder = Directory.CreateTempSubdirectory();
@@ -126,6 +165,21 @@ public sealed class LocalSignInSwitchTests(OidcProviderFixture fixture) : IClass
             .Validate(null, new OidcOptions());
 
         result.FailureMessage.ShouldNotBeNull().ShouldContain("nobody could sign in");
+    }
+
+    private static async Task ShouldBeSignedInAsync(HttpClient client, string why)
+    {
+        using var response = await client.GetAsync("/me", TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, why);
+    }
+
+    /// <summary>As an admin editing appsettings.json does: the settings reload while the portal runs.</summary>
+    private static void SwitchLocalSignIn(PortalFactory portal, bool enabled)
+    {
+        var configuration = (IConfigurationRoot)portal.Services.GetRequiredService<IConfiguration>();
+        configuration["Authentication:Local:Enabled"] = enabled ? "true" : "false";
+        configuration.Reload();
+        portal.Services.GetRequiredService<IOptionsMonitor<LocalSignInOptions>>().CurrentValue.Enabled.ShouldBe(enabled);
     }
 
     private static OidcOptions Valid() => new()

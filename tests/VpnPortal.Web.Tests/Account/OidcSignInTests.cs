@@ -46,10 +46,11 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
         (await db.AuditEntries.SingleAsync(a => a.Action == "account.signed-in", Ct)).Summary.ShouldBe($"{email} signed in (oidc)");
     }
 
-    [Fact]
-    public async Task SignIn_AdminGroup_MapsToAdminAndOpensAnAdminPage()
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task SignIn_AdminGroup_MapsToAdminAndOpensAnAdminPage(string provider)
     {
-        await using var portal = await StartPortalAsync();
+        await using var portal = await StartPortalAsync(provider: provider);
         var (login, email) = await AddUserAsync(groups: [OidcTestProvider.AdminGroup]);
         using var browser = new ProviderBrowser(portal);
 
@@ -222,10 +223,11 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
         victim.SignedIn.ShouldBeFalse();
     }
 
-    [Fact]
-    public async Task SignIn_RolesChangeAtTheProvider_AreReappliedAtTheNextSignInAndAudited()
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task SignIn_RolesChangeAtTheProvider_AreReappliedAtTheNextSignInAndAudited(string provider)
     {
-        await using var portal = await StartPortalAsync();
+        await using var portal = await StartPortalAsync(provider: provider);
         var (login, email) = await AddUserAsync(roles: ["VpnPortal.Admin"]);
         await SignInAsync(portal, login);
         await Provider.AddUserAsync(login, Claims(login, email, roles: ["VpnPortal.OnCall"]), await SubjectOfAsync(portal, email));
@@ -257,10 +259,11 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
         browser.SignedIn.ShouldBeFalse();
     }
 
-    [Fact]
-    public async Task SignIn_LocalAccountWithTheSameEmail_IsRefusedWhenLinkingIsOff()
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task SignIn_LocalAccountWithTheSameEmail_IsRefusedWhenLinkingIsOff(string provider)
     {
-        await using var portal = await StartPortalAsync();
+        await using var portal = await StartPortalAsync(provider: provider);
         var local = await portal.CreateUserAsync(Roles.OnCall);
         var (login, _) = await AddUserAsync(roles: ["VpnPortal.Admin"], email: local.Email, emailVerified: true);
         using var browser = new ProviderBrowser(portal);
@@ -271,10 +274,11 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
         (await RolesOfAsync(portal, local.Email)).ShouldBe([Roles.OnCall], "a refused sign-in changes nothing");
     }
 
-    [Fact]
-    public async Task SignIn_LinkByVerifiedEmail_LinksTheLocalAccountAndAppliesTheMappedRoles()
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task SignIn_LinkByVerifiedEmail_LinksTheLocalAccountAndAppliesTheMappedRoles(string provider)
     {
-        await using var portal = await StartPortalAsync(new() { ["Authentication:Oidc:LinkByVerifiedEmail"] = "true" });
+        await using var portal = await StartPortalAsync(new() { ["Authentication:Oidc:LinkByVerifiedEmail"] = "true" }, provider);
         var local = await portal.CreateUserAsync(Roles.OnCall);
         var (login, _) = await AddUserAsync(roles: ["VpnPortal.Admin"], email: local.Email, emailVerified: true);
 
@@ -301,10 +305,11 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
         (await db.UserLogins.AnyAsync(Ct)).ShouldBeFalse();
     }
 
-    [Fact]
-    public async Task SignIn_LinkByUpn_LinksTheAccountWithThatUpn()
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task SignIn_LinkByUpn_LinksTheAccountWithThatUpn(string provider)
     {
-        await using var portal = await StartPortalAsync(new() { ["Authentication:Oidc:LinkByUserPrincipalName"] = "true" });
+        await using var portal = await StartPortalAsync(new() { ["Authentication:Oidc:LinkByUserPrincipalName"] = "true" }, provider);
         var local = await portal.CreateUserAsync(Roles.User);
         var upn = $"{Guid.NewGuid():N}@corp.example";
         await using (var db = portal.Database.CreateContext())
@@ -337,6 +342,48 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
 
         Target(callback).ShouldBe("/account/sign-in-refused?reason=break-glass");
         (await RolesOfAsync(portal, breakGlass)).ShouldBe([Roles.Admin]);
+    }
+
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task SignIn_EntraObjectAndTenantIds_KeyTheAccount_NotTheAppSpecificSubject(string provider)
+    {
+        await using var portal = await StartPortalAsync(provider: provider);
+        var (login, email) = await AddUserAsync(roles: ["VpnPortal.User"]);
+        var (tenant, objectId) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        await Provider.AddUserAsync(login, EntraClaims(login, email, tenant, objectId), sub: $"{login}-as-seen-by-app-1");
+        await SignInAsync(portal, login);
+
+        // The same person as another app registration sees them: a different sub, the same object in the same tenant.
+        await Provider.AddUserAsync(login, EntraClaims(login, email, tenant, objectId, roles: ["VpnPortal.OnCall"]), sub: $"{login}-as-seen-by-app-2");
+        await SignInAsync(portal, login);
+
+        await using var db = portal.Database.CreateContext();
+        var user = await db.Users.SingleAsync(Ct);
+        (await db.UserLogins.SingleAsync(Ct)).ProviderKey.ShouldBe($"{tenant}:{objectId}");
+        (await RolesOfAsync(portal, email)).ShouldBe([Roles.OnCall], "the second sign-in reached the same account");
+        user.Email.ShouldBe(email);
+    }
+
+    [Fact]
+    public async Task SignIn_SameObjectIdFromAnotherTenant_IsNotTheSamePerson()
+    {
+        await using var portal = await StartPortalAsync();
+        var (login, email) = await AddUserAsync(roles: ["VpnPortal.Admin"]);
+        var objectId = Guid.NewGuid().ToString();
+        await Provider.AddUserAsync(login, EntraClaims(login, email, Guid.NewGuid().ToString(), objectId));
+        await SignInAsync(portal, login);
+
+        // Another directory with an object of the same id and the same address: not linked to the first account.
+        var stranger = $"s{Guid.NewGuid():N}"[..12];
+        await Provider.AddUserAsync(stranger, EntraClaims(stranger, email, Guid.NewGuid().ToString(), objectId));
+        using var browser = new ProviderBrowser(portal);
+        using var callback = await browser.SignInAsync(stranger);
+
+        Target(callback).ShouldBe("/account/sign-in-refused?reason=account-exists");
+        browser.SignedIn.ShouldBeFalse();
+        await using var db = portal.Database.CreateContext();
+        (await db.UserLogins.CountAsync(Ct)).ShouldBe(1);
     }
 
     [Fact]
@@ -381,7 +428,7 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
     /// <summary>Where a redirect points, query included.</summary>
     private static string Target(HttpResponseMessage response) => response.Headers.Location.ShouldNotBeNull().OriginalString;
 
-    private async Task<PortalFactory> StartPortalAsync(Dictionary<string, string>? extra = null)
+    private async Task<PortalFactory> StartPortalAsync(Dictionary<string, string>? extra = null, string provider = TestDatabase.Sqlite)
     {
         var settings = Provider.PortalSettings();
         foreach (var (key, value) in extra ?? [])
@@ -389,7 +436,7 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
             settings[key] = value;
         }
 
-        return await PortalFactory.StartAsync(settings: settings);
+        return await PortalFactory.StartAsync(provider, settings: settings);
     }
 
     private async Task<(string Login, string Email)> AddUserAsync(string[]? roles = null, string[]? groups = null, string? email = "", bool emailVerified = true, string? upn = null)
@@ -409,6 +456,15 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
         ["roles"] = roles ?? [],
         ["groups"] = groups ?? [],
     };
+
+    /// <summary>What an Entra ID id_token says of a person: their object id in their tenant besides the per-app sub.</summary>
+    private static Dictionary<string, object?> EntraClaims(string login, string email, string tenant, string objectId, string[]? roles = null)
+    {
+        var claims = Claims(login, email, roles ?? ["VpnPortal.User"]);
+        claims["tid"] = tenant;
+        claims["oid"] = objectId;
+        return claims;
+    }
 
     private static async Task SignInAsync(PortalFactory portal, string login)
     {

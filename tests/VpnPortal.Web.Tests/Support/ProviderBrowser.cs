@@ -15,11 +15,13 @@ public sealed partial class ProviderBrowser : IDisposable
 {
     private readonly HttpClient _client;
 
-    public ProviderBrowser(PortalFactory portal)
+    /// <param name="portal">The in-memory portal.</param>
+    /// <param name="portalAddress">https://localhost/ to reach the portal over HTTPS (Secure cookies); its own address by default.</param>
+    public ProviderBrowser(PortalFactory portal, Uri? portalAddress = null)
     {
         Cookies = new CookieContainer();
         var routes = new RoutingHandler(portal.Server.CreateHandler(), new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
-        _client = new HttpClient(new CookieContainerHandler(Cookies) { InnerHandler = routes }) { BaseAddress = portal.Server.BaseAddress };
+        _client = new HttpClient(new CookieContainerHandler(Cookies) { InnerHandler = routes }) { BaseAddress = portalAddress ?? portal.Server.BaseAddress };
         Portal = new PortalBrowser(_client, Cookies);
     }
 
@@ -120,6 +122,7 @@ public sealed class OidcProviderFixture : IAsyncLifetime
 {
     public const string PortalCallback = "http://localhost/signin-oidc";
     public const string PortalSignedOut = "http://localhost/account/sign-in";
+    public static readonly Uri PortalOverHttps = new("https://localhost/");
 
     private OidcTestProvider? _provider;
 
@@ -136,7 +139,10 @@ public sealed class OidcProviderFixture : IAsyncLifetime
     {
         if (OidcTestProvider.NodeInstalled)
         {
-            _provider = await OidcTestProvider.StartAsync([PortalCallback], [PortalSignedOut], CancellationToken.None);
+            _provider = await OidcTestProvider.StartAsync(
+                [PortalCallback, new Uri(PortalOverHttps, "signin-oidc").ToString()],
+                [PortalSignedOut, new Uri(PortalOverHttps, "account/sign-in").ToString()],
+                CancellationToken.None);
         }
     }
 

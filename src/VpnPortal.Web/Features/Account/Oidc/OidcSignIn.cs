@@ -69,7 +69,7 @@ public sealed class OidcSignIn(
     CurrentActor actor,
     TimeProvider time,
     IOptions<OidcOptions> options,
-    IOptions<LocalSignInOptions> local)
+    IOptionsSnapshot<LocalSignInOptions> local)
 {
     public async Task<OidcSignInResult> SignInAsync(ClaimsPrincipal principal, string idToken, CancellationToken ct)
     {
