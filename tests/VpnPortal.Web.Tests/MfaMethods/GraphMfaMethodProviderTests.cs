@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Phones;
+using VpnPortal.Testing;
 using VpnPortal.Web.Features.MfaMethods;
 using Xunit;
 

@@ -11,14 +11,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
-namespace VpnPortal.Web.Tests.MfaMethods;
+namespace VpnPortal.Testing;
 
 /// <summary>
 /// Microsoft Entra ID's token endpoint and Microsoft Graph's phone authentication methods API on loopback (https, with
 /// a certificate of its own), following the documented contract: the client-credentials grant; /v1.0/users/{id}/
 /// authentication/phoneMethods with the fixed method ids per phone type, "+{cc} {number}" numbers, one phone per type,
 /// a mobile before an alternate mobile, no change of type; /beta/.../signInPreferences; Graph's error bodies; and,
-/// on request, 429/503 with Retry-After.
+/// on request, failures (429/503 with Retry-After, 400, 403, 500) with Graph's error codes.
 /// </summary>
 public sealed partial class GraphStandIn : IAsyncDisposable
 {
@@ -57,6 +57,17 @@ public sealed partial class GraphStandIn : IAsyncDisposable
 
     public IEnumerable<RecordedRequest> GraphRequests => Requests.Where(r => !r.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal));
 
+    /// <summary>Portal settings that make Microsoft Entra ID, through this stand-in, the MFA provider.</summary>
+    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["Mfa:Provider"] = "Entra",
+        ["Mfa:Entra:Instance"] = BaseAddress.ToString(),
+        ["Mfa:Entra:TenantId"] = TenantId,
+        ["Mfa:Entra:ClientId"] = ClientId,
+        ["Mfa:Entra:ClientSecret"] = ClientSecret,
+        ["Mfa:Entra:GraphBaseUrl"] = BaseAddress.ToString(),
+    };
+
     public static async Task<GraphStandIn> StartAsync()
     {
         var certificate = CreateCertificate();
@@ -82,6 +93,23 @@ public sealed partial class GraphStandIn : IAsyncDisposable
         _users[userPrincipalName] = user;
     }
 
+    /// <summary>A change made in Entra itself (by an admin, or by the user on Microsoft's own page), not through the portal.</summary>
+    public void SetPhoneDirectly(string userPrincipalName, string type, string? number)
+    {
+        var user = _users[userPrincipalName];
+        lock (user)
+        {
+            if (number is null)
+            {
+                user.Phones.Remove(type);
+            }
+            else
+            {
+                user.Phones[type] = number;
+            }
+        }
+    }
+
     public IReadOnlyDictionary<string, string> PhonesOf(string userPrincipalName) => new Dictionary<string, string>(_users[userPrincipalName].Phones);
 
     public string? PreferredOf(string userPrincipalName) => _users[userPrincipalName].Preferred;
@@ -100,6 +128,12 @@ public sealed partial class GraphStandIn : IAsyncDisposable
     {
         SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == Certificate.GetCertHashString() },
     };
+
+    /// <summary>
+    /// Writes the stand-in's certificate as PEM to <paramref name="path"/>, for a portal in another process to trust through
+    /// SSL_CERT_FILE (OpenSSL's trust file, which .NET reads on Linux).
+    /// </summary>
+    public void WriteCertificatePem(string path) => File.WriteAllText(path, Certificate.ExportCertificatePem());
 
     public async ValueTask DisposeAsync()
     {
@@ -133,8 +167,8 @@ public sealed partial class GraphStandIn : IAsyncDisposable
                 context.Response.Headers.RetryAfter = fault.RetryAfter;
             }
 
-            await ErrorAsync(context, fault.Status, fault.Status == 429 ? "TooManyRequests" : "serviceNotAvailable",
-                fault.Status == 429 ? "Too many requests." : "The service is temporarily unavailable.");
+            var (code, message) = FaultError(fault.Status);
+            await ErrorAsync(context, fault.Status, code, message);
             return;
         }
 
@@ -227,6 +261,16 @@ public sealed partial class GraphStandIn : IAsyncDisposable
             ["access_token"] = token,
         }), context.RequestAborted);
     }
+
+    // The codes and messages Graph answers with for each status.
+    private static (string Code, string Message) FaultError(int status) => status switch
+    {
+        429 => ("TooManyRequests", "Too many requests."),
+        400 => ("badRequest", "The request is invalid for this user's authentication methods."),
+        403 => ("accessDenied", "Request Authorization failed."),
+        503 => ("serviceNotAvailable", "The service is temporarily unavailable."),
+        _ => ("generalException", "An internal server error occurred."),
+    };
 
     private static (int, JsonNode?) Create(DirectoryUser user, string body)
     {
