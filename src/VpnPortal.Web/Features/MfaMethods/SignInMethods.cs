@@ -44,8 +44,19 @@ public sealed class SignInMethods(
     public bool IsRecent(DateTimeOffset? signedInAt) =>
         signedInAt is { } at && time.GetUtcNow() - at <= Settings.ReauthenticateWithin;
 
-    public async Task<MfaMethodSet> GetAsync(Guid userId, CancellationToken ct) =>
-        await provider.GetAsync(await UserAsync(userId, ct), ct);
+    public async Task<MfaMethodSet> GetAsync(Guid userId, CancellationToken ct)
+    {
+        try
+        {
+            return await provider.GetAsync(await UserAsync(userId, ct), ct);
+        }
+        catch (MfaProviderException e)
+        {
+            // The page shows the plain message; what the provider answered is for admins, in the log.
+            logger.LogWarning("Reading the sign-in methods of user {UserId} from {Provider} failed: {Detail}", userId, provider.DisplayName, e.Detail);
+            throw;
+        }
+    }
 
     /// <summary>Checks the number and sends a code to it; nothing is saved to the provider yet.</summary>
     public async Task<MethodChange> SendCodeAsync(Guid userId, DateTimeOffset? signedInAt, PhoneKind kind, string? input, CodeDelivery delivery, CancellationToken ct)
@@ -167,8 +178,7 @@ public sealed class SignInMethods(
         catch (MfaProviderException e)
         {
             // The code stays good until it expires, so "try again" needs no new code.
-            logger.LogWarning("Saving the {Kind} number of user {UserId} with {Provider} failed: {Detail}", verification.Kind, userId, provider.DisplayName, e.Detail);
-            return MethodChange.Fail(e.Message);
+            return await ProviderFailedAsync(userId, $"Saving the {Describe(verification.Kind)} number {number.Masked}", e, number, ct);
         }
 
         verification.ConfirmedAt = now;
@@ -205,8 +215,7 @@ public sealed class SignInMethods(
         }
         catch (MfaProviderException e)
         {
-            logger.LogWarning("Removing the {Kind} number of user {UserId} with {Provider} failed: {Detail}", kind, userId, provider.DisplayName, e.Detail);
-            return MethodChange.Fail(e.Message);
+            return await ProviderFailedAsync(userId, $"Removing the {Describe(kind)} number {before.Masked}", e, before.Number, ct);
         }
 
         var account = await db.Users.SingleAsync(u => u.Id == userId, ct);
@@ -248,8 +257,7 @@ public sealed class SignInMethods(
         }
         catch (MfaProviderException e)
         {
-            logger.LogWarning("Setting the preferred method of user {UserId} with {Provider} failed: {Detail}", userId, provider.DisplayName, e.Detail);
-            return MethodChange.Fail(e.Message);
+            return await ProviderFailedAsync(userId, $"Setting the preferred method to {Describe(method)}", e, null, ct);
         }
 
         var account = await db.Users.SingleAsync(u => u.Id == userId, ct);
@@ -276,6 +284,20 @@ public sealed class SignInMethods(
         MfaMethod.AppNotification => "app notification",
         _ => method.ToString(),
     };
+
+    /// <summary>
+    /// A change the provider refused or failed: the user gets the plain message, admins the provider's answer in the audit
+    /// log (its own record, since nothing else is saved), with the number masked should the provider have quoted it.
+    /// </summary>
+    private async Task<MethodChange> ProviderFailedAsync(Guid userId, string doing, MfaProviderException e, PhoneNumber? number, CancellationToken ct)
+    {
+        var detail = number is null ? e.Detail : e.Detail.Replace(number.NationalNumber, number.Masked[(number.CountryCode.Length + 2)..], StringComparison.Ordinal);
+        logger.LogWarning("{Doing} for user {UserId} with {Provider} failed: {Detail}", doing, userId, provider.DisplayName, detail);
+        db.Audit("mfa.provider-failed", $"{doing} failed in {provider.DisplayName}: {detail}", "user", userId.ToString(),
+            after: new { Detail = detail, e.Transient });
+        await db.SaveChangesAsync(ct);
+        return MethodChange.Fail(e.Message);
+    }
 
     private const string ReauthenticateMessage = "For your safety, sign in again before changing your sign-in methods.";
 
