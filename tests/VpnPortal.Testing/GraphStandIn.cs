@@ -33,6 +33,8 @@ public sealed partial class GraphStandIn : IAsyncDisposable
         ["office"] = "e37fc753-ff3b-4958-9484-eaa9425c82bc",
     };
 
+    private const int Stalled = 0;
+
     private static readonly HashSet<string> PreferredMethods = ["push", "oath", "voiceMobile", "voiceAlternateMobile", "voiceOffice", "sms"];
 
     private readonly WebApplication _app;
@@ -123,6 +125,9 @@ public sealed partial class GraphStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>The next <paramref name="count"/> Graph requests (of <paramref name="method"/>, if given) get no answer until the client gives up.</summary>
+    public void StallNext(int count, string? method = null) => FailNext(count, Stalled, null, method);
+
     /// <summary>An HTTP handler that trusts this stand-in's certificate (and only it), as the portal's named clients get in tests.</summary>
     public HttpMessageHandler CreateTrustingHandler() => new SocketsHttpHandler
     {
@@ -162,6 +167,20 @@ public sealed partial class GraphStandIn : IAsyncDisposable
 
         if (_faults.TryPeek(out var next) && (next.Method is null || next.Method == context.Request.Method) && _faults.TryDequeue(out var fault))
         {
+            if (fault.Status == Stalled)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client gave up waiting: what a stalled request is for.
+                }
+
+                return;
+            }
+
             if (fault.RetryAfter is not null)
             {
                 context.Response.Headers.RetryAfter = fault.RetryAfter;

@@ -187,6 +187,33 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NoAnswerToARead_IsGivenUpOnAtTheTimeout_AndTheReadTriedAgain()
+    {
+        _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"));
+        _graph.StallNext(1, method: "GET");
+
+        var methods = await Provider(timeout: TimeSpan.FromSeconds(1)).GetAsync(Alex, Cancel);
+
+        methods.Phone(PhoneKind.Mobile).ShouldNotBeNull();
+        _graph.GraphRequests.Count(r => r.Path.EndsWith("/phoneMethods", StringComparison.Ordinal)).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task NoAnswerToACreate_IsNotRepeated_AndReportedAsTryLater()
+    {
+        _graph.AddUser(Upn);
+        _graph.StallNext(1, method: "POST");
+
+        var failed = await Should.ThrowAsync<MfaProviderException>(() =>
+            Provider(timeout: TimeSpan.FromSeconds(1)).SetPhoneAsync(Alex, PhoneKind.Mobile, Number("+44 7700 900111"), Cancel));
+
+        failed.Transient.ShouldBeTrue();
+        failed.Message.ShouldContain("could not be reached");
+        failed.Detail.ShouldContain("Timeout");
+        _graph.GraphRequests.Select(r => r.Method).ShouldBe(["PATCH", "POST"]);
+    }
+
+    [Fact]
     public async Task TheTokenIsFetchedOnceAndReused()
     {
         _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"));
@@ -212,7 +239,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
         _graph.GraphRequests.ShouldBeEmpty();
     }
 
-    private IMfaMethodProvider Provider(string secret = GraphStandIn.ClientSecret, int maxRetries = 3)
+    private IMfaMethodProvider Provider(string secret = GraphStandIn.ClientSecret, int maxRetries = 3, TimeSpan? timeout = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
@@ -227,7 +254,8 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
             o.Entra.GraphBaseUrl = _graph.BaseAddress.ToString();
             o.Entra.MaxRetries = maxRetries;
         });
-        services.AddHttpClient(GraphMfaMethodProvider.HttpClientName).ConfigurePrimaryHttpMessageHandler(_graph.CreateTrustingHandler);
+        services.AddHttpClient(GraphMfaMethodProvider.HttpClientName, c => c.Timeout = timeout ?? TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(_graph.CreateTrustingHandler);
         services.AddSingleton<IGraphAccessTokens, MsalGraphAccessTokens>();
         services.AddSingleton<IMfaMethodProvider, GraphMfaMethodProvider>();
         _services?.Dispose();

@@ -118,13 +118,13 @@ public sealed class GraphMfaMethodProvider(
             {
                 response = await client.SendAsync(request, cancellationToken);
             }
-            catch (HttpRequestException e) when (safeToRepeat && attempt < Entra.MaxRetries)
+            catch (Exception e) when (Unanswered(e, cancellationToken) && safeToRepeat && attempt < Entra.MaxRetries)
             {
                 logger.LogWarning("Microsoft Graph {Method} {Path} failed ({Error}); trying again", method, PathOf(uri), e.Message);
                 await Task.Delay(Backoff(attempt), time, cancellationToken);
                 continue;
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (Unanswered(e, cancellationToken))
             {
                 throw new MfaProviderException(
                     "The sign-in methods service could not be reached. Try again in a few minutes.",
@@ -151,6 +151,10 @@ public sealed class GraphMfaMethodProvider(
             await Task.Delay(wait, time, cancellationToken);
         }
     }
+
+    // No answer: the connection failed, or the client's timeout ran out (a TaskCanceledException that nobody asked for).
+    private static bool Unanswered(Exception e, CancellationToken cancellationToken) =>
+        e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested);
 
     private async Task EnsureSuccessAsync(HttpResponseMessage response, string doing, CancellationToken cancellationToken)
     {
