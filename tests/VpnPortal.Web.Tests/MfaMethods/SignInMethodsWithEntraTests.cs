@@ -170,6 +170,24 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         (await AuditAsync("mfa.provider-failed")).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task TheSameCodeConfirmedTwiceAtOnce_MakesOneChangeInEntra()
+    {
+        _graph.AddUser(Upn);
+        var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900123", CodeDelivery.TextMessage, Cancel));
+        var code = _gateway.LastCodeTo("+447700900123");
+
+        // A double click, or the page open in two tabs.
+        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
+            Task.Run(() => AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, code, Cancel)), Cancel)));
+
+        results.Count(r => r.Succeeded).ShouldBe(1, string.Join(" | ", results.Select(r => r.Message)));
+        Writes().Select(w => w.Method).ShouldBe(["PATCH", "POST"]);
+        _graph.PhonesOf(Upn).ShouldBe(new Dictionary<string, string> { ["mobile"] = "+44 7700900123" });
+        (await AuditAsync("mfa.phone-added")).ShouldHaveSingleItem();
+        (await WithDbAsync(db => db.NotificationOutbox.CountAsync(m => m.RecipientUserId == _alex.Id, Cancel))).ShouldBe(1);
+    }
+
     [Theory]
     [InlineData(400, false, "did not accept")]
     [InlineData(403, false, "not allowed to change sign-in methods")]

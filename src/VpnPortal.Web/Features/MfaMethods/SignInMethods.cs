@@ -170,18 +170,32 @@ public sealed class SignInMethods(
         var number = PhoneNumber.Parse(verification.PhoneNumber, allowExtension: true).Number
             ?? throw new InvalidOperationException($"Verification {verification.Id} holds a number that no longer reads as one.");
         var user = await UserAsync(userId, ct);
-        var before = (await provider.GetAsync(user, ct)).Phone(verification.Kind);
+
+        // The code is taken before the provider is asked, so the same code confirmed twice at once (a double click, two
+        // tabs) makes one change: the other finds it taken, through the concurrency token, and asks the provider nothing.
+        verification.ConfirmedAt = now;
         try
         {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return MethodChange.Fail("This code is being used already. Reload the page to see your numbers.");
+        }
+
+        MfaPhone? before;
+        try
+        {
+            before = (await provider.GetAsync(user, ct)).Phone(verification.Kind);
             await provider.SetPhoneAsync(user, verification.Kind, number, ct);
         }
         catch (MfaProviderException e)
         {
-            // The code stays good until it expires, so "try again" needs no new code.
+            // Given back: the code stays good until it expires, so "try again" needs no new code.
+            verification.ConfirmedAt = null;
             return await ProviderFailedAsync(userId, $"Saving the {Describe(verification.Kind)} number {number.Masked}", e, number, ct);
         }
 
-        verification.ConfirmedAt = now;
         var account = await db.Users.SingleAsync(u => u.Id == userId, ct);
         account.MfaReRegistrationRequired = false;
         var verb = before is null ? "added" : "changed";
