@@ -17,7 +17,8 @@ namespace VpnPortal.Testing;
 /// Microsoft Entra ID's token endpoint and Microsoft Graph's phone authentication methods API on loopback (https, with
 /// a certificate of its own), following the documented contract: the client-credentials grant; /v1.0/users/{id}/
 /// authentication/phoneMethods with the fixed method ids per phone type, "+{cc} {number}" numbers, one phone per type,
-/// a mobile before an alternate mobile, no change of type; /beta/.../signInPreferences; Graph's error bodies; and,
+/// a mobile before an alternate mobile (and kept while there is one), no change of type, the default method's phone not
+/// deleted; /beta/.../signInPreferences; Graph's error bodies; and,
 /// on request, failures (429/503 with Retry-After, 400, 403, 500) with Graph's error codes.
 /// </summary>
 public sealed partial class GraphStandIn : IAsyncDisposable
@@ -223,9 +224,7 @@ public sealed partial class GraphStandIn : IAsyncDisposable
                     ? (200, Phone(type, number))
                     : ItemNotFound(id),
                 ("v1.0", "phoneMethods", "PATCH", { } id) => Update(user, id, body),
-                ("v1.0", "phoneMethods", "DELETE", { } id) => TypeOf(id) is { } type && user.Phones.Remove(type)
-                    ? (204, null)
-                    : ItemNotFound(id),
+                ("v1.0", "phoneMethods", "DELETE", { } id) => Delete(user, id),
                 ("beta", "signInPreferences", "GET", null) => (200, new JsonObject
                 {
                     ["isSystemPreferredAuthenticationMethodEnabled"] = false,
@@ -345,6 +344,35 @@ public sealed partial class GraphStandIn : IAsyncDisposable
         }
 
         user.Phones[type] = phone.Number;
+        return (204, null);
+    }
+
+    // The documented rules: no alternate mobile without a mobile, and not the phone of the default MFA method.
+    private static (int, JsonNode?) Delete(DirectoryUser user, string methodId)
+    {
+        if (TypeOf(methodId) is not { } type || !user.Phones.ContainsKey(type))
+        {
+            return ItemNotFound(methodId);
+        }
+
+        if (type == "mobile" && user.Phones.ContainsKey("alternateMobile"))
+        {
+            return (400, Error("badRequest", "Cannot delete the mobile phone method while an alternateMobile phone method exists."));
+        }
+
+        var usedByDefault = user.Preferred switch
+        {
+            "sms" or "voiceMobile" => "mobile",
+            "voiceAlternateMobile" => "alternateMobile",
+            "voiceOffice" => "office",
+            _ => null,
+        };
+        if (usedByDefault == type)
+        {
+            return (400, Error("badRequest", "Cannot delete the phone method used by the user's default authentication method."));
+        }
+
+        user.Phones.Remove(type);
         return (204, null);
     }
 

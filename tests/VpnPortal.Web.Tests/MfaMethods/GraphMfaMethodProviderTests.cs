@@ -97,6 +97,48 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
         _graph.PhonesOf(Upn).Keys.ShouldBe(["mobile"]);
     }
 
+    [Theory]
+    [InlineData("push", "alternate mobile only next to a mobile number")]
+    [InlineData("sms", "alternate mobile only next to a mobile number")]
+    public async Task Remove_TheMobileWhileThereIsAnAlternateMobile_IsRefusedWithGraphsRuleInPlainWords(string preferred, string rule)
+    {
+        _graph.AddUser(Upn, preferred, ("mobile", "+44 7700900123"), ("alternateMobile", "+44 7700900456"));
+
+        var refused = await Should.ThrowAsync<MfaProviderException>(() => Provider().RemovePhoneAsync(Alex, PhoneKind.Mobile, Cancel));
+
+        refused.Message.ShouldContain(rule);
+        refused.Detail.ShouldContain("answered 400 badRequest");
+        refused.Transient.ShouldBeFalse();
+        _graph.PhonesOf(Upn).Count.ShouldBe(2);
+    }
+
+    [Theory]
+    [InlineData("sms", "mobile")]
+    [InlineData("voiceMobile", "mobile")]
+    [InlineData("voiceOffice", "office")]
+    public async Task Remove_ThePhoneOfTheDefaultMethod_IsRefusedWithGraphsRuleInPlainWords(string preferred, string type)
+    {
+        _graph.AddUser(Upn, preferred, ("mobile", "+44 7700900123"), ("office", "+44 2079460018"));
+
+        var refused = await Should.ThrowAsync<MfaProviderException>(() =>
+            Provider().RemovePhoneAsync(Alex, type == "mobile" ? PhoneKind.Mobile : PhoneKind.Office, Cancel));
+
+        refused.Message.ShouldContain("choose another preferred method first");
+        _graph.PhonesOf(Upn).Count.ShouldBe(2);
+    }
+
+    [Theory]
+    [InlineData("office", "voiceOffice")]
+    [InlineData("mobile", "voiceMobile")]
+    public async Task SetPreferred_PhoneCall_GoesToAPhoneTheUserHas(string type, string graphName)
+    {
+        _graph.AddUser(Upn, "push", (type, type == "office" ? "+44 2079460018" : "+44 7700900123"));
+
+        await Provider().SetPreferredAsync(Alex, MfaMethod.PhoneCall, Cancel);
+
+        _graph.PreferredOf(Upn).ShouldBe(graphName);
+    }
+
     [Fact]
     public async Task AnAccountTheDirectoryDoesNotKnow_IsReportedAsNotFound()
     {

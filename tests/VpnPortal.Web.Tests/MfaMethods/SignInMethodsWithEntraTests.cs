@@ -140,6 +140,26 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RemovingTheNumberOfTheDefaultMethod_IsRefusedInPlainWords_AndNothingChanges()
+    {
+        _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"));
+
+        var refused = await AsAlex(s => s.RemoveAsync(_alex.Id, Now, PhoneKind.Mobile, Cancel));
+
+        refused.Succeeded.ShouldBeFalse();
+        refused.Message.ShouldBe("This number is how sign-ins are confirmed by default: choose another preferred method first, then remove it.");
+        _graph.PhonesOf(Upn).Keys.ShouldBe(["mobile"]);
+        (await AuditAsync("mfa.phone-removed")).ShouldBeEmpty();
+        (await AuditAsync("mfa.provider-failed")).ShouldHaveSingleItem().Summary.ShouldContain("answered 400 badRequest");
+        (await SignInMethodsPageAsync()).Row(PhoneKind.Mobile).ShouldContain("+44 ••••••••23");
+
+        // With another preferred method, the same removal goes through.
+        (await AsAlex(s => s.SetPreferredAsync(_alex.Id, Now, MfaMethod.AppNotification, Cancel))).Succeeded.ShouldBeTrue();
+        (await AsAlex(s => s.RemoveAsync(_alex.Id, Now, PhoneKind.Mobile, Cancel))).Succeeded.ShouldBeTrue();
+        _graph.PhonesOf(Upn).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task ThePreferredMethod_IsPatchedInSignInPreferences_AndThePageShowsIt()
     {
         _graph.AddUser(Upn, "push", ("mobile", "+44 7700900123"));
