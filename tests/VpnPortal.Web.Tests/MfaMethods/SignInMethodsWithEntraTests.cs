@@ -48,6 +48,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
             // The stand-in's own certificate is trusted by the portal's Graph client only.
             services.AddHttpClient(GraphMfaMethodProvider.HttpClientName).ConfigurePrimaryHttpMessageHandler(_graph.CreateTrustingHandler);
             services.AddSingleton<ILoggerProvider>(_logs);
+            services.Configure<LoggerFilterOptions>(o => o.AddFilter("System.Net.Http.HttpClient", LogLevel.Information));
         });
         _alex = await _portal.CreateUserAsync(Roles.User);
     }
@@ -252,6 +253,20 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TalkingToGraph_LeavesTheUsersNameOutOfTheLog()
+    {
+        _graph.AddUser(Upn, null, ("mobile", "+44 7700900123"));
+
+        (await SignInMethodsPageAsync()).Row(PhoneKind.Mobile).ShouldContain("+44 ••••••••23");
+        (await ChangeNumberAsync(PhoneKind.Mobile, "+44 7700 900456")).Succeeded.ShouldBeTrue();
+
+        _graph.GraphRequests.ShouldNotBeEmpty();
+        var userName = Upn.Split('@')[0];
+        _logs.Lines.Where(l => l.StartsWith("System.Net.Http", StringComparison.Ordinal)).ShouldAllBe(l => !l.Contains(userName));
+        _logs.Lines.ShouldNotContain(l => l.Contains(Upn) || l.Contains(Uri.EscapeDataString(Upn)));
+    }
+
+    [Fact]
     public async Task ANumberChangedInEntraItself_ShowsOnTheNextLoad()
     {
         _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"));
@@ -280,6 +295,14 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         page.Text.ShouldNotContain("accessDenied");
         page.Html.ShouldNotContain("id=\"phones\"");
         _logs.Lines.ShouldContain(l => l.Contains("answered 403 accessDenied") && l.Contains(_alex.Id.ToString()));
+
+        // Asking for a code reads Entra first; that failure is told and logged the same way.
+        _graph.FailNext(1, 403, method: "GET");
+        var refused = await Should.ThrowAsync<MfaProviderException>(() =>
+            AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900456", CodeDelivery.TextMessage, Cancel)));
+        refused.Message.ShouldBe("The portal is not allowed to change sign-in methods. Ask the helpdesk.");
+        _logs.Lines.Count(l => l.Contains("answered 403 accessDenied")).ShouldBe(2);
+        _gateway.Sent.ShouldBeEmpty();
     }
 
     [Fact]
@@ -382,24 +405,28 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         private static partial Regex Tags();
     }
 
-    private sealed class RecordingLoggerProvider : ILoggerProvider, ILogger
+    /// <summary>Every line the portal logs that passes its filters, as "category: message".</summary>
+    private sealed class RecordingLoggerProvider : ILoggerProvider
     {
         private readonly ConcurrentQueue<string> _lines = new();
 
         public IReadOnlyList<string> Lines => [.. _lines];
 
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            _lines.Enqueue(formatter(state, exception));
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
 
         public void Dispose()
         {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                lines.Enqueue($"{category}: {formatter(state, exception)}");
         }
     }
 }

@@ -44,19 +44,8 @@ public sealed class SignInMethods(
     public bool IsRecent(DateTimeOffset? signedInAt) =>
         signedInAt is { } at && time.GetUtcNow() - at <= Settings.ReauthenticateWithin;
 
-    public async Task<MfaMethodSet> GetAsync(Guid userId, CancellationToken ct)
-    {
-        try
-        {
-            return await provider.GetAsync(await UserAsync(userId, ct), ct);
-        }
-        catch (MfaProviderException e)
-        {
-            // The page shows the plain message; what the provider answered is for admins, in the log.
-            logger.LogWarning("Reading the sign-in methods of user {UserId} from {Provider} failed: {Detail}", userId, provider.DisplayName, e.Detail);
-            throw;
-        }
-    }
+    public async Task<MfaMethodSet> GetAsync(Guid userId, CancellationToken ct) =>
+        await ReadAsync(await UserAsync(userId, ct), ct);
 
     /// <summary>Checks the number and sends a code to it; nothing is saved to the provider yet.</summary>
     public async Task<MethodChange> SendCodeAsync(Guid userId, DateTimeOffset? signedInAt, PhoneKind kind, string? input, CodeDelivery delivery, CancellationToken ct)
@@ -78,7 +67,7 @@ public sealed class SignInMethods(
         }
 
         var user = await UserAsync(userId, ct);
-        var current = await provider.GetAsync(user, ct);
+        var current = await ReadAsync(user, ct);
         if (current.Phone(kind)?.Number == number)
         {
             return MethodChange.Fail($"That is already your {Describe(kind)} number.");
@@ -186,7 +175,7 @@ public sealed class SignInMethods(
         MfaPhone? before;
         try
         {
-            before = (await provider.GetAsync(user, ct)).Phone(verification.Kind);
+            before = (await ReadAsync(user, ct)).Phone(verification.Kind);
             await provider.SetPhoneAsync(user, verification.Kind, number, ct);
         }
         catch (MfaProviderException e)
@@ -217,7 +206,7 @@ public sealed class SignInMethods(
         }
 
         var user = await UserAsync(userId, ct);
-        var before = (await provider.GetAsync(user, ct)).Phone(kind);
+        var before = (await ReadAsync(user, ct)).Phone(kind);
         if (before is null)
         {
             return MethodChange.Fail($"You have no {Describe(kind)} number.");
@@ -249,7 +238,7 @@ public sealed class SignInMethods(
         }
 
         var user = await UserAsync(userId, ct);
-        var current = await provider.GetAsync(user, ct);
+        var current = await ReadAsync(user, ct);
         if (method == MfaMethod.TextMessage && current.Phone(PhoneKind.Mobile) is null)
         {
             return MethodChange.Fail("Text messages go to your mobile number: add a mobile number first.");
@@ -298,6 +287,20 @@ public sealed class SignInMethods(
         MfaMethod.AppNotification => "app notification",
         _ => method.ToString(),
     };
+
+    private async Task<MfaMethodSet> ReadAsync(MfaUser user, CancellationToken ct)
+    {
+        try
+        {
+            return await provider.GetAsync(user, ct);
+        }
+        catch (MfaProviderException e)
+        {
+            // The page shows the plain message; what the provider answered is for admins, in the log.
+            logger.LogWarning("Reading the sign-in methods of user {UserId} from {Provider} failed: {Detail}", user.Id, provider.DisplayName, e.Detail);
+            throw;
+        }
+    }
 
     /// <summary>
     /// A change the provider refused or failed: the user gets the plain message, admins the provider's answer in the audit
