@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Shouldly;
 using VpnPortal.Testing;
 using VpnPortal.Web.BrowserTests.Infrastructure;
@@ -55,5 +56,64 @@ public sealed class SignInMethodsJourneyTests(ChromiumBrowser chromium)
 
         (await page.ContentAsync()).ShouldNotContain("7700900456");
         await tab.ShouldHaveNoScriptErrorsAsync();
+    }
+
+    [Fact]
+    public async Task WithMicrosoftEntraID_AUser_ChangesTheirMobileNumber_AndEntraHasTheNewOne()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var graph = await GraphStandIn.StartAsync();
+        graph.AddUser("ada@corp.example", "sms", ("mobile", "+44 7700900123"));
+        var trust = Path.Combine(Path.GetTempPath(), $"graph-stand-in-{Guid.NewGuid():N}.pem");
+        graph.WriteCertificatePem(trust);
+        try
+        {
+            await using var gateway = await LoopbackSmsGateway.StartAsync();
+            await using var db = await TestDatabase.CreateEmptyAsync(TestDatabase.Sqlite);
+            // The portal process trusts the stand-in's certificate (and nothing else) through OpenSSL's trust file.
+            var settings = graph.Settings.Concat(gateway.Settings).Append(new("SSL_CERT_FILE", trust)).ToDictionary();
+            await using var portal = await PortalProcess.StartAsync(db, ct, settings);
+            await using var tab = await chromium.NewPageAsync(portal.BaseUrl, "sign-in-methods-entra");
+            var page = tab.Page;
+            await tab.CreateFirstAdminAsync(await portal.SetupLinkAsync(), "ada@corp.example", "correct horse battery");
+
+            // The number Entra has, not one of the portal's.
+            await tab.GotoInteractiveAsync("me/sign-in-methods");
+            await Expect(page.Locator("#phones")).ToBeVisibleAsync();
+            await Expect(page.Locator("text=Kept in Microsoft Entra ID")).ToBeVisibleAsync();
+            await Expect(page.Locator("tr[data-kind=Mobile]")).ToContainTextAsync("+44 ••••••••23");
+            await Expect(page.Locator("#preferred-TextMessage")).ToBeCheckedAsync();
+
+            await page.Locator("#edit-Mobile").ClickAsync();
+            await Expect(page.Locator("#phone-number")).ToHaveValueAsync("+44 7700900123");
+            await page.Locator("#phone-number").FillAsync("+44 7700 900456");
+            await page.Locator("#send-code").ClickAsync();
+            await Expect(page.Locator("#code")).ToBeVisibleAsync();
+            graph.GraphRequests.ShouldAllBe(r => r.Method == "GET", "nothing reaches Entra before the code comes back");
+            await page.Locator("#code").FillAsync(gateway.LastCodeTo("+447700900456"));
+            await page.Locator("#confirm-code").ClickAsync();
+            await Expect(page.Locator("#methods-status")).ToContainTextAsync("saved in Microsoft Entra ID");
+            await Expect(page.Locator("tr[data-kind=Mobile]")).ToContainTextAsync("+44 ••••••••56");
+            await tab.ScreenshotAsync("saved");
+
+            var change = graph.GraphRequests.Where(r => r.Method != "GET").ShouldHaveSingleItem();
+            change.Method.ShouldBe("PATCH");
+            change.Path.ShouldBe("/v1.0/users/ada@corp.example/authentication/phoneMethods/3179e48a-750b-4051-897c-87b9720928f7");
+            var body = JsonNode.Parse(change.Body)!;
+            (body["phoneNumber"]?.GetValue<string>(), body["phoneType"]?.GetValue<string>()).ShouldBe(("+44 7700900456", "mobile"));
+            graph.PhonesOf("ada@corp.example")["mobile"].ShouldBe("+44 7700900456");
+
+            // Entra stays the source of truth: a number changed there is what the page shows next.
+            graph.SetPhoneDirectly("ada@corp.example", "mobile", "+44 7700900789");
+            await tab.GotoInteractiveAsync("me/sign-in-methods");
+            await Expect(page.Locator("tr[data-kind=Mobile]")).ToContainTextAsync("+44 ••••••••89");
+
+            (await page.ContentAsync()).ShouldNotContain("7700900789");
+            await tab.ShouldHaveNoScriptErrorsAsync();
+        }
+        finally
+        {
+            File.Delete(trust);
+        }
     }
 }

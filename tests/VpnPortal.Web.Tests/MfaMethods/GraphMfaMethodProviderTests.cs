@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Phones;
+using VpnPortal.Testing;
 using VpnPortal.Web.Features.MfaMethods;
 using Xunit;
 
@@ -96,6 +97,48 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
         _graph.PhonesOf(Upn).Keys.ShouldBe(["mobile"]);
     }
 
+    [Theory]
+    [InlineData("push", "alternate mobile only next to a mobile number")]
+    [InlineData("sms", "alternate mobile only next to a mobile number")]
+    public async Task Remove_TheMobileWhileThereIsAnAlternateMobile_IsRefusedWithGraphsRuleInPlainWords(string preferred, string rule)
+    {
+        _graph.AddUser(Upn, preferred, ("mobile", "+44 7700900123"), ("alternateMobile", "+44 7700900456"));
+
+        var refused = await Should.ThrowAsync<MfaProviderException>(() => Provider().RemovePhoneAsync(Alex, PhoneKind.Mobile, Cancel));
+
+        refused.Message.ShouldContain(rule);
+        refused.Detail.ShouldContain("answered 400 badRequest");
+        refused.Transient.ShouldBeFalse();
+        _graph.PhonesOf(Upn).Count.ShouldBe(2);
+    }
+
+    [Theory]
+    [InlineData("sms", "mobile")]
+    [InlineData("voiceMobile", "mobile")]
+    [InlineData("voiceOffice", "office")]
+    public async Task Remove_ThePhoneOfTheDefaultMethod_IsRefusedWithGraphsRuleInPlainWords(string preferred, string type)
+    {
+        _graph.AddUser(Upn, preferred, ("mobile", "+44 7700900123"), ("office", "+44 2079460018"));
+
+        var refused = await Should.ThrowAsync<MfaProviderException>(() =>
+            Provider().RemovePhoneAsync(Alex, type == "mobile" ? PhoneKind.Mobile : PhoneKind.Office, Cancel));
+
+        refused.Message.ShouldContain("choose another preferred method first");
+        _graph.PhonesOf(Upn).Count.ShouldBe(2);
+    }
+
+    [Theory]
+    [InlineData("office", "voiceOffice")]
+    [InlineData("mobile", "voiceMobile")]
+    public async Task SetPreferred_PhoneCall_GoesToAPhoneTheUserHas(string type, string graphName)
+    {
+        _graph.AddUser(Upn, "push", (type, type == "office" ? "+44 2079460018" : "+44 7700900123"));
+
+        await Provider().SetPreferredAsync(Alex, MfaMethod.PhoneCall, Cancel);
+
+        _graph.PreferredOf(Upn).ShouldBe(graphName);
+    }
+
     [Fact]
     public async Task AnAccountTheDirectoryDoesNotKnow_IsReportedAsNotFound()
     {
@@ -186,6 +229,33 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NoAnswerToARead_IsGivenUpOnAtTheTimeout_AndTheReadTriedAgain()
+    {
+        _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"));
+        _graph.StallNext(1, method: "GET");
+
+        var methods = await Provider(timeout: TimeSpan.FromSeconds(1)).GetAsync(Alex, Cancel);
+
+        methods.Phone(PhoneKind.Mobile).ShouldNotBeNull();
+        _graph.GraphRequests.Count(r => r.Path.EndsWith("/phoneMethods", StringComparison.Ordinal)).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task NoAnswerToACreate_IsNotRepeated_AndReportedAsTryLater()
+    {
+        _graph.AddUser(Upn);
+        _graph.StallNext(1, method: "POST");
+
+        var failed = await Should.ThrowAsync<MfaProviderException>(() =>
+            Provider(timeout: TimeSpan.FromSeconds(1)).SetPhoneAsync(Alex, PhoneKind.Mobile, Number("+44 7700 900111"), Cancel));
+
+        failed.Transient.ShouldBeTrue();
+        failed.Message.ShouldContain("could not be reached");
+        failed.Detail.ShouldContain("Timeout");
+        _graph.GraphRequests.Select(r => r.Method).ShouldBe(["PATCH", "POST"]);
+    }
+
+    [Fact]
     public async Task TheTokenIsFetchedOnceAndReused()
     {
         _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"));
@@ -211,7 +281,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
         _graph.GraphRequests.ShouldBeEmpty();
     }
 
-    private IMfaMethodProvider Provider(string secret = GraphStandIn.ClientSecret, int maxRetries = 3)
+    private IMfaMethodProvider Provider(string secret = GraphStandIn.ClientSecret, int maxRetries = 3, TimeSpan? timeout = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
@@ -226,7 +296,8 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
             o.Entra.GraphBaseUrl = _graph.BaseAddress.ToString();
             o.Entra.MaxRetries = maxRetries;
         });
-        services.AddHttpClient(GraphMfaMethodProvider.HttpClientName).ConfigurePrimaryHttpMessageHandler(_graph.CreateTrustingHandler);
+        services.AddHttpClient(GraphMfaMethodProvider.HttpClientName, c => c.Timeout = timeout ?? TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(_graph.CreateTrustingHandler);
         services.AddSingleton<IGraphAccessTokens, MsalGraphAccessTokens>();
         services.AddSingleton<IMfaMethodProvider, GraphMfaMethodProvider>();
         _services?.Dispose();

@@ -39,6 +39,13 @@ public sealed class GraphMfaMethodProvider(
 
     public async Task<MfaMethodSet> GetAsync(MfaUser user, CancellationToken cancellationToken)
     {
+        var (phones, preferred) = await ReadAsync(user, cancellationToken);
+        return new MfaMethodSet(phones, ParsePreferred(preferred));
+    }
+
+    /// <summary>The phones, and the preferred method in Graph's own words (which phone a call goes to).</summary>
+    private async Task<(List<MfaPhone> Phones, string? Preferred)> ReadAsync(MfaUser user, CancellationToken cancellationToken)
+    {
         using var phonesResponse = await SendAsync(HttpMethod.Get, PhoneMethodsPath(user), null, safeToRepeat: true, cancellationToken);
         await EnsureSuccessAsync(phonesResponse, "read your phone numbers", cancellationToken);
         var list = await phonesResponse.Content.ReadFromJsonAsync<GraphList<GraphPhoneMethod>>(Json, cancellationToken);
@@ -52,7 +59,7 @@ public sealed class GraphMfaMethodProvider(
         using var preferencesResponse = await SendAsync(HttpMethod.Get, SignInPreferencesUri(user), null, safeToRepeat: true, cancellationToken);
         await EnsureSuccessAsync(preferencesResponse, "read your preferred sign-in method", cancellationToken);
         var preferences = await preferencesResponse.Content.ReadFromJsonAsync<GraphSignInPreferences>(Json, cancellationToken);
-        return new MfaMethodSet(phones, ParsePreferred(preferences?.UserPreferredMethodForSecondaryAuthentication));
+        return (phones, preferences?.UserPreferredMethodForSecondaryAuthentication);
     }
 
     public async Task SetPhoneAsync(MfaUser user, PhoneKind kind, PhoneNumber number, CancellationToken cancellationToken)
@@ -78,20 +85,60 @@ public sealed class GraphMfaMethodProvider(
             return; // already gone: the outcome the user asked for
         }
 
+        if (response.StatusCode == HttpStatusCode.BadRequest && await RemovalRuleAsync(user, kind, cancellationToken) is { } rule)
+        {
+            // Graph's own words for its removal rules are not for people; the rule it applied is.
+            var refused = await FailureAsync(response, "remove the number", cancellationToken);
+            throw new MfaProviderException(rule, refused.Detail, transient: false);
+        }
+
         await EnsureSuccessAsync(response, "remove the number", cancellationToken);
+    }
+
+    /// <summary>Which of Graph's documented removal rules the user's methods break, in plain words; null when none.</summary>
+    private async Task<string?> RemovalRuleAsync(MfaUser user, PhoneKind kind, CancellationToken cancellationToken)
+    {
+        var (phones, preferred) = await ReadAsync(user, cancellationToken);
+        if (kind == PhoneKind.Mobile && phones.Any(p => p.Kind == PhoneKind.AlternateMobile))
+        {
+            return "Microsoft Entra ID keeps an alternate mobile only next to a mobile number: change the mobile number instead, or remove the alternate mobile first.";
+        }
+
+        var usedByPreferred = preferred switch
+        {
+            "sms" or "voiceMobile" => PhoneKind.Mobile,
+            "voiceAlternateMobile" => PhoneKind.AlternateMobile,
+            "voiceOffice" => PhoneKind.Office,
+            _ => (PhoneKind?)null,
+        };
+        return usedByPreferred == kind
+            ? "This number is how sign-ins are confirmed by default: choose another preferred method first, then remove it."
+            : null;
     }
 
     public async Task SetPreferredAsync(MfaUser user, MfaMethod method, CancellationToken cancellationToken)
     {
         var body = new GraphSignInPreferences(method switch
         {
-            MfaMethod.PhoneCall => "voiceMobile",
+            MfaMethod.PhoneCall => await CallMethodAsync(user, cancellationToken),
             MfaMethod.TextMessage => "sms",
             MfaMethod.AppNotification => "push",
             _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
         });
         using var response = await SendAsync(HttpMethod.Patch, SignInPreferencesUri(user), body, safeToRepeat: true, cancellationToken);
         await EnsureSuccessAsync(response, "save your preferred method", cancellationToken);
+    }
+
+    // Graph names the phone a call goes to: the mobile when there is one, else the phone the user has.
+    private async Task<string> CallMethodAsync(MfaUser user, CancellationToken cancellationToken)
+    {
+        var (phones, _) = await ReadAsync(user, cancellationToken);
+        return phones.Select(p => p.Kind).DefaultIfEmpty(PhoneKind.Mobile).Min() switch
+        {
+            PhoneKind.AlternateMobile => "voiceAlternateMobile",
+            PhoneKind.Office => "voiceOffice",
+            _ => "voiceMobile",
+        };
     }
 
     private string PhoneMethodsPath(MfaUser user) =>
@@ -118,13 +165,13 @@ public sealed class GraphMfaMethodProvider(
             {
                 response = await client.SendAsync(request, cancellationToken);
             }
-            catch (HttpRequestException e) when (safeToRepeat && attempt < Entra.MaxRetries)
+            catch (Exception e) when (Unanswered(e, cancellationToken) && safeToRepeat && attempt < Entra.MaxRetries)
             {
                 logger.LogWarning("Microsoft Graph {Method} {Path} failed ({Error}); trying again", method, PathOf(uri), e.Message);
                 await Task.Delay(Backoff(attempt), time, cancellationToken);
                 continue;
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (Unanswered(e, cancellationToken))
             {
                 throw new MfaProviderException(
                     "The sign-in methods service could not be reached. Try again in a few minutes.",
@@ -152,17 +199,25 @@ public sealed class GraphMfaMethodProvider(
         }
     }
 
+    // No answer: the connection failed, or the client's timeout ran out (a TaskCanceledException that nobody asked for).
+    private static bool Unanswered(Exception e, CancellationToken cancellationToken) =>
+        e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested);
+
     private async Task EnsureSuccessAsync(HttpResponseMessage response, string doing, CancellationToken cancellationToken)
     {
-        if (response.IsSuccessStatusCode)
+        if (!response.IsSuccessStatusCode)
         {
-            return;
+            throw await FailureAsync(response, doing, cancellationToken);
         }
+    }
 
+    /// <summary>The failure a refused or failed answer means: plain words for the user, Graph's answer for admins.</summary>
+    private static async Task<MfaProviderException> FailureAsync(HttpResponseMessage response, string doing, CancellationToken cancellationToken)
+    {
         var error = await ReadErrorAsync(response, cancellationToken);
         var detail = $"Microsoft Graph {response.RequestMessage?.Method} {PathOf(response.RequestMessage?.RequestUri?.ToString())} answered {(int)response.StatusCode}" +
             (error is null ? "" : $" {error.Code}: {error.Message}");
-        throw response.StatusCode switch
+        return response.StatusCode switch
         {
             HttpStatusCode.BadRequest => new MfaProviderException(
                 $"Microsoft Entra ID did not accept this change{(error?.Message is { Length: > 0 } m ? ": " + m : ".")}", detail, transient: false),

@@ -7,7 +7,8 @@ public static class MfaMethodsFeature
     {
         services.AddOptions<MfaOptions>().BindConfiguration(MfaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CodeSenderOptions>().BindConfiguration(CodeSenderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(GraphMfaMethodProvider.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        // Without the client's own request logging: Graph's paths carry the user's name, which the provider keeps out of logs.
+        services.AddHttpClient(GraphMfaMethodProvider.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
         services.AddHttpClient(HttpGatewayVerificationCodeSender.HttpClientName);
 
         var mfa = configuration.GetSection(MfaOptions.Section).Get<MfaOptions>() ?? new MfaOptions();

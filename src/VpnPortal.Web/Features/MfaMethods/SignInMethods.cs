@@ -45,7 +45,7 @@ public sealed class SignInMethods(
         signedInAt is { } at && time.GetUtcNow() - at <= Settings.ReauthenticateWithin;
 
     public async Task<MfaMethodSet> GetAsync(Guid userId, CancellationToken ct) =>
-        await provider.GetAsync(await UserAsync(userId, ct), ct);
+        await ReadAsync(await UserAsync(userId, ct), ct);
 
     /// <summary>Checks the number and sends a code to it; nothing is saved to the provider yet.</summary>
     public async Task<MethodChange> SendCodeAsync(Guid userId, DateTimeOffset? signedInAt, PhoneKind kind, string? input, CodeDelivery delivery, CancellationToken ct)
@@ -67,7 +67,7 @@ public sealed class SignInMethods(
         }
 
         var user = await UserAsync(userId, ct);
-        var current = await provider.GetAsync(user, ct);
+        var current = await ReadAsync(user, ct);
         if (current.Phone(kind)?.Number == number)
         {
             return MethodChange.Fail($"That is already your {Describe(kind)} number.");
@@ -159,19 +159,32 @@ public sealed class SignInMethods(
         var number = PhoneNumber.Parse(verification.PhoneNumber, allowExtension: true).Number
             ?? throw new InvalidOperationException($"Verification {verification.Id} holds a number that no longer reads as one.");
         var user = await UserAsync(userId, ct);
-        var before = (await provider.GetAsync(user, ct)).Phone(verification.Kind);
+
+        // The code is taken before the provider is asked, so the same code confirmed twice at once (a double click, two
+        // tabs) makes one change: the other finds it taken, through the concurrency token, and asks the provider nothing.
+        verification.ConfirmedAt = now;
         try
         {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return MethodChange.Fail("This code is being used already. Reload the page to see your numbers.");
+        }
+
+        MfaPhone? before;
+        try
+        {
+            before = (await ReadAsync(user, ct)).Phone(verification.Kind);
             await provider.SetPhoneAsync(user, verification.Kind, number, ct);
         }
         catch (MfaProviderException e)
         {
-            // The code stays good until it expires, so "try again" needs no new code.
-            logger.LogWarning("Saving the {Kind} number of user {UserId} with {Provider} failed: {Detail}", verification.Kind, userId, provider.DisplayName, e.Detail);
-            return MethodChange.Fail(e.Message);
+            // Given back: the code stays good until it expires, so "try again" needs no new code.
+            verification.ConfirmedAt = null;
+            return await ProviderFailedAsync(userId, $"Saving the {Describe(verification.Kind)} number {number.Masked}", e, number, ct);
         }
 
-        verification.ConfirmedAt = now;
         var account = await db.Users.SingleAsync(u => u.Id == userId, ct);
         account.MfaReRegistrationRequired = false;
         var verb = before is null ? "added" : "changed";
@@ -193,7 +206,7 @@ public sealed class SignInMethods(
         }
 
         var user = await UserAsync(userId, ct);
-        var before = (await provider.GetAsync(user, ct)).Phone(kind);
+        var before = (await ReadAsync(user, ct)).Phone(kind);
         if (before is null)
         {
             return MethodChange.Fail($"You have no {Describe(kind)} number.");
@@ -205,8 +218,7 @@ public sealed class SignInMethods(
         }
         catch (MfaProviderException e)
         {
-            logger.LogWarning("Removing the {Kind} number of user {UserId} with {Provider} failed: {Detail}", kind, userId, provider.DisplayName, e.Detail);
-            return MethodChange.Fail(e.Message);
+            return await ProviderFailedAsync(userId, $"Removing the {Describe(kind)} number {before.Masked}", e, before.Number, ct);
         }
 
         var account = await db.Users.SingleAsync(u => u.Id == userId, ct);
@@ -226,7 +238,7 @@ public sealed class SignInMethods(
         }
 
         var user = await UserAsync(userId, ct);
-        var current = await provider.GetAsync(user, ct);
+        var current = await ReadAsync(user, ct);
         if (method == MfaMethod.TextMessage && current.Phone(PhoneKind.Mobile) is null)
         {
             return MethodChange.Fail("Text messages go to your mobile number: add a mobile number first.");
@@ -248,8 +260,7 @@ public sealed class SignInMethods(
         }
         catch (MfaProviderException e)
         {
-            logger.LogWarning("Setting the preferred method of user {UserId} with {Provider} failed: {Detail}", userId, provider.DisplayName, e.Detail);
-            return MethodChange.Fail(e.Message);
+            return await ProviderFailedAsync(userId, $"Setting the preferred method to {Describe(method)}", e, null, ct);
         }
 
         var account = await db.Users.SingleAsync(u => u.Id == userId, ct);
@@ -276,6 +287,34 @@ public sealed class SignInMethods(
         MfaMethod.AppNotification => "app notification",
         _ => method.ToString(),
     };
+
+    private async Task<MfaMethodSet> ReadAsync(MfaUser user, CancellationToken ct)
+    {
+        try
+        {
+            return await provider.GetAsync(user, ct);
+        }
+        catch (MfaProviderException e)
+        {
+            // The page shows the plain message; what the provider answered is for admins, in the log.
+            logger.LogWarning("Reading the sign-in methods of user {UserId} from {Provider} failed: {Detail}", user.Id, provider.DisplayName, e.Detail);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A change the provider refused or failed: the user gets the plain message, admins the provider's answer in the audit
+    /// log (its own record, since nothing else is saved), with the number masked should the provider have quoted it.
+    /// </summary>
+    private async Task<MethodChange> ProviderFailedAsync(Guid userId, string doing, MfaProviderException e, PhoneNumber? number, CancellationToken ct)
+    {
+        var detail = number is null ? e.Detail : e.Detail.Replace(number.NationalNumber, number.Masked[(number.CountryCode.Length + 2)..], StringComparison.Ordinal);
+        logger.LogWarning("{Doing} for user {UserId} with {Provider} failed: {Detail}", doing, userId, provider.DisplayName, detail);
+        db.Audit("mfa.provider-failed", $"{doing} failed in {provider.DisplayName}: {detail}", "user", userId.ToString(),
+            after: new { Detail = detail, e.Transient });
+        await db.SaveChangesAsync(ct);
+        return MethodChange.Fail(e.Message);
+    }
 
     private const string ReauthenticateMessage = "For your safety, sign in again before changing your sign-in methods.";
 

@@ -11,14 +11,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
-namespace VpnPortal.Web.Tests.MfaMethods;
+namespace VpnPortal.Testing;
 
 /// <summary>
 /// Microsoft Entra ID's token endpoint and Microsoft Graph's phone authentication methods API on loopback (https, with
 /// a certificate of its own), following the documented contract: the client-credentials grant; /v1.0/users/{id}/
 /// authentication/phoneMethods with the fixed method ids per phone type, "+{cc} {number}" numbers, one phone per type,
-/// a mobile before an alternate mobile, no change of type; /beta/.../signInPreferences; Graph's error bodies; and,
-/// on request, 429/503 with Retry-After.
+/// a mobile before an alternate mobile (and kept while there is one), no change of type, the default method's phone not
+/// deleted; /beta/.../signInPreferences; Graph's error bodies; and,
+/// on request, failures (429/503 with Retry-After, 400, 403, 500) with Graph's error codes.
 /// </summary>
 public sealed partial class GraphStandIn : IAsyncDisposable
 {
@@ -32,6 +33,8 @@ public sealed partial class GraphStandIn : IAsyncDisposable
         ["alternateMobile"] = "b6332ec1-7057-4abe-9331-3d72feddfe41",
         ["office"] = "e37fc753-ff3b-4958-9484-eaa9425c82bc",
     };
+
+    private const int Stalled = 0;
 
     private static readonly HashSet<string> PreferredMethods = ["push", "oath", "voiceMobile", "voiceAlternateMobile", "voiceOffice", "sms"];
 
@@ -56,6 +59,17 @@ public sealed partial class GraphStandIn : IAsyncDisposable
     public int TokenRequests => Requests.Count(r => r.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal));
 
     public IEnumerable<RecordedRequest> GraphRequests => Requests.Where(r => !r.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal));
+
+    /// <summary>Portal settings that make Microsoft Entra ID, through this stand-in, the MFA provider.</summary>
+    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["Mfa:Provider"] = "Entra",
+        ["Mfa:Entra:Instance"] = BaseAddress.ToString(),
+        ["Mfa:Entra:TenantId"] = TenantId,
+        ["Mfa:Entra:ClientId"] = ClientId,
+        ["Mfa:Entra:ClientSecret"] = ClientSecret,
+        ["Mfa:Entra:GraphBaseUrl"] = BaseAddress.ToString(),
+    };
 
     public static async Task<GraphStandIn> StartAsync()
     {
@@ -82,6 +96,23 @@ public sealed partial class GraphStandIn : IAsyncDisposable
         _users[userPrincipalName] = user;
     }
 
+    /// <summary>A change made in Entra itself (by an admin, or by the user on Microsoft's own page), not through the portal.</summary>
+    public void SetPhoneDirectly(string userPrincipalName, string type, string? number)
+    {
+        var user = _users[userPrincipalName];
+        lock (user)
+        {
+            if (number is null)
+            {
+                user.Phones.Remove(type);
+            }
+            else
+            {
+                user.Phones[type] = number;
+            }
+        }
+    }
+
     public IReadOnlyDictionary<string, string> PhonesOf(string userPrincipalName) => new Dictionary<string, string>(_users[userPrincipalName].Phones);
 
     public string? PreferredOf(string userPrincipalName) => _users[userPrincipalName].Preferred;
@@ -95,11 +126,20 @@ public sealed partial class GraphStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>The next <paramref name="count"/> Graph requests (of <paramref name="method"/>, if given) get no answer until the client gives up.</summary>
+    public void StallNext(int count, string? method = null) => FailNext(count, Stalled, null, method);
+
     /// <summary>An HTTP handler that trusts this stand-in's certificate (and only it), as the portal's named clients get in tests.</summary>
     public HttpMessageHandler CreateTrustingHandler() => new SocketsHttpHandler
     {
         SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == Certificate.GetCertHashString() },
     };
+
+    /// <summary>
+    /// Writes the stand-in's certificate as PEM to <paramref name="path"/>, for a portal in another process to trust through
+    /// SSL_CERT_FILE (OpenSSL's trust file, which .NET reads on Linux).
+    /// </summary>
+    public void WriteCertificatePem(string path) => File.WriteAllText(path, Certificate.ExportCertificatePem());
 
     public async ValueTask DisposeAsync()
     {
@@ -128,13 +168,27 @@ public sealed partial class GraphStandIn : IAsyncDisposable
 
         if (_faults.TryPeek(out var next) && (next.Method is null || next.Method == context.Request.Method) && _faults.TryDequeue(out var fault))
         {
+            if (fault.Status == Stalled)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client gave up waiting: what a stalled request is for.
+                }
+
+                return;
+            }
+
             if (fault.RetryAfter is not null)
             {
                 context.Response.Headers.RetryAfter = fault.RetryAfter;
             }
 
-            await ErrorAsync(context, fault.Status, fault.Status == 429 ? "TooManyRequests" : "serviceNotAvailable",
-                fault.Status == 429 ? "Too many requests." : "The service is temporarily unavailable.");
+            var (code, message) = FaultError(fault.Status);
+            await ErrorAsync(context, fault.Status, code, message);
             return;
         }
 
@@ -170,9 +224,7 @@ public sealed partial class GraphStandIn : IAsyncDisposable
                     ? (200, Phone(type, number))
                     : ItemNotFound(id),
                 ("v1.0", "phoneMethods", "PATCH", { } id) => Update(user, id, body),
-                ("v1.0", "phoneMethods", "DELETE", { } id) => TypeOf(id) is { } type && user.Phones.Remove(type)
-                    ? (204, null)
-                    : ItemNotFound(id),
+                ("v1.0", "phoneMethods", "DELETE", { } id) => Delete(user, id),
                 ("beta", "signInPreferences", "GET", null) => (200, new JsonObject
                 {
                     ["isSystemPreferredAuthenticationMethodEnabled"] = false,
@@ -228,6 +280,16 @@ public sealed partial class GraphStandIn : IAsyncDisposable
         }), context.RequestAborted);
     }
 
+    // The codes and messages Graph answers with for each status.
+    private static (string Code, string Message) FaultError(int status) => status switch
+    {
+        429 => ("TooManyRequests", "Too many requests."),
+        400 => ("badRequest", "The request is invalid for this user's authentication methods."),
+        403 => ("accessDenied", "Request Authorization failed."),
+        503 => ("serviceNotAvailable", "The service is temporarily unavailable."),
+        _ => ("generalException", "An internal server error occurred."),
+    };
+
     private static (int, JsonNode?) Create(DirectoryUser user, string body)
     {
         if (ReadPhone(body) is not { } phone)
@@ -282,6 +344,35 @@ public sealed partial class GraphStandIn : IAsyncDisposable
         }
 
         user.Phones[type] = phone.Number;
+        return (204, null);
+    }
+
+    // The documented rules: no alternate mobile without a mobile, and not the phone of the default MFA method.
+    private static (int, JsonNode?) Delete(DirectoryUser user, string methodId)
+    {
+        if (TypeOf(methodId) is not { } type || !user.Phones.ContainsKey(type))
+        {
+            return ItemNotFound(methodId);
+        }
+
+        if (type == "mobile" && user.Phones.ContainsKey("alternateMobile"))
+        {
+            return (400, Error("badRequest", "Cannot delete the mobile phone method while an alternateMobile phone method exists."));
+        }
+
+        var usedByDefault = user.Preferred switch
+        {
+            "sms" or "voiceMobile" => "mobile",
+            "voiceAlternateMobile" => "alternateMobile",
+            "voiceOffice" => "office",
+            _ => null,
+        };
+        if (usedByDefault == type)
+        {
+            return (400, Error("badRequest", "Cannot delete the phone method used by the user's default authentication method."));
+        }
+
+        user.Phones.Remove(type);
         return (204, null);
     }
 
