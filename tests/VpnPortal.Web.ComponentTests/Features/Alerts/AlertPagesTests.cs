@@ -173,9 +173,16 @@ public sealed class AlertPagesTests : IAsyncDisposable
         {
             db.DiagnosticFindings.Add(new DiagnosticFinding
             {
-                Id = findingId, ServerId = serverId, RuleId = "sstp.binding-mismatch", Severity = 3, Title = "HTTP.sys binding differs from the SSTP certificate",
-                Summary = "The certificate HTTP.sys serves is not the one RRAS uses.", Evidence = [new() { Label = "Port", Value = "443" }],
-                FixSteps = ["netsh http delete sslcert ipport=[::]:443", "Restart-Service RemoteAccess"], OpenedAt = Now, LastSeenAt = Now,
+                Id = findingId,
+                ServerId = serverId,
+                RuleId = "sstp.binding-mismatch",
+                Severity = 3,
+                Title = "HTTP.sys binding differs from the SSTP certificate",
+                Summary = "The certificate HTTP.sys serves is not the one RRAS uses.",
+                Evidence = [new() { Label = "Port", Value = "443" }],
+                FixSteps = ["netsh http delete sslcert ipport=[::]:443", "Restart-Service RemoteAccess"],
+                OpenedAt = Now,
+                LastSeenAt = Now,
             });
             await db.SaveChangesAsync(Ct);
         }
