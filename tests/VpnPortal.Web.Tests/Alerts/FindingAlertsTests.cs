@@ -287,4 +287,25 @@ public sealed class FindingAlertsTests
         var alerts = await h.AlertsAsync();
         (await h.CommittedAsync()).ShouldBe(alerts.Select(a => $"alert:{a.Id}:finding|{Primary}"), ignoreOrder: true);
     }
+    [Fact]
+    public async Task AnAdminAcknowledgingTheFinding_StopsTheAlertsEscalation()
+    {
+        await using var h = await StartAsync(TestDatabase.Sqlite, raise: true);
+        await BrokenAsync(h, "VPN01");
+        await h.EvaluateAsync();
+        var findings = await h.CriticalFindingsAsync("VPN01");
+        foreach (var finding in findings)
+        {
+            using var ack = await h.Admin.PostAsJsonAsync($"/api/v1/findings/{finding.Id}/acknowledge", new { reason = "IIS site removed tonight" }, Ct);
+            ack.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var first = await h.CommittedAsync();
+        h.Time.Advance(TimeSpan.FromHours(5));
+        await h.ScanAsync();
+
+        first.Count.ShouldBe(findings.Count, "each finding's first message, before it was acknowledged");
+        (await h.CommittedAsync()).ShouldBe(first, "known to an admin: no escalation, no repeat");
+        (await h.AlertsAsync()).ShouldAllBe(a => a.State == AlertState.Firing, "the alert itself was not acknowledged by anyone on call");
+    }
 }
