@@ -19,10 +19,18 @@ public readonly record struct AlertStep(int Days)
 {
     public static readonly AlertStep Expired = new(0);
 
+    /// <summary>
+    /// The one step of a critical diagnostics finding's alert: notified once when the finding opens, never followed by
+    /// a later one (it is later than every expiry step, so it also counts as critical).
+    /// </summary>
+    public static readonly AlertStep Finding = new(-1);
+
     public bool IsExpired => Days == 0;
 
-    /// <summary>"14" or "expired": the step's part of a notification's source key.</summary>
-    public string Key => IsExpired ? "expired" : Days.ToString(CultureInfo.InvariantCulture);
+    public bool IsFinding => Days < 0;
+
+    /// <summary>"14", "expired" or "finding": the step's part of a notification's source key.</summary>
+    public string Key => IsFinding ? "finding" : IsExpired ? "expired" : Days.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Whether this step is later (more urgent) than <paramref name="other"/>; any step is later than none.</summary>
     public bool IsLaterThan(AlertStep? other) => other is not { } o || Days < o.Days;
@@ -35,7 +43,7 @@ public readonly record struct AlertStep(int Days)
         _ => AlertSeverity.Notice,
     };
 
-    public override string ToString() => IsExpired ? "expired" : Days == 1 ? "1 day before expiry" : $"{Days} days before expiry";
+    public override string ToString() => IsFinding ? "critical finding" : IsExpired ? "expired" : Days == 1 ? "1 day before expiry" : $"{Days} days before expiry";
 }
 
 /// <summary>

@@ -51,6 +51,7 @@ public static class PortalFeatures
         services.AddScoped<UntrustedCertificates.RemoveUntrustedCertificate>();
         services.AddOptions<Alerts.AlertsOptions>().BindConfiguration(Alerts.AlertsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Alerts.ScanAlerts>();
+        services.AddScoped<Alerts.FindingAlerts>();
         services.AddScoped<Alerts.AcknowledgeAlert>();
         services.AddScoped<Alerts.Silences>();
         services.AddScoped<Alerts.ListAlerts>();

@@ -19,5 +19,12 @@ public sealed class AlertScanJob(IServiceScopeFactory scopes, ILogger<AlertScanJ
                 "Alert scan: {Opened} opened, {Resolved} resolved, {Notifications} notification(s) queued; {Open} open over {Watched} watched certificates",
                 outcome.Opened, outcome.Resolved, outcome.Notifications, outcome.Open, outcome.Watched);
         }
+
+        // Critical findings' alerts open and resolve with their evaluation; their escalations and repeats are due here.
+        var findings = await services.GetRequiredService<FindingAlerts>().RunAsync(ct);
+        if (findings.Resolved + findings.Notifications > 0)
+        {
+            logger.LogInformation("Finding alerts: {Resolved} resolved, {Notifications} notification(s) queued; {Open} open", findings.Resolved, findings.Notifications, findings.Open);
+        }
     }
 }

@@ -25,6 +25,21 @@ public sealed class AlertNotificationsTests
     }
 
     [Fact]
+    public void FindingStep_IsCriticalWithItsOwnKeys_AndNeverFollowedByAnotherStep()
+    {
+        AlertStep.Finding.Severity.ShouldBe(AlertSeverity.Critical);
+        AlertStep.Finding.IsExpired.ShouldBeFalse();
+        AlertStep.Finding.ToString().ShouldBe("critical finding");
+        var first = Decide(AlertStep.Finding, new NotificationState(), TimeSpan.Zero);
+        first.Due.ShouldBe([new DueNotification(NotificationKind.Threshold, "threshold:finding", EscalationLevel.Primary)]);
+        AlertStep.Expired.IsLaterThan(first.Next.NotifiedStep).ShouldBeFalse("no expiry step re-arms a finding's alert");
+
+        var next = Decide(AlertStep.Finding, first.Next, TimeSpan.FromMinutes(30));
+        next.Due.ShouldBe([new DueNotification(NotificationKind.Escalation, "escalation:finding:1", EscalationLevel.Next)]);
+        Decide(AlertStep.Finding, first.Next, TimeSpan.FromHours(8), acknowledged: true).Due.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Escalation_ToNextAt30Minutes_ToEveryoneAt60_NotBefore()
     {
         var state = Notified(Fourteen);

@@ -35,14 +35,16 @@ public sealed class SimulatedFleetPortal : IAsyncDisposable
     public string ApiKey { get; }
     public SimulatedFleet Fleet { get; }
 
-    public static async Task<SimulatedFleetPortal> StartAsync(int rrasServers, int npsServers, SimulationOptions simulation, CancellationToken ct)
+    /// <summary>The portal with <paramref name="settings"/> added to its configuration (e.g. "Alerts:ScanInterval"), and the fleet enrolled.</summary>
+    public static async Task<SimulatedFleetPortal> StartAsync(
+        int rrasServers, int npsServers, SimulationOptions simulation, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null)
     {
         var db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
         (await AdminCommands.RunAsync(db, "create-user", "--email", Email, "--password", Password, "--role", "Admin")).Exit.ShouldBe(0);
         var key = await AdminCommands.RunAsync(db, "create-api-key", "--email", Email, "--name", "fleet-simulation");
         key.Exit.ShouldBe(0, key.Err);
         var apiKey = key.Out.Trim();
-        var portal = await PortalProcess.StartAsync(db, ct);
+        var portal = await PortalProcess.StartAsync(db, ct, settings);
         var http = AgentHttp.CreateClient();
         var fleet = new SimulatedFleet(
             new SimulatedFleetOptions

@@ -114,6 +114,11 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         services.AddScoped<Web.Features.Diagnostics.SaveDiagnosticsSettings>();
         services.AddScoped<Web.Features.OnCall.OnCallRota>();
         services.AddScoped<Web.Features.Notifications.MyNotifications>();
+        services.AddSingleton<Web.Features.Notifications.INotificationOutbox>(new Web.Features.Notifications.NotificationOutbox(time));
+        services.AddScoped<Web.Features.Alerts.ListAlerts>();
+        services.AddScoped<Web.Features.Alerts.GetAlert>();
+        services.AddScoped<Web.Features.Alerts.AcknowledgeAlert>();
+        services.AddScoped<Web.Features.Alerts.Silences>();
     }
 
     private sealed class FixedAuthenticationState(ClaimsPrincipal user) : AuthenticationStateProvider

@@ -4,7 +4,10 @@ using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
+using VpnPortal.Web.Features.Alerts;
+using VpnPortal.Web.Features.Diagnostics;
 using VpnPortal.Web.Features.Notifications;
+using VpnPortal.Web.Tests.AgentApi;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
 using static VpnPortal.Web.Tests.Alerts.AlertLifecycleTests;
@@ -52,6 +55,43 @@ public sealed class TwoPortalNodesTests
         {
             // 3 h of scans: the step, the next person at 30 min, everyone at 60 min; the first repeat is due at 5 h.
             committed.Count(k => k.StartsWith($"alert:{alert.Id}:", StringComparison.Ordinal)).ShouldBe(1 + 1 + 3);
+        }
+    }
+
+    [Fact]
+    public async Task TwoNodesEvaluatingACriticalFindingAtOnce_RaiseOneAlertPerFinding_AndEnqueueEachMessageOnce()
+    {
+        await using var database = await TestDatabase.CreateEmptyAsync(TestDatabase.Postgres);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var settings = new Dictionary<string, string>(NoBackgroundJobs) { ["Alerts:RaiseForCriticalFindings"] = "true", ["Diagnostics:MinSecondsBetweenEvaluations"] = "600" };
+        await using var a = await NodeAsync(database, time, settings);
+        await using var b = await NodeAsync(database, time, settings);
+        var agent = await a.EnrollAsync(ServerRole.Rras, "VPN01");
+        time.Advance(TimeSpan.FromSeconds(1));
+        await agent.ReportAsync(Diagnostics.DiagnosticsPortal.WithIpv6Binding(agent, Diagnostics.DiagnosticsPortal.Stranger));
+
+        Task Evaluate(PortalFactory node) => node.InScopeAsync(sp => sp.GetRequiredService<EvaluateFindings>().RunAsync(null, Ct));
+        Task Scan(PortalFactory node) => node.InScopeAsync(sp => sp.GetRequiredService<FindingAlerts>().RunAsync(Ct));
+        for (var round = 0; round < 8; round++)
+        {
+            await Task.WhenAll(Evaluate(a), Evaluate(b), Scan(a), Scan(b));
+            time.Advance(TimeSpan.FromMinutes(15));
+        }
+
+        var committed = await CommittedAsync(a);
+        committed.ShouldBe(committed.Distinct().ToList(), "no notification was enqueued twice");
+        await using var db = database.CreateContext();
+        var critical = await db.DiagnosticFindings.AsNoTracking().Where(f => f.Severity == 3).Select(f => (Guid?)f.Id).ToListAsync(Ct);
+        critical.ShouldNotBeEmpty();
+        var alerts = await db.Alerts.AsNoTracking().ToListAsync(Ct);
+        alerts.Select(x => x.FindingId).ShouldBe(critical, ignoreOrder: true, "one finding and one alert per critical rule, whichever node saved first");
+        foreach (var alert in alerts)
+        {
+            // 1 h 45 min of scans: the finding to the primary, the next person at 30 min, everyone at 60 min.
+            committed.Where(k => k.StartsWith($"alert:{alert.Id}:", StringComparison.Ordinal)).ShouldBe(
+                [$"alert:{alert.Id}:finding|{Primary}", $"alert:{alert.Id}:escalation:finding:1|{Next}",
+                 $"alert:{alert.Id}:escalation:finding:2|{Primary}", $"alert:{alert.Id}:escalation:finding:2|{Next}", $"alert:{alert.Id}:escalation:finding:2|{Third}"],
+                ignoreOrder: true);
         }
     }
 

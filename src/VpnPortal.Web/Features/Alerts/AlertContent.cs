@@ -40,8 +40,31 @@ public static class AlertContent
             links);
     }
 
-    /// <summary>"RRAS-01 · Personal (SSTP server certificate)".</summary>
-    public static string Where(AlertInstallation i) =>
+    /// <summary>
+    /// A critical finding's messages: which rule fires on which server, what it means and how to fix it, with links to
+    /// the alert and the server's page. The fix is in the summary: there is no certificate to say "installed on" of.
+    /// </summary>
+    public static NotificationContent ForFinding(Alert alert, DiagnosticFinding finding, string serverName, string serverPath, NotificationKind kind)
+    {
+        var prefix = kind switch
+        {
+            NotificationKind.Repeat => "Still unacknowledged: ",
+            NotificationKind.Escalation => "Escalated: ",
+            _ => "",
+        };
+        var fix = finding.FixSteps.Count == 0 ? "" : " Fix: " + string.Join(" ", finding.FixSteps.Select((s, i) => $"{i + 1}) {s}"));
+        var summary = $"{serverName} (rule {finding.RuleId}): {finding.Summary}{fix}";
+        return new NotificationContent(
+            SeverityText(alert.Severity),
+            $"{prefix}Critical finding on {serverName}: {finding.Title}",
+            summary,
+            null,
+            [],
+            [new NotificationLink("Alert", $"/alerts/{alert.Id}"), new NotificationLink($"Server {serverName}", serverPath)]);
+    }
+
+    /// <summary>"RRAS-01 · Personal (SSTP server certificate)"; a finding's alert has only its server.</summary>
+    public static string Where(AlertInstallation i) => i.Store.Length == 0 ? i.ServerName :
         $"{i.ServerName} · {i.Store}{(i.Purposes.Count > 0 ? $" ({string.Join(", ", i.Purposes.Select(PurposeText))})" : "")}";
 
     public static string PurposeText(string purpose) =>

@@ -13,13 +13,13 @@ public static class AlertsApi
         api.MapGet("/alerts", ListAsync)
             .WithName("ListAlerts")
             .WithSummary("Certificate-expiry alerts, open first, then worst and soonest. state: open (default: firing or acknowledged), firing, " +
-                "acknowledged, resolved or all; severity: notice, warning, critical or expired (that or worse); skip, take (1 to 500).")
+                "acknowledged, resolved or all; severity: notice, warning, critical or expired (that or worse); kind: certificate-expiry or finding; skip, take (1 to 500).")
             .RequireAuthorization(Policies.ApiOperator);
 
         api.MapGet("/alerts/{id:guid}", async (Guid id, GetAlert get, CancellationToken ct) =>
                 await get.RunAsync(id, ct) is { } detail ? Results.Ok(detail) : Results.Problem(statusCode: 404, title: "There is no such alert."))
             .WithName("GetAlert")
-            .WithSummary("One alert: where the certificate is installed, its timeline and its notifications' delivery history.")
+            .WithSummary("One alert: where the certificate is installed (or, for a finding's alert, the finding), its timeline and its notifications' delivery history.")
             .RequireAuthorization(Policies.ApiOperator);
 
         api.MapPost("/alerts/{id:guid}/acknowledge", async (Guid id, HttpRequest http, AcknowledgeAlert acknowledge, CurrentActor actor, CancellationToken ct) =>
@@ -45,7 +45,7 @@ public static class AlertsApi
         return api;
     }
 
-    private static async Task<IResult> ListAsync(ListAlerts list, string? state, string? severity, string? skip, string? take, CancellationToken ct)
+    private static async Task<IResult> ListAsync(ListAlerts list, string? state, string? severity, string? kind, string? skip, string? take, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var stateValue = string.IsNullOrWhiteSpace(state) ? "open" : state.Trim().ToLowerInvariant();
@@ -67,6 +67,12 @@ public static class AlertsApi
             }
         }
 
+        var kindValue = string.IsNullOrWhiteSpace(kind) ? null : kind.Trim().ToLowerInvariant();
+        if (kindValue is not null && !ListAlerts.Kinds.Contains(kindValue))
+        {
+            errors[nameof(kind)] = ["kind is certificate-expiry or finding."];
+        }
+
         var s = Api.QueryNumber.Read(skip, 0, 0, int.MaxValue, nameof(skip), errors);
         var t = Api.QueryNumber.Read(take, 100, 1, ListAlerts.MaxTake, nameof(take), errors);
         if (errors.Count > 0)
@@ -74,6 +80,6 @@ public static class AlertsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await list.RunAsync(new ListAlerts.Query(stateValue, minimum, null, s, t), ct));
+        return TypedResults.Ok(await list.RunAsync(new ListAlerts.Query(stateValue, minimum, null, s, t, kindValue), ct));
     }
 }

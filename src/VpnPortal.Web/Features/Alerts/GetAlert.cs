@@ -10,9 +10,14 @@ public sealed class GetAlert(PortalDbContext db, IServiceProvider services)
 {
     public sealed record TimelineRow(DateTimeOffset At, string Kind, string Text, string? Actor);
 
+    /// <summary>A finding's alert: the finding as it is now, its server and the page to act on.</summary>
+    public sealed record FindingView(
+        Guid Id, Guid ServerId, string ServerName, string ServerPath, string RuleId, string Title, string Summary, IReadOnlyList<FindingEvidence> Evidence,
+        IReadOnlyList<string> FixSteps, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt);
+
     public sealed record Detail(
         ListAlerts.AlertRow Alert, Guid? CertificateId, string Subject, string? AcknowledgementNote, IReadOnlyList<AlertInstallation> InstalledOn,
-        IReadOnlyList<TimelineRow> Timeline, IReadOnlyList<NotificationDeliveryView>? Deliveries, Guid Version);
+        IReadOnlyList<TimelineRow> Timeline, IReadOnlyList<NotificationDeliveryView>? Deliveries, Guid Version, FindingView? Finding = null);
 
     public async Task<Detail?> RunAsync(Guid id, CancellationToken ct = default)
     {
@@ -30,8 +35,14 @@ public sealed class GetAlert(PortalDbContext db, IServiceProvider services)
         // The history comes from the outbox; without one (delivery not set up) the page says so instead of failing.
         var outbox = services.GetService<INotificationOutbox>();
         var deliveries = outbox is null ? null : await outbox.HistoryAsync(db, id, ct);
+        var finding = alert.FindingId is { } findingId
+            ? await db.DiagnosticFindings.AsNoTracking().Include(f => f.Server).FirstOrDefaultAsync(f => f.Id == findingId, ct)
+            : null;
         return new Detail(
             ListAlerts.Row(alert), alert.CertificateId, alert.Subject, alert.AcknowledgementNote,
-            alert.InstalledOn.Select(ListAlerts.Display).ToList(), timeline, deliveries, alert.Version);
+            alert.InstalledOn.Select(ListAlerts.Display).ToList(), timeline, deliveries, alert.Version,
+            finding is null ? null : new FindingView(
+                finding.Id, finding.ServerId, finding.Server!.Name, FindingAlerts.ServerPath(finding.ServerId, finding.Server.Role), finding.RuleId, finding.Title,
+                finding.Summary, finding.Evidence, finding.FixSteps, finding.OpenedAt, finding.ResolvedAt));
     }
 }

@@ -10,17 +10,22 @@ public sealed class ListAlerts(PortalDbContext db)
 {
     public const int MaxTake = 500;
 
-    /// <summary>State: open (firing or acknowledged; default), firing, acknowledged, resolved or all. MinSeverity: that one or worse.</summary>
-    public sealed record Query(string State = "open", AlertSeverity? MinSeverity = null, string? Search = null, int Skip = 0, int Take = 100);
+    /// <summary>State: open (firing or acknowledged; default), firing, acknowledged, resolved or all. MinSeverity: that one or worse. Kind: certificate-expiry, finding or null for both.</summary>
+    public sealed record Query(string State = "open", AlertSeverity? MinSeverity = null, string? Search = null, int Skip = 0, int Take = 100, string? Kind = null);
 
     public sealed record AlertRow(
         Guid Id, string Kind, string Title, string? Sha1Thumbprint, string State, string Severity, string? Step, DateTimeOffset? NotAfter,
         IReadOnlyList<string> Purposes, IReadOnlyList<string> InstalledOn, DateTimeOffset OpenedAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy,
-        DateTimeOffset? ResolvedAt, string? Resolution);
+        DateTimeOffset? ResolvedAt, string? Resolution, Guid? FindingId = null, string? RuleId = null);
 
     public sealed record Page(IReadOnlyList<AlertRow> Items, int Total, int Skip, int Take);
 
     public static readonly string[] States = ["open", "firing", "acknowledged", "resolved", "all"];
+
+    public const string CertificateExpiryKind = "certificate-expiry";
+    public const string FindingKind = "finding";
+
+    public static readonly string[] Kinds = [CertificateExpiryKind, FindingKind];
 
     public async Task<Page> RunAsync(Query q, CancellationToken ct = default)
     {
@@ -33,6 +38,12 @@ public sealed class ListAlerts(PortalDbContext db)
             "all" => query,
             _ => query.Where(a => a.State != AlertState.Resolved),
         };
+        if (q.Kind is { } kind)
+        {
+            var k = kind == FindingKind ? AlertKind.Finding : AlertKind.CertificateExpiry;
+            query = query.Where(a => a.Kind == k);
+        }
+
         if (q.MinSeverity is { } min)
         {
             var level = (int)min;
@@ -56,7 +67,7 @@ public sealed class ListAlerts(PortalDbContext db)
 
     public static AlertRow Row(Alert a) => new(
         a.Id,
-        a.Kind == AlertKind.CertificateExpiry ? "certificate-expiry" : "finding",
+        a.Kind == AlertKind.CertificateExpiry ? CertificateExpiryKind : FindingKind,
         a.Title,
         a.Sha1Thumbprint,
         StateText(a.State),
@@ -69,7 +80,9 @@ public sealed class ListAlerts(PortalDbContext db)
         a.AcknowledgedAt,
         a.AcknowledgedBy,
         a.ResolvedAt,
-        a.ResolutionDetail);
+        a.ResolutionDetail,
+        a.FindingId,
+        a.Kind == AlertKind.Finding ? a.Subject : null);
 
     /// <summary>The installation with its store as people read it.</summary>
     public static AlertInstallation Display(AlertInstallation i) => new()

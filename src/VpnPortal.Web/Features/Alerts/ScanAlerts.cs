@@ -42,7 +42,7 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
     /// A save refused because another scan wrote first. Npgsql's execution strategy hands a deadlock over wrapped as a
     /// "transient failure", so the DbUpdateException is looked for through the whole chain.
     /// </summary>
-    private static bool LostRace(Exception ex)
+    internal static bool LostRace(Exception ex)
     {
         for (Exception? e = ex; e is not null; e = e.InnerException)
         {
@@ -188,7 +188,7 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
         return people.Distinct().ToList();
     }
 
-    private static string Describe(DueNotification due) => due.Kind switch
+    internal static string Describe(DueNotification due) => due.Kind switch
     {
         NotificationKind.Threshold => $"Threshold ({due.KeySuffix["threshold:".Length..]})",
         NotificationKind.Repeat => $"Repeat {due.KeySuffix["repeat:".Length..]}",
@@ -287,10 +287,10 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
         a.Count == b.Count && a.Zip(b).All(p => p.First.ServerId == p.Second.ServerId && p.First.ServerName == p.Second.ServerName
             && p.First.Store == p.Second.Store && p.First.Purposes.SequenceEqual(p.Second.Purposes));
 
-    private static NotificationState State(Alert a) => new(
+    internal static NotificationState State(Alert a) => new(
         a.NotifiedStepDays is { } d ? new AlertStep(d) : null, a.LastNotifiedAt, a.RepeatCount, (EscalationLevel)a.EscalationLevel, a.EscalationClockFrom);
 
-    private static void Apply(Alert a, NotificationState s)
+    internal static void Apply(Alert a, NotificationState s)
     {
         a.NotifiedStepDays = s.NotifiedStep?.Days;
         a.LastNotifiedAt = s.LastNotifiedAt;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Diagnostics;
+using VpnPortal.Web.Features.Alerts;
 
 namespace VpnPortal.Web.Features.Diagnostics;
 
@@ -12,14 +13,34 @@ namespace VpnPortal.Web.Features.Diagnostics;
 /// admin suppressed for a server opens nothing there until the suppression expires or is lifted; a finding already
 /// open stays open (shown as suppressed) until the state is fixed.
 /// </summary>
-public sealed class EvaluateFindings(PortalDbContext db, TimeProvider time, IOptions<DiagnosticsOptions> options)
+public sealed class EvaluateFindings(PortalDbContext db, TimeProvider time, IOptions<DiagnosticsOptions> options, FindingAlerts alerts, ILogger<EvaluateFindings> logger)
 {
-    /// <summary>What a pass did: open findings, opened, resolved, not opened because the rule is suppressed on the server, and the servers where one opened or resolved.</summary>
-    public sealed record Outcome(int Open, int Opened, int Resolved, int Suppressed, IReadOnlySet<Guid> Changed);
+    private const int Attempts = 3;
+
+    /// <summary>What a pass did: open findings, opened, resolved, not opened because the rule is suppressed on the server, the servers where one opened or resolved, and alerts raised for critical ones.</summary>
+    public sealed record Outcome(int Open, int Opened, int Resolved, int Suppressed, IReadOnlySet<Guid> Changed, int AlertsRaised = 0);
 
     /// <param name="serverIds">Only these servers' findings are written (the rules still see the whole fleet); null: every server.</param>
     /// <param name="ct">Cancels the pass; nothing is half-written.</param>
     public async Task<Outcome> RunAsync(IReadOnlySet<Guid>? serverIds, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RunOnceAsync(serverIds, ct);
+            }
+            catch (Exception e) when (attempt < Attempts && ScanAlerts.LostRace(e))
+            {
+                // Another node opened or resolved the same findings (their open index, an alert's version or open key):
+                // evaluate again over what it saved.
+                logger.LogInformation(e, "Diagnostics evaluation lost a race with another node; evaluating again ({Attempt}/{Attempts})", attempt + 1, Attempts);
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<Outcome> RunOnceAsync(IReadOnlySet<Guid>? serverIds, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var fleet = await LoadFleetFacts.RunAsync(db, now, options.Value, ct);
@@ -37,6 +58,7 @@ public sealed class EvaluateFindings(PortalDbContext db, TimeProvider time, IOpt
             .ToHashSet();
         var changed = new HashSet<Guid>();
         var opened = 0;
+        var openedRows = new List<DiagnosticFinding>();
         var notOpened = 0;
         var seen = new HashSet<(Guid, string, string)>();
         foreach (var (server, findings) in results)
@@ -60,6 +82,7 @@ public sealed class EvaluateFindings(PortalDbContext db, TimeProvider time, IOpt
                     changed.Add(server.Id);
                     row = new DiagnosticFinding { Id = Guid.NewGuid(), ServerId = server.Id, RuleId = finding.RuleId, Key = finding.Key, OpenedAt = now };
                     db.DiagnosticFindings.Add(row);
+                    openedRows.Add(row);
                     opened++;
                 }
 
@@ -72,16 +95,17 @@ public sealed class EvaluateFindings(PortalDbContext db, TimeProvider time, IOpt
             }
         }
 
-        var resolved = 0;
-        foreach (var row in open.Where(f => !seen.Contains((f.ServerId, f.RuleId, f.Key))))
+        var resolvedRows = open.Where(f => !seen.Contains((f.ServerId, f.RuleId, f.Key))).ToList();
+        foreach (var row in resolvedRows)
         {
             row.ResolvedAt = now;
             changed.Add(row.ServerId);
-            resolved++;
         }
 
+        // Critical findings raise their alerts, and resolved ones resolve them, in this same save (decision 0016).
+        var raised = await alerts.OnEvaluatedAsync(openedRows, resolvedRows, now, ct);
         await db.SaveChangesAsync(ct);
-        return new Outcome(seen.Count - notOpened, opened, resolved, notOpened, changed);
+        return new Outcome(seen.Count - notOpened, opened, resolvedRows.Count, notOpened, changed, raised);
     }
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";

@@ -1,0 +1,223 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VpnPortal.Data;
+using VpnPortal.Data.Entities;
+using VpnPortal.Domain.Alerts;
+using VpnPortal.Domain.Diagnostics;
+using VpnPortal.Web.Features.Notifications;
+
+namespace VpnPortal.Web.Features.Alerts;
+
+/// <summary>
+/// Critical diagnostics findings as alerts (<see cref="AlertsOptions.RaiseForCriticalFindings"/>): one alert per finding,
+/// opened in the evaluation's own save when the finding opens and resolved in the save that resolves it, so an alert
+/// exists exactly when its finding is open, also with two portal nodes. Its first message is queued in that save; the
+/// alert scan then escalates and repeats it like a certificate's until someone acknowledges it.
+/// </summary>
+public sealed class FindingAlerts(PortalDbContext db, TimeProvider time, IOptions<AlertsOptions> options, IOnCallRoster roster, INotificationOutbox outbox, ILogger<FindingAlerts> logger)
+{
+    private const int Attempts = 3;
+
+    public sealed record Outcome(int Open, int Resolved, int Notifications);
+
+    private sealed record ServerName(Guid Id, string Name, ServerRole Role);
+
+    /// <summary>Quiet servers and rules now: server silences hold every message; a suppressed rule or an acknowledged finding holds repeats.</summary>
+    private sealed record Quiet(HashSet<Guid> SilencedServers, HashSet<(Guid ServerId, string RuleId)> Suppressed);
+
+    /// <summary>
+    /// Adds to the evaluation's unit of work (the caller saves): an alert, with its first message, for each critical
+    /// finding that just opened when the setting is on, and the resolution of the alerts of findings that just resolved.
+    /// </summary>
+    public async Task<int> OnEvaluatedAsync(IReadOnlyCollection<DiagnosticFinding> opened, IReadOnlyCollection<DiagnosticFinding> resolved, DateTimeOffset now, CancellationToken ct)
+    {
+        if (resolved.Count > 0)
+        {
+            var ids = resolved.Select(f => (Guid?)f.Id).ToList();
+            var byFinding = resolved.ToDictionary(f => f.Id);
+            foreach (var alert in await db.Alerts.Where(a => a.OpenKey != null && a.Kind == AlertKind.Finding && ids.Contains(a.FindingId)).ToListAsync(ct))
+            {
+                Resolve(alert, byFinding[alert.FindingId!.Value], now);
+            }
+        }
+
+        // Acknowledged or suppressed findings are known already: they page nobody (a new row is neither, but the rule is the point).
+        var critical = opened.Where(f => f.Severity == (int)FindingSeverity.Critical && f.AcknowledgedAt is null).ToList();
+        if (!options.Value.RaiseForCriticalFindings || critical.Count == 0)
+        {
+            return 0;
+        }
+
+        var serverIds = critical.Select(f => f.ServerId).Distinct().ToList();
+        var servers = await ServersAsync(serverIds, ct);
+        var quiet = await QuietAsync(serverIds, now, ct);
+        var raised = 0;
+        OnCallNow? onCall = null;
+        foreach (var finding in critical.Where(f => !quiet.Suppressed.Contains((f.ServerId, f.RuleId))))
+        {
+            var server = servers.GetValueOrDefault(finding.ServerId) ?? new ServerName(finding.ServerId, "(removed server)", ServerRole.Rras);
+            var alert = Open(finding, server, now);
+            (onCall, _) = await NotifyAsync(alert, finding, server, acknowledged: false, quiet.SilencedServers.Contains(finding.ServerId), now, onCall, ct);
+            raised++;
+        }
+
+        return raised;
+    }
+
+    /// <summary>
+    /// The scan's part: escalates and repeats the open finding alerts that are due (nothing while the setting is off),
+    /// and resolves any whose finding is gone. One transaction; a race lost to another node runs again.
+    /// </summary>
+    public async Task<Outcome> RunAsync(CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RunOnceAsync(ct);
+            }
+            catch (Exception e) when (attempt < Attempts && ScanAlerts.LostRace(e))
+            {
+                logger.LogInformation(e, "Finding alert scan lost a race with another node; scanning again ({Attempt}/{Attempts})", attempt + 1, Attempts);
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<Outcome> RunOnceAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var open = await db.Alerts.Where(a => a.OpenKey != null && a.Kind == AlertKind.Finding).ToListAsync(ct);
+        if (open.Count == 0)
+        {
+            return new Outcome(0, 0, 0);
+        }
+
+        var ids = open.Where(a => a.FindingId is not null).Select(a => a.FindingId!.Value).ToList();
+        var findings = await db.DiagnosticFindings.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
+        var serverIds = findings.Values.Select(f => f.ServerId).Distinct().ToList();
+        var servers = await ServersAsync(serverIds, ct);
+        var quiet = await QuietAsync(serverIds, now, ct);
+        int resolved = 0, notifications = 0;
+        OnCallNow? onCall = null;
+        foreach (var alert in open)
+        {
+            if (alert.FindingId is not { } id || !findings.TryGetValue(id, out var finding) || finding.ResolvedAt is not null || !servers.TryGetValue(finding.ServerId, out var server))
+            {
+                // Its server was removed with its findings (a resolved finding's alert resolves in the evaluation's save).
+                Resolve(alert, findings.GetValueOrDefault(alert.FindingId ?? Guid.Empty), now);
+                resolved++;
+                continue;
+            }
+
+            if (!options.Value.RaiseForCriticalFindings)
+            {
+                continue;
+            }
+
+            alert.LastEvaluatedAt = now;
+            (onCall, var sent) = await NotifyAsync(
+                alert,
+                finding,
+                server,
+                acknowledged: alert.State == AlertState.Acknowledged || finding.AcknowledgedAt is not null,
+                silenced: quiet.SilencedServers.Contains(finding.ServerId) || quiet.Suppressed.Contains((finding.ServerId, finding.RuleId)),
+                now,
+                onCall,
+                ct);
+            notifications += sent;
+        }
+
+        await db.SaveChangesAsync(ct);
+        return new Outcome(open.Count - resolved, resolved, notifications);
+    }
+
+    /// <summary>Queues what is due for the alert now; returns the rota (read once per pass) and how many messages were queued.</summary>
+    private async Task<(OnCallNow? OnCall, int Sent)> NotifyAsync(Alert alert, DiagnosticFinding finding, ServerName server, bool acknowledged, bool silenced, DateTimeOffset now, OnCallNow? onCall, CancellationToken ct)
+    {
+        var decision = AlertNotifications.Decide(AlertStep.Finding, acknowledged, silenced, ScanAlerts.State(alert), now, options.Value.Escalation());
+        ScanAlerts.Apply(alert, decision.Next);
+        var sent = 0;
+        foreach (var due in decision.Due)
+        {
+            onCall ??= await roster.AtAsync(db, now, ct);
+            var recipients = ScanAlerts.Recipients(onCall, due);
+            var content = AlertContent.ForFinding(alert, finding, server.Name, ServerPath(server), due.Kind);
+
+            // "alert:{id}:finding" for the first message: its own key, apart from any certificate step.
+            var suffix = due.Kind == NotificationKind.Threshold ? AlertStep.Finding.Key : due.KeySuffix;
+            foreach (var recipient in recipients)
+            {
+                await outbox.EnqueueAsync(db, new Notification($"alert:{alert.Id}:{suffix}", alert.Id, recipient, content), ct);
+            }
+
+            var what = due.Kind == NotificationKind.Threshold ? "Critical finding" : ScanAlerts.Describe(due);
+            ScanAlerts.AddEvent(db, alert, now, "notified", recipients.Count == 0
+                ? $"{what}: nobody is on call, so nobody was notified."
+                : $"{what}: notified {recipients.Count} {(recipients.Count == 1 ? "person" : "people")}.");
+            sent += recipients.Count;
+        }
+
+        return (onCall, sent);
+    }
+
+    private Alert Open(DiagnosticFinding finding, ServerName server, DateTimeOffset now)
+    {
+        var key = $"finding:{finding.Id}";
+        var alert = new Alert
+        {
+            Id = Guid.NewGuid(),
+            Kind = AlertKind.Finding,
+            Key = key,
+            OpenKey = key,
+            FindingId = finding.Id,
+            Subject = Clip(finding.RuleId, Data.Configurations.FieldLimits.Subject),
+            Title = Clip($"{finding.Title} on {server.Name}", Data.Configurations.FieldLimits.Name * 2),
+            InstalledOn = [new AlertInstallation { ServerId = server.Id, ServerName = server.Name, Store = "", Purposes = [] }],
+            Severity = (int)AlertSeverity.Critical,
+            OpenedAt = now,
+            LastEvaluatedAt = now,
+            State = AlertState.Firing,
+        };
+        db.Alerts.Add(alert);
+        ScanAlerts.AddEvent(db, alert, now, "opened", $"Opened: {finding.RuleId} fires on {server.Name}.");
+        return alert;
+    }
+
+    private void Resolve(Alert alert, DiagnosticFinding? finding, DateTimeOffset now)
+    {
+        var server = alert.InstalledOn.FirstOrDefault()?.ServerName ?? "its server";
+        var detail = finding is null
+            ? $"The finding no longer exists: {server} was removed from the portal."
+            : $"The finding resolved: {finding.RuleId} no longer fires on {server}.";
+        alert.State = AlertState.Resolved;
+        alert.OpenKey = null;
+        alert.ResolvedAt = now;
+        alert.LastEvaluatedAt = now;
+        alert.ResolutionReason = (int)AlertResolutionReason.FindingResolved;
+        alert.ResolutionDetail = detail;
+        ScanAlerts.AddEvent(db, alert, now, "resolved", detail);
+    }
+
+    private async Task<Dictionary<Guid, ServerName>> ServersAsync(List<Guid> ids, CancellationToken ct) =>
+        await db.Servers.AsNoTracking().Where(s => ids.Contains(s.Id)).Select(s => new ServerName(s.Id, s.Name, s.Role)).ToDictionaryAsync(s => s.Id, ct);
+
+    private async Task<Quiet> QuietAsync(List<Guid> serverIds, DateTimeOffset now, CancellationToken ct)
+    {
+        var silenced = await db.AlertSilences.AsNoTracking()
+            .Where(s => s.Scope == SilenceScope.Server && s.ServerId != null && serverIds.Contains(s.ServerId.Value) && s.StartsAt <= now && s.EndsAt > now && s.EndedEarlyAt == null)
+            .Select(s => s.ServerId!.Value)
+            .ToListAsync(ct);
+        var suppressed = await db.DiagnosticSuppressions.AsNoTracking()
+            .Where(s => s.LiftedAt == null && s.ExpiresAt > now && serverIds.Contains(s.ServerId))
+            .Select(s => new { s.ServerId, s.RuleId })
+            .ToListAsync(ct);
+        return new Quiet([.. silenced], suppressed.Select(s => (s.ServerId, s.RuleId)).ToHashSet());
+    }
+
+    public static string ServerPath(Guid serverId, ServerRole role) => role == ServerRole.Nps ? $"/servers/nps/{serverId}" : $"/servers/rras/{serverId}";
+
+    private static string ServerPath(ServerName server) => ServerPath(server.Id, server.Role);
+
+    private static string Clip(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
+}
