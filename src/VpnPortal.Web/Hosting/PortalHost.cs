@@ -35,6 +35,7 @@ public static class PortalHost
     {
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
+        services.AddProxyHeaders(configuration);
         services.AddPortalDatabase(configuration);
         if (configuration.GetValue("Jobs:Enabled", true))
         {
@@ -120,6 +121,13 @@ public static class PortalHost
 
     public static WebApplication UsePortal(this WebApplication app)
     {
+        // First: everything after it (HSTS, cookies, antiforgery, sign-in return addresses, the audit's address) sees
+        // the person's request as the trusted proxy received it.
+        if (ProxyHeaders.Enabled(app.Configuration))
+        {
+            app.UseForwardedHeaders();
+        }
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
