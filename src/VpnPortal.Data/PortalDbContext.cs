@@ -129,6 +129,12 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
             }
         }
 
+        // A new certificate's names are indexed in the same save, so the alert scan never has to write them.
+        foreach (var entry in ChangeTracker.Entries<Certificate>().Where(e => e.State == EntityState.Added).ToList())
+        {
+            CertificateNames.AddRange(CertificateName.For(entry.Entity));
+        }
+
         foreach (var entry in ChangeTracker.Entries<IVersioned>())
         {
             if (entry.State == EntityState.Added && entry.Entity.Version == Guid.Empty || entry.State == EntityState.Modified)

@@ -49,15 +49,22 @@ public enum CertificateSource
 
 /// <summary>
 /// A name a certificate answers to (its presented DNS names and its subject CN), upper-case: the index the alert scan
-/// finds a certificate's successors by without reading every certificate. A certificate's names never change (its row
-/// is read from the DER once); one with no name at all has a single empty name, so a certificate without rows is one
-/// not indexed yet.
+/// finds a certificate's successors by without reading every certificate. Written with the certificate's row (its
+/// names never change: the row is read from the DER once); one with no name at all has a single empty name, so a
+/// certificate without rows is one written before the index existed, which the scan indexes.
 /// </summary>
 public sealed class CertificateName
 {
     public Guid CertificateId { get; set; }
     public Certificate? Certificate { get; set; }
     public string Name { get; set; } = "";
+
+    /// <summary>The rows that index <paramref name="certificate"/>: one per name key, or the single empty one.</summary>
+    public static IEnumerable<CertificateName> For(Certificate certificate)
+    {
+        var keys = Domain.Alerts.AlertResolution.NameKeysOf(certificate.Subject ?? "", certificate.SubjectAlternativeNames ?? []);
+        return (keys.Count == 0 ? [""] : keys).Select(k => new CertificateName { CertificateId = certificate.Id, Name = k });
+    }
 }
 
 /// <summary>Local Computer certificate stores (and the enterprise NTAuth store) the portal tracks.</summary>

@@ -89,6 +89,18 @@ public static class AlertResolution
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>
+    /// The name keys of a certificate as stored: its subject distinguished name and its subject alternative names in
+    /// the form "DNS:name" (other kinds, such as "IP:" or "UPN:", are not names a successor is matched by).
+    /// </summary>
+    public static IReadOnlyList<string> NameKeysOf(string subject, IEnumerable<string> subjectAlternativeNames) =>
+        NameKeys(DistinguishedNames.CommonName(subject), subjectAlternativeNames
+            .Where(n => n.StartsWith(DnsPrefix, StringComparison.Ordinal))
+            .Select(n => n[DnsPrefix.Length..])
+            .ToList());
+
+    private const string DnsPrefix = "DNS:";
+
     /// <summary>A different certificate for the same name that lasts longer.</summary>
     public static bool IsSuccessor(PlacedCertificate alerted, PlacedCertificate candidate)
     {

@@ -138,9 +138,10 @@ public static class WatchedCertificates
     }
 
     /// <summary>
-    /// Writes the name keys of every certificate not indexed yet (new since the last scan, or from before the index
-    /// existed). A certificate's names never change, so each is indexed once; another node indexing the same
-    /// certificate at the same moment makes this save fail, and the scan runs again.
+    /// Writes the name keys of every certificate not indexed yet: a new certificate's are written with it, so these are
+    /// rows from before the index existed (or written around the portal). A certificate's names never change, so each is
+    /// indexed once; another node indexing the same certificate at the same moment makes this save fail, and the scan
+    /// runs again.
     /// </summary>
     public static async Task<int> IndexNamesAsync(PortalDbContext db, CancellationToken ct)
     {
@@ -160,8 +161,7 @@ public static class WatchedCertificates
 
             foreach (var c in batch)
             {
-                var keys = NameKeys(c.Subject, c.SubjectAlternativeNames);
-                db.CertificateNames.AddRange(keys.Count == 0 ? [new CertificateName { CertificateId = c.Id, Name = "" }] : keys.Select(k => new CertificateName { CertificateId = c.Id, Name = k }));
+                db.CertificateNames.AddRange(CertificateName.For(new Certificate { Id = c.Id, Subject = c.Subject, SubjectAlternativeNames = c.SubjectAlternativeNames }));
             }
 
             await db.SaveChangesAsync(ct);
@@ -169,9 +169,6 @@ public static class WatchedCertificates
             indexed += batch.Count;
         }
     }
-
-    private static IReadOnlyList<string> NameKeys(string subject, IReadOnlyCollection<string> subjectAlternativeNames) =>
-        AlertResolution.NameKeys(DistinguishedNames.CommonName(subject), CertificateReport.DnsNames(subjectAlternativeNames));
 
     private static IQueryable<Row> Rows(IQueryable<Certificate> certificates) =>
         certificates.Select(c => new Row(c.Id, c.Sha1Thumbprint, c.Subject, c.SubjectAlternativeNames, c.EnhancedKeyUsages, c.NotAfter));
