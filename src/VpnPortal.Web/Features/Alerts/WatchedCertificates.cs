@@ -67,8 +67,8 @@ public static class WatchedCertificates
         // Successors of what is at a step or has an alert, found by name: also of a certificate an alert is about that
         // is gone from every store (its name then comes from the alert). A successor is in the same store as what it
         // follows, a watched one, so one that ends before the nearest watched store's horizon has been read above.
-        var namedSet = named.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var names = watched.Where(w => namedSet.Contains(w.Sha1Thumbprint) || thresholds.StepAt(w.NotAfter, now, w.PurposeMask) is not null)
+        var alerted = open.Select(a => a.Sha1Thumbprint!).Concat(pending.Select(r => r.Sha1Thumbprint)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var names = watched.Where(w => alerted.Contains(w.Sha1Thumbprint) || thresholds.StepAt(w.NotAfter, now, w.PurposeMask) is not null)
             .SelectMany(w => AlertResolution.NameKeys(w.Placed.SubjectCommonName, w.Placed.DnsNames))
             .Concat(open.SelectMany(a => AlertResolution.NameKeys(DistinguishedNames.CommonName(a.Subject), [])))
             .Distinct(StringComparer.Ordinal)
