@@ -16,8 +16,6 @@ namespace VpnPortal.Web.Features.Alerts;
 /// </summary>
 public sealed class FindingAlerts(PortalDbContext db, TimeProvider time, IOptions<AlertsOptions> options, IOnCallRoster roster, INotificationOutbox outbox, ILogger<FindingAlerts> logger)
 {
-    private const int Attempts = 3;
-
     public sealed record Outcome(int Open, int Resolved, int Notifications);
 
     private sealed record ServerName(Guid Id, string Name, ServerRole Role);
@@ -68,21 +66,7 @@ public sealed class FindingAlerts(PortalDbContext db, TimeProvider time, IOption
     /// The scan's part: escalates and repeats the open finding alerts that are due (nothing while the setting is off),
     /// and resolves any whose finding is gone. One transaction; a race lost to another node runs again.
     /// </summary>
-    public async Task<Outcome> RunAsync(CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await RunOnceAsync(ct);
-            }
-            catch (Exception e) when (attempt < Attempts && ScanAlerts.LostRace(e))
-            {
-                logger.LogInformation(e, "Finding alert scan lost a race with another node; scanning again ({Attempt}/{Attempts})", attempt + 1, Attempts);
-                db.ChangeTracker.Clear();
-            }
-        }
-    }
+    public Task<Outcome> RunAsync(CancellationToken ct) => db.RetryLostRacesAsync(() => RunOnceAsync(ct), logger, "Finding alert scan");
 
     private async Task<Outcome> RunOnceAsync(CancellationToken ct)
     {

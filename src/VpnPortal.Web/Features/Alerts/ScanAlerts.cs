@@ -16,44 +16,10 @@ namespace VpnPortal.Web.Features.Alerts;
 /// </summary>
 public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<AlertsOptions> options, IOnCallRoster roster, INotificationOutbox outbox, ILogger<ScanAlerts> logger)
 {
-    private const int Attempts = 3;
-
     public sealed record Outcome(int Watched, int Open, int Opened, int Resolved, int Notifications);
 
-    public async Task<Outcome> RunAsync(CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await ScanOnceAsync(ct);
-            }
-            catch (Exception e) when (attempt < Attempts && LostRace(e))
-            {
-                // Another node saved the same alerts first (its version or open key won, or PostgreSQL chose this
-                // transaction as a deadlock's victim): read again and decide again.
-                logger.LogInformation(e, "Alert scan lost a race with another scan; scanning again ({Attempt}/{Attempts})", attempt + 1, Attempts);
-                db.ChangeTracker.Clear();
-            }
-        }
-    }
-
-    /// <summary>
-    /// A save refused because another scan wrote first. Npgsql's execution strategy hands a deadlock over wrapped as a
-    /// "transient failure", so the DbUpdateException is looked for through the whole chain.
-    /// </summary>
-    internal static bool LostRace(Exception ex)
-    {
-        for (Exception? e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is DbUpdateException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Scans once; a scan racing another node's loses on the alert's version or its open key and runs again.</summary>
+    public Task<Outcome> RunAsync(CancellationToken ct) => db.RetryLostRacesAsync(() => ScanOnceAsync(ct), logger, "Alert scan");
 
     private async Task<Outcome> ScanOnceAsync(CancellationToken ct)
     {

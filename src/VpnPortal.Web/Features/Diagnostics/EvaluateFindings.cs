@@ -15,30 +15,14 @@ namespace VpnPortal.Web.Features.Diagnostics;
 /// </summary>
 public sealed class EvaluateFindings(PortalDbContext db, TimeProvider time, IOptions<DiagnosticsOptions> options, FindingAlerts alerts, ILogger<EvaluateFindings> logger)
 {
-    private const int Attempts = 3;
-
     /// <summary>What a pass did: open findings, opened, resolved, not opened because the rule is suppressed on the server, the servers where one opened or resolved, and alerts raised for critical ones.</summary>
     public sealed record Outcome(int Open, int Opened, int Resolved, int Suppressed, IReadOnlySet<Guid> Changed, int AlertsRaised = 0);
 
     /// <param name="serverIds">Only these servers' findings are written (the rules still see the whole fleet); null: every server.</param>
     /// <param name="ct">Cancels the pass; nothing is half-written.</param>
-    public async Task<Outcome> RunAsync(IReadOnlySet<Guid>? serverIds, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await RunOnceAsync(serverIds, ct);
-            }
-            catch (Exception e) when (attempt < Attempts && ScanAlerts.LostRace(e))
-            {
-                // Another node opened or resolved the same findings (their open index, an alert's version or open key):
-                // evaluate again over what it saved.
-                logger.LogInformation(e, "Diagnostics evaluation lost a race with another node; evaluating again ({Attempt}/{Attempts})", attempt + 1, Attempts);
-                db.ChangeTracker.Clear();
-            }
-        }
-    }
+    /// <remarks>Another node opening or resolving the same findings (their open index, an alert's version or open key) makes the pass run again over what it saved.</remarks>
+    public Task<Outcome> RunAsync(IReadOnlySet<Guid>? serverIds, CancellationToken ct) =>
+        db.RetryLostRacesAsync(() => RunOnceAsync(serverIds, ct), logger, "Diagnostics evaluation");
 
     private async Task<Outcome> RunOnceAsync(IReadOnlySet<Guid>? serverIds, CancellationToken ct)
     {

@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace VpnPortal.Data;
+
+/// <summary>
+/// Work that reads, decides and saves in one unit, whose save can lose to another node's doing the same (a version, a
+/// unique open key, or PostgreSQL choosing it as a deadlock's victim): it reads again and decides again, a few times.
+/// </summary>
+public static class LostRaces
+{
+    public const int Attempts = 3;
+
+    public static async Task<T> RetryLostRacesAsync<T>(this PortalDbContext db, Func<Task<T>> work, ILogger logger, string what)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await work();
+            }
+            catch (Exception e) when (attempt < Attempts && IsLostRace(e))
+            {
+                logger.LogInformation(e, "{Work} lost a race with another node; running it again ({Attempt}/{Attempts})", what, attempt + 1, Attempts);
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A save refused because another node wrote first. Npgsql's execution strategy hands a deadlock over wrapped as a
+    /// "transient failure", so the DbUpdateException is looked for through the whole chain.
+    /// </summary>
+    public static bool IsLostRace(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is DbUpdateException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
