@@ -46,11 +46,8 @@ public static class CertificateReport
         KeySize = report.KeySize,
     };
 
-    private const string DnsPrefix = "DNS:";
-
     /// <summary>The DNS names among subject alternative names written as <see cref="SubjectAlternativeNames"/> writes them.</summary>
-    public static IReadOnlyList<string> DnsNames(IEnumerable<string> subjectAlternativeNames) =>
-        subjectAlternativeNames.Where(n => n.StartsWith(DnsPrefix, StringComparison.Ordinal)).Select(n => n[DnsPrefix.Length..]).ToList();
+    public static IReadOnlyList<string> DnsNames(IEnumerable<string> subjectAlternativeNames) => CertificateHostNames.DnsNames(subjectAlternativeNames);
 
     /// <summary>DNS names as "DNS:name", IP addresses as "IP:address", e-mail as "EMAIL:..", UPNs as "UPN:..".</summary>
     public static IReadOnlyList<string> SubjectAlternativeNames(X509Certificate2 certificate)
@@ -62,7 +59,7 @@ public static class CertificateReport
         }
 
         var names = new List<string>();
-        names.AddRange(extension.EnumerateDnsNames().Select(n => DnsPrefix + n));
+        names.AddRange(extension.EnumerateDnsNames().Select(n => CertificateHostNames.DnsPrefix + n));
         names.AddRange(extension.EnumerateIPAddresses().Select(a => "IP:" + a));
         return names;
     }

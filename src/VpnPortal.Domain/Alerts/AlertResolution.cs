@@ -94,12 +94,7 @@ public static class AlertResolution
     /// the form "DNS:name" (other kinds, such as "IP:" or "UPN:", are not names a successor is matched by).
     /// </summary>
     public static IReadOnlyList<string> NameKeysOf(string subject, IEnumerable<string> subjectAlternativeNames) =>
-        NameKeys(DistinguishedNames.CommonName(subject), subjectAlternativeNames
-            .Where(n => n.StartsWith(DnsPrefix, StringComparison.Ordinal))
-            .Select(n => n[DnsPrefix.Length..])
-            .ToList());
-
-    private const string DnsPrefix = "DNS:";
+        NameKeys(DistinguishedNames.CommonName(subject), CertificateHostNames.DnsNames(subjectAlternativeNames));
 
     /// <summary>A different certificate for the same name that lasts longer.</summary>
     public static bool IsSuccessor(PlacedCertificate alerted, PlacedCertificate candidate)

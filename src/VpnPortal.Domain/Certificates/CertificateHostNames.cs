@@ -23,6 +23,13 @@ public sealed record HostNameMatch(string HostName, string CertificateName, bool
 /// </summary>
 public static class CertificateHostNames
 {
+    /// <summary>How a DNS name is written among a certificate's stored subject alternative names ("DNS:vpn.corp.example").</summary>
+    public const string DnsPrefix = "DNS:";
+
+    /// <summary>The DNS names among subject alternative names stored as "DNS:name" (other kinds, "IP:" and so on, are left out).</summary>
+    public static IReadOnlyList<string> DnsNames(IEnumerable<string> subjectAlternativeNames) =>
+        subjectAlternativeNames.Where(n => n.StartsWith(DnsPrefix, StringComparison.Ordinal)).Select(n => n[DnsPrefix.Length..]).ToList();
+
     /// <summary>The names clients compare against: the DNS SANs when there are any, otherwise the subject CN (if any).</summary>
     public static IReadOnlyList<string> PresentedNames(string? subjectCommonName, IReadOnlyCollection<string> dnsNames)
     {
