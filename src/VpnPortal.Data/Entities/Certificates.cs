@@ -60,10 +60,14 @@ public sealed class CertificateName
     public string Name { get; set; } = "";
 
     /// <summary>The rows that index <paramref name="certificate"/>: one per name key, or the single empty one.</summary>
-    public static IEnumerable<CertificateName> For(Certificate certificate)
+    public static IEnumerable<CertificateName> For(Certificate certificate) =>
+        For(certificate.Id, certificate.Subject, certificate.SubjectAlternativeNames);
+
+    /// <summary>The rows that index the certificate with this id, subject and subject alternative names.</summary>
+    public static IEnumerable<CertificateName> For(Guid certificateId, string? subject, IEnumerable<string>? subjectAlternativeNames)
     {
-        var keys = Domain.Alerts.AlertResolution.NameKeysOf(certificate.Subject ?? "", certificate.SubjectAlternativeNames ?? []);
-        return (keys.Count == 0 ? [""] : keys).Select(k => new CertificateName { CertificateId = certificate.Id, Name = k });
+        var keys = Domain.Alerts.AlertResolution.NameKeysOf(subject ?? "", subjectAlternativeNames ?? []);
+        return (keys.Count == 0 ? [""] : keys).Select(k => new CertificateName { CertificateId = certificateId, Name = k });
     }
 }
 

@@ -27,12 +27,13 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
         var settings = options.Value;
         var thresholds = settings.Thresholds();
         var escalation = settings.Escalation();
-        var watched = await WatchedCertificates.LoadAsync(db, thresholds, now, ct);
-        var bySha1 = watched.ToDictionary(w => w.Sha1Thumbprint, StringComparer.OrdinalIgnoreCase);
-        var byName = NameIndex(watched);
+
         // Read untracked: most open alerts are left as they were, and tracking thousands of them makes every save
         // compare them all. Those a scan changes are handed to the context with Changed, with their read version.
         var open = await db.Alerts.AsNoTracking().Where(a => a.OpenKey != null && a.Kind == AlertKind.CertificateExpiry).ToListAsync(ct);
+        var watched = await WatchedCertificates.LoadAsync(db, thresholds, now, open, ct);
+        var bySha1 = watched.ToDictionary(w => w.Sha1Thumbprint, StringComparer.OrdinalIgnoreCase);
+        var byName = NameIndex(watched);
         var openBySha1 = open.ToDictionary(a => a.Sha1Thumbprint!, StringComparer.OrdinalIgnoreCase);
         var silences = await db.AlertSilences.AsNoTracking()
             .Where(s => s.StartsAt <= now && s.EndsAt > now && s.EndedEarlyAt == null)

@@ -32,8 +32,9 @@ public static class WatchedCertificates
 
     private sealed record Row(Guid Id, string Sha1Thumbprint, string Subject, List<string> SubjectAlternativeNames, List<string> EnhancedKeyUsages, DateTimeOffset NotAfter);
 
-    /// <summary>The certificates a scan at <paramref name="now"/> needs (see the class).</summary>
-    public static async Task<IReadOnlyList<WatchedCertificate>> LoadAsync(PortalDbContext db, ExpiryThresholds thresholds, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The certificates a scan at <paramref name="now"/> needs (see the class), given the open certificate alerts.</summary>
+    public static async Task<IReadOnlyList<WatchedCertificate>> LoadAsync(
+        PortalDbContext db, ExpiryThresholds thresholds, DateTimeOffset now, IReadOnlyCollection<Alert> open, CancellationToken ct)
     {
         await IndexNamesAsync(db, ct);
         var servers = await ServersAsync(db, ct);
@@ -43,9 +44,6 @@ public static class WatchedCertificates
         DateTimeOffset Horizon(WatchedStore store) => thresholds.LargestDaysIn(store) is { } days ? now.AddDays(days) : DateTimeOffset.UnixEpoch;
         var (my, ntAuth, root, ca) = (Horizon(WatchedStore.My), Horizon(WatchedStore.NTAuth), Horizon(WatchedStore.Root), Horizon(WatchedStore.CA));
         var installed = db.Certificates.AsNoTracking().Where(c => c.Locations.Any(l => l.Store != CertificateStoreName.Disallowed));
-        var open = await db.Alerts.Where(a => a.OpenKey != null && a.Kind == AlertKind.CertificateExpiry)
-            .Select(a => new { a.Sha1Thumbprint, a.Subject, a.NotAfter })
-            .ToListAsync(ct);
         var rollouts = db.SstpRotations.Where(r => r.Status == RotationStatus.Running || r.Status == RotationStatus.Stopped);
         var pending = await rollouts.AsNoTracking().Select(r => new { r.Sha1Thumbprint, r.Subject, r.NotAfter }).ToListAsync(ct);
 
@@ -161,7 +159,7 @@ public static class WatchedCertificates
 
             foreach (var c in batch)
             {
-                db.CertificateNames.AddRange(CertificateName.For(new Certificate { Id = c.Id, Subject = c.Subject, SubjectAlternativeNames = c.SubjectAlternativeNames }));
+                db.CertificateNames.AddRange(CertificateName.For(c.Id, c.Subject, c.SubjectAlternativeNames));
             }
 
             await db.SaveChangesAsync(ct);
