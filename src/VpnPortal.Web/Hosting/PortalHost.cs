@@ -123,7 +123,7 @@ public static class PortalHost
     {
         // First: everything after it (HSTS, cookies, antiforgery, sign-in return addresses, the audit's address) sees
         // the person's request as the trusted proxy received it.
-        if (ProxyHeaders.Enabled(app.Configuration))
+        if (ProxyHeaders.Enabled(app.Services))
         {
             app.UseForwardedHeaders();
         }

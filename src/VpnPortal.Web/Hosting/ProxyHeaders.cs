@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace VpnPortal.Web.Hosting;
 
@@ -36,14 +37,14 @@ public static class ProxyHeaders
     }
 
     /// <summary>Whether any proxy is trusted (only then are the headers read at all).</summary>
-    public static bool Enabled(IConfiguration configuration)
+    public static bool Enabled(IServiceProvider services)
     {
-        var (proxies, networks) = Read(configuration);
-        return proxies.Count + networks.Count > 0;
+        var options = services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
+        return options.KnownProxies.Count + options.KnownIPNetworks.Count > 0;
     }
 
     /// <summary>The trusted proxies and networks; a start-up error naming every entry that is not an address or a CIDR network.</summary>
-    public static (IReadOnlyList<IPAddress> Proxies, IReadOnlyList<System.Net.IPNetwork> Networks) Read(IConfiguration configuration)
+    private static (IReadOnlyList<IPAddress> Proxies, IReadOnlyList<System.Net.IPNetwork> Networks) Read(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
         var errors = new List<string>();
