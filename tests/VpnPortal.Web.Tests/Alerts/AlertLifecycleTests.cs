@@ -24,7 +24,8 @@ public sealed class AlertLifecycleTests
 
     internal static readonly Dictionary<string, string> NoBackgroundJobs = new() { ["Jobs:Enabled"] = "false" };
 
-    internal static async Task<(PortalFactory Portal, RecordingOutbox Outbox, FixedRoster Roster)> StartAsync(string provider, FakeTimeProvider time, Dictionary<string, string>? settings = null)
+    internal static async Task<(PortalFactory Portal, RecordingOutbox Outbox, FixedRoster Roster)> StartAsync(
+        string provider, FakeTimeProvider time, Dictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         var outbox = new RecordingOutbox();
         var roster = new FixedRoster(new OnCallNow(Primary, Next, [Primary, Next, Third]));
@@ -34,7 +35,12 @@ public sealed class AlertLifecycleTests
             all[k] = v;
         }
 
-        var portal = await PortalFactory.StartAsync(provider, time, all, AlertDoubles.Register(outbox, roster));
+        var doubles = AlertDoubles.Register(outbox, roster);
+        var portal = await PortalFactory.StartAsync(provider, time, all, s =>
+        {
+            doubles(s);
+            services?.Invoke(s);
+        });
         return (portal, outbox, roster);
     }
 

@@ -76,8 +76,7 @@ public sealed class FindingAlertsTests
         var (portal, outbox, _) = await AlertLifecycleTests.StartAsync(provider, time, new()
         {
             ["Alerts:RaiseForCriticalFindings"] = raise ? "true" : "false",
-            ["Diagnostics:MinSecondsBetweenEvaluations"] = "600",
-        });
+        }, services => services.WithoutHosted<FindingsEvaluator>());
         var onCall = await portal.CreateUserAsync(Roles.OnCall);
         var admin = await portal.CreateUserAsync(Roles.Admin);
         return new Harness(

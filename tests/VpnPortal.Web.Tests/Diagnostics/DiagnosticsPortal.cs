@@ -16,8 +16,8 @@ using Xunit;
 namespace VpnPortal.Web.Tests.Diagnostics;
 
 /// <summary>
-/// A portal whose background evaluator stays out of the way (it sleeps after its first, empty pass), so a test decides when
-/// the fleet is evaluated; with an admin's and an on-call person's API clients.
+/// A portal without the background evaluator, so a test decides when the fleet is evaluated (a pass after a report would
+/// otherwise race the test's own); with an admin's and an on-call person's API clients.
 /// </summary>
 internal sealed class DiagnosticsPortal : IAsyncDisposable
 {
@@ -43,9 +43,7 @@ internal sealed class DiagnosticsPortal : IAsyncDisposable
     public static async Task<DiagnosticsPortal> StartAsync(string provider = TestDatabase.Sqlite, Dictionary<string, string>? settings = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        settings ??= [];
-        settings["Diagnostics:MinSecondsBetweenEvaluations"] = "600";
-        var portal = await PortalFactory.StartAsync(provider, time, settings);
+        var portal = await PortalFactory.StartAsync(provider, time, settings, services => services.WithoutHosted<FindingsEvaluator>());
         var admin = await portal.CreateUserAsync(Roles.Admin);
         var onCall = await portal.CreateUserAsync(Roles.OnCall);
         return new DiagnosticsPortal(
