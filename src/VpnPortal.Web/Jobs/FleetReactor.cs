@@ -49,7 +49,7 @@ public abstract class FleetReactor(IServiceScopeFactory scopes, FleetEvents even
 
                 try
                 {
-                    await using var scope = scopes.CreateAsyncScope();
+                    await using var scope = scopes.CreateSystemScope();
                     await RunAsync(scope.ServiceProvider, sweep ? null : servers, stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

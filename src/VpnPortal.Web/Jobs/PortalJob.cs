@@ -13,7 +13,7 @@ public abstract class PortalJob(IServiceScopeFactory scopes, ILogger logger, Tim
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
+                await using var scope = scopes.CreateSystemScope();
                 await RunAsync(scope.ServiceProvider, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

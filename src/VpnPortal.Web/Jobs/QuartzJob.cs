@@ -13,7 +13,7 @@ public abstract class QuartzJob(IServiceScopeFactory scopes, ILogger logger) : I
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
+            await using var scope = scopes.CreateSystemScope();
             await RunAsync(scope.ServiceProvider, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

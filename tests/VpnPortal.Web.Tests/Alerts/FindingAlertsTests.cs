@@ -70,13 +70,17 @@ public sealed class FindingAlertsTests
         }
     }
 
-    private static async Task<Harness> StartAsync(string provider, bool raise)
+    private static async Task<Harness> StartAsync(string provider, bool raise, Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var (portal, outbox, _) = await AlertLifecycleTests.StartAsync(provider, time, new()
         {
             ["Alerts:RaiseForCriticalFindings"] = raise ? "true" : "false",
-        }, services => services.WithoutHosted<FindingsEvaluator>());
+        }, s =>
+        {
+            s.WithoutHosted<FindingsEvaluator>();
+            services?.Invoke(s);
+        });
         var onCall = await portal.CreateUserAsync(Roles.OnCall);
         var admin = await portal.CreateUserAsync(Roles.Admin);
         return new Harness(
@@ -183,6 +187,25 @@ public sealed class FindingAlertsTests
         h.Time.Advance(TimeSpan.FromHours(5));
         await h.ScanAsync();
         Mine(await h.CommittedAsync()).ShouldBe(expected, "nothing after resolution");
+    }
+
+    [Fact]
+    public async Task ACertificateScanThatFails_DoesNotHoldBackTheFindingAlertsEscalation_AndTheRunStillFails()
+    {
+        // The certificate scan cannot even be made: the job must still escalate the finding's alert, then report the failure.
+        await using var h = await StartAsync(TestDatabase.Sqlite, raise: true, services => services.AddScoped<ScanAlerts>(_ => throw new InvalidOperationException("certificate scan broken")));
+        await BrokenAsync(h, "VPN01");
+        await h.EvaluateAsync();
+        var mismatch = (await h.CriticalFindingsAsync("VPN01")).Single(f => f.RuleId == Mismatch);
+        var alert = (await h.AlertsAsync()).Single(a => a.FindingId == mismatch.Id);
+        var before = (await h.CommittedAsync()).Count(c => c.StartsWith($"alert:{alert.Id}:", StringComparison.Ordinal));
+
+        h.Time.Advance(TimeSpan.FromMinutes(31));
+        var failed = await Should.ThrowAsync<InvalidOperationException>(h.ScanAsync);
+
+        failed.Message.ShouldBe("certificate scan broken");
+        (await h.CommittedAsync()).Count(c => c.StartsWith($"alert:{alert.Id}:", StringComparison.Ordinal))
+            .ShouldBeGreaterThan(before, "the next person was told about the finding although the certificate scan failed");
     }
 
     [Theory]
