@@ -336,6 +336,11 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         refused.Succeeded.ShouldBeFalse();
         refused.Message.ShouldContain("answered 403 accessDenied", customMessage: "the helpdesk sees Entra's answer");
         _graph.PhonesOf(Upn).Count.ShouldBe(2);
+        var failure = (await AuditAsync("mfa.provider-failed")).ShouldHaveSingleItem("the refused attempt is audited");
+        failure.ActorUserId.ShouldBe(admin.Id);
+        failure.Summary.ShouldContain("The helpdesk removing the office phone number +44 ••••••••18");
+        failure.Summary.ShouldContain("answered 403 accessDenied");
+        failure.Summary.ShouldNotContain("2079460018");
 
         var removed = await AsAdmin(admin, h => h.RemoveAsync(_alex.Id, PhoneKind.Office, Cancel));
         removed.Succeeded.ShouldBeTrue(removed.Message);

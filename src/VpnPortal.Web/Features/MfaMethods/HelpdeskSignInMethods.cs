@@ -36,8 +36,10 @@ public sealed class HelpdeskSignInMethods(PortalDbContext db, IMfaMethodProvider
         }
         catch (MfaProviderException e)
         {
-            logger.LogWarning("Helpdesk removal of the {Kind} number of user {UserId} failed: {Detail}", kind, userId, e.Detail);
-            return MethodChange.Fail($"{e.Message} ({e.Detail})");
+            // The attempt is audited as the admin's, with the provider's answer; the admin sees that answer too.
+            var detail = await SignInMethods.RecordProviderFailureAsync(
+                db, provider, logger, userId, $"The helpdesk removing the {SignInMethods.Describe(kind)} number {before.Masked}", e, before.Number, ct);
+            return MethodChange.Fail($"{e.Message} ({detail})");
         }
 
         db.Audit("mfa.phone-removed-by-helpdesk", $"{SignInMethods.Describe(kind)} number {before.Masked} of {user.DirectoryName} removed by the helpdesk, in {provider.DisplayName}",

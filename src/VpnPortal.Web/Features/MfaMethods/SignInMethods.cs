@@ -308,12 +308,23 @@ public sealed class SignInMethods(
     /// </summary>
     private async Task<MethodChange> ProviderFailedAsync(Guid userId, string doing, MfaProviderException e, PhoneNumber? number, CancellationToken ct)
     {
+        await RecordProviderFailureAsync(db, provider, logger, userId, doing, e, number, ct);
+        return MethodChange.Fail(e.Message);
+    }
+
+    /// <summary>
+    /// Logs and audits (in its own save, since nothing else is saved) a change the provider refused or failed, with its
+    /// answer and the number masked should the provider have quoted it; returns that masked answer.
+    /// </summary>
+    internal static async Task<string> RecordProviderFailureAsync(
+        PortalDbContext db, IMfaMethodProvider provider, ILogger logger, Guid userId, string doing, MfaProviderException e, PhoneNumber? number, CancellationToken ct)
+    {
         var detail = number is null ? e.Detail : e.Detail.Replace(number.NationalNumber, number.Masked[(number.CountryCode.Length + 2)..], StringComparison.Ordinal);
         logger.LogWarning("{Doing} for user {UserId} with {Provider} failed: {Detail}", doing, userId, provider.DisplayName, detail);
         db.Audit("mfa.provider-failed", $"{doing} failed in {provider.DisplayName}: {detail}", "user", userId.ToString(),
             after: new { Detail = detail, e.Transient });
         await db.SaveChangesAsync(ct);
-        return MethodChange.Fail(e.Message);
+        return detail;
     }
 
     private const string ReauthenticateMessage = "For your safety, sign in again before changing your sign-in methods.";
