@@ -78,6 +78,40 @@ public sealed class FindingsTests
         history.GetProperty("resolvedAt").GetDateTimeOffset().ShouldBe(time.GetUtcNow(), TimeSpan.FromMilliseconds(1));
     }
 
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task AFindingThatKeepsFiringWithOtherValues_IsTheSameFinding_WithItsEvidenceUpdated(string provider)
+    {
+        const string Another = "FEDCBA9876543210FEDCBA9876543210FEDCBA98";
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var portal = await PortalFactory.StartAsync(provider, time, services: services => services.WithoutHosted<FindingsEvaluator>());
+        var vpn01 = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        await vpn01.ReportAsync(WithIpv6Binding(vpn01, Stranger));
+        await EvaluateAsync(portal);
+        var first = await MismatchAsync(portal);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        await EvaluateAsync(portal);
+        var unchanged = await MismatchAsync(portal);
+        unchanged.Evidence.Select(e => e.Value).ShouldBe(first.Evidence.Select(e => e.Value));
+        unchanged.LastSeenAt.ShouldBe(time.GetUtcNow(), TimeSpan.FromMilliseconds(1));
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        await vpn01.ReportAsync(WithIpv6Binding(vpn01, Another));
+        await EvaluateAsync(portal);
+        var updated = await MismatchAsync(portal);
+
+        updated.Id.ShouldBe(first.Id);
+        updated.Evidence.Select(e => e.Value).ShouldContain(Another);
+        updated.Evidence.Select(e => e.Value).ShouldNotContain(Stranger);
+    }
+
+    private static async Task<DiagnosticFinding> MismatchAsync(PortalFactory portal)
+    {
+        await using var db = portal.Database.CreateContext();
+        return await db.DiagnosticFindings.AsNoTracking().SingleAsync(f => f.RuleId == "sstp.binding-mismatch" && f.ResolvedAt == null, Ct);
+    }
+
     [Fact]
     public async Task AReport_IsEvaluatedInTheBackground_WithoutAnyoneAsking()
     {

@@ -73,7 +73,11 @@ public sealed class EvaluateFindings(PortalDbContext db, TimeProvider time, IOpt
                 row.Severity = (int)finding.Severity;
                 row.Title = Clip(finding.Title, Data.Configurations.FieldLimits.Name * 2);
                 row.Summary = Clip(finding.Summary, Data.Configurations.FieldLimits.Notes);
-                row.Evidence = finding.Evidence.Select(e => new FindingEvidence { Label = e.Label, Value = e.Value }).ToList();
+                // Replaced only when it changed: a new list is a rewrite of the JSON column even with the same content.
+                if (!row.Evidence.Select(e => (e.Label, e.Value)).SequenceEqual(finding.Evidence.Select(e => (e.Label, e.Value))))
+                {
+                    row.Evidence = finding.Evidence.Select(e => new FindingEvidence { Label = e.Label, Value = e.Value }).ToList();
+                }
                 row.FixSteps = [.. finding.FixSteps];
                 row.LastSeenAt = now;
             }
