@@ -241,6 +241,22 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AGraphThatNeverAnswers_IsGivenUpOnWithinTheCallTimeout_NotAfterEveryRetry()
+    {
+        // Attempts of 1 s, backoffs of 0.25, 0.5, 1, 2 s...: ten retries would take well over 20 s; the call allows 2.5 s.
+        _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"));
+        _graph.StallNext(20, method: "GET");
+        var provider = Provider(maxRetries: 10, timeout: TimeSpan.FromSeconds(1), callTimeout: TimeSpan.FromSeconds(2.5));
+
+        var failed = await Should.ThrowAsync<MfaProviderException>(() => provider.GetAsync(Alex, Cancel));
+
+        failed.Transient.ShouldBeTrue();
+        failed.Message.ShouldContain("could not be reached");
+        failed.Detail.ShouldContain("no answer within 1 s");
+        _graph.GraphRequests.Count().ShouldBeInRange(2, 3, "no attempt is begun that the call's time cannot hold");
+    }
+
+    [Fact]
     public async Task NoAnswerToACreate_IsNotRepeated_AndReportedAsTryLater()
     {
         _graph.AddUser(Upn);
@@ -281,7 +297,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
         _graph.GraphRequests.ShouldBeEmpty();
     }
 
-    private IMfaMethodProvider Provider(string secret = GraphStandIn.ClientSecret, int maxRetries = 3, TimeSpan? timeout = null)
+    private IMfaMethodProvider Provider(string secret = GraphStandIn.ClientSecret, int maxRetries = 3, TimeSpan? timeout = null, TimeSpan? callTimeout = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
@@ -295,8 +311,10 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
             o.Entra.ClientSecret = secret;
             o.Entra.GraphBaseUrl = _graph.BaseAddress.ToString();
             o.Entra.MaxRetries = maxRetries;
+            o.Entra.RequestTimeout = timeout ?? o.Entra.RequestTimeout;
+            o.Entra.CallTimeout = callTimeout ?? o.Entra.CallTimeout;
         });
-        services.AddHttpClient(GraphMfaMethodProvider.HttpClientName, c => c.Timeout = timeout ?? TimeSpan.FromSeconds(30))
+        services.AddHttpClient(GraphMfaMethodProvider.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(_graph.CreateTrustingHandler);
         services.AddSingleton<IGraphAccessTokens, MsalGraphAccessTokens>();
         services.AddSingleton<IMfaMethodProvider, GraphMfaMethodProvider>();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -148,36 +149,47 @@ public sealed class GraphMfaMethodProvider(
     private string SignInPreferencesUri(MfaUser user) =>
         $"{Entra.GraphBaseUrl.TrimEnd('/')}/beta/users/{Uri.EscapeDataString(user.DirectoryName)}/authentication/signInPreferences";
 
+    /// <summary>
+    /// One Graph call with its retries, all within <see cref="EntraOptions.CallTimeout"/> (a person is waiting on a page):
+    /// each attempt, the access token included, may take <see cref="EntraOptions.RequestTimeout"/>, and no retry or
+    /// Retry-After wait is begun that would end after the call's deadline.
+    /// </summary>
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, object? body, bool safeToRepeat, CancellationToken cancellationToken)
     {
         var client = httpClients.CreateClient(HttpClientName);
+        var started = Stopwatch.GetTimestamp();
+        TimeSpan Left() => Entra.CallTimeout - Stopwatch.GetElapsedTime(started);
         for (var attempt = 0; ; attempt++)
         {
-            using var request = new HttpRequestMessage(method, uri);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetAsync(cancellationToken));
-            if (body is not null)
-            {
-                request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-            }
-
             HttpResponseMessage response;
-            try
+            using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                response = await client.SendAsync(request, cancellationToken);
-            }
-            catch (Exception e) when (Unanswered(e, cancellationToken) && safeToRepeat && attempt < Entra.MaxRetries)
-            {
-                logger.LogWarning("Microsoft Graph {Method} {Path} failed ({Error}); trying again", method, PathOf(uri), e.Message);
-                await Task.Delay(Backoff(attempt), time, cancellationToken);
-                continue;
-            }
-            catch (Exception e) when (Unanswered(e, cancellationToken))
-            {
-                throw new MfaProviderException(
-                    "The sign-in methods service could not be reached. Try again in a few minutes.",
-                    $"Microsoft Graph {method} {PathOf(uri)} failed: {e.Message}",
-                    transient: true,
-                    e);
+                attemptTimeout.CancelAfter(Min(Entra.RequestTimeout, Left()));
+                try
+                {
+                    using var request = new HttpRequestMessage(method, uri);
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetAsync(attemptTimeout.Token));
+                    if (body is not null)
+                    {
+                        request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+                    }
+
+                    response = await client.SendAsync(request, attemptTimeout.Token);
+                }
+                catch (Exception e) when (Unanswered(e, cancellationToken) && safeToRepeat && attempt < Entra.MaxRetries && Backoff(attempt) < Left())
+                {
+                    logger.LogWarning("Microsoft Graph {Method} {Path} failed ({Error}); trying again", method, PathOf(uri), Describe(e));
+                    await Task.Delay(Backoff(attempt), time, cancellationToken);
+                    continue;
+                }
+                catch (Exception e) when (Unanswered(e, cancellationToken))
+                {
+                    throw new MfaProviderException(
+                        "The sign-in methods service could not be reached. Try again in a few minutes.",
+                        $"Microsoft Graph {method} {PathOf(uri)} failed: {Describe(e)}",
+                        transient: true,
+                        e);
+                }
             }
 
             var throttled = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
@@ -188,7 +200,7 @@ public sealed class GraphMfaMethodProvider(
             }
 
             var wait = RetryAfter(response) ?? Backoff(attempt);
-            if (wait > Entra.MaxRetryAfter)
+            if (wait > Entra.MaxRetryAfter || wait >= Left())
             {
                 return response; // longer than a person should wait on a page: reported as "try again later"
             }
@@ -199,9 +211,14 @@ public sealed class GraphMfaMethodProvider(
         }
     }
 
-    // No answer: the connection failed, or the client's timeout ran out (a TaskCanceledException that nobody asked for).
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    // No answer: the connection failed, or an attempt's time ran out (a cancellation that the caller did not ask for).
     private static bool Unanswered(Exception e, CancellationToken cancellationToken) =>
-        e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested);
+        e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private string Describe(Exception e) =>
+        e is OperationCanceledException ? $"no answer within {Entra.RequestTimeout.TotalSeconds:0.#} s (Timeout)" : e.Message;
 
     private async Task EnsureSuccessAsync(HttpResponseMessage response, string doing, CancellationToken cancellationToken)
     {

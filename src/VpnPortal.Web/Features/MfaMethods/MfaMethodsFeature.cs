@@ -8,7 +8,8 @@ public static class MfaMethodsFeature
         services.AddOptions<MfaOptions>().BindConfiguration(MfaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CodeSenderOptions>().BindConfiguration(CodeSenderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Without the client's own request logging: Graph's paths carry the user's name, which the provider keeps out of logs.
-        services.AddHttpClient(GraphMfaMethodProvider.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
+        // No client timeout: the provider bounds each attempt and each call (Mfa:Entra:RequestTimeout, CallTimeout).
+        services.AddHttpClient(GraphMfaMethodProvider.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.AddHttpClient(HttpGatewayVerificationCodeSender.HttpClientName);
 
         var mfa = configuration.GetSection(MfaOptions.Section).Get<MfaOptions>() ?? new MfaOptions();

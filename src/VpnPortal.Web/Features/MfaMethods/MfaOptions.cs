@@ -69,6 +69,12 @@ public sealed class EntraOptions
     /// <summary>The longest Retry-After honoured in place; a longer one fails the change with "try again later".</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long one attempt (token and request) may go unanswered before it is given up.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one call may take with its retries and waits: the longest a page waits for Graph.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     internal IEnumerable<string> Problems()
     {
         if (string.IsNullOrWhiteSpace(TenantId))
@@ -97,6 +103,16 @@ public sealed class EntraOptions
         if (MaxRetries is < 0 or > 10)
         {
             yield return "Mfa:Entra:MaxRetries must be between 0 and 10.";
+        }
+
+        if (RequestTimeout < TimeSpan.FromSeconds(1) || RequestTimeout > TimeSpan.FromMinutes(2))
+        {
+            yield return "Mfa:Entra:RequestTimeout must be between 00:00:01 and 00:02:00.";
+        }
+
+        if (CallTimeout < RequestTimeout || CallTimeout > TimeSpan.FromMinutes(5))
+        {
+            yield return "Mfa:Entra:CallTimeout must be at least Mfa:Entra:RequestTimeout and at most 00:05:00.";
         }
     }
 }
