@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Radzen;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
@@ -72,10 +74,12 @@ public static class PortalHost
             o.LogoutPath = "/account/sign-out";
             o.AccessDeniedPath = "/account/access-denied";
         });
-        // Disabled users and "sign out everywhere" take effect within a minute, not at cookie expiry.
-        services.Configure<SecurityStampValidatorOptions>(o =>
+        // Disabled users and "sign out everywhere" take effect within the session check interval (a minute), not at
+        // cookie expiry; open circuits are checked as often (CircuitSessionRevalidation).
+        SessionCheckOptions.Add(services);
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<IOptions<SessionCheckOptions>>((o, check) =>
         {
-            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            o.ValidationInterval = check.Value.SessionCheckInterval;
             // The revalidated principal is rebuilt from the database; the time and method of the sign-in travel over.
             o.OnRefreshingPrincipal = context =>
             {
@@ -98,6 +102,8 @@ public static class PortalHost
         services.AddScoped<CircuitHandler, CircuitActorHandler>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
+        // After the framework's own registration, which this replaces: circuits revalidate their user.
+        services.AddScoped<AuthenticationStateProvider, CircuitSessionRevalidation>();
         services.AddRadzenComponents();
         services.AddAntiforgery(o => o.Cookie.Name = "VpnPortal.Antiforgery");
         services.AddOpenApi("v1", o =>

@@ -30,8 +30,9 @@ public sealed class PortalSignInManager(
         !user.IsDisabled && await base.CanSignInAsync(user);
 
     /// <summary>
-    /// Runs when the cookie is revalidated (every minute): a disabled account, and a password session of anyone but a
-    /// break-glass admin after password sign-in was switched off (settings reload), end here.
+    /// Runs when the cookie or an open circuit is revalidated (every Security:SessionCheckInterval, a minute by default):
+    /// a disabled account, and a password session of anyone but a break-glass admin after password sign-in was switched
+    /// off (settings reload), end here.
     /// </summary>
     public override async Task<PortalUser?> ValidateSecurityStampAsync(ClaimsPrincipal? principal)
     {
