@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Shouldly;
 using VpnPortal.Data;
@@ -8,6 +7,8 @@ using VpnPortal.Testing;
 using VpnPortal.Web.Features.Account.Oidc;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
+
+using static VpnPortal.Web.Tests.Security.SessionChanges;
 
 namespace VpnPortal.Web.Tests.Account;
 
@@ -171,15 +172,6 @@ public sealed class LocalSignInSwitchTests(OidcProviderFixture fixture) : IClass
     {
         using var response = await client.GetAsync("/me", TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, why);
-    }
-
-    /// <summary>As an admin editing appsettings.json does: the settings reload while the portal runs.</summary>
-    private static void SwitchLocalSignIn(PortalFactory portal, bool enabled)
-    {
-        var configuration = (IConfigurationRoot)portal.Services.GetRequiredService<IConfiguration>();
-        configuration["Authentication:Local:Enabled"] = enabled ? "true" : "false";
-        configuration.Reload();
-        portal.Services.GetRequiredService<IOptionsMonitor<LocalSignInOptions>>().CurrentValue.Enabled.ShouldBe(enabled);
     }
 
     private static OidcOptions Valid() => new()

@@ -8,7 +8,7 @@ namespace VpnPortal.Web.Features.Users;
 
 /// <summary>
 /// An admin disables or enables an account. A disabled account cannot sign in, its cookies stop working at the
-/// next security stamp check (within a minute) and its API keys are refused. Admins cannot disable themselves,
+/// next session check (Security:SessionCheckInterval, a minute), open pages included, and its API keys are refused. Admins cannot disable themselves,
 /// nor the last enabled admin.
 /// </summary>
 /// <remarks><paramref name="users"/> must work on <paramref name="db"/> (see PortalIdentity.UserManagerFor).</remarks>

@@ -5,8 +5,8 @@ using VpnPortal.Data.Entities;
 namespace VpnPortal.Web.Features.Users;
 
 /// <summary>
-/// Ends every browser session of an account: a new security stamp makes its cookies fail the check that runs
-/// every minute. API keys are not affected; they are revoked one by one.
+/// Ends every browser session of an account: a new security stamp makes its cookies and open pages fail the check
+/// that runs every Security:SessionCheckInterval (a minute). API keys are not affected; they are revoked one by one.
 /// </summary>
 /// <remarks>
 /// Not checked against the stamp the admin loaded: it overwrites nothing, and an emergency action should not be
