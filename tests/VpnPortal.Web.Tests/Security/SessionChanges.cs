@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
@@ -73,7 +72,4 @@ internal static class SessionChanges
         });
         result.Status.ShouldBe(CommandStatus.Ok, string.Join("; ", result.Errors.Values));
     }
-
-    public static bool IsRedirectTo(this HttpResponseMessage response, string path) =>
-        response.StatusCode == HttpStatusCode.Redirect && response.RedirectPath() == path;
 }

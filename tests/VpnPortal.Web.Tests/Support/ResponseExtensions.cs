@@ -10,6 +10,10 @@ public static class ResponseExtensions
         var relative => relative.OriginalString.Split('?')[0],
     };
 
+    /// <summary>Whether the response is a 302 to <paramref name="path"/> (compared as <see cref="RedirectPath"/>).</summary>
+    public static bool IsRedirectTo(this HttpResponseMessage response, string path) =>
+        response.StatusCode == System.Net.HttpStatusCode.Redirect && response.RedirectPath() == path;
+
     public static Task<string> BodyAsync(this HttpResponseMessage response) =>
         response.Content.ReadAsStringAsync(Xunit.TestContext.Current.CancellationToken);
 }

@@ -4,6 +4,7 @@ using VpnPortal.Agent.Runtime;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data.Entities;
+using VpnPortal.Web.Jobs;
 
 namespace VpnPortal.Web.Features.Agents;
 
@@ -80,8 +81,7 @@ public sealed class DevelopmentFleet(
 
     private async Task<string> MintTokenAsync(AgentRole role, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<Security.CurrentActor>().Set(Data.Auditing.AuditActor.System);
+        await using var scope = scopes.CreateSystemScope();
         var (created, error) = await scope.ServiceProvider.GetRequiredService<EnrollmentTokens>()
             .CreateAsync(role == AgentRole.Rras ? ServerRole.Rras : ServerRole.Nps, TimeSpan.FromMinutes(10), null, ct);
         return created?.Token ?? throw new InvalidOperationException(error);

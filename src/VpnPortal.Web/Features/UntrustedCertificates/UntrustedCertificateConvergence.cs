@@ -7,7 +7,6 @@ using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Jobs;
-using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.UntrustedCertificates;
 
@@ -49,11 +48,9 @@ public sealed class UntrustedCertificateConvergence : FleetReactor
     protected override bool Wants(FleetChange change) =>
         change.Kind is FleetChangeKind.ServerReported or FleetChangeKind.CommandChanged or FleetChangeKind.AgentsChanged;
 
-    public override async Task RunAsync(IServiceProvider services, IReadOnlySet<Guid>? serverIds, CancellationToken ct)
-    {
-        services.GetRequiredService<CurrentActor>().Set(AuditActor.System);
-        await ConvergeAsync(services.GetRequiredService<PortalDbContext>(), AuditActor.System, serverIds, null, ct);
-    }
+    /// <remarks>The reactor's scope already acts as the system (<see cref="SystemScopes.CreateSystemScope"/>).</remarks>
+    public override Task RunAsync(IServiceProvider services, IReadOnlySet<Guid>? serverIds, CancellationToken ct) =>
+        ConvergeAsync(services.GetRequiredService<PortalDbContext>(), AuditActor.System, serverIds, null, ct);
 
     /// <summary>
     /// One pass over <paramref name="serverIds"/> (null: every RRAS server) for one certificate of the set, or all of it.
