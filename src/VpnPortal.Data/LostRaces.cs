@@ -9,9 +9,9 @@ namespace VpnPortal.Data;
 /// </summary>
 public static class LostRaces
 {
-    public const int Attempts = 3;
+    public const int Attempts = 5;
 
-    public static async Task<T> RetryLostRacesAsync<T>(this PortalDbContext db, Func<Task<T>> work, ILogger logger, string what)
+    public static async Task<T> RetryLostRacesAsync<T>(this PortalDbContext db, Func<Task<T>> work, ILogger logger, string what, CancellationToken ct = default)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -23,9 +23,14 @@ public static class LostRaces
             {
                 logger.LogInformation(e, "{Work} lost a race with another node; running it again ({Attempt}/{Attempts})", what, attempt + 1, Attempts);
                 db.ChangeTracker.Clear();
+                // Racers that lost together would read and save together again (two deadlock victims can lose every
+                // time in step): a growing, random pause lets the one that wins commit before the others read.
+                await Task.Delay(Pause(attempt), ct);
             }
         }
     }
+
+    private static TimeSpan Pause(int attempt) => TimeSpan.FromMilliseconds(attempt * 50 + Random.Shared.Next(100));
 
     /// <summary>
     /// A save refused because another node wrote first. Npgsql's execution strategy hands a deadlock over wrapped as a

@@ -66,7 +66,7 @@ public sealed class FindingAlerts(PortalDbContext db, TimeProvider time, IOption
     /// The scan's part: escalates and repeats the open finding alerts that are due (nothing while the setting is off),
     /// and resolves any whose finding is gone. One transaction; a race lost to another node runs again.
     /// </summary>
-    public Task<Outcome> RunAsync(CancellationToken ct) => db.RetryLostRacesAsync(() => RunOnceAsync(ct), logger, "Finding alert scan");
+    public Task<Outcome> RunAsync(CancellationToken ct) => db.RetryLostRacesAsync(() => RunOnceAsync(ct), logger, "Finding alert scan", ct);
 
     private async Task<Outcome> RunOnceAsync(CancellationToken ct)
     {

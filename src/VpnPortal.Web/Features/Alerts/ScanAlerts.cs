@@ -19,7 +19,7 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
     public sealed record Outcome(int Watched, int Open, int Opened, int Resolved, int Notifications);
 
     /// <summary>Scans once; a scan racing another node's loses on the alert's version or its open key and runs again.</summary>
-    public Task<Outcome> RunAsync(CancellationToken ct) => db.RetryLostRacesAsync(() => ScanOnceAsync(ct), logger, "Alert scan");
+    public Task<Outcome> RunAsync(CancellationToken ct) => db.RetryLostRacesAsync(() => ScanOnceAsync(ct), logger, "Alert scan", ct);
 
     private async Task<Outcome> ScanOnceAsync(CancellationToken ct)
     {

@@ -22,7 +22,7 @@ public sealed class EvaluateFindings(PortalDbContext db, TimeProvider time, IOpt
     /// <param name="ct">Cancels the pass; nothing is half-written.</param>
     /// <remarks>Another node opening or resolving the same findings (their open index, an alert's version or open key) makes the pass run again over what it saved.</remarks>
     public Task<Outcome> RunAsync(IReadOnlySet<Guid>? serverIds, CancellationToken ct) =>
-        db.RetryLostRacesAsync(() => RunOnceAsync(serverIds, ct), logger, "Diagnostics evaluation");
+        db.RetryLostRacesAsync(() => RunOnceAsync(serverIds, ct), logger, "Diagnostics evaluation", ct);
 
     private async Task<Outcome> RunOnceAsync(IReadOnlySet<Guid>? serverIds, CancellationToken ct)
     {

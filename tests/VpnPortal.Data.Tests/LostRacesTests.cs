@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Shouldly;
+using VpnPortal.Testing;
+using Xunit;
+
+namespace VpnPortal.Data.Tests;
+
+/// <summary>Work whose save lost to another node runs again, from a clean context, a bounded number of times.</summary>
+public sealed class LostRacesTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ASaveThatLost_IsRunAgain_UntilItWins()
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
+        await using var db = database.CreateContext();
+        var runs = 0;
+
+        var result = await db.RetryLostRacesAsync(() => ++runs < 3 ? throw Lost() : Task.FromResult("saved"), NullLogger.Instance, "test", Ct);
+
+        result.ShouldBe("saved");
+        runs.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task ASaveThatKeepsLosing_FailsAfterTheLastAttempt()
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
+        await using var db = database.CreateContext();
+        var runs = 0;
+
+        await Should.ThrowAsync<DbUpdateException>(() => db.RetryLostRacesAsync<int>(() => { runs++; throw Lost(); }, NullLogger.Instance, "test", Ct));
+
+        runs.ShouldBe(LostRaces.Attempts);
+    }
+
+    [Fact]
+    public async Task AnyOtherFailure_IsNotRunAgain()
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
+        await using var db = database.CreateContext();
+        var runs = 0;
+
+        await Should.ThrowAsync<InvalidOperationException>(() => db.RetryLostRacesAsync<int>(() => { runs++; throw new InvalidOperationException("broken"); }, NullLogger.Instance, "test", Ct));
+
+        runs.ShouldBe(1);
+    }
+
+    [Fact]
+    public void ADeadlockWrappedByTheExecutionStrategy_IsALostRace() =>
+        LostRaces.IsLostRace(new InvalidOperationException("transient failure", Lost())).ShouldBeTrue();
+
+    private static DbUpdateException Lost() => new("another node saved first");
+}
