@@ -51,11 +51,11 @@ internal sealed class InProcessPortal : IAsyncDisposable
         var fleet = new SimulatedFleet(
             new SimulatedFleetOptions { Portal = Url, RrasServers = servers, NpsServers = 0, Simulation = simulation, StaggerFirstReport = true },
             http,
-            async (role, ct) =>
+            async (role, name, ct) =>
             {
                 await using var scope = App.Services.CreateAsyncScope();
                 var (created, error) = await scope.ServiceProvider.GetRequiredService<EnrollmentTokens>()
-                    .CreateAsync(role == AgentRole.Rras ? ServerRole.Rras : ServerRole.Nps, TimeSpan.FromMinutes(10), null, ct);
+                    .CreateAsync(new EnrollmentTokens.Request(role == AgentRole.Rras ? ServerRole.Rras : ServerRole.Nps, name, ValidFor: TimeSpan.FromMinutes(10)), null, ct);
                 return created?.Token ?? throw new InvalidOperationException(error);
             },
             LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)));

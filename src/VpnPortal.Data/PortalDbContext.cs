@@ -129,6 +129,15 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
             }
         }
 
+        foreach (var entry in ChangeTracker.Entries<AgentCommand>())
+        {
+            if (entry.State == EntityState.Modified
+                && entry.Property(c => c.Status).OriginalValue is var was && AgentCommand.IsTerminal(was) && entry.Entity.Status != was)
+            {
+                throw new TerminalCommandException(entry.Entity.Id, was, entry.Entity.Status);
+            }
+        }
+
         // A new certificate's names are indexed in the same save, so the alert scan never has to write them.
         foreach (var entry in ChangeTracker.Entries<Certificate>().Where(e => e.State == EntityState.Added).ToList())
         {
@@ -163,6 +172,10 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
         }
     }
 }
+
+/// <summary>Thrown when code tries to move an agent command out of a terminal state.</summary>
+public sealed class TerminalCommandException(Guid commandId, AgentCommandStatus from, AgentCommandStatus to)
+    : InvalidOperationException($"Agent command {commandId} is {from}, a terminal state: it cannot become {to}.");
 
 /// <summary>Thrown when code tries to change or remove an audit entry.</summary>
 public sealed class AuditLogAppendOnlyException()

@@ -61,9 +61,10 @@ public sealed class TestDatabase : IAsyncDisposable
         }
     }
 
-    public DbContextOptions<PortalDbContext> Options()
+    /// <summary>Options for a context on this database; <paramref name="interceptors"/> let a test step in at a chosen moment.</summary>
+    public DbContextOptions<PortalDbContext> Options(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
-        var builder = new DbContextOptionsBuilder<PortalDbContext>();
+        var builder = new DbContextOptionsBuilder<PortalDbContext>().AddInterceptors(interceptors);
         if (Provider == Sqlite)
         {
             builder.UsePortalSqlite(ConnectionString);

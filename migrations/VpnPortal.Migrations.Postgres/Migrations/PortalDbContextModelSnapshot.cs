@@ -225,6 +225,9 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int?>("LateOutcome")
+                        .HasColumnType("integer");
+
                     b.Property<Guid?>("OperationId")
                         .HasColumnType("uuid");
 
@@ -249,6 +252,10 @@ namespace VpnPortal.Migrations.Postgres.Migrations
 
                     b.Property<int>("Status")
                         .HasColumnType("integer");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
@@ -276,6 +283,9 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("ReplacesServerId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -284,6 +294,10 @@ namespace VpnPortal.Migrations.Postgres.Migrations
 
                     b.Property<int>("Role")
                         .HasColumnType("integer");
+
+                    b.Property<string>("ServerName")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
 
                     b.Property<byte[]>("TokenHash")
                         .IsRequired()
@@ -297,6 +311,8 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReplacesServerId");
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
@@ -1769,6 +1785,9 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Property<int>("Parallelism")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("PfxErasedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<byte[]>("ProtectedPassword")
                         .HasColumnType("bytea");
 
@@ -1799,6 +1818,9 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Property<string>("StatusReason")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("StoppedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Subject")
                         .IsRequired()
@@ -2337,6 +2359,16 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.Navigation("Operation");
 
                     b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.AgentEnrollmentToken", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "ReplacesServer")
+                        .WithMany()
+                        .HasForeignKey("ReplacesServerId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("ReplacesServer");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.Alert", b =>

@@ -216,6 +216,9 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("LateOutcome")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("OperationId")
                         .HasColumnType("TEXT");
 
@@ -240,6 +243,10 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
@@ -267,6 +274,9 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ReplacesServerId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
@@ -275,6 +285,10 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
 
                     b.Property<int>("Role")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ServerName")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
 
                     b.Property<byte[]>("TokenHash")
                         .IsRequired()
@@ -288,6 +302,8 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReplacesServerId");
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
@@ -1756,6 +1772,9 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.Property<int>("Parallelism")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("PfxErasedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<byte[]>("ProtectedPassword")
                         .HasColumnType("BLOB");
 
@@ -1786,6 +1805,9 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.Property<string>("StatusReason")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("StoppedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Subject")
                         .IsRequired()
@@ -2324,6 +2346,16 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.Navigation("Operation");
 
                     b.Navigation("Server");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.AgentEnrollmentToken", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.ManagedServer", "ReplacesServer")
+                        .WithMany()
+                        .HasForeignKey("ReplacesServerId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("ReplacesServer");
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.Alert", b =>

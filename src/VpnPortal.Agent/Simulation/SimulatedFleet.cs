@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
@@ -55,19 +56,19 @@ public sealed class SimulatedFleet
 {
     private readonly SimulatedFleetOptions _options;
     private readonly HttpClient _http;
-    private readonly Func<AgentRole, CancellationToken, Task<string>> _enrollmentTokens;
+    private readonly Func<AgentRole, string, CancellationToken, Task<string>> _enrollmentTokens;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     /// <summary>
-    /// Builds the servers (not yet enrolled). <paramref name="enrollmentTokens"/> mints one enrollment token per server:
-    /// the portal passes its own minting in-process, the CLI <see cref="PortalTokenSource"/>.
+    /// Builds the servers (not yet enrolled). <paramref name="enrollmentTokens"/> mints one enrollment token per server,
+    /// given its role and name: the portal passes its own minting in-process, the CLI <see cref="PortalTokenSource"/>.
     /// </summary>
     public SimulatedFleet(
         SimulatedFleetOptions options,
         HttpClient http,
-        Func<AgentRole, CancellationToken, Task<string>> enrollmentTokens,
+        Func<AgentRole, string, CancellationToken, Task<string>> enrollmentTokens,
         ILoggerFactory loggers,
         TimeProvider? time = null)
     {
@@ -99,30 +100,41 @@ public sealed class SimulatedFleet
     public IReadOnlyList<SimulatedAgent> Agents { get; }
 
     /// <summary>
-    /// Mints enrollment tokens through the portal's v1 API (<c>POST /api/v1/enrollment-tokens</c>) with an admin API key.
+    /// Mints enrollment tokens through the portal's v1 API (<c>POST /api/v1/enrollment-tokens</c>) with an admin API key:
+    /// one for a new server of that name, or, when the portal already has the server (the simulation ran before), one
+    /// that replaces its agent.
     /// </summary>
-    public static Func<AgentRole, CancellationToken, Task<string>> PortalTokenSource(HttpClient http, Uri portal, string adminApiKey)
+    public static Func<AgentRole, string, CancellationToken, Task<string>> PortalTokenSource(HttpClient http, Uri portal, string adminApiKey)
     {
         var uri = new Uri(portal.AbsoluteUri.EndsWith('/') ? portal : new Uri(portal.AbsoluteUri + "/"), PortalApiRoutes.EnrollmentTokens.TrimStart('/'));
-        return async (role, cancellationToken) =>
+        return async (role, name, cancellationToken) =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+            var (created, status, refusal) = await MintAsync(new CreateEnrollmentTokenRequest { Role = role, ServerName = name, ValidForMinutes = 60 }, cancellationToken);
+            if (created is null && status == HttpStatusCode.BadRequest)
             {
-                Content = JsonContent.Create(new CreateEnrollmentTokenRequest { Role = role, ValidForMinutes = 60 }, options: AgentJson.Options),
-            };
+                // Most likely the server is in the portal from an earlier run: only a replacement token enrolls it again.
+                (created, status, refusal) = await MintAsync(new CreateEnrollmentTokenRequest { ReplaceServer = name, ValidForMinutes = 60 }, cancellationToken);
+            }
+
+            return created?.Token ?? throw new InvalidOperationException(
+                $"The portal refused to mint an enrollment token ({(int)status} {status}){refusal} for {name}.{(status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? " Is the admin API key right?" : "")}");
+        };
+
+        async Task<(CreatedEnrollmentToken? Created, HttpStatusCode Status, string Refusal)> MintAsync(CreateEnrollmentTokenRequest body, CancellationToken cancellationToken)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(body, options: AgentJson.Options) };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminApiKey);
             using var response = await http.SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                throw new InvalidOperationException(
-                    $"The portal refused to mint an enrollment token ({(int)response.StatusCode} {response.ReasonPhrase}){(body.Length > 0 ? ": " + (body.Length > 300 ? body[..300] : body) : "")}. Is the admin API key right?");
+                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                return (null, response.StatusCode, text.Length > 0 ? ": " + (text.Length > 300 ? text[..300] : text) : "");
             }
 
             var created = await response.Content.ReadFromJsonAsync<CreatedEnrollmentToken>(AgentJson.Options, cancellationToken)
                 ?? throw new InvalidOperationException("The portal answered the enrollment token request with an empty body.");
-            return created.Token;
-        };
+            return (created, response.StatusCode, "");
+        }
     }
 
     /// <summary>Enrolls every server not yet enrolled; <paramref name="enrolled"/> is called once per server as it succeeds.</summary>
@@ -165,7 +177,7 @@ public sealed class SimulatedFleet
     {
         var server = agent.Server;
         var logger = _loggers.CreateLogger($"VpnPortal.Agent.Simulated.{server.MachineName}");
-        var token = await _enrollmentTokens(server.Role, cancellationToken);
+        var token = await _enrollmentTokens(server.Role, server.MachineName, cancellationToken);
         var enrollClient = new AgentClient(_http, _options.Portal, credential: null, logger, _time, _options.Retry);
         var response = await enrollClient.EnrollAsync(
             new EnrollRequest

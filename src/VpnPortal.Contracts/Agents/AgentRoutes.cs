@@ -32,6 +32,12 @@ public static class AgentErrorCodes
     /// <summary>The enrollment token is unknown, used, expired or revoked.</summary>
     public const string InvalidEnrollmentToken = "invalid-enrollment-token";
 
+    /// <summary>
+    /// The token is valid but not for this machine: it names another server, or the server is already in the portal and
+    /// only a token that replaces it may enroll it again. The token stays unused.
+    /// </summary>
+    public const string EnrollmentRefused = "enrollment-refused";
+
     /// <summary>The snapshot was malformed; the message names the field.</summary>
     public const string InvalidSnapshot = "invalid-snapshot";
 }

@@ -36,12 +36,21 @@ public sealed record EnrollResponse
 }
 
 /// <summary>
-/// <c>POST /api/v1/enrollment-tokens</c> (an Admin API key): mint a one-time enrollment token. The simulator uses it to
-/// enroll each simulated server under its own identity.
+/// <c>POST /api/v1/enrollment-tokens</c> (an Admin API key): mint a one-time enrollment token, either for one new
+/// server (<see cref="Role"/>, optionally the <see cref="ServerName"/> it must enroll as) or to replace the agent of a
+/// server already in the portal (<see cref="ReplaceServer"/>). The simulator uses it to enroll each simulated server
+/// under its own identity.
 /// </summary>
 public sealed record CreateEnrollmentTokenRequest
 {
-    public required AgentRole Role { get; init; }
+    /// <summary>RRAS or NPS; required for a new server, and taken from the server for a replacement.</summary>
+    public AgentRole? Role { get; init; }
+
+    /// <summary>The host name the new server must enroll as; without it, any name not yet in the portal.</summary>
+    public string? ServerName { get; init; }
+
+    /// <summary>The name or id of the server whose agent the token replaces (a rebuilt server).</summary>
+    public string? ReplaceServer { get; init; }
 
     /// <summary>Minutes the token stays usable; default 60, at most one week.</summary>
     public int? ValidForMinutes { get; init; }
@@ -51,6 +60,12 @@ public sealed record CreatedEnrollmentToken
 {
     public required Guid Id { get; init; }
     public required AgentRole Role { get; init; }
+
+    /// <summary>The name the agent must enroll as; null when any new name is allowed.</summary>
+    public string? ServerName { get; init; }
+
+    /// <summary>The server whose agent this token replaces; null for a new server.</summary>
+    public Guid? ReplacesServerId { get; init; }
 
     /// <summary>The token itself, shown once.</summary>
     public required string Token { get; init; }

@@ -117,6 +117,8 @@ internal static class AuditRecorder
                     : ("user.unlocked", $"Unlocked user {name}");
             case PortalUser:
                 return ("user.updated", $"Updated user {name}: {string.Join(", ", changed.Select(p => p.Metadata.Name))}");
+            case Agent when changed.Any(p => p.Metadata.Name == nameof(Agent.RevokedAt) && p.OriginalValue is null):
+                return ("agent.revoked", $"Revoked {Noun(entityType)} {name}");
             case ApiKey when only?.Metadata.Name == nameof(ApiKey.RevokedAt) && only.OriginalValue is null:
                 // The action stays api-key.updated (the Data tests pin it); the summary says what happened.
                 return ("api-key.updated", $"Revoked {Noun(entityType)} {name}");
@@ -145,6 +147,9 @@ internal static class AuditRecorder
             case ApiKey k:
                 // Whose key it is matters more than its name alone when an admin revokes it.
                 return ("api-key", $"'{k.Name}' of {UserName(db, k.UserId)}");
+            case Agent a:
+                // An agent has no name of its own: it is the agent of its server.
+                return ("agent", $"of {a.MachineName}");
         }
 
         var audited = entry.Metadata.ClrType.GetCustomAttribute<AuditedAttribute>(inherit: true);

@@ -27,6 +27,10 @@ internal sealed class AgentEnrollmentTokenConfiguration : IEntityTypeConfigurati
     {
         b.Property(t => t.TokenHash).HasMaxLength(32).IsRequired();
         b.HasIndex(t => t.TokenHash).IsUnique();
+        b.Property(t => t.ServerName).HasMaxLength(FieldLimits.HostName);
+
+        // A replacement token is for that server alone: removing the server removes the tokens that could replace it.
+        b.HasOne(t => t.ReplacesServer).WithMany().HasForeignKey(t => t.ReplacesServerId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -42,6 +46,7 @@ internal sealed class AgentCommandConfiguration : IEntityTypeConfiguration<Agent
         b.HasOne(c => c.Server).WithMany().HasForeignKey(c => c.ServerId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne(c => c.Operation).WithMany(o => o.Commands).HasForeignKey(c => c.OperationId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(c => new { c.ServerId, c.Status });
+        b.Property(c => c.Version).IsConcurrencyToken();
     }
 }
 

@@ -39,12 +39,23 @@ public sealed class Agent : IVersioned
     public Guid Version { get; set; }
 }
 
-/// <summary>A one-time token that lets one agent enroll, for a limited time.</summary>
+/// <summary>
+/// A one-time token that lets one agent enroll, for a limited time: as a new server (<see cref="ServerName"/> or any
+/// name not yet in the portal), or as the replacement of one existing server's agent (<see cref="ReplacesServerId"/>).
+/// </summary>
 [Audited("agent-enrollment-token")]
 public sealed class AgentEnrollmentToken
 {
     public Guid Id { get; set; }
     public ServerRole Role { get; set; }
+
+    /// <summary>The name the agent must enroll as; null for a new-server token that takes any name not yet in the portal.</summary>
+    public string? ServerName { get; set; }
+
+    /// <summary>The server whose agent this token replaces (a rebuild); null for a token that enrolls a new server.</summary>
+    public Guid? ReplacesServerId { get; set; }
+
+    public ManagedServer? ReplacesServer { get; set; }
     [NotAudited]
     public byte[] TokenHash { get; set; } = [];
     public Guid? CreatedByUserId { get; set; }
@@ -66,8 +77,12 @@ public enum AgentCommandStatus
     Cancelled = 6,
 }
 
-/// <summary>Work queued for one server's agent (disconnect a user, import a certificate, bind SSTP...).</summary>
-public sealed class AgentCommand
+/// <summary>
+/// Work queued for one server's agent (disconnect a user, import a certificate, bind SSTP...). Its status moves
+/// Queued → Delivered → one of the terminal states (Succeeded, Failed, Expired, Cancelled), which never change again;
+/// <see cref="Version"/> makes a delivery and a cancel that race end with one winner.
+/// </summary>
+public sealed class AgentCommand : IVersioned
 {
     public Guid Id { get; set; }
     public Guid ServerId { get; set; }
@@ -96,10 +111,22 @@ public sealed class AgentCommand
     public DateTimeOffset? CompletedAt { get; set; }
     public string? ResultMessage { get; set; }
 
+    /// <summary>
+    /// What the agent reported for a command that had already expired (it ran after all): recorded for people to read,
+    /// while the command stays Expired.
+    /// </summary>
+    public AgentCommandStatus? LateOutcome { get; set; }
+
     /// <summary>Who queued it (a person, API key, or "system" for the portal's own work).</summary>
     public string RequestedBy { get; set; } = "";
 
     public Guid? RequestedByUserId { get; set; }
+
+    public Guid Version { get; set; }
+
+    /// <summary>Succeeded, Failed, Expired and Cancelled: nothing moves a command out of them.</summary>
+    public static bool IsTerminal(AgentCommandStatus status) =>
+        status is AgentCommandStatus.Succeeded or AgentCommandStatus.Failed or AgentCommandStatus.Expired or AgentCommandStatus.Cancelled;
 }
 
 public enum FleetOperationStatus

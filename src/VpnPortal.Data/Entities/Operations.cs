@@ -125,6 +125,12 @@ public sealed class SstpRotation : IVersioned
     [NotAudited]
     public byte[]? ProtectedPassword { get; set; }
 
+    /// <summary>When the rollout last stopped for a person's decision; its PFX is erased some time after (Rotations:KeepStoppedPfxFor).</summary>
+    public DateTimeOffset? StoppedAt { get; set; }
+
+    /// <summary>When the PFX was erased from a stopped rollout; it must be uploaded again before the rollout resumes.</summary>
+    public DateTimeOffset? PfxErasedAt { get; set; }
+
     /// <summary>How many servers are rotated at the same time.</summary>
     public int Parallelism { get; set; } = 1;
 

@@ -25,6 +25,8 @@ public sealed class AgentAuthenticationHandler(
     public const string SchemeName = "Agent";
     public const string PolicyName = "Agent";
 
+    public const string NotEnrolledMessage = "This agent is not enrolled: its credential is unknown or was revoked. Enroll it again with a new token.";
+
     /// <summary>
     /// Last-seen is written at most this often per agent, not on every request: well inside the two report intervals
     /// after which an agent counts as late, and few enough writes that 500 agents do not crowd out their snapshots.
@@ -83,7 +85,7 @@ public sealed class AgentAuthenticationHandler(
             new AgentProblem
             {
                 Error = AgentErrorCodes.NotEnrolled,
-                Message = "This agent is not enrolled: its credential is unknown or was revoked. Enroll it again with a new token.",
+                Message = NotEnrolledMessage,
             },
             AgentJson.Options);
     }

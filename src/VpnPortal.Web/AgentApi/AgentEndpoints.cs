@@ -86,12 +86,21 @@ public static class AgentEndpoints
         {
             // Take the wake-up signal before reading, so a command queued between the read and the wait is not missed.
             var signal = signals.WaitAsync(agent.ServerId);
-            IReadOnlyList<AgentCommandMessage> commands;
+            IReadOnlyList<AgentCommandMessage>? commands;
 
             // A fresh scope per read: the held request must not keep one DbContext (and its tracked rows) for 25 s.
             await using (var scope = scopes.CreateAsyncScope())
             {
-                commands = await scope.ServiceProvider.GetRequiredService<CommandDelivery>().TakeAsync(agent.ServerId, first, ct);
+                commands = await scope.ServiceProvider.GetRequiredService<CommandDelivery>().TakeAsync(agent.AgentId, agent.ServerId, first, ct);
+            }
+
+            if (commands is null)
+            {
+                // Revoked or replaced while the poll was held: the same answer its next request would get.
+                return Results.Json(
+                    new AgentProblem { Error = AgentErrorCodes.NotEnrolled, Message = AgentAuthenticationHandler.NotEnrolledMessage },
+                    AgentJson.Options,
+                    statusCode: StatusCodes.Status401Unauthorized);
             }
 
             first = false;

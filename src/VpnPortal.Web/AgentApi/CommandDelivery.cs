@@ -10,30 +10,61 @@ namespace VpnPortal.Web.AgentApi;
 /// <summary>
 /// Hands a server's commands to its agent and records their results. Delivery is at least once: a command
 /// delivered but not answered within <see cref="RedeliverAfter"/> is handed out again (the agent runs each id once
-/// and resends its result). Commands whose deadline passed are expired instead of delivered.
+/// and resends its result). Commands whose deadline passed are expired instead of delivered. Every change of a
+/// command's status is made under its concurrency token, so a cancel or an expiry racing a delivery or a result has
+/// exactly one winner, and a terminal status (succeeded, failed, expired, cancelled) never changes.
 /// </summary>
-public sealed class CommandDelivery(PortalDbContext db, TimeProvider time, FleetEvents events, IEnumerable<ICommandPayloadSource> payloadSources)
+public sealed class CommandDelivery(
+    PortalDbContext db, TimeProvider time, FleetEvents events, IEnumerable<ICommandPayloadSource> payloadSources, ILogger<CommandDelivery> logger)
 {
     public static readonly TimeSpan RedeliverAfter = TimeSpan.FromSeconds(60);
 
     /// <summary>At most this many commands per poll, oldest first; the rest come with the next poll.</summary>
     public const int BatchSize = 20;
 
-    /// <summary>Hands out the server's due commands (oldest first, at most <see cref="BatchSize"/>) and marks them delivered.</summary>
+    /// <summary>How often a delivery or a result is read again after losing a race to a cancel or an expiry.</summary>
+    private const int Attempts = 3;
+
+    /// <summary>
+    /// Hands out the server's due commands (oldest first, at most <see cref="BatchSize"/>) and marks them delivered.
+    /// Null when the agent was revoked or replaced since its request was authenticated: it gets nothing more.
+    /// </summary>
+    /// <param name="agentId">The polling agent, checked again here because a held poll outlives its authentication.</param>
     /// <param name="serverId">The polling agent's server: an agent only ever gets its own server's commands.</param>
     /// <param name="expireFirst">
     /// Ends this server's overdue commands first, so an agent back from an outage sees them as Expired at once. A held
     /// poll does it on its first read only: an UPDATE every few seconds per agent would compete with snapshot writes.
     /// </param>
     /// <param name="ct">Cancels the read.</param>
-    public async Task<IReadOnlyList<AgentCommandMessage>> TakeAsync(Guid serverId, bool expireFirst, CancellationToken ct)
+    public async Task<IReadOnlyList<AgentCommandMessage>?> TakeAsync(Guid agentId, Guid serverId, bool expireFirst, CancellationToken ct)
     {
+        if (!await db.Agents.AnyAsync(a => a.Id == agentId && a.ServerId == serverId && a.RevokedAt == null, ct))
+        {
+            return null;
+        }
+
         var now = time.GetUtcNow();
         if (expireFirst)
         {
             await ExpireAsync(serverId, now, ct);
         }
 
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DeliverDueAsync(serverId, now, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+                // A command was cancelled or expired between the read and the save: nothing of this pass was saved.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<AgentCommandMessage>> DeliverDueAsync(Guid serverId, DateTimeOffset now, CancellationToken ct)
+    {
         var redeliverBefore = now - RedeliverAfter;
         var due = await db.AgentCommands
             .Where(c => c.ServerId == serverId
@@ -50,30 +81,54 @@ public sealed class CommandDelivery(PortalDbContext db, TimeProvider time, Fleet
         var messages = new List<AgentCommandMessage>(due.Count);
         foreach (var command in due)
         {
-            var payload = JsonSerializer.Deserialize<JsonElement>(command.PayloadJson);
-            if (payloadSources.FirstOrDefault(p => p.Kind == command.Kind) is { } source)
+            var (payload, refusal) = await PayloadAsync(command, ct);
+            if (payload is null)
             {
-                var (expanded, refusal) = await source.ExpandAsync(command, ct);
-                if (expanded is null)
-                {
-                    command.Status = AgentCommandStatus.Failed;
-                    command.CompletedAt = now;
-                    command.ResultMessage = Trim($"Not delivered: {refusal}");
-                    continue;
-                }
-
-                payload = expanded.Value;
+                command.Status = AgentCommandStatus.Failed;
+                command.CompletedAt = now;
+                command.ResultMessage = Trim($"Not delivered: {refusal}");
+                continue;
             }
 
             command.Status = AgentCommandStatus.Delivered;
             command.Deliveries++;
             command.DeliveredAt = now;
-            messages.Add(new AgentCommandMessage { Id = command.Id, Kind = command.Kind, Payload = payload, ExecuteBy = command.ExecuteBy, Delivery = command.Deliveries });
+            messages.Add(new AgentCommandMessage { Id = command.Id, Kind = command.Kind, Payload = payload.Value, ExecuteBy = command.ExecuteBy, Delivery = command.Deliveries });
         }
 
         await db.SaveChangesAsync(ct);
         events.Publish(new FleetChange(FleetChangeKind.CommandChanged, serverId));
         return messages;
+    }
+
+    /// <summary>
+    /// The payload to hand out: the stored one, or the one a payload source prepares now (secrets). A payload that cannot
+    /// be prepared fails this command with the reason; it never fails the poll, which would fail every poll after it.
+    /// </summary>
+    private async Task<(JsonElement? Payload, string? Refusal)> PayloadAsync(AgentCommand command, CancellationToken ct)
+    {
+        if (payloadSources.FirstOrDefault(p => p.Kind == command.Kind) is not { } source)
+        {
+            try
+            {
+                return (JsonSerializer.Deserialize<JsonElement>(command.PayloadJson), null);
+            }
+            catch (JsonException e)
+            {
+                logger.LogError(e, "Command {Command} ({Kind}) has a stored payload that is not JSON", command.Id, command.Kind);
+                return (null, "its stored payload is damaged.");
+            }
+        }
+
+        try
+        {
+            return await source.ExpandAsync(command, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "The payload of command {Command} ({Kind}) could not be prepared", command.Id, command.Kind);
+            return (null, $"the portal could not prepare its payload ({e.GetType().Name}).");
+        }
     }
 
     public enum ResultStatus
@@ -86,6 +141,22 @@ public sealed class CommandDelivery(PortalDbContext db, TimeProvider time, Fleet
 
     /// <summary>Stores an agent's result for a command of its own server. Sending the same result again is harmless.</summary>
     public async Task<(ResultStatus Status, string? Message)> RecordResultAsync(Guid serverId, Guid commandId, CommandResultRequest result, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RecordOnceAsync(serverId, commandId, result, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+                // Expired or cancelled meanwhile: read it again and answer from what it is now.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<(ResultStatus Status, string? Message)> RecordOnceAsync(Guid serverId, Guid commandId, CommandResultRequest result, CancellationToken ct)
     {
         // Another server's command is "not found": an agent learns nothing about commands that are not its own.
         var command = await db.AgentCommands.FirstOrDefaultAsync(c => c.Id == commandId && c.ServerId == serverId, ct);
@@ -108,10 +179,19 @@ public sealed class CommandDelivery(PortalDbContext db, TimeProvider time, Fleet
                 return (ResultStatus.Conflict, "The command was never delivered to this agent.");
             case AgentCommandStatus.Expired when command.DeliveredAt is null:
                 return (ResultStatus.Conflict, "The command expired before it was delivered.");
+            case AgentCommandStatus.Expired when command.LateOutcome is { } late:
+                return late == outcome
+                    ? (ResultStatus.AlreadyRecorded, null)
+                    : (ResultStatus.Conflict, $"A late {late} result is already recorded for this command.");
             case AgentCommandStatus.Expired:
-                // It ran after all; what happened on the server is what the admin must see.
-                message = Trim($"{message} (the result arrived after the deadline)");
-                break;
+                // It ran after all. The command stays expired (whoever waited for it has moved on), but what happened
+                // on the server is what the admin must see.
+                command.LateOutcome = outcome;
+                command.ResultMessage = Trim(
+                    $"{command.ResultMessage} The result arrived after the deadline: {outcome.ToString().ToLowerInvariant()}{(message is null ? "." : $": {message}")}");
+                await db.SaveChangesAsync(ct);
+                events.Publish(new FleetChange(FleetChangeKind.CommandChanged, serverId));
+                return (ResultStatus.Recorded, null);
         }
 
         command.Status = outcome;
@@ -131,14 +211,16 @@ public sealed class CommandDelivery(PortalDbContext db, TimeProvider time, Fleet
             .ExecuteUpdateAsync(
                 s => s.SetProperty(c => c.Status, AgentCommandStatus.Expired)
                     .SetProperty(c => c.CompletedAt, now)
-                    .SetProperty(c => c.ResultMessage, "Expired: the server's agent did not collect it before its deadline (offline?)."),
+                    .SetProperty(c => c.ResultMessage, "Expired: the server's agent did not collect it before its deadline (offline?).")
+                    .SetProperty(c => c.Version, Guid.NewGuid()),
                 ct);
         var unanswered = await query
             .Where(c => c.Status == AgentCommandStatus.Delivered && c.ExecuteBy <= now)
             .ExecuteUpdateAsync(
                 s => s.SetProperty(c => c.Status, AgentCommandStatus.Expired)
                     .SetProperty(c => c.CompletedAt, now)
-                    .SetProperty(c => c.ResultMessage, "Expired: delivered, but no result came back before its deadline."),
+                    .SetProperty(c => c.ResultMessage, "Expired: delivered, but no result came back before its deadline.")
+                    .SetProperty(c => c.Version, Guid.NewGuid()),
                 ct);
         if (notCollected + unanswered > 0)
         {

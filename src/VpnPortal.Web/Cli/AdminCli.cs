@@ -20,7 +20,8 @@ public static class AdminCli
         usage:
           admin create-user --email E --password P --role Admin|OnCall|User [--name "Display Name"]
           admin create-api-key --email E --name N
-          admin create-enrollment-token --role rras|nps [--valid-for 1h]   (30m, 2h, 1d, ...; at most 7d)
+          admin create-enrollment-token --role rras|nps [--name SERVER] [--valid-for 1h]   (a new server; 30m, 2h, 1d, ...; at most 7d)
+          admin create-enrollment-token --replace SERVER [--valid-for 1h]              (re-enroll a server already in the portal)
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
@@ -149,19 +150,28 @@ public static class AdminCli
 
     private static async Task<int> CreateEnrollmentTokenAsync(IServiceProvider sp, Dictionary<string, string> o, TextWriter stdout, TextWriter stderr)
     {
-        var role = Required(o, "role").ToLowerInvariant() switch
+        var replace = o.GetValueOrDefault("replace");
+        ServerRole? role = o.TryGetValue("role", out var roleText)
+            ? roleText.ToLowerInvariant() switch
+            {
+                "rras" => ServerRole.Rras,
+                "nps" => ServerRole.Nps,
+                _ => throw new CliUsageException("--role must be rras or nps"),
+            }
+            : null;
+        if (role is null && string.IsNullOrWhiteSpace(replace))
         {
-            "rras" => ServerRole.Rras,
-            "nps" => ServerRole.Nps,
-            _ => throw new CliUsageException("--role must be rras or nps"),
-        };
+            throw new CliUsageException("--role is required for a new server (or --replace SERVER to replace an enrolled server's agent)");
+        }
+
         TimeSpan? validFor = null;
         if (o.TryGetValue("valid-for", out var text))
         {
             validFor = Durations.Parse(text) ?? throw new CliUsageException($"--valid-for '{text}' is not a duration such as 30m, 1h or 2d");
         }
 
-        var (created, error) = await sp.GetRequiredService<Features.Agents.EnrollmentTokens>().CreateAsync(role, validFor, null);
+        var (created, error) = await sp.GetRequiredService<Features.Agents.EnrollmentTokens>()
+            .CreateAsync(new Features.Agents.EnrollmentTokens.Request(role, o.GetValueOrDefault("name"), replace, validFor), null);
         if (created is null)
         {
             await stderr.WriteLineAsync(error);
@@ -169,10 +179,14 @@ public static class AdminCli
         }
 
         // The token alone on stdout, so scripts can capture it: TOKEN=$(... admin create-enrollment-token --role rras)
+        var row = created.Row;
+        var what = row.IsReplacement
+            ? $"replacing the agent of {row.ServerName}"
+            : $"for one new {Features.Agents.EnrollmentTokens.RoleName(row.Role)} server{(row.ServerName is null ? "" : $" named {row.ServerName}")}";
         await stdout.WriteLineAsync(created.Token);
         await stderr.WriteLineAsync(
-            $"Enrollment token for one {(role == ServerRole.Rras ? "RRAS" : "NPS")} server, usable once until {created.Row.ExpiresAt:u}. It is shown only now."
-            + Environment.NewLine + "On the server: VpnPortal.Agent.exe enroll --portal <this portal's URL> --token <token>");
+            $"Enrollment token {what}, usable once until {row.ExpiresAt:u}. It is shown only now."
+            + Environment.NewLine + "On the server: save it to a file only the administrators can read, then VpnPortal.Agent.exe enroll --portal <this portal's URL> --token-file <file>");
         return 0;
     }
 

@@ -192,7 +192,7 @@ internal sealed class TestPortal : IAsyncDisposable
             }
 
             var request = await JsonSerializer.DeserializeAsync<CreateEnrollmentTokenRequest>(http.Request.Body, AgentJson.Options);
-            return HttpResults.Json(new CreatedEnrollmentToken { Id = Guid.NewGuid(), Role = request!.Role, Token = MintToken(), ExpiresAt = DateTimeOffset.UtcNow.AddHours(1) }, AgentJson.Options);
+            return HttpResults.Json(new CreatedEnrollmentToken { Id = Guid.NewGuid(), Role = request!.Role ?? AgentRole.Rras, ServerName = request.ServerName, Token = MintToken(), ExpiresAt = DateTimeOffset.UtcNow.AddHours(1) }, AgentJson.Options);
         });
 
         app.MapPost(AgentRoutes.Snapshots, async Task<IResult> (HttpContext http) =>

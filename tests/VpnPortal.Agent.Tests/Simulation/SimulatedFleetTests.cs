@@ -42,7 +42,7 @@ public sealed class SimulatedFleetTests
         var fleet = new SimulatedFleet(
             new SimulatedFleetOptions { Portal = new Uri("https://portal.corp.example/"), RrasServers = 500, NpsServers = 2, Simulation = new SimulationOptions { Seed = 5, TargetSessions = 400 } },
             new HttpClient(),
-            (_, _) => Task.FromResult("unused"),
+            (_, _, _) => Task.FromResult("unused"),
             NullLoggerFactory.Instance,
             new FakeTimeProvider());
 
@@ -67,7 +67,7 @@ public sealed class SimulatedFleetTests
         var fleet = new SimulatedFleet(
             new SimulatedFleetOptions { Portal = portal.Address, RrasServers = 2, NpsServers = 1, Retry = FastRetries, StaggerFirstReport = false, Simulation = new SimulationOptions { Seed = 3, TargetSessions = 10 } },
             http,
-            (role, _) =>
+            (role, _, _) =>
             {
                 lock (roles)
                 {

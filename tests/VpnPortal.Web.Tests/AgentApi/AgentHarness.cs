@@ -56,10 +56,14 @@ public sealed class TestAgent(HttpClient client, EnrollResponse enrollment, stri
 
 public static class AgentHarness
 {
+    /// <summary>A token for one new server of any name not yet in the portal.</summary>
     public static Task<string> CreateTokenAsync(this PortalFactory portal, ServerRole role, TimeSpan? validFor = null) =>
+        portal.CreateTokenAsync(new EnrollmentTokens.Request(role, ValidFor: validFor));
+
+    public static Task<string> CreateTokenAsync(this PortalFactory portal, EnrollmentTokens.Request request) =>
         portal.InScopeAsync(async sp =>
         {
-            var (created, error) = await sp.GetRequiredService<EnrollmentTokens>().CreateAsync(role, validFor, null, TestContext.Current.CancellationToken);
+            var (created, error) = await sp.GetRequiredService<EnrollmentTokens>().CreateAsync(request, null, TestContext.Current.CancellationToken);
             error.ShouldBeNull();
             return created!.Token;
         });

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
@@ -142,11 +143,64 @@ public sealed class CommandTests
         await portal.InScopeAsync(sp => sp.GetRequiredService<CommandDelivery>().ExpireAsync(null, time.GetUtcNow(), Ct));
 
         (await agent.AnswerAsync(id, CommandOutcome.Succeeded, "done")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await agent.AnswerAsync(id, CommandOutcome.Succeeded, "done")).StatusCode.ShouldBe(HttpStatusCode.OK, "sending it again is harmless");
+        (await agent.AnswerAsync(id, CommandOutcome.Failed, "no")).StatusCode.ShouldBe(HttpStatusCode.Conflict);
 
         await using var db = portal.Database.CreateContext();
         var command = await db.AgentCommands.SingleAsync(Ct);
-        command.Status.ShouldBe(AgentCommandStatus.Succeeded);
-        command.ResultMessage!.ShouldContain("after the deadline");
+        command.Status.ShouldBe(AgentCommandStatus.Expired, "a terminal state never changes: whoever waited for it has moved on");
+        command.LateOutcome.ShouldBe(AgentCommandStatus.Succeeded);
+        command.ResultMessage.ShouldBe("Expired: delivered, but no result came back before its deadline. The result arrived after the deadline: succeeded: done");
+    }
+
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task HeldPoll_AgentRevokedWhileWaiting_GetsNotEnrolledAndNoCommand(string provider)
+    {
+        await using var portal = await PortalFactory.StartAsync(provider);
+        var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        using var poll = agent.Client.GetAsync(AgentRoutes.Commands + "?waitSeconds=25", Ct);
+        await Task.Delay(300, Ct);
+        poll.IsCompleted.ShouldBeFalse("with nothing queued the poll is held open");
+
+        await portal.InScopeAsync(async sp => (await sp.GetRequiredService<Agents>().RevokeAsync(agent.Enrollment.AgentId, null, Ct)).ShouldBeNull());
+        var id = await QueueAsync(portal, agent.ServerId);
+        using var response = await poll;
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await response.Content.ReadFromJsonAsync<AgentProblem>(AgentJson.Options, Ct))!.Error.ShouldBe(AgentErrorCodes.NotEnrolled);
+        await using var db = portal.Database.CreateContext();
+        var command = await db.AgentCommands.SingleAsync(c => c.Id == id, Ct);
+        command.Status.ShouldBe(AgentCommandStatus.Queued, "a revoked agent's held poll hands nothing over");
+        command.Deliveries.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Poll_PayloadThatCannotBePrepared_FailsThatCommandOnly_WithTheReason()
+    {
+        await using var portal = await PortalFactory.StartAsync(services: s => s.AddScoped<ICommandPayloadSource, BrokenPayloadSource>());
+        var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        var broken = await QueueAsync(portal, agent.ServerId, AgentCommandKinds.CheckSstpListener, new CheckSstpListenerPayload { Port = 443, UseHttps = true });
+        var fine = await QueueAsync(portal, agent.ServerId);
+
+        var batch = await agent.PollAsync();
+        var again = await agent.PollAsync();
+
+        batch.Commands.Select(c => c.Id).ShouldBe([fine], "the other command is delivered");
+        again.Commands.ShouldBeEmpty("the failed command is not handed out again");
+        await using var db = portal.Database.CreateContext();
+        var failed = await db.AgentCommands.SingleAsync(c => c.Id == broken, Ct);
+        failed.Status.ShouldBe(AgentCommandStatus.Failed);
+        failed.ResultMessage.ShouldBe("Not delivered: the portal could not prepare its payload (CryptographicException).");
+    }
+
+    /// <summary>A payload source whose secret no longer decrypts.</summary>
+    private sealed class BrokenPayloadSource : ICommandPayloadSource
+    {
+        public string Kind => AgentCommandKinds.CheckSstpListener;
+
+        public Task<(System.Text.Json.JsonElement? Payload, string? Refusal)> ExpandAsync(AgentCommand command, CancellationToken ct) =>
+            throw new System.Security.Cryptography.CryptographicException("The key {00000000-0000-0000-0000-000000000000} was not found in the key ring.");
     }
 
     [Fact]

@@ -40,7 +40,36 @@ public sealed class EnrollmentTokenCliTests
         again.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task CreateEnrollmentToken_Replace_MintsATokenForThatServerAlone()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync(TestDatabase.Sqlite);
+        Guid serverId;
+        await using (var portal = await PortalFactory.StartOnAsync(db))
+        {
+            serverId = (await portal.EnrollAsync(Data.Entities.ServerRole.Rras, "VPN01")).ServerId;
+        }
+
+        var run = await RunAsync(db, "create-enrollment-token", "--replace", "vpn01");
+
+        run.Exit.ShouldBe(0, run.Err);
+        run.Err.ShouldContain("replacing the agent of VPN01");
+        await using (var ctx = db.CreateContext())
+        {
+            var stored = await ctx.AgentEnrollmentTokens.SingleAsync(t => t.UsedAt == null, TestContext.Current.CancellationToken);
+            stored.ReplacesServerId.ShouldBe(serverId);
+            stored.Role.ShouldBe(Data.Entities.ServerRole.Rras);
+        }
+
+        await using var restarted = await PortalFactory.StartOnAsync(db);
+        using var rebuilt = await restarted.PostEnrollAsync(run.Out.Trim(), "VPN01");
+        rebuilt.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await rebuilt.Content.ReadFromJsonAsync<EnrollResponse>(AgentJson.Options, TestContext.Current.CancellationToken))!.ServerId.ShouldBe(serverId);
+    }
+
     [Theory]
+    [InlineData("--replace", "VPN99", "No server named VPN99 is in the portal")]
+    [InlineData("--valid-for", "1h", "--role is required for a new server")]
     [InlineData("--role", "vpn", "--role must be rras or nps")]
     [InlineData("--role", "rras", "--valid-for", "forever", "not a duration")]
     [InlineData("--role", "rras", "--valid-for", "30d", "at most 7 days")]

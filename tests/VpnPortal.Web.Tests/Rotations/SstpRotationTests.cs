@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +12,7 @@ using VpnPortal.Web.AgentApi;
 using VpnPortal.Web.Tests.AgentApi;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
+using static VpnPortal.Web.Tests.Rotations.RotationHarness;
 
 namespace VpnPortal.Web.Tests.Rotations;
 
@@ -21,45 +21,11 @@ public sealed class SstpRotationTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly string OldSha1 = Snapshots.SstpCertificate.Thumbprint;
-
     private static readonly string[] RolloutSteps =
     [
         AgentCommandKinds.ImportPfx, AgentCommandKinds.SetSstpCertificate, AgentCommandKinds.RestartRemoteAccess, AgentCommandKinds.RefreshReport,
         AgentCommandKinds.CheckSstpListener,
     ];
-
-    private static readonly Dictionary<string, string> FastSettings = new() { ["Rotations:SweepSeconds"] = "1", ["Rotations:VerifyWithinSeconds"] = "5" };
-
-    private static async Task<ScriptedRrasAgent> ServerAsync(PortalFactory portal, string name, string publicFqdn = "vpn.corp.example", bool offload = false)
-    {
-        var server = new ScriptedRrasAgent(await portal.EnrollAsync(ServerRole.Rras, name), OldSha1) { UseHttps = !offload };
-        await server.ReportAsync();
-        await using var db = portal.Database.CreateContext();
-        var row = await db.RrasServers.SingleAsync(s => s.Id == server.Agent.ServerId, Ct);
-        row.PublicFqdns = [publicFqdn];
-        row.TlsOffload = offload;
-        await db.SaveChangesAsync(Ct);
-        return server;
-    }
-
-    private static async Task<HttpClient> ApiAsync(PortalFactory portal, string role = Roles.Admin) =>
-        portal.CreateApiClient(await portal.CreateApiKeyAsync(await portal.CreateUserAsync(role)));
-
-    private static async Task<Guid> StartAsync(HttpClient api, byte[] pfx, string servers)
-    {
-        using var response = await api.PostAsync("/api/v1/rotations", RotationCertificates.Form(pfx, RotationCertificates.Password, servers), Ct);
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        response.StatusCode.ShouldBe(HttpStatusCode.Created, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
-    }
-
-    private static Task<JsonElement> DetailAsync(HttpClient api, Guid id) => api.GetFromJsonAsync<JsonElement>($"/api/v1/rotations/{id}", Ct);
-
-    private static async Task<string> ServerStateAsync(HttpClient api, Guid id, string server) =>
-        (await DetailAsync(api, id)).GetProperty("servers").EnumerateArray().Single(s => s.GetProperty("serverName").GetString() == server).GetProperty("state").GetString()!;
-
-    private static async Task<string> StatusAsync(HttpClient api, Guid id) => (await DetailAsync(api, id)).GetProperty("status").GetString()!;
 
     [Theory]
     [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
@@ -268,7 +234,8 @@ public sealed class SstpRotationTests
             }
         }
 
-        time.Advance(TimeSpan.FromHours(2));
+        // Past the command's 15 minutes to be collected, within the hour a step waits for its agent.
+        time.Advance(TimeSpan.FromMinutes(20));
         await portal.InScopeAsync(sp => sp.GetRequiredService<CommandDelivery>().ExpireAsync(null, time.GetUtcNow(), Ct));
         await vpn01.RunUntilAsync(async () => await StatusAsync(api, id) == "completed");
 

@@ -84,6 +84,7 @@ public static class AuthorizationMatrix
         Api("POST", "/api/v1/rotations/{id:guid}/servers/{serverId:guid}/retry", Audience.Admin, status: 404, why: "the probe names a rollout that does not exist"),
         Api("POST", "/api/v1/rotations/{id:guid}/servers/{serverId:guid}/skip", Audience.Admin, status: 404, why: "the probe names a rollout that does not exist"),
         Api("POST", "/api/v1/rotations/{id:guid}/abandon", Audience.Admin, status: 404, why: "the probe names a rollout that does not exist"),
+        Api("POST", "/api/v1/rotations/{id:guid}/pfx", Audience.Admin, status: 400, why: "the probe posts no form, not a PFX (RotationSecretsTests upload one for real)"),
         Api("POST", "/api/v1/sessions/cleanup", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (StaleSessionTests end sessions for real)"),
         Api("GET", "/api/v1/untrusted-certificates", Audience.Operator),
         Api("POST", "/api/v1/untrusted-certificates", Audience.Admin, status: 400, why: "the probe posts a form, not the JSON request (UntrustedCertificates tests untrust for real)"),

@@ -36,7 +36,7 @@ public sealed class SimulatedFleetUntrustTests
                 Simulation = new SimulationOptions { Seed = 11, TargetSessions = 2 },
             },
             http,
-            (role, _) => portal.CreateTokenAsync(role == AgentRole.Nps ? ServerRole.Nps : ServerRole.Rras),
+            (role, _, _) => portal.CreateTokenAsync(role == AgentRole.Nps ? ServerRole.Nps : ServerRole.Rras),
             NullLoggerFactory.Instance);
         await fleet.EnrollAsync(null, Ct);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
 using VpnPortal.Agent.Runtime;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Contracts.Agents;
@@ -79,11 +80,17 @@ public sealed class DevelopmentFleet(
         }
     }
 
-    private async Task<string> MintTokenAsync(AgentRole role, CancellationToken ct)
+    /// <summary>A token for a simulated server: a new one, or one replacing the agent of the server an earlier run enrolled.</summary>
+    private async Task<string> MintTokenAsync(AgentRole role, string name, CancellationToken ct)
     {
         await using var scope = scopes.CreateSystemScope();
-        var (created, error) = await scope.ServiceProvider.GetRequiredService<EnrollmentTokens>()
-            .CreateAsync(role == AgentRole.Rras ? ServerRole.Rras : ServerRole.Nps, TimeSpan.FromMinutes(10), null, ct);
+        var db = scope.ServiceProvider.GetRequiredService<Data.PortalDbContext>();
+        var lower = name.ToLowerInvariant();
+        var known = await db.Servers.AnyAsync(s => s.Name.ToLower() == lower, ct);
+        var request = known
+            ? new EnrollmentTokens.Request(null, ReplaceServer: name, ValidFor: TimeSpan.FromMinutes(10))
+            : new EnrollmentTokens.Request(role == AgentRole.Rras ? ServerRole.Rras : ServerRole.Nps, name, ValidFor: TimeSpan.FromMinutes(10));
+        var (created, error) = await scope.ServiceProvider.GetRequiredService<EnrollmentTokens>().CreateAsync(request, null, ct);
         return created?.Token ?? throw new InvalidOperationException(error);
     }
 

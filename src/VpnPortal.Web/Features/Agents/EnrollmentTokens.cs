@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
+using VpnPortal.Domain.Agents;
+using VpnPortal.Domain.Naming;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Agents;
@@ -13,25 +15,35 @@ public sealed class EnrollmentTokens(PortalDbContext db, TimeProvider time, IOpt
 
     public sealed record Created(string Token, TokenRow Row);
 
+    /// <summary>
+    /// A token to mint: for a new server (<paramref name="Role"/>, optionally the <paramref name="ServerName"/> it must
+    /// enroll as), or to replace the agent of the server named or identified by <paramref name="ReplaceServer"/>, whose
+    /// role it takes.
+    /// </summary>
+    public sealed record Request(ServerRole? Role, string? ServerName = null, string? ReplaceServer = null, TimeSpan? ValidFor = null);
+
     public sealed record TokenRow(
-        Guid Id, ServerRole Role, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt,
-        Guid? UsedByAgentId, string? UsedByMachine, DateTimeOffset? RevokedAt)
+        Guid Id, ServerRole Role, string? ServerName, Guid? ReplacesServerId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
+        DateTimeOffset? UsedAt, Guid? UsedByAgentId, string? UsedByMachine, DateTimeOffset? RevokedAt)
     {
         public bool IsUsable(DateTimeOffset now) => UsedAt is null && RevokedAt is null && ExpiresAt > now;
+
+        public bool IsReplacement => ReplacesServerId is not null;
     }
 
-    /// <summary>Creates a token for <paramref name="role"/>; <paramref name="validFor"/> defaults to the configured lifetime.</summary>
-    public async Task<(Created? Created, string? Error)> CreateAsync(ServerRole role, TimeSpan? validFor, Guid? createdByUserId, CancellationToken ct = default)
+    /// <summary>Mints a token; the lifetime defaults to the configured one. Returns the token (shown once) or why not.</summary>
+    public async Task<(Created? Created, string? Error)> CreateAsync(Request request, Guid? createdByUserId, CancellationToken ct = default)
     {
-        if (!Enum.IsDefined(role))
-        {
-            return (null, "Choose RRAS or NPS: the token decides which kind of server enrolls with it.");
-        }
-
-        var lifetime = validFor ?? TimeSpan.FromMinutes(options.Value.EnrollmentTokenMinutes);
+        var lifetime = request.ValidFor ?? TimeSpan.FromMinutes(options.Value.EnrollmentTokenMinutes);
         if (lifetime < TimeSpan.FromMinutes(1) || lifetime > MaxValidity)
         {
             return (null, "A token must be valid for at least a minute and at most 7 days.");
+        }
+
+        var (grant, role, error) = await GrantAsync(request, ct);
+        if (error is not null)
+        {
+            return (null, error);
         }
 
         var token = ApiKeySecrets.NewToken();
@@ -40,6 +52,8 @@ public sealed class EnrollmentTokens(PortalDbContext db, TimeProvider time, IOpt
         {
             Id = Guid.NewGuid(),
             Role = role,
+            ServerName = grant!.ServerName,
+            ReplacesServerId = grant.ReplacesServerId,
             TokenHash = ApiKeySecrets.Hash(token),
             CreatedByUserId = createdByUserId,
             CreatedAt = now,
@@ -48,8 +62,62 @@ public sealed class EnrollmentTokens(PortalDbContext db, TimeProvider time, IOpt
         db.AgentEnrollmentTokens.Add(entity);
         await db.SaveChangesAsync(ct);
         events.Publish(new FleetChange(FleetChangeKind.AgentsChanged));
-        return (new Created(token, new TokenRow(entity.Id, role, now, entity.ExpiresAt, null, null, null, null)), null);
+        return (new Created(token, new TokenRow(entity.Id, role, entity.ServerName, entity.ReplacesServerId, now, entity.ExpiresAt, null, null, null, null)), null);
     }
+
+    private async Task<(EnrollmentGrant? Grant, ServerRole Role, string? Error)> GrantAsync(Request request, CancellationToken ct)
+    {
+        var name = string.IsNullOrWhiteSpace(request.ServerName) ? null : request.ServerName.Trim();
+        if (!string.IsNullOrWhiteSpace(request.ReplaceServer))
+        {
+            var key = request.ReplaceServer.Trim();
+            var id = Guid.TryParse(key, out var parsed) ? parsed : (Guid?)null;
+            var lower = key.ToLowerInvariant();
+            var server = await db.Servers.AsNoTracking()
+                .Where(s => s.Id == id || s.Name.ToLower() == lower)
+                .Select(s => new { s.Id, s.Name, s.Role })
+                .FirstOrDefaultAsync(ct);
+            if (server is null)
+            {
+                return (null, default, $"No server named {key} is in the portal. To enroll a server that is not in the portal yet, create a token for a new server.");
+            }
+
+            if (request.Role is { } role && role != server.Role)
+            {
+                return (null, default, $"{server.Name} is an {RoleName(server.Role)} server; a token that replaces its agent is for {RoleName(server.Role)}.");
+            }
+
+            if (name is not null && !EnrollmentRules.SameName(name, server.Name))
+            {
+                return (null, default, $"A token that replaces {server.Name} enrolls under that name, not {name}.");
+            }
+
+            return (EnrollmentGrant.Replace(server.Id, server.Name), server.Role, null);
+        }
+
+        if (request.Role is not { } newRole || !Enum.IsDefined(newRole))
+        {
+            return (null, default, "Choose the role, RRAS or NPS: the token decides which kind of server enrolls with it (or name the server whose agent it replaces).");
+        }
+
+        if (name is not null)
+        {
+            if (HostNames.ValidateHostName(name) is { } nameError)
+            {
+                return (null, default, nameError);
+            }
+
+            var lower = name.ToLowerInvariant();
+            if (await db.Servers.AsNoTracking().Where(s => s.Name.ToLower() == lower).Select(s => s.Name).FirstOrDefaultAsync(ct) is { } taken)
+            {
+                return (null, default, $"{taken} is already in the portal. To enroll its agent again (after a rebuild), create a token that replaces {taken}.");
+            }
+        }
+
+        return (EnrollmentGrant.NewServer(name), newRole, null);
+    }
+
+    internal static string RoleName(ServerRole role) => role == ServerRole.Nps ? "NPS" : "RRAS";
 
     /// <summary>Tokens newest first; used and expired ones stay listed for a week so admins see what happened to them.</summary>
     public async Task<List<TokenRow>> ListAsync(CancellationToken ct = default)
@@ -58,7 +126,7 @@ public sealed class EnrollmentTokens(PortalDbContext db, TimeProvider time, IOpt
         var rows = await db.AgentEnrollmentTokens.AsNoTracking()
             .Where(t => t.ExpiresAt > since || t.UsedAt > since)
             .Select(t => new TokenRow(
-                t.Id, t.Role, t.CreatedAt, t.ExpiresAt, t.UsedAt, t.UsedByAgentId,
+                t.Id, t.Role, t.ServerName, t.ReplacesServerId, t.CreatedAt, t.ExpiresAt, t.UsedAt, t.UsedByAgentId,
                 db.Agents.Where(a => a.Id == t.UsedByAgentId).Select(a => a.MachineName).FirstOrDefault(),
                 t.RevokedAt))
             .ToListAsync(ct);

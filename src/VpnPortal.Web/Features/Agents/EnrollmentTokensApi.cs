@@ -12,13 +12,13 @@ public static class EnrollmentTokensApi
         api.MapPost("/enrollment-tokens", async (HttpRequest http, EnrollmentTokens tokens, ClaimsPrincipal user, CancellationToken ct) =>
             {
                 var (request, problem) = await Api.JsonBody.ReadAsync<CreateEnrollmentTokenRequest>(
-                    http, AgentJson.Options, "{\"role\": \"Rras\", \"validForMinutes\": 60}", ct);
+                    http, AgentJson.Options, "{\"role\": \"Rras\", \"serverName\": \"VPN03\", \"validForMinutes\": 60} or {\"replaceServer\": \"VPN01\"}", ct);
                 if (request is null)
                 {
                     return problem!;
                 }
 
-                if (!Enum.IsDefined(request.Role))
+                if (request.Role is { } role && !Enum.IsDefined(role))
                 {
                     return Results.Problem(statusCode: 400, title: "role must be Rras or Nps.");
                 }
@@ -30,17 +30,26 @@ public static class EnrollmentTokensApi
 
                 var userId = Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : (Guid?)null;
                 var validFor = request.ValidForMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
-                var (created, error) = await tokens.CreateAsync((ServerRole)(int)request.Role, validFor, userId, ct);
+                var (created, error) = await tokens.CreateAsync(
+                    new EnrollmentTokens.Request((ServerRole?)(int?)request.Role, request.ServerName, request.ReplaceServer, validFor), userId, ct);
                 return created is null
                     ? Results.Problem(statusCode: 400, title: error)
                     : Results.Json(
-                        new CreatedEnrollmentToken { Id = created.Row.Id, Role = request.Role, Token = created.Token, ExpiresAt = created.Row.ExpiresAt },
+                        new CreatedEnrollmentToken
+                        {
+                            Id = created.Row.Id,
+                            Role = (AgentRole)(int)created.Row.Role,
+                            ServerName = created.Row.ServerName,
+                            ReplacesServerId = created.Row.ReplacesServerId,
+                            Token = created.Token,
+                            ExpiresAt = created.Row.ExpiresAt,
+                        },
                         AgentJson.Options,
                         statusCode: StatusCodes.Status201Created);
             })
             .Produces<CreatedEnrollmentToken>(StatusCodes.Status201Created)
             .WithName("CreateEnrollmentToken")
-            .WithSummary("Mint a one-time token with which one RRAS or NPS server's agent enrolls (shown once).")
+            .WithSummary("Mint a one-time token (shown once) with which the agent of one new RRAS or NPS server enrolls, or that replaces the agent of one server already in the portal.")
             .RequireAuthorization(Policies.ApiAdmin);
         return api;
     }

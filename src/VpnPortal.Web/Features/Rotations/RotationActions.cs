@@ -1,15 +1,21 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VpnPortal.Agent.Certificates;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
 
 namespace VpnPortal.Web.Features.Rotations;
 
-/// <summary>What an admin decides for a stopped rollout: retry the failed server, skip it, or abandon the rollout.</summary>
-public sealed class RotationActions(PortalDbContext db, TimeProvider time, RotationConductor conductor)
+/// <summary>
+/// What an admin decides for a stopped rollout: retry the failed server, skip it, or abandon the rollout, and upload
+/// the PFX again when it was erased or can no longer be decrypted.
+/// </summary>
+public sealed class RotationActions(PortalDbContext db, TimeProvider time, RotationConductor conductor, RotationSecrets secrets, IOptions<RotationOptions> options)
 {
-    /// <summary>Null when done; otherwise why not (for a 409 or the page).</summary>
-    public sealed record Outcome(bool Found, string? Refusal);
+    /// <summary>Null when done; otherwise why not (for a 409 or the page; a 400 when <paramref name="Invalid"/>: the upload itself is wrong).</summary>
+    public sealed record Outcome(bool Found, string? Refusal, bool Invalid = false);
 
     /// <summary>Runs the server's rotation again from its first step (the server must have failed and been rolled back or left alone).</summary>
     public Task<Outcome> RetryAsync(Guid rotationId, Guid serverId, AuditActor actor, CancellationToken ct = default) =>
@@ -59,6 +65,64 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
         return await SaveAsync(ct) ? new(true, null) : new(true, Moved);
     }
 
+    private const string NeedsPfx = "The rollout's PFX was erased while it waited for a decision: upload it again, then decide.";
+
+    /// <summary>
+    /// Stores the PFX of a stopped rollout again (after it was erased, or when it can no longer be decrypted). It must
+    /// hold the rollout's own certificate with its private key; nothing else changes, so the admin then retries or skips.
+    /// </summary>
+    public async Task<Outcome> UploadPfxAsync(Guid rotationId, byte[] pfx, string fileName, string? password, AuditActor actor, CancellationToken ct = default)
+    {
+        var rotation = await db.SstpRotations.FirstOrDefaultAsync(r => r.Id == rotationId, ct);
+        if (rotation is null)
+        {
+            return new(false, null);
+        }
+
+        if (rotation.Status != RotationStatus.Stopped)
+        {
+            return new(true, rotation.Status is RotationStatus.Completed or RotationStatus.Abandoned
+                ? "The rollout has ended; start a new one."
+                : "The rollout is running with its PFX; an upload is for a stopped rollout.");
+        }
+
+        if (pfx.Length == 0 || pfx.Length > options.Value.MaxPfxBytes)
+        {
+            return new(true, $"Choose the PFX file (at most {options.Value.MaxPfxBytes / 1024} KB).", Invalid: true);
+        }
+
+        X509Certificate2 certificate;
+        string format;
+        try
+        {
+            (certificate, format) = CertificateInspector.Load(pfx, password, string.IsNullOrWhiteSpace(fileName) ? "the file" : Path.GetFileName(fileName));
+        }
+        catch (CertificateFileException e)
+        {
+            return new(true, e.Message, Invalid: true);
+        }
+
+        using (certificate)
+        {
+            if (format != "PFX" || !certificate.HasPrivateKey)
+            {
+                return new(true, "The file holds only a public certificate; upload the PFX with its private key.", Invalid: true);
+            }
+
+            if (!string.Equals(certificate.Thumbprint, rotation.Sha1Thumbprint, StringComparison.OrdinalIgnoreCase))
+            {
+                return new(true, $"This PFX holds {certificate.Thumbprint.ToUpperInvariant()}, not the rollout's certificate {rotation.Sha1Thumbprint}.", Invalid: true);
+            }
+        }
+
+        rotation.ProtectedPfx = secrets.Protect(pfx);
+        rotation.ProtectedPassword = secrets.ProtectPassword(password ?? "");
+        rotation.PfxErasedAt = null;
+        rotation.StoppedAt = time.GetUtcNow();
+        db.Audit("rotation.pfx-uploaded", $"Uploaded the PFX of the SSTP certificate rollout of {rotation.Sha1Thumbprint} again", "sstp-rotation", rotation.Id.ToString());
+        return await SaveAsync(ct) ? new(true, null) : new(true, Moved);
+    }
+
     private const string Moved = "The rollout moved on while you decided (a step finished or someone else acted); look at it again and decide on what it shows now.";
 
     /// <summary>False when the rollout changed since it was read (the conductor or another admin saved first): nothing was saved.</summary>
@@ -97,11 +161,18 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
 
         change(rotation, server);
 
+        // Servers that still have to import the certificate need the PFX, which a long stop erased.
+        if (rotation.ProtectedPfx is null && rotation.Servers.Any(s => s.State == RotationServerState.Pending))
+        {
+            return new(true, NeedsPfx);
+        }
+
         // With no other failure left the rollout goes on.
         if (rotation.Servers.All(s => s.State != RotationServerState.Failed))
         {
             rotation.Status = RotationStatus.Running;
             rotation.StatusReason = null;
+            rotation.StoppedAt = null;
         }
 
         db.Audit(action, $"{verb} {server.Server!.Name} in the SSTP certificate rollout of {rotation.Sha1Thumbprint}", "sstp-rotation", rotation.Id.ToString());

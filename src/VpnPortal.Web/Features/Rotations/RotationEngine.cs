@@ -54,6 +54,8 @@ public sealed class RotationEngine(PortalDbContext db, TimeProvider time, AgentC
             }
         }
 
+        EraseStalePfx(rotation, now);
+
         if (rotation.Servers.All(s => s.State is RotationServerState.Done or RotationServerState.Skipped))
         {
             var done = rotation.Servers.Count(s => s.State == RotationServerState.Done);
@@ -72,6 +74,41 @@ public sealed class RotationEngine(PortalDbContext db, TimeProvider time, AgentC
 
         _announce.Clear();
         return true;
+    }
+
+    /// <summary>
+    /// A rollout stopped for a person's decision does not keep the PFX and its password indefinitely: after
+    /// Rotations:KeepStoppedPfxFor they are erased, and resuming needs the PFX uploaded again.
+    /// </summary>
+    private void EraseStalePfx(SstpRotation rotation, DateTimeOffset now)
+    {
+        if (rotation.Status != RotationStatus.Stopped || rotation.ProtectedPfx is null)
+        {
+            return;
+        }
+
+        if (rotation.StoppedAt is not { } stopped)
+        {
+            // Stopped before the portal recorded when: the time starts now.
+            rotation.StoppedAt = now;
+            return;
+        }
+
+        var keep = options.Value.KeepStoppedPfxFor;
+        if (now - stopped < keep)
+        {
+            return;
+        }
+
+        Forget(rotation);
+        rotation.PfxErasedAt = now;
+        rotation.StatusReason = Trim($"{rotation.StatusReason} The PFX was erased after the rollout had waited {RotationText.Duration(keep)} for a decision: upload it again to resume.");
+        db.Audit(
+            "rotation.pfx-erased",
+            $"Erased the PFX of the stopped SSTP certificate rollout of {rotation.Sha1Thumbprint} after {RotationText.Duration(keep)} without a decision",
+            "sstp-rotation",
+            rotation.Id.ToString());
+        logger.LogInformation("SSTP rollout {Rotation}: stopped since {Stopped}, its PFX was erased", rotation.Id, stopped);
     }
 
     /// <summary>Deletes the PFX and password: the rollout will not import it anywhere again.</summary>
@@ -152,6 +189,16 @@ public sealed class RotationEngine(PortalDbContext db, TimeProvider time, AgentC
                     await EndRecordAsync(server, true, command.ResultMessage, command.CompletedAt ?? now, ct);
                     Next(rotation, server, step, now);
                     break;
+                case AgentCommandStatus.Expired when command.Deliveries == 0 && now - server.StepStartedAt >= options.Value.WaitForAgent:
+                    {
+                        // The agent has not collected this step for a long time: stop waiting, so an offline server
+                        // does not hold the rollout (and its PFX) open forever.
+                        var message = $"The agent did not collect the step's command for {RotationText.Duration(options.Value.WaitForAgent)} (is the server offline?).";
+                        await EndRecordAsync(server, false, message, now, ct);
+                        Fail(rotation, server, step, message, now);
+                        break;
+                    }
+
                 case AgentCommandStatus.Expired when command.Deliveries == 0:
                     // Never collected: the agent is offline, so nothing ran. Send it again and wait for the agent.
                     await EndRecordAsync(server, null, "The agent did not collect it in time (offline?); sent again.", now, ct);
@@ -165,6 +212,13 @@ public sealed class RotationEngine(PortalDbContext db, TimeProvider time, AgentC
                 default:
                     await EndRecordAsync(server, false, command.ResultMessage, command.CompletedAt ?? now, ct);
                     Fail(rotation, server, step, command.ResultMessage ?? command.Status.ToString().ToLowerInvariant(), now);
+                    if (command.ResultMessage?.Contains(PfxPayloadSource.PfxUnreadable, StringComparison.Ordinal) == true)
+                    {
+                        // A PFX that no longer decrypts is of no use: drop it, so the page asks for it again.
+                        Forget(rotation);
+                        rotation.PfxErasedAt = now;
+                    }
+
                     break;
             }
         }
@@ -354,6 +408,11 @@ public sealed class RotationEngine(PortalDbContext db, TimeProvider time, AgentC
     private void Fail(SstpRotation rotation, SstpRotationServer server, RotationStep step, string message, DateTimeOffset now)
     {
         var name = server.Server!.Name;
+        if (rotation.Status != RotationStatus.Stopped)
+        {
+            rotation.StoppedAt = now;
+        }
+
         rotation.Status = RotationStatus.Stopped;
         server.CommandId = null;
         if (RotationText.IsRollback(step))

@@ -38,6 +38,9 @@ public static class RotationText
         _ => step.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>"24 hours", "3 days", "45 minutes".</summary>
+    public static string Duration(TimeSpan span) => Sessions.StaleSessions.Describe(span);
+
     public static bool IsRollback(RotationStep step) => step >= RotationStep.RollbackSstpCertificate;
 
     public static string Status(RotationStatus status) => status.ToString().ToLowerInvariant();

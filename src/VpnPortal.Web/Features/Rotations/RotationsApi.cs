@@ -41,6 +41,12 @@ public static class RotationsApi
             .WithSummary("Leave a failed server on its certificate and go on with the next.")
             .RequireAuthorization(Policies.ApiAdmin);
 
+        api.MapPost("/rotations/{id:guid}/pfx", UploadPfxAgainAsync)
+            .WithName("UploadSstpRotationPfx")
+            .WithSummary("Upload a stopped rollout's PFX again (after it was erased or can no longer be decrypted). multipart/form-data: pfx (the file), password.")
+            .DisableAntiforgery()
+            .RequireAuthorization(Policies.ApiAdmin);
+
         api.MapPost("/rotations/{id:guid}/abandon", async (Guid id, RotationActions actions, CurrentActor actor, CancellationToken ct) =>
                 Answer(await actions.AbandonAsync(id, actor.Current, ct)))
             .WithName("AbandonSstpRotation")
@@ -50,28 +56,46 @@ public static class RotationsApi
     }
 
     private static IResult Answer(RotationActions.Outcome outcome) =>
-        !outcome.Found ? Results.NotFound() : outcome.Refusal is null ? Results.NoContent() : Results.Problem(statusCode: 409, title: outcome.Refusal);
+        !outcome.Found ? Results.NotFound()
+        : outcome.Refusal is null ? Results.NoContent()
+        : Results.Problem(statusCode: outcome.Invalid ? 400 : 409, title: outcome.Refusal);
 
-    private static async Task<IResult> StartAsync(HttpRequest http, PlanRotation plan, CurrentActor actor, IOptions<RotationOptions> options, CancellationToken ct)
+    /// <summary>Reads a multipart form of at most <see cref="MaxBodyBytes"/>.</summary>
+    private static async Task<(IFormCollection? Form, IResult? Problem)> ReadFormAsync(HttpRequest http, string expected, CancellationToken ct)
     {
         if (http.ContentLength > MaxBodyBytes)
         {
-            return Results.Problem(statusCode: 413, title: $"The upload is larger than {MaxBodyBytes / 1024} KB; a PFX for SSTP is a few KB.");
+            return (null, TooLarge());
         }
 
         if (!http.HasFormContentType)
         {
-            return Results.Problem(statusCode: 400, title: "Send multipart/form-data with the fields pfx (the file), password, servers, parallelism, windowStart, windowEnd.");
+            return (null, Results.Problem(statusCode: 400, title: expected));
         }
 
-        IFormCollection form;
         try
         {
-            form = await http.ReadFormAsync(ct);
+            return (await http.ReadFormAsync(ct), null);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge());
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
-            return Results.Problem(statusCode: 400, title: "The form could not be read: " + e.Message);
+            return (null, Results.Problem(statusCode: 400, title: "The form could not be read: " + e.Message));
+        }
+    }
+
+    private static IResult TooLarge() =>
+        Results.Problem(statusCode: 413, title: $"The upload is larger than {MaxBodyBytes / 1024} KB; a PFX for SSTP is a few KB.");
+
+    private static async Task<IResult> StartAsync(HttpRequest http, PlanRotation plan, CurrentActor actor, IOptions<RotationOptions> options, CancellationToken ct)
+    {
+        var (form, problem) = await ReadFormAsync(http, "Send multipart/form-data with the fields pfx (the file), password, servers, parallelism, windowStart, windowEnd.", ct);
+        if (form is null)
+        {
+            return problem!;
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -117,6 +141,24 @@ public static class RotationsApi
         }
 
         return Results.Json(new { id, check }, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> UploadPfxAgainAsync(Guid id, HttpRequest http, RotationActions actions, CurrentActor actor, CancellationToken ct)
+    {
+        var (form, problem) = await ReadFormAsync(http, "Send multipart/form-data with the fields pfx (the file) and password.", ct);
+        if (form is null)
+        {
+            return problem!;
+        }
+
+        if (form.Files.GetFile("pfx") is not { Length: > 0 } file)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["pfx"] = ["Attach the PFX file as the field 'pfx'."] });
+        }
+
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        return Answer(await actions.UploadPfxAsync(id, buffer.ToArray(), file.FileName, form["password"], actor.Current, ct));
     }
 
     private static DateTimeOffset? Time(IFormCollection form, string name, Dictionary<string, string[]> errors)

@@ -371,7 +371,8 @@ public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, Agent
                 .ExecuteUpdateAsync(
                     s => s.SetProperty(c => c.Status, AgentCommandStatus.Cancelled)
                         .SetProperty(c => c.CompletedAt, now)
-                        .SetProperty(c => c.ResultMessage, message),
+                        .SetProperty(c => c.ResultMessage, message)
+                        .SetProperty(c => c.Version, Guid.NewGuid()),
                     ct);
             if (cancelled > 0)
             {
