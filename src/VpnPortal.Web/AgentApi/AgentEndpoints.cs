@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Features.Agents;
+using VpnPortal.Web.Hosting;
 
 namespace VpnPortal.Web.AgentApi;
 
@@ -22,7 +23,10 @@ public static class AgentEndpoints
         api.AddEndpointFilter(AnswerFailuresAsProblems);
 
         api.MapPost("/enroll", EnrollAsync).AllowAnonymous();
-        api.MapPost("/snapshots", ReceiveSnapshotAsync).RequireAuthorization(AgentAuthenticationHandler.PolicyName);
+        // A snapshot may be larger than the portal's general body limit; its own limit still holds on the streamed bytes.
+        var snapshotLimit = app.ServiceProvider.GetRequiredService<IOptions<AgentOptions>>().Value.MaxSnapshotBytes;
+        api.MapPost("/snapshots", ReceiveSnapshotAsync).RequireAuthorization(AgentAuthenticationHandler.PolicyName)
+            .WithMetadata(new BodySizeLimit(snapshotLimit + ReadChunkBytes));
         api.MapGet("/commands", PollCommandsAsync).RequireAuthorization(AgentAuthenticationHandler.PolicyName);
         api.MapPost("/commands/{id:guid}/result", RecordResultAsync).RequireAuthorization(AgentAuthenticationHandler.PolicyName);
         return app;
@@ -178,6 +182,8 @@ public static class AgentEndpoints
         }
     }
 
+    private const int ReadChunkBytes = 16 * 1024;
+
     /// <summary>Reads a JSON body of at most <paramref name="maxBytes"/>; anything else is a 400 naming what is wrong.</summary>
     private static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext context, int maxBytes, CancellationToken ct)
         where T : class
@@ -193,16 +199,24 @@ public static class AgentEndpoints
         }
 
         using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
+        var chunk = new byte[ReadChunkBytes];
         int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, ct)) > 0)
+        try
         {
-            if (buffer.Length + read > maxBytes)
+            while ((read = await context.Request.Body.ReadAsync(chunk, ct)) > 0)
             {
-                return (null, TooLarge(null, maxBytes));
-            }
+                if (buffer.Length + read > maxBytes)
+                {
+                    return (null, TooLarge(null, maxBytes));
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The server's own limit on the streamed body (Security:MaxRequestBodyBytes) cut it off first.
+            return (null, TooLarge(null, maxBytes));
         }
 
         try

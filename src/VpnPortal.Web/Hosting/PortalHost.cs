@@ -38,6 +38,7 @@ public static class PortalHost
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddProxyHeaders(configuration);
+        services.AddWebHardening();
         services.AddPortalDatabase(configuration);
         if (configuration.GetValue("Jobs:Enabled", true))
         {
@@ -127,6 +128,9 @@ public static class PortalHost
 
     public static WebApplication UsePortal(this WebApplication app)
     {
+        // Registered first, so every answer carries the headers: pages, API, static files and error pages alike.
+        app.UseSecurityHeaders();
+
         // First: everything after it (HSTS, cookies, antiforgery, sign-in return addresses, the audit's address) sees
         // the person's request as the trusted proxy received it.
         if (ProxyHeaders.Enabled(app.Services))

@@ -64,6 +64,29 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         TestDatabase database, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null) =>
         StartAsync(new PortalFactory(database, time, ownsDatabase: false, settings, services));
 
+    /// <summary>
+    /// Starts the portal on Kestrel on a loopback port instead of the in-memory server, for what only a real server
+    /// does (request body limits enforced as the bytes arrive). Clients from <see cref="WebApplicationFactory{T}.CreateClient()"/> talk real HTTP.
+    /// </summary>
+    public static async Task<PortalFactory> StartOnKestrelAsync(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var factory = new PortalFactory(await TestDatabase.CreateEmptyAsync(TestDatabase.Sqlite), null, ownsDatabase: true, settings);
+        factory.UseKestrel(0);
+        try
+        {
+            factory.StartServer();
+            var address = factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+            factory.ClientOptions.BaseAddress = new Uri(address);
+            return factory;
+        }
+        catch
+        {
+            await factory.DisposeAsync();
+            throw;
+        }
+    }
+
     private static async Task<PortalFactory> StartAsync(PortalFactory factory)
     {
         try
@@ -88,6 +111,12 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
         // The in-memory server is plain http://localhost: Secure cookies would never come back (see the README).
         builder.UseSetting("Authentication:Cookies:SecurePolicy", "SameAsRequest");
+        // Outside Development the portal starts only with its data-protection keys encrypted; a test may name its own.
+        foreach (var (key, value) in KeyEncryptionCertificate.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -181,10 +210,25 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         return browser;
     }
 
+    /// <summary>
+    /// A plain HttpClient to a portal started with <see cref="StartOnKestrelAsync"/>: no test handler in between, so a
+    /// body of unknown length really goes out chunked (the test client's redirect handler would buffer it).
+    /// </summary>
+    public HttpClient CreateNetworkClient(string? bearer = null)
+    {
+        var client = new HttpClient { BaseAddress = ClientOptions.BaseAddress };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
+
     /// <summary>A client that sends the API key as "Authorization: Bearer ..." and follows no redirects.</summary>
     public HttpClient CreateApiClient(string? apiKey)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = ClientOptions.BaseAddress, AllowAutoRedirect = false, HandleCookies = false });
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);

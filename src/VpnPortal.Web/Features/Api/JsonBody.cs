@@ -21,6 +21,11 @@ public static class JsonBody
         {
             return (null, Results.Problem(statusCode: 400, title: $"The body is not a valid request: {e.Message}"));
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Cut off as it streamed in (Security:MaxRequestBodyBytes), announced length or not.
+            return (null, Results.Problem(statusCode: 413, title: "The body is larger than this portal accepts (Security:MaxRequestBodyBytes)."));
+        }
 
         return value is null ? (null, Results.Problem(statusCode: 400, title: $"Send JSON such as {example}.")) : (value, null);
     }

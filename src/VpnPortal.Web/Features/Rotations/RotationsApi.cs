@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using VpnPortal.Web.Hosting;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Rotations;
@@ -16,6 +17,7 @@ public static class RotationsApi
             .WithSummary("Roll out a new SSTP certificate. multipart/form-data: pfx (the file), password, servers (names or ids in order, comma-separated; " +
                 "none for every RRAS server with an agent), parallelism (default 1), windowStart, windowEnd (ISO 8601), checkOnly (true to check without starting).")
             .DisableAntiforgery()
+            .WithMetadata(new BodySizeLimit(MaxBodyBytes))
             .RequireAuthorization(Policies.ApiAdmin);
 
         api.MapGet("/rotations", async (GetRotation get, CancellationToken ct) => Results.Ok(await get.ListAsync(ct: ct)))
@@ -45,6 +47,7 @@ public static class RotationsApi
             .WithName("UploadSstpRotationPfx")
             .WithSummary("Upload a stopped rollout's PFX again (after it was erased or can no longer be decrypted). multipart/form-data: pfx (the file), password.")
             .DisableAntiforgery()
+            .WithMetadata(new BodySizeLimit(MaxBodyBytes))
             .RequireAuthorization(Policies.ApiAdmin);
 
         api.MapPost("/rotations/{id:guid}/abandon", async (Guid id, RotationActions actions, CurrentActor actor, CancellationToken ct) =>
@@ -60,7 +63,10 @@ public static class RotationsApi
         : outcome.Refusal is null ? Results.NoContent()
         : Results.Problem(statusCode: outcome.Invalid ? 400 : 409, title: outcome.Refusal);
 
-    /// <summary>Reads a multipart form of at most <see cref="MaxBodyBytes"/>.</summary>
+    /// <summary>
+    /// Reads a multipart form of at most <see cref="MaxBodyBytes"/>: a larger body is refused whether it announces its
+    /// length or streams it in chunks (the server's body limit for this endpoint, see <see cref="MapRotationsApi"/>).
+    /// </summary>
     private static async Task<(IFormCollection? Form, IResult? Problem)> ReadFormAsync(HttpRequest http, string expected, CancellationToken ct)
     {
         if (http.ContentLength > MaxBodyBytes)
