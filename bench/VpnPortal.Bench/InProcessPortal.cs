@@ -36,7 +36,7 @@ internal sealed class InProcessPortal : IAsyncDisposable
         [
             "--urls", url, "--environment", "Production", "--Database:Provider=Sqlite",
             $"--Database:ConnectionString=Data Source={Path.Combine(directory, "bench.db")}", "--Simulation:Enabled=false",
-            "--Logging:LogLevel:Default=Warning", .. settings,
+            "--Logging:LogLevel:Default=Warning", .. KeyCertificate.Create(directory).Select(s => $"--{s.Key}={s.Value}"), .. settings,
         ]);
         var app = builder.Build();
         await PortalDatabase.MigrateAsync(app.Services);

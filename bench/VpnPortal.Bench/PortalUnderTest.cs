@@ -27,7 +27,8 @@ internal sealed class PortalUnderTest : IAsyncDisposable
         System.IO.Directory.CreateDirectory(directory);
         var database = Path.Combine(directory, "bench.db");
         var connection = $"Data Source={database}";
-        string[] db = [$"--Database:Provider=Sqlite", $"--Database:ConnectionString={connection}"];
+        var keyCertificate = KeyCertificate.Create(directory);
+        string[] db = [$"--Database:Provider=Sqlite", $"--Database:ConnectionString={connection}", .. keyCertificate.Select(s => $"--{s.Key}={s.Value}")];
         await Run(AdminCli.RunAsync(["create-user", "--email", "bench@corp.example", "--password", "correct horse battery staple", "--role", "Admin", .. db], TextWriter.Null, Console.Error));
         var key = new StringWriter();
         await Run(AdminCli.RunAsync(["create-api-key", "--email", "bench@corp.example", "--name", "bench", .. db], key, TextWriter.Null));
@@ -44,6 +45,11 @@ internal sealed class PortalUnderTest : IAsyncDisposable
         start.Environment["Database__ConnectionString"] = connection;
         start.Environment["Simulation__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (setting, value) in keyCertificate)
+        {
+            start.Environment[setting.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Forward(e.Data);
         process.ErrorDataReceived += (_, e) => Forward(e.Data);

@@ -22,6 +22,7 @@ public static class AdminCli
           admin create-api-key --email E --name N
           admin create-enrollment-token --role rras|nps [--name SERVER] [--valid-for 1h]   (a new server; 30m, 2h, 1d, ...; at most 7d)
           admin create-enrollment-token --replace SERVER [--valid-for 1h]              (re-enroll a server already in the portal)
+          admin create-key-certificate --out FILE.pfx   (a certificate that encrypts the portal's data-protection keys; prints its password)
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
@@ -39,10 +40,26 @@ public static class AdminCli
             return await UsageErrorAsync(stderr, parseError);
         }
 
-        // Host options (--contentRoot, --Database:Provider ...) pass through; verb options do not become settings.
-        // Taken from the parsed options, so "--Database:ConnectionString VALUE" keeps its value like "--x=VALUE" does.
+        if (args[0] == "create-key-certificate")
+        {
+            // Needs no database: it makes the certificate the portal is then configured with.
+            try
+            {
+                return await CreateKeyCertificateAsync(options, stdout, stderr);
+            }
+            catch (CliUsageException ex)
+            {
+                return await UsageErrorAsync(stderr, ex.Message);
+            }
+        }
+
+        // Host options (--contentRoot, --Database:Provider, --DataProtection:CertificatePath ...) pass through; verb
+        // options do not become settings. Taken from the parsed options, so "--Database:ConnectionString VALUE" keeps its
+        // value like "--x=VALUE" does.
         var hostArgs = options
-            .Where(o => o.Key.Equals("contentRoot", StringComparison.OrdinalIgnoreCase) || o.Key.StartsWith("Database:", StringComparison.OrdinalIgnoreCase))
+            .Where(o => o.Key.Equals("contentRoot", StringComparison.OrdinalIgnoreCase)
+                || o.Key.StartsWith("Database:", StringComparison.OrdinalIgnoreCase)
+                || o.Key.StartsWith("DataProtection:", StringComparison.OrdinalIgnoreCase))
             .Select(o => $"--{o.Key}={o.Value}")
             .ToArray();
         var builder = PortalHost.CreateBuilder(hostArgs);
@@ -187,6 +204,34 @@ public static class AdminCli
         await stderr.WriteLineAsync(
             $"Enrollment token {what}, usable once until {row.ExpiresAt:u}. It is shown only now."
             + Environment.NewLine + "On the server: save it to a file only the administrators can read, then VpnPortal.Agent.exe enroll --portal <this portal's URL> --token-file <file>");
+        return 0;
+    }
+
+    private static async Task<int> CreateKeyCertificateAsync(Dictionary<string, string> o, TextWriter stdout, TextWriter stderr)
+    {
+        var path = Path.GetFullPath(Required(o, "out"));
+        if (File.Exists(path))
+        {
+            await stderr.WriteLineAsync($"{path} already exists; the portal's keys may be encrypted with it. Choose another file.");
+            return 1;
+        }
+
+        var (pfx, password) = KeyEncryptionCertificates.CreateSelfSigned(DateTimeOffset.UtcNow);
+        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            await file.WriteAsync(pfx);
+        }
+
+        // The password alone on stdout, so a script can put it straight into a secret store.
+        await stdout.WriteLineAsync(password);
+        await stderr.WriteLineAsync(
+            $"Wrote the key-encryption certificate to {path}; its password is shown only now. Copy the file to every portal node, readable only by the portal's account, " +
+            "and set DataProtection:CertificatePath to it and DataProtection:CertificatePassword to the password (environment or secret store, not appsettings.json).");
         return 0;
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
@@ -31,8 +30,9 @@ public static class PortalDatabase
         services.AddSingleton<DataProtectionKeyRepository>();
         services.AddOptions<KeyManagementOptions>()
             .Configure<DataProtectionKeyRepository>((o, repository) => o.XmlRepository = repository);
-        var dataProtection = services.AddDataProtection().SetApplicationName("VpnPortal");
-        ProtectKeysAtRest(dataProtection, configuration);
+        // One application name on every node, so nodes sharing the database read each other's protected data.
+        services.AddDataProtection().SetApplicationName("VpnPortal");
+        services.AddKeyEncryption();
         return services;
     }
 
@@ -51,25 +51,6 @@ public static class PortalDatabase
                 throw new InvalidOperationException("Database:Provider is Postgres but no connection string is set (Database:ConnectionString or ConnectionStrings:Portal).");
             default:
                 throw new InvalidOperationException($"Database:Provider '{options.Provider}' is not supported. Use Sqlite or Postgres.");
-        }
-    }
-
-    /// <summary>
-    /// Data-protection keys (they protect sign-in cookies) are encrypted at rest: with the certificate named by
-    /// DataProtection:CertificatePath (a PFX; its password from DataProtection:CertificatePassword, set through the
-    /// environment or user secrets), else with DPAPI on Windows. Without either they are stored unencrypted and
-    /// the framework logs a warning at start. Read when services are registered: it is a deployment setting.
-    /// </summary>
-    private static void ProtectKeysAtRest(IDataProtectionBuilder builder, IConfiguration configuration)
-    {
-        var path = configuration["DataProtection:CertificatePath"];
-        if (!string.IsNullOrWhiteSpace(path))
-        {
-            builder.ProtectKeysWithCertificate(X509CertificateLoader.LoadPkcs12FromFile(path, configuration["DataProtection:CertificatePassword"]));
-        }
-        else if (OperatingSystem.IsWindows())
-        {
-            builder.ProtectKeysWithDpapi(protectToLocalMachine: true);
         }
     }
 

@@ -11,7 +11,7 @@ public static class AdminCommands
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var exit = await AdminCli.RunAsync(
-            [.. args, $"--Database:Provider={db.Provider}", $"--Database:ConnectionString={db.ConnectionString}"], stdout, stderr);
+            [.. args, $"--Database:Provider={db.Provider}", $"--Database:ConnectionString={db.ConnectionString}", .. KeyEncryptionCertificate.Arguments], stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 }

@@ -111,7 +111,7 @@ public sealed partial class PortalProcess : IAsyncDisposable
             start.Environment["Database__ConnectionString"] = $"Data Source={new SqliteConnectionStringBuilder(database.ConnectionString).DataSource}";
         }
 
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        foreach (var (key, value) in KeyEncryptionCertificate.Settings.Concat(settings ?? new Dictionary<string, string>()))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }

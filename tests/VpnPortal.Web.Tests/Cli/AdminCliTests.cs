@@ -118,7 +118,7 @@ public sealed class AdminCliTests
             var stderr = new StringWriter();
             var exit = await AdminCli.RunAsync(
                 ["create-user", "--email", Email, "--password", PortalFactory.Password, "--role", "Admin",
-                 "--contentRoot", contentRoot, "--Database:Provider", db.Provider, "--Database:ConnectionString", db.ConnectionString],
+                 "--contentRoot", contentRoot, "--Database:Provider", db.Provider, "--Database:ConnectionString", db.ConnectionString, .. KeyEncryptionCertificate.Arguments],
                 stdout,
                 stderr);
 
@@ -138,7 +138,7 @@ public sealed class AdminCliTests
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var exit = await AdminCli.RunAsync(
-            [.. args, $"--Database:Provider={db.Provider}", $"--Database:ConnectionString={db.ConnectionString}"], stdout, stderr);
+            [.. args, $"--Database:Provider={db.Provider}", $"--Database:ConnectionString={db.ConnectionString}", .. KeyEncryptionCertificate.Arguments], stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -62,6 +62,10 @@ public sealed class BuiltPortalCliTests
         // Settings through the environment, as a service or a container would give them.
         start.Environment["Database__Provider"] = db.Provider;
         start.Environment["Database__ConnectionString"] = db.ConnectionString;
+        foreach (var (key, value) in KeyEncryptionCertificate.Settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         start.Environment.Remove("DOTNET_ENVIRONMENT");
 
