@@ -411,17 +411,7 @@ public sealed partial class WindowsServerHost : IServerHost
         {
             var certificate = personal.FirstOrDefault(c => Convert.ToHexString(c.GetCertHash(HashAlgorithmName.SHA1)) == thumbprint)
                 ?? throw new CommandFailedException($"{thumbprint} is not in Local Computer\\Personal on {MachineName}; import it there with its private key first.");
-            var report = CertificateReport.From(certificate, CertificateStoreKind.My);
-            var verdict = CertificateFitness.Sstp(
-                new CertificateFacts
-                {
-                    EnhancedKeyUsages = report.EnhancedKeyUsages,
-                    HasPrivateKey = report.HasPrivateKey,
-                    NotBefore = report.NotBefore,
-                    NotAfter = report.NotAfter,
-                    CrlDistributionPoints = report.CrlDistributionPoints,
-                },
-                tools.Time.GetUtcNow());
+            var verdict = CertificateFitness.Sstp(CertificateReader.Facts(certificate), tools.Time.GetUtcNow());
             if (!verdict.Fit)
             {
                 throw new CommandFailedException($"{thumbprint} cannot serve SSTP: {string.Join("; ", verdict.Reasons)}.");

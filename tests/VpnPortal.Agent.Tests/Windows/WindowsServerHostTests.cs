@@ -98,6 +98,33 @@ public sealed partial class WindowsServerHostTests : IDisposable
     }
 
     [Fact]
+    public async Task Collect_MalformedCertificatesInTheStores_ReportsThemWithWhatCannotBeReadAndTheRestIntact()
+    {
+        RecordRras();
+        using var brokenDevice = MalformedCertificates.WithBrokenSubjectAlternativeName("CN=LAPTOP-0666.corp.example");
+        using var brokenServer = MalformedCertificates.WithBrokenUsages("CN=vpn-old.corp.example");
+        stores.With(CertificateStoreKind.Disallowed, brokenDevice).With(CertificateStoreKind.My, brokenServer);
+
+        var state = await Host(AgentRole.Rras).CollectAsync(TestContext.Current.CancellationToken);
+
+        state.Rras!.Sessions.ShouldNotBeEmpty();
+        var reported = state.Certificates.ToDictionary(c => c.Sha1Thumbprint);
+        reported.Keys.ShouldBe([sstpCertificate.Thumbprint, brokenServer.Thumbprint, untrustedDevice.Thumbprint, brokenDevice.Thumbprint], ignoreOrder: true);
+        reported[sstpCertificate.Thumbprint].ReadProblems.ShouldBeEmpty();
+        reported[sstpCertificate.Thumbprint].EnhancedKeyUsages.ShouldBe([ServerAuth]);
+        reported[untrustedDevice.Thumbprint].ReadProblems.ShouldBeEmpty();
+
+        var device = reported[brokenDevice.Thumbprint];
+        device.ReadProblems.ShouldHaveSingleItem().ShouldStartWith("subject alternative names unreadable: ");
+        (device.Store, device.Subject, device.SubjectAlternativeNames.Count, device.EnhancedKeyUsages.Single()).ShouldBe((CertificateStoreKind.Disallowed, "CN=LAPTOP-0666.corp.example", 0, ServerAuth));
+        device.CrlDistributionPoints.ShouldBe(["http://pki.corp.example/crl/issuing.crl"]);
+
+        var server = reported[brokenServer.Thumbprint];
+        server.ReadProblems.Select(p => p[..p.IndexOf(':', StringComparison.Ordinal)]).ShouldBe(["basic constraints unreadable", "enhanced key usages unreadable"], ignoreOrder: true);
+        (server.Store, server.HasPrivateKey, server.SubjectAlternativeNames.Single(), server.KeySize).ShouldBe((CertificateStoreKind.My, true, "DNS:vpn-old.corp.example", 2048));
+    }
+
+    [Fact]
     public async Task Collect_ListenerOnAnotherPort_ReportsTheBindingsOfThatPort()
     {
         RecordRras();
