@@ -172,7 +172,7 @@ public static class AdminCli
         await stdout.WriteLineAsync(created.Token);
         await stderr.WriteLineAsync(
             $"Enrollment token for one {(role == ServerRole.Rras ? "RRAS" : "NPS")} server, usable once until {created.Row.ExpiresAt:u}. It is shown only now."
-            + Environment.NewLine + "On the server: VpnPortal.Agent.exe enroll --portal <this portal's URL> --token <token>");
+            + Environment.NewLine + "On the server: VpnPortal.Agent.exe enroll --portal <this portal's URL> --token-stdin (then paste the token), or --token-file PATH");
         return 0;
     }
 
