@@ -8,7 +8,9 @@
     1. Copies the published agent to %ProgramFiles%\VpnPortal\Agent (stopping a running agent first, so this also upgrades).
     2. Creates %ProgramData%\VpnPortal\Agent (configuration, credential, state) and its logs folder, readable by SYSTEM
        and Administrators only.
-    3. Runs "VpnPortal.Agent.exe enroll --portal URL --token T --config DIR" (skipped with -SkipEnrollment, for an upgrade).
+    3. Runs "VpnPortal.Agent.exe enroll --portal URL --token-stdin --config DIR" and writes the token to its standard input
+       (or "--token-file PATH" with -EnrollmentTokenFile); skipped with -SkipEnrollment, for an upgrade. The token is never
+       on a command line: Windows records command lines in its process-creation audit events (4688) and process lists.
     4. Registers the scheduled task \VpnPortal\VpnPortal Agent: at startup, as SYSTEM, no time limit, one instance, restarted
        after a failure and re-launched by a five-minute watchdog trigger if it ever stops. See
        docs/decisions/0008-agent-starts-as-a-scheduled-task.md for why a task and not a service.
@@ -18,13 +20,22 @@
 
 .PARAMETER EnrollmentToken
     The one-time enrollment token from the portal, as a SecureString. Leave it out to be prompted (input is masked).
-    It is never written to the screen, a file or the transcript.
+    It is never written to the screen, a file, the transcript or a command line.
+
+.PARAMETER EnrollmentTokenFile
+    For unattended installs: a file holding the enrollment token (alone, on one line), readable by administrators only.
+    The agent reads it; delete the file afterwards.
 
 .PARAMETER SourcePath
     The folder holding the published agent (VpnPortal.Agent.exe and its files). Default: the "agent" folder beside this script.
 
 .EXAMPLE
     .\Install-VpnPortalAgent.ps1 -PortalUrl https://vpnportal.corp.example
+    Prompts for the enrollment token (masked).
+
+.EXAMPLE
+    .\Install-VpnPortalAgent.ps1 -PortalUrl https://vpnportal.corp.example -EnrollmentTokenFile C:\Install\token.txt
+    Unattended: the agent reads the token from the file; delete it afterwards.
 #>
 [CmdletBinding()]
 param(
@@ -33,6 +44,8 @@ param(
     [string] $PortalUrl,
 
     [securestring] $EnrollmentToken,
+
+    [string] $EnrollmentTokenFile,
 
     [string] $SourcePath = (Join-Path $PSScriptRoot 'agent'),
 
@@ -76,23 +89,33 @@ if ($LASTEXITCODE -ne 0) { throw "icacls could not restrict $DataDir (exit code 
 & icacls.exe $DataDir /setowner '*S-1-5-32-544' /T /C | Out-Null
 if ($LASTEXITCODE -ne 0) { throw "icacls could not set the owner of $DataDir (exit code $LASTEXITCODE)." }
 
-# 3. Enroll. The token exists in plain text only for the enroll process and is cleared afterwards.
+# 3. Enroll. The token goes to the agent on its standard input (or the agent reads the file), never on its command line,
+#    which process-creation auditing (event 4688) records; in plain text it exists only while the agent reads it.
 if (-not $SkipEnrollment) {
-    if (-not $EnrollmentToken) {
-        $EnrollmentToken = Read-Host -Prompt 'Enrollment token' -AsSecureString
-    }
-
-    $pointer = [Runtime.InteropServices.Marshal]::SecureStringToBSTR($EnrollmentToken)
-    try {
-        $token = [Runtime.InteropServices.Marshal]::PtrToStringBSTR($pointer)
-        if ([string]::IsNullOrWhiteSpace($token)) { throw 'The enrollment token is empty.' }
+    if ($EnrollmentTokenFile) {
+        if ($EnrollmentToken) { throw 'Give the enrollment token either as -EnrollmentToken or as -EnrollmentTokenFile, not both.' }
+        if (-not (Test-Path -LiteralPath $EnrollmentTokenFile -PathType Leaf)) { throw "The token file '$EnrollmentTokenFile' does not exist." }
         Write-Host "Enrolling with $PortalUrl ..."
-        & $Exe enroll --portal $PortalUrl --token $token --config $DataDir
+        & $Exe enroll --portal $PortalUrl --token-file (Resolve-Path -LiteralPath $EnrollmentTokenFile).ProviderPath --config $DataDir
         $enrollExit = $LASTEXITCODE
     }
-    finally {
-        [Runtime.InteropServices.Marshal]::ZeroFreeBSTR($pointer)
-        $token = $null
+    else {
+        if (-not $EnrollmentToken) {
+            $EnrollmentToken = Read-Host -Prompt 'Enrollment token' -AsSecureString
+        }
+
+        $pointer = [Runtime.InteropServices.Marshal]::SecureStringToBSTR($EnrollmentToken)
+        try {
+            $token = [Runtime.InteropServices.Marshal]::PtrToStringBSTR($pointer)
+            if ([string]::IsNullOrWhiteSpace($token)) { throw 'The enrollment token is empty.' }
+            Write-Host "Enrolling with $PortalUrl ..."
+            $token | & $Exe enroll --portal $PortalUrl --token-stdin --config $DataDir
+            $enrollExit = $LASTEXITCODE
+        }
+        finally {
+            [Runtime.InteropServices.Marshal]::ZeroFreeBSTR($pointer)
+            $token = $null
+        }
     }
 
     if ($enrollExit -ne 0) { throw "Enrollment failed (exit code $enrollExit); the agent was not started. See the message above." }

@@ -36,7 +36,7 @@ public sealed class OidcTestProvider : IAsyncDisposable
 
     public string ClientSecret { get; }
 
-    public static string Folder => Path.Combine(RepositoryRoot(), "tests", "oidc-provider");
+    public static string Folder => SourceTree.File("tests", "oidc-provider");
 
     /// <summary>Starts a provider whose one client is the portal at these redirect URIs.</summary>
     public static async Task<OidcTestProvider> StartAsync(IEnumerable<string> redirectUris, IEnumerable<string> postLogoutRedirectUris, CancellationToken ct)
@@ -208,17 +208,4 @@ public sealed class OidcTestProvider : IAsyncDisposable
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VpnPortal.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No VpnPortal.sln above {AppContext.BaseDirectory}.");
-    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using VpnPortal.Agent.Certificates;
+using VpnPortal.Domain.Certificates;
 
 namespace VpnPortal.Agent.Cli;
 

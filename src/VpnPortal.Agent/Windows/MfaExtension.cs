@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Domain.Certificates;
@@ -51,15 +50,16 @@ public static class MfaExtension
     /// </summary>
     public static string? ChooseCertificate(IEnumerable<X509Certificate2> personal, string? tenantId, DateTimeOffset now)
     {
-        var candidates = personal.Where(c => IsExtensionCertificate(c, tenantId)).ToList();
+        // Read through the reader, which never throws: one malformed certificate in Personal must not cost the report.
+        var candidates = personal.Select(CertificateReader.Read).Where(c => IsExtensionCertificate(c, tenantId)).ToList();
         var chosen = candidates
             .OrderByDescending(c => CertificateExpiry.Classify(c.NotBefore, c.NotAfter, now) is ExpiryState.Valid or ExpiryState.ExpiringSoon)
             .ThenByDescending(c => c.NotAfter)
             .FirstOrDefault();
-        return chosen is null ? null : Convert.ToHexString(chosen.GetCertHash(HashAlgorithmName.SHA1));
+        return chosen?.Sha1Thumbprint;
     }
 
-    private static bool IsExtensionCertificate(X509Certificate2 certificate, string? tenantId)
+    private static bool IsExtensionCertificate(CertificateDetails certificate, string? tenantId)
     {
         var attributes = DistinguishedNames.Attributes(certificate.Subject);
         var cn = DistinguishedNames.CommonName(certificate.Subject);

@@ -353,13 +353,7 @@ public sealed partial class WindowsServerHost : IServerHost
 
     private string ImportCertificate(ImportCertificatePayload payload)
     {
-        RefuseEnterpriseStore(payload.Store, "imported into");
-        if (payload.Store == CertificateStoreKind.My)
-        {
-            // A public certificate in Personal serves nothing (RRAS binds only certificates with a key) and clutters its choice.
-            throw new CommandFailedException("Public certificates are not imported into Personal (My): a certificate there needs its private key.");
-        }
-
+        RequireUntrustedStore(payload.Store, "imported into");
         var thumbprint = CommandHashes.Sha1(payload.Sha1Thumbprint);
         byte[] der;
         try
@@ -395,7 +389,7 @@ public sealed partial class WindowsServerHost : IServerHost
 
     private string RemoveCertificate(RemoveCertificatePayload payload)
     {
-        RefuseEnterpriseStore(payload.Store, "removed from");
+        RequireUntrustedStore(payload.Store, "removed from");
         var thumbprint = CommandHashes.Sha1(payload.Sha1Thumbprint);
         return tools.Stores.Remove(payload.Store, thumbprint)
             ? $"Removed {thumbprint} from Local Computer\\{StoreLabel(payload.Store)} on {MachineName}."
@@ -411,17 +405,7 @@ public sealed partial class WindowsServerHost : IServerHost
         {
             var certificate = personal.FirstOrDefault(c => Convert.ToHexString(c.GetCertHash(HashAlgorithmName.SHA1)) == thumbprint)
                 ?? throw new CommandFailedException($"{thumbprint} is not in Local Computer\\Personal on {MachineName}; import it there with its private key first.");
-            var report = CertificateReport.From(certificate, CertificateStoreKind.My);
-            var verdict = CertificateFitness.Sstp(
-                new CertificateFacts
-                {
-                    EnhancedKeyUsages = report.EnhancedKeyUsages,
-                    HasPrivateKey = report.HasPrivateKey,
-                    NotBefore = report.NotBefore,
-                    NotAfter = report.NotAfter,
-                    CrlDistributionPoints = report.CrlDistributionPoints,
-                },
-                tools.Time.GetUtcNow());
+            var verdict = CertificateFitness.Sstp(CertificateReader.Facts(certificate), tools.Time.GetUtcNow());
             if (!verdict.Fit)
             {
                 throw new CommandFailedException($"{thumbprint} cannot serve SSTP: {string.Join("; ", verdict.Reasons)}.");
@@ -536,14 +520,34 @@ public sealed partial class WindowsServerHost : IServerHost
         return check.Judge(await tools.ListenerProbe.ProbeAsync(check.Uri, cancellationToken));
     }
 
-    private static void RefuseEnterpriseStore(CertificateStoreKind store, string verb)
+    /// <summary>
+    /// The portal untrusts certificates (adds them to and removes them from Untrusted Certificates) and imports an SSTP
+    /// certificate with its key into Personal (import-pfx, which names no store); it never asks for anything else. So a
+    /// command naming another store is refused before anything is read or changed: whoever holds the portal's channel
+    /// cannot use the agent to add a trusted root, an intermediate or an NTAuth CA, nor to remove a server's certificates.
+    /// </summary>
+    private static void RequireUntrustedStore(CertificateStoreKind store, string verb)
     {
-        if (store == CertificateStoreKind.NTAuth)
+        if (store == CertificateStoreKind.Disallowed)
+        {
+            return;
+        }
+
+        throw new CommandFailedException(store switch
         {
             // The local NTAuth copy is rewritten from Active Directory at the next policy refresh; the change belongs there
             // (certutil -dspublish on a PKI admin's machine), not on one server.
-            throw new CommandFailedException($"Certificates are not {verb} the enterprise NTAuth store by the agent: publish the CA in Active Directory (certutil -dspublish -f ca.cer NTAuthCA).");
-        }
+            CertificateStoreKind.NTAuth =>
+                $"Certificates are not {verb} the enterprise NTAuth store by the agent: publish the CA in Active Directory (certutil -dspublish -f ca.cer NTAuthCA). Nothing was changed.",
+
+            // A public certificate in Personal serves nothing (RRAS binds only certificates whose key is there), and the SSTP
+            // certificate goes there with its key through a rollout's import-pfx.
+            CertificateStoreKind.My =>
+                $"Certificates are not {verb} Personal (My) by this command: the SSTP certificate is imported there with its private key by a certificate rollout. Nothing was changed.",
+            CertificateStoreKind.Root or CertificateStoreKind.CA =>
+                $"Certificates are not {verb} Local Computer\\{StoreLabel(store)} by the agent: trust in a CA is the PKI's to manage (Group Policy or certutil); the agent only changes Untrusted Certificates. Nothing was changed.",
+            _ => $"Certificates are not {verb} the store '{store}' by the agent: it only changes Untrusted Certificates. Nothing was changed.",
+        });
     }
 
     private static string StoreLabel(CertificateStoreKind store) => store switch

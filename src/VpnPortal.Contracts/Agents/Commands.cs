@@ -59,7 +59,10 @@ public sealed record AgentCommandMessage
     public required string Kind { get; init; }
     public JsonElement? Payload { get; init; }
 
-    /// <summary>The agent must not start the command after this; it reports it as failed ("deadline passed") instead.</summary>
+    /// <summary>
+    /// The agent must not start the command after this, by the portal's clock (see <see cref="CommandBatch.PortalTime"/>);
+    /// it reports it as failed ("deadline passed") instead.
+    /// </summary>
     public required DateTimeOffset ExecuteBy { get; init; }
 
     /// <summary>How many times the portal has handed this command out (1 on first delivery).</summary>
@@ -73,6 +76,13 @@ public sealed record AgentCommandMessage
 public sealed record CommandBatch
 {
     public required IReadOnlyList<AgentCommandMessage> Commands { get; init; }
+
+    /// <summary>
+    /// The portal's clock when it answered. Deadlines are the portal's: the agent compares <see cref="AgentCommandMessage.ExecuteBy"/>
+    /// with this time plus what elapsed since, so a server whose clock is off neither runs late commands nor refuses live
+    /// ones. Null from portals older than this field; the agent then uses its own clock.
+    /// </summary>
+    public DateTimeOffset? PortalTime { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<CommandOutcome>))]

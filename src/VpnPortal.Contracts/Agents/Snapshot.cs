@@ -201,6 +201,12 @@ public sealed record ReportedCertificate
 
     /// <summary>The DER encoding, base64; the portal checks it hashes to <see cref="Sha1Thumbprint"/>.</summary>
     public required string RawData { get; init; }
+
+    /// <summary>
+    /// The parts of the certificate the agent could not read, one line each ("subject alternative names unreadable: ...");
+    /// those parts are reported empty. Empty when everything could be read, and from agents older than this field.
+    /// </summary>
+    public IReadOnlyList<string> ReadProblems { get; init; } = [];
 }
 
 /// <summary>The portal's answer to a well-formed snapshot: applied, or ignored (replayed or out of order) with why.</summary>

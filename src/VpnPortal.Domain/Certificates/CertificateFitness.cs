@@ -22,6 +22,9 @@ public sealed record CertificateFacts
 
     /// <summary>The public key's size in bits; 0 when unknown.</summary>
     public int KeySize { get; init; }
+
+    /// <summary>The parts that could not be read ("enhanced key usages unreadable: ..."), as <see cref="CertificateReader"/> says them.</summary>
+    public IReadOnlyCollection<string> ReadProblems { get; init; } = [];
 }
 
 /// <summary>Whether a certificate fits one use: <see cref="Reasons"/> say why not, <see cref="Warnings"/> what may still go wrong.</summary>
@@ -87,6 +90,10 @@ public static class CertificateFitness
     private static FitnessVerdict Verdict(CertificateFacts certificate, DateTimeOffset now, List<string> reasons, bool revocationMatters)
     {
         var warnings = new List<string>();
+
+        // Windows cannot decode such a certificate either, so it fails wherever it is used; and what could not be read
+        // (an EKU read as "none", hence "all purposes") must not pass for fit.
+        reasons.AddRange(certificate.ReadProblems.Select(p => $"part of it cannot be read ({p})"));
         if (!certificate.HasPrivateKey)
         {
             reasons.Add("there is no private key with it (a .cer or .pem file holds only the public certificate)");

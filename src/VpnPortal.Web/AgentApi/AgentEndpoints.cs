@@ -80,7 +80,7 @@ public static class AgentEndpoints
     }
 
     private static async Task<IResult> PollCommandsAsync(
-        HttpContext context, IServiceScopeFactory scopes, CommandSignals signals, int? waitSeconds, CancellationToken ct)
+        HttpContext context, IServiceScopeFactory scopes, CommandSignals signals, TimeProvider time, int? waitSeconds, CancellationToken ct)
     {
         var agent = AgentIdentity.Of(context.User);
         var wait = TimeSpan.FromSeconds(Math.Clamp(waitSeconds ?? AgentRoutes.LongPollSeconds, 0, AgentRoutes.LongPollSeconds));
@@ -112,7 +112,8 @@ public static class AgentEndpoints
             var remaining = until - DateTime.UtcNow;
             if (commands.Count > 0 || remaining <= TimeSpan.Zero)
             {
-                return Results.Json(new CommandBatch { Commands = commands }, AgentJson.Options);
+                // Stamped as the answer leaves: the agent judges the deadlines by this clock, not its own.
+                return Results.Json(new CommandBatch { Commands = commands, PortalTime = time.GetUtcNow() }, AgentJson.Options);
             }
 
             // Re-read every few seconds even without a signal: a command queued on another portal node has none here.

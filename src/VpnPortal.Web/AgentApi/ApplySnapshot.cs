@@ -2,10 +2,10 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using VpnPortal.Agent.Certificates;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
+using VpnPortal.Domain.Certificates;
 using VpnPortal.Domain.Naming;
 using VpnPortal.Web.Features.Agents;
 
@@ -366,10 +366,13 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
         return entity;
     }
 
-    /// <summary>A new certificate row with every field read from the certificate itself (reported or uploaded alike).</summary>
+    /// <summary>
+    /// A new certificate row with every field read from the certificate itself (reported or uploaded alike). A part that
+    /// cannot be read is stored empty; the certificate's page reads the stored DER again and says which.
+    /// </summary>
     public static Certificate CertificateRow(X509Certificate2 x509, CertificateSource source, DateTimeOffset now)
     {
-        var parsed = CertificateReport.From(x509, CertificateStoreKind.My);
+        var parsed = CertificateReader.Read(x509);
         return new Certificate
         {
             Id = Guid.NewGuid(),

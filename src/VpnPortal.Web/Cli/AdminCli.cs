@@ -203,7 +203,7 @@ public static class AdminCli
         await stdout.WriteLineAsync(created.Token);
         await stderr.WriteLineAsync(
             $"Enrollment token {what}, usable once until {row.ExpiresAt:u}. It is shown only now."
-            + Environment.NewLine + "On the server: save it to a file only the administrators can read, then VpnPortal.Agent.exe enroll --portal <this portal's URL> --token-file <file>");
+            + Environment.NewLine + "On the server: VpnPortal.Agent.exe enroll --portal <this portal's URL> --token-stdin (then paste the token), or --token-file PATH");
         return 0;
     }
 

@@ -9,13 +9,15 @@ namespace VpnPortal.Agent.Tests.Cli;
 public sealed class AgentVerbTests
 {
     [Fact]
-    public async Task Enroll_SavesTheIdentityAndPrintsTheServer_NeverTheCredential()
+    public async Task Enroll_TokenOnStandardInput_SavesTheIdentityAndPrintsTheServer_NeverTheCredential()
     {
         await using var portal = await TestPortal.StartAsync();
         using var directory = new TemporaryDirectory();
         var (output, error) = (new StringWriter(), new StringWriter());
+        var standardInput = new StringReader(portal.MintToken() + Environment.NewLine);
 
-        var exitCode = await new EnrollVerb().RunAsync(["--portal", portal.Address.ToString(), "--token", portal.MintToken(), "--config", directory.Path], output, error, TestContext.Current.CancellationToken);
+        var exitCode = await new EnrollVerb(input: standardInput).RunAsync(
+            ["--portal", portal.Address.ToString(), "--token-stdin", "--config", directory.Path], output, error, TestContext.Current.CancellationToken);
 
         exitCode.ShouldBe(0, error.ToString());
         var identity = (await new FileAgentStateStore(directory.Path).LoadIdentityAsync(TestContext.Current.CancellationToken)).ShouldNotBeNull();
@@ -31,11 +33,73 @@ public sealed class AgentVerbTests
         using var directory = new TemporaryDirectory();
         var (output, error) = (new StringWriter(), new StringWriter());
 
-        var exitCode = await new EnrollVerb().RunAsync(["--portal", portal.Address.ToString(), "--token", "not-a-token", "--config", directory.Path], output, error, TestContext.Current.CancellationToken);
+        var exitCode = await new EnrollVerb(input: new StringReader("not-a-token\n")).RunAsync(
+            ["--portal", portal.Address.ToString(), "--token-stdin", "--config", directory.Path], output, error, TestContext.Current.CancellationToken);
 
         exitCode.ShouldBe(1);
         error.ToString().ShouldContain("invalid-enrollment-token");
         File.Exists(Path.Combine(directory.Path, FileAgentStateStore.IdentityFileName)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Enroll_TokenInAFile_Enrolls()
+    {
+        await using var portal = await TestPortal.StartAsync();
+        using var directory = new TemporaryDirectory();
+        using var files = new TempFolder();
+        var tokenFile = files.File("token.txt");
+        await File.WriteAllTextAsync(tokenFile, $"  {portal.MintToken()}\r\n", TestContext.Current.CancellationToken);
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var exitCode = await new EnrollVerb().RunAsync(
+            ["--portal", portal.Address.ToString(), "--token-file", tokenFile, "--config", directory.Path], output, error, TestContext.Current.CancellationToken);
+
+        exitCode.ShouldBe(0, error.ToString());
+        (await new FileAgentStateStore(directory.Path).LoadIdentityAsync(TestContext.Current.CancellationToken)).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Enroll_TokenOnTheCommandLine_IsRefusedSayingWhy_WithoutUsingOrPrintingIt()
+    {
+        await using var portal = await TestPortal.StartAsync();
+        using var directory = new TemporaryDirectory();
+        var token = portal.MintToken();
+
+        var run = await CliRun.Of("enroll", "--portal", portal.Address.ToString(), "--token", token, "--config", directory.Path);
+
+        run.ExitCode.ShouldBe(2);
+        run.Error.ShouldContain("--token is not accepted: a command line is recorded by process auditing");
+        run.Error.ShouldContain("--token-stdin");
+        (run.Output + run.Error).ShouldNotContain(token);
+        File.Exists(Path.Combine(directory.Path, FileAgentStateStore.IdentityFileName)).ShouldBeFalse();
+
+        // The token was not spent: it still enrolls, given the way it should be.
+        var exitCode = await new EnrollVerb(input: new StringReader(token)).RunAsync(
+            ["--portal", portal.Address.ToString(), "--token-stdin", "--config", directory.Path], TextWriter.Null, TextWriter.Null, TestContext.Current.CancellationToken);
+        exitCode.ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("", "exactly one of --token-stdin or --token-file")]
+    [InlineData("both", "exactly one of --token-stdin or --token-file")]
+    [InlineData("empty-stdin", "The enrollment token on standard input is empty.")]
+    [InlineData("missing-file", "does not exist")]
+    public async Task Enroll_WithoutOneUsableToken_IsAUsageError(string given, string says)
+    {
+        using var directory = new TemporaryDirectory();
+        var args = new List<string> { "--portal", "https://portal.corp.example/", "--config", directory.Path };
+        args.AddRange(given switch
+        {
+            "both" => ["--token-stdin", "--token-file", Path.Combine(directory.Path, "token.txt")],
+            "empty-stdin" => ["--token-stdin"],
+            "missing-file" => ["--token-file", Path.Combine(directory.Path, "absent.txt")],
+            _ => [],
+        });
+
+        var verb = new EnrollVerb(() => throw new InvalidOperationException("the portal must not be contacted"), new StringReader(""));
+
+        (await Should.ThrowAsync<CliUsageException>(() => verb.RunAsync(args, TextWriter.Null, TextWriter.Null, TestContext.Current.CancellationToken)))
+            .Message.ShouldContain(says);
     }
 
     [Theory]

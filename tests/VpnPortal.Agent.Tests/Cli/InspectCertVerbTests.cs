@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Shouldly;
+using VpnPortal.Testing;
 using Xunit;
 
 namespace VpnPortal.Agent.Tests.Cli;
@@ -65,6 +66,26 @@ public sealed class InspectCertVerbTests : IDisposable
         fitness.GetProperty("clientAuth").GetProperty("fit").GetBoolean().ShouldBeFalse();
         fitness.GetProperty("clientAuth").GetProperty("reasons")[0].GetString()!.ShouldContain("Client Authentication");
         run.Output.ShouldNotContain(Password);
+    }
+
+    [Fact]
+    public async Task InspectCert_MalformedSubjectAlternativeName_ReportsTheCertificateAndNamesWhatCannotBeRead()
+    {
+        using var certificate = MalformedCertificates.WithBrokenSubjectAlternativeName("CN=vpn.corp.example, O=Corp");
+        var path = folder.File("vpn.cer");
+        await File.WriteAllBytesAsync(path, certificate.RawData, TestContext.Current.CancellationToken);
+
+        var run = await CliRun.Of("inspect-cert", path);
+
+        var json = Json(run);
+        json.GetProperty("readProblems").EnumerateArray().Select(p => p.GetString()).ShouldHaveSingleItem()!.ShouldStartWith("subject alternative names unreadable: ");
+        json.GetProperty("subjectAlternativeNames").GetArrayLength().ShouldBe(0);
+        json.GetProperty("sha1Thumbprint").GetString().ShouldBe(certificate.Thumbprint);
+        json.GetProperty("subject").GetString().ShouldBe("CN=vpn.corp.example, O=Corp");
+        json.GetProperty("enhancedKeyUsages")[0].GetProperty("name").GetString().ShouldBe("Server Authentication");
+        json.GetProperty("crlDistributionPoints")[0].GetString().ShouldBe("http://pki.corp.example/crl/issuing.crl");
+        json.GetProperty("fitness").GetProperty("sstp").GetProperty("reasons").EnumerateArray().Select(r => r.GetString())
+            .ShouldContain(r => r!.StartsWith("part of it cannot be read (subject alternative names unreadable: ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -110,6 +110,39 @@ public sealed partial class AgentRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Command_ServerClockHoursAhead_RunsACommandWithinThePortalsDeadline()
+    {
+        // The portal is three hours behind this server: by the server's clock the deadline passed long ago, by the portal's not.
+        var portalClock = new FakeTimeProvider(_time.GetUtcNow().AddHours(-3));
+        _portal.Clock = portalClock;
+        var command = Command(AgentCommandKinds.DisconnectUser) with { ExecuteBy = portalClock.GetUtcNow().AddMinutes(10) };
+        await using var running = Start(new InMemoryAgentStateStore());
+
+        _portal.Queue(command);
+        await TestPortal.WaitUntilAsync(() => _portal.CommandResults.Count == 1, "the result arrives");
+
+        _host.Executions[command.Id].ShouldBe(1);
+        _portal.CommandResults[0].Result.Outcome.ShouldBe(CommandOutcome.Succeeded);
+    }
+
+    [Fact]
+    public async Task Command_ServerClockHoursBehind_IsNotRunPastThePortalsDeadline()
+    {
+        // The portal is three hours ahead: the deadline passed a minute ago by its clock, while the server's says hours remain.
+        var portalClock = new FakeTimeProvider(_time.GetUtcNow().AddHours(3));
+        _portal.Clock = portalClock;
+        var command = Command(AgentCommandKinds.DisconnectUser) with { ExecuteBy = portalClock.GetUtcNow().AddMinutes(-1) };
+        await using var running = Start(new InMemoryAgentStateStore());
+
+        _portal.Queue(command);
+        await TestPortal.WaitUntilAsync(() => _portal.CommandResults.Count == 1, "the result arrives");
+
+        _host.Executions.ContainsKey(command.Id).ShouldBeFalse();
+        _portal.CommandResults[0].Result.Message.ShouldBe("deadline passed before the agent could run it");
+        _log.All.ShouldContain($"the portal's time is {portalClock.GetUtcNow():o}");
+    }
+
+    [Fact]
     public async Task Command_ThatFailsOnTheServer_IsReportedFailedWithTheHostsMessage()
     {
         _host.Execute = c => c.Kind == AgentCommandKinds.RemoveCertificate

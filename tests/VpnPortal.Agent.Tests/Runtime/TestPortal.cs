@@ -41,6 +41,9 @@ internal sealed class TestPortal : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>The portal's clock, stamped on every command poll's answer as the real portal does; null answers as a portal older than that.</summary>
+    public TimeProvider? Clock { get; set; }
+
     /// <summary>How long an empty command poll is held (the real portal: 25 s).</summary>
     public TimeSpan PollHold { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -261,7 +264,7 @@ internal sealed class TestPortal : IAsyncDisposable
             {
                 // A poll the agent gave up on (it stopped) must not swallow commands meant for the next one.
                 return http.RequestAborted.IsCancellationRequested
-                    ? HttpResults.Json(new CommandBatch { Commands = [] }, AgentJson.Options)
+                    ? HttpResults.Json(new CommandBatch { Commands = [], PortalTime = Clock?.GetUtcNow() }, AgentJson.Options)
                     : Batch();
             }
         });
@@ -292,7 +295,7 @@ internal sealed class TestPortal : IAsyncDisposable
         }
 
         _commandQueued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return HttpResults.Json(new CommandBatch { Commands = commands }, AgentJson.Options);
+        return HttpResults.Json(new CommandBatch { Commands = commands, PortalTime = Clock?.GetUtcNow() }, AgentJson.Options);
     }
 
     private string? Authenticate(HttpContext http)

@@ -98,6 +98,33 @@ public sealed partial class WindowsServerHostTests : IDisposable
     }
 
     [Fact]
+    public async Task Collect_MalformedCertificatesInTheStores_ReportsThemWithWhatCannotBeReadAndTheRestIntact()
+    {
+        RecordRras();
+        using var brokenDevice = MalformedCertificates.WithBrokenSubjectAlternativeName("CN=LAPTOP-0666.corp.example");
+        using var brokenServer = MalformedCertificates.WithBrokenUsages("CN=vpn-old.corp.example");
+        stores.With(CertificateStoreKind.Disallowed, brokenDevice).With(CertificateStoreKind.My, brokenServer);
+
+        var state = await Host(AgentRole.Rras).CollectAsync(TestContext.Current.CancellationToken);
+
+        state.Rras!.Sessions.ShouldNotBeEmpty();
+        var reported = state.Certificates.ToDictionary(c => c.Sha1Thumbprint);
+        reported.Keys.ShouldBe([sstpCertificate.Thumbprint, brokenServer.Thumbprint, untrustedDevice.Thumbprint, brokenDevice.Thumbprint], ignoreOrder: true);
+        reported[sstpCertificate.Thumbprint].ReadProblems.ShouldBeEmpty();
+        reported[sstpCertificate.Thumbprint].EnhancedKeyUsages.ShouldBe([ServerAuth]);
+        reported[untrustedDevice.Thumbprint].ReadProblems.ShouldBeEmpty();
+
+        var device = reported[brokenDevice.Thumbprint];
+        device.ReadProblems.ShouldHaveSingleItem().ShouldStartWith("subject alternative names unreadable: ");
+        (device.Store, device.Subject, device.SubjectAlternativeNames.Count, device.EnhancedKeyUsages.Single()).ShouldBe((CertificateStoreKind.Disallowed, "CN=LAPTOP-0666.corp.example", 0, ServerAuth));
+        device.CrlDistributionPoints.ShouldBe(["http://pki.corp.example/crl/issuing.crl"]);
+
+        var server = reported[brokenServer.Thumbprint];
+        server.ReadProblems.Select(p => p[..p.IndexOf(':', StringComparison.Ordinal)]).ShouldBe(["basic constraints unreadable", "enhanced key usages unreadable"], ignoreOrder: true);
+        (server.Store, server.HasPrivateKey, server.SubjectAlternativeNames.Single(), server.KeySize).ShouldBe((CertificateStoreKind.My, true, "DNS:vpn-old.corp.example", 2048));
+    }
+
+    [Fact]
     public async Task Collect_ListenerOnAnotherPort_ReportsTheBindingsOfThatPort()
     {
         RecordRras();
@@ -291,28 +318,59 @@ public sealed partial class WindowsServerHostTests : IDisposable
 
         var error = await Should.ThrowAsync<CommandFailedException>(() => Host(AgentRole.Rras).ExecuteAsync(Command(AgentCommandKinds.ImportCertificate, new ImportCertificatePayload
         {
-            Store = CertificateStoreKind.Root,
+            Store = CertificateStoreKind.Disallowed,
             CertificateDer = Convert.ToBase64String(pfx),
             Sha1Thumbprint = Convert.ToHexString(SHA1.HashData(pfx)),
         }), TestContext.Current.CancellationToken));
 
         error.Message.ShouldContain("not a single DER certificate");
-        stores.Thumbprints(CertificateStoreKind.Root).ShouldBeEmpty();
+        stores.Thumbprints(CertificateStoreKind.Disallowed).ShouldBeEmpty();
+    }
+
+    /// <summary>Every store but Untrusted Certificates, with what the refusal names; 99 is a number no store has.</summary>
+    public static TheoryData<CertificateStoreKind, string> StoresThePortalNeverChanges => new()
+    {
+        { CertificateStoreKind.Root, "Trusted Root Certification Authorities" },
+        { CertificateStoreKind.CA, "Intermediate Certification Authorities" },
+        { CertificateStoreKind.NTAuth, "NTAuth" },
+        { CertificateStoreKind.My, "Personal" },
+        { (CertificateStoreKind)99, "the store '99'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(StoresThePortalNeverChanges))]
+    public async Task ImportCertificate_IntoAnyStoreButUntrusted_IsRefusedAndChangesNothing(CertificateStoreKind store, string named)
+    {
+        foreach (var role in new[] { AgentRole.Rras, AgentRole.Nps })
+        {
+            var error = await Should.ThrowAsync<CommandFailedException>(() => Host(role).ExecuteAsync(Command(AgentCommandKinds.ImportCertificate, new ImportCertificatePayload
+            {
+                Store = store,
+                CertificateDer = Convert.ToBase64String(untrustedDevice.RawData),
+                Sha1Thumbprint = untrustedDevice.Thumbprint,
+            }), TestContext.Current.CancellationToken));
+
+            error.Message.ShouldContain(named);
+            error.Message.ShouldContain("Nothing was changed.");
+        }
+
+        stores.Added.ShouldBeEmpty();
+        stores.Thumbprints(store).ShouldBeEmpty();
+        registry.Writes.ShouldBeEmpty();
     }
 
     [Theory]
-    [InlineData(CertificateStoreKind.NTAuth, "NTAuth")]
-    [InlineData(CertificateStoreKind.My, "Personal")]
-    public async Task ImportCertificate_IntoNtAuthOrPersonal_IsRefused(CertificateStoreKind store, string expected)
+    [MemberData(nameof(StoresThePortalNeverChanges))]
+    public async Task RemoveCertificate_FromAnyStoreButUntrusted_IsRefusedAndLeavesTheCertificate(CertificateStoreKind store, string named)
     {
-        var error = await Should.ThrowAsync<CommandFailedException>(() => Host(AgentRole.Nps).ExecuteAsync(Command(AgentCommandKinds.ImportCertificate, new ImportCertificatePayload
-        {
-            Store = store,
-            CertificateDer = Convert.ToBase64String(untrustedDevice.RawData),
-            Sha1Thumbprint = untrustedDevice.Thumbprint,
-        }), TestContext.Current.CancellationToken));
+        stores.With(store, sstpCertificate);
 
-        error.Message.ShouldContain(expected);
+        var error = await Should.ThrowAsync<CommandFailedException>(() => Host(AgentRole.Rras).ExecuteAsync(
+            Command(AgentCommandKinds.RemoveCertificate, new RemoveCertificatePayload { Store = store, Sha1Thumbprint = sstpCertificate.Thumbprint }),
+            TestContext.Current.CancellationToken));
+
+        error.Message.ShouldContain(named);
+        stores.Thumbprints(store).ShouldBe([sstpCertificate.Thumbprint]);
     }
 
     [Fact]

@@ -30,8 +30,8 @@ public sealed class AgentEnrollmentTests(ChromiumBrowser chromium)
         var token = (await page.Locator("#new-token").TextContentAsync())!.Trim();
         token.Length.ShouldBeGreaterThanOrEqualTo(40);
         var portalUrl = portal.BaseUrl.ToString().TrimEnd('/');
-        await Expect(page.Locator("#enroll-command")).ToHaveTextAsync($"VpnPortal.Agent.exe enroll --portal {portalUrl} --token {token}");
-        await Expect(page.Locator("#install-command")).ToHaveTextAsync($@".\Install-VpnPortalAgent.ps1 -Portal {portalUrl} -Token {token}");
+        await Expect(page.Locator("#enroll-command")).ToHaveTextAsync($"VpnPortal.Agent.exe enroll --portal {portalUrl} --token-stdin");
+        await Expect(page.Locator("#install-command")).ToHaveTextAsync($@".\Install-VpnPortalAgent.ps1 -PortalUrl {portalUrl}");
         await Expect(page.Locator("#token-list tbody tr")).ToHaveCountAsync(1);
         await Expect(page.Locator("#token-list .token-state")).ToHaveTextAsync("usable");
         (await page.Locator("#token-list").TextContentAsync())!.ShouldNotContain(token);

@@ -79,6 +79,26 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task Poll_AnswerCarriesThePortalsClock_WithOrWithoutCommands()
+    {
+        // Hours away from the test machine's clock: the answer must carry the portal's own time, whatever any other clock says.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-7));
+        await using var portal = await PortalFactory.StartAsync(time: time);
+        var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        var id = await QueueAsync(portal, agent.ServerId);
+
+        var withCommand = await agent.PollAsync();
+        (await agent.AnswerAsync(id, CommandOutcome.Succeeded)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        time.Advance(TimeSpan.FromMinutes(3));
+        var empty = await agent.PollAsync();
+
+        withCommand.Commands.Count.ShouldBe(1);
+        withCommand.PortalTime.ShouldBe(time.GetUtcNow() - TimeSpan.FromMinutes(3));
+        empty.Commands.ShouldBeEmpty();
+        empty.PortalTime.ShouldBe(time.GetUtcNow());
+    }
+
+    [Fact]
     public async Task Poll_DeliveredButUnanswered_IsDeliveredAgainWithTheSameId()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);

@@ -78,6 +78,22 @@ public sealed class EnrollmentTests
     }
 
     [Fact]
+    public async Task AgentClient_RefusedEnrollment_StopsWithThePortalsReason_WithoutRetrying()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        var token = await portal.CreateTokenAsync(ServerRole.Rras);
+        using var http = new HttpClient(portal.Server.CreateHandler());
+        var client = new VpnPortal.Agent.Runtime.AgentClient(http, new Uri("http://localhost/"), credential: null, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var refused = await Should.ThrowAsync<VpnPortal.Agent.Runtime.EnrollmentRejectedException>(() => client.EnrollAsync(
+            new EnrollRequest { Token = token, MachineName = "VPN01", AgentVersion = "1.0.0-test" }, Ct));
+
+        refused.StatusCode.ShouldBe(409);
+        refused.Message.ShouldContain("VPN01 is already in the portal");
+    }
+
+    [Fact]
     public async Task Enroll_TokenNamedForOneServer_EnrollsOnlyThatName()
     {
         await using var portal = await PortalFactory.StartAsync();

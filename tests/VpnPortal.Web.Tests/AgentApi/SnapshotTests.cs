@@ -7,6 +7,9 @@ using Shouldly;
 using VpnPortal.Agent.Certificates;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data.Entities;
+using VpnPortal.Testing;
+using VpnPortal.Web.Features.Certificates;
+using VpnPortal.Web.Features.Diagnostics;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
 
@@ -52,6 +55,41 @@ public sealed class SnapshotTests
         locations[0].HasPrivateKey.ShouldBeTrue();
         locations[0].Certificate!.SubjectAlternativeNames.ShouldBe(["DNS:vpn.corp.example"]);
         (await db.ConnectionSamples.SingleAsync(Ct)).Sessions.ShouldBe(2);
+    }
+
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task Report_CertificateWithMalformedExtensions_IsStoredWithWhatCanBeReadAndItsPageNamesTheRest(string provider)
+    {
+        await using var portal = await PortalFactory.StartAsync(provider);
+        var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        using var brokenDevice = MalformedCertificates.WithBrokenSubjectAlternativeName("CN=LAPTOP-0666.corp.example");
+        using var brokenServer = MalformedCertificates.WithBrokenUsages("CN=vpn-old.corp.example");
+
+        var receipt = await agent.ReportAsync(Snapshots.Rras(agent, agent.Next(), [Snapshots.Session("alice@corp.example")],
+        [
+            CertificateReport.From(Snapshots.SstpCertificate, CertificateStoreKind.My),
+            CertificateReport.From(brokenServer, CertificateStoreKind.My),
+            CertificateReport.From(brokenDevice, CertificateStoreKind.Disallowed),
+        ]));
+
+        receipt.Applied.ShouldBeTrue();
+        await using var db = portal.Database.CreateContext();
+        (await db.VpnSessions.SingleAsync(Ct)).UserName.ShouldBe("alice@corp.example");
+        var device = await db.Certificates.SingleAsync(c => c.Sha1Thumbprint == brokenDevice.Thumbprint, Ct);
+        (device.Subject, device.SubjectAlternativeNames.Count, device.EnhancedKeyUsages.Single()).ShouldBe(("CN=LAPTOP-0666.corp.example", 0, "1.3.6.1.5.5.7.3.1"));
+        var server = await db.Certificates.SingleAsync(c => c.Sha1Thumbprint == brokenServer.Thumbprint, Ct);
+        (server.SubjectAlternativeNames.Single(), server.EnhancedKeyUsages.Count, server.IsCertificateAuthority).ShouldBe(("DNS:vpn-old.corp.example", 0, false));
+        (await db.Certificates.SingleAsync(c => c.Sha1Thumbprint == Snapshots.SstpCertificate.Thumbprint, Ct)).SubjectAlternativeNames.ShouldBe(["DNS:vpn.corp.example"]);
+
+        var page = (await new GetCertificate(db).RunAsync(device.Id, Ct))!;
+        page.ReadProblems.ShouldHaveSingleItem().ShouldStartWith("subject alternative names unreadable: ");
+
+        // What the diagnostics see: the EKU stored empty is not taken for "all purposes".
+        var facts = await LoadFleetFacts.RunAsync(db, DateTimeOffset.UtcNow, new DiagnosticsOptions(), Ct);
+        var stored = facts.Servers.Single().Certificates.Single(c => c.Sha1Thumbprint == brokenServer.Thumbprint);
+        stored.Facts.ReadProblems.Count.ShouldBe(2);
+        Domain.Certificates.CertificateFitness.Sstp(stored.Facts, DateTimeOffset.UtcNow).Fit.ShouldBeFalse();
     }
 
     [Fact]

@@ -252,6 +252,7 @@ public sealed class SstpRotationTests
         { "expired", RotationCertificates.Password, "VPN01", "expired" },
         { "client-auth-only", RotationCertificates.Password, "VPN01", "Server Authentication" },
         { "other-name", RotationCertificates.Password, "VPN01", "it does not cover vpn.corp.example, the public name of VPN01" },
+        { "malformed-usages", RotationCertificates.Password, "VPN01", "part of it cannot be read (enhanced key usages unreadable: " },
         { "valid", RotationCertificates.Password, "VPN99", "there is no RRAS server 'VPN99'" },
         { "valid", RotationCertificates.Password, "VPN02", "VPN02 has no public name recorded" },
     };
@@ -272,6 +273,7 @@ public sealed class SstpRotationTests
             "expired" => RotationCertificates.Pfx(notBefore: DateTimeOffset.UtcNow.AddDays(-400), notAfter: DateTimeOffset.UtcNow.AddDays(-1)).Pfx,
             "client-auth-only" => RotationCertificates.Pfx(serverAuth: false).Pfx,
             "other-name" => RotationCertificates.Pfx("vpn.other.example").Pfx,
+            "malformed-usages" => MalformedCertificates.WithBrokenUsages("CN=vpn.corp.example").Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, RotationCertificates.Password),
             _ => RotationCertificates.Pfx().Pfx,
         };
         var before = await portal.CountRowsAsync();

@@ -1,12 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
 using Shouldly;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Contracts.Agents;
-using VpnPortal.Data.Entities;
-using VpnPortal.Web.Tests.AgentApi;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
 using static VpnPortal.Web.Tests.UntrustedCertificates.UntrustedFleet;
@@ -25,23 +22,15 @@ public sealed class SimulatedFleetUntrustTests
     public async Task Untrust_ReachesEverySimulatedServersStore_AFailureSaysWhy_AndRemovalTakesItOutEverywhere()
     {
         await using var portal = await PortalFactory.StartAsync();
-        using var http = new HttpClient(portal.Server.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
-        var fleet = new SimulatedFleet(
-            new SimulatedFleetOptions
-            {
-                Portal = new Uri("http://localhost/"),
-                RrasServers = 3,
-                NpsServers = 0,
-                StaggerFirstReport = false,
-                Simulation = new SimulationOptions { Seed = 11, TargetSessions = 2 },
-            },
-            http,
-            (role, _, _) => portal.CreateTokenAsync(role == AgentRole.Nps ? ServerRole.Nps : ServerRole.Rras),
-            NullLoggerFactory.Instance);
-        await fleet.EnrollAsync(null, Ct);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var running = fleet.RunAsync(stop.Token);
-        try
+        var options = new SimulatedFleetOptions
+        {
+            Portal = new Uri("http://localhost/"),
+            RrasServers = 3,
+            NpsServers = 0,
+            StaggerFirstReport = false,
+            Simulation = new SimulationOptions { Seed = 11, TargetSessions = 2 },
+        };
+        await SimulatedFleets.RunAsync(portal, options, async fleet =>
         {
             using var api = await AdminApiAsync(portal);
             var alreadyUntrusted = fleet.RrasServers[0].Certificates.UntrustedDeviceCertificate.Thumbprint;
@@ -75,11 +64,6 @@ public sealed class SimulatedFleetUntrustTests
                 "the removed certificate leaves the set once every server reports it gone");
             fleet.RrasServers.ShouldAllBe(s => !s.Thumbprints(CertificateStoreKind.Disallowed).Contains(lost.Thumbprint));
             fleet.RrasServers.ShouldAllBe(s => s.Thumbprints(CertificateStoreKind.Disallowed).Contains(alreadyUntrusted), "what others put there stays");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await running.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        }
+        });
     }
 }

@@ -7,6 +7,8 @@ using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data.Entities;
+using VpnPortal.Testing;
+using VpnPortal.Web.Features.UntrustedCertificates;
 using VpnPortal.Web.Tests.AgentApi;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
@@ -114,6 +116,27 @@ public sealed class UntrustRequestTests
         authority.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await authority.Content.ReadAsStringAsync(Ct)).ShouldContain("is a CA certificate");
         (await portal.CountRowsAsync()).ShouldEqual(before, "refusals write nothing");
+    }
+
+    [Fact]
+    public async Task Untrust_CertificateWithMalformedSubjectAlternativeName_IsUntrustedAndSaysWhatCannotBeRead()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var vpn01 = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        await vpn01.ReportAsync(Report(vpn01));
+        using var device = MalformedCertificates.WithBrokenSubjectAlternativeName("CN=LT-0666.corp.example");
+        using var api = await AdminApiAsync(portal);
+
+        var (preview, error) = UntrustCertificate.Inspect(device.RawData, "lt-0666.cer");
+        var done = await UntrustOkAsync(api, new { certificate = Pem(device), disconnectSessions = true });
+
+        error.ShouldBeNull();
+        (preview!.Sha1Thumbprint, preview.DeviceName).ShouldBe((device.Thumbprint, "LT-0666.corp.example"));
+        preview.ReadProblems.ShouldHaveSingleItem().ShouldStartWith("subject alternative names unreadable: ");
+        done.GetProperty("readProblems").EnumerateArray().Single().GetString()!.ShouldStartWith("subject alternative names unreadable: ");
+        done.GetProperty("deviceName").GetString().ShouldBe("LT-0666.corp.example", "the device is named by its CN when its SANs cannot be read");
+        var command = await NextCommandAsync(vpn01, AgentCommandKinds.ImportCertificate);
+        command.Payload!.Value.GetProperty("certificateDer").GetString().ShouldBe(Convert.ToBase64String(device.RawData));
     }
 
     [Fact]

@@ -18,6 +18,12 @@ public sealed class SimulationSettings
     public int RrasServers { get; set; } = 4;
     public int NpsServers { get; set; } = 2;
     public int SessionsPerServer { get; set; } = 40;
+
+    /// <summary>
+    /// Two misconfigurations found on real fleets, so a new admin sees what the diagnostics find: RRAS-SIM-01's IPv6 SSTP
+    /// binding left on the old certificate after a renewal, and RRAS-SIM-02's RADIUS timeout too short for phone-call MFA.
+    /// </summary>
+    public bool Misconfigurations { get; set; } = true;
 }
 
 /// <summary>
@@ -50,23 +56,16 @@ public sealed class DevelopmentFleet(
         }
 
         using var http = AgentHttp.CreateClient();
-        var fleet = new SimulatedFleet(
-            new SimulatedFleetOptions
-            {
-                Portal = portal,
-                RrasServers = options.RrasServers,
-                NpsServers = options.NpsServers,
-                Simulation = new SimulationOptions { TargetSessions = options.SessionsPerServer },
-            },
-            http,
-            MintTokenAsync,
-            loggers);
+        var fleet = new SimulatedFleet(FleetOptions(options, portal), http, MintTokenAsync, loggers);
         try
         {
             await fleet.EnrollAsync(null, stoppingToken);
             _logger.LogInformation(
-                "Simulated fleet of {Rras} RRAS and {Nps} NPS servers reporting to {Portal}; set Simulation:Enabled=false to turn it off",
-                options.RrasServers, options.NpsServers, portal);
+                "Simulated fleet of {Rras} RRAS and {Nps} NPS servers reporting to {Portal}{Misconfigured}; set Simulation:Enabled=false to turn it off",
+                options.RrasServers,
+                options.NpsServers,
+                portal,
+                options.Misconfigurations ? ", with two misconfigurations for the diagnostics to find (Simulation:Misconfigurations=false for none)" : "");
             await fleet.RunAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -79,6 +78,16 @@ public sealed class DevelopmentFleet(
             _logger.LogError(e, "The simulated fleet stopped");
         }
     }
+
+    /// <summary>The fleet the settings describe, reporting to <paramref name="portal"/>.</summary>
+    public static SimulatedFleetOptions FleetOptions(SimulationSettings settings, Uri portal) => new()
+    {
+        Portal = portal,
+        RrasServers = settings.RrasServers,
+        NpsServers = settings.NpsServers,
+        Simulation = new SimulationOptions { TargetSessions = settings.SessionsPerServer },
+        Misconfigurations = settings.Misconfigurations,
+    };
 
     /// <summary>A token for a simulated server: a new one, or one replacing the agent of the server an earlier run enrolled.</summary>
     private async Task<string> MintTokenAsync(AgentRole role, string name, CancellationToken ct)

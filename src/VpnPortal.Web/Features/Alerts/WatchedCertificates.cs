@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using VpnPortal.Agent.Certificates;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Alerts;
@@ -129,7 +128,7 @@ public static class WatchedCertificates
                 installations.Add(new WatchedInstallation(l.ServerId, server.Name, store, CertificatePurposes.Of(store, c.Sha1Thumbprint, c.EnhancedKeyUsages, server.Use)));
             }
 
-            watched.Add(Watched(c.Id, c.Sha1Thumbprint, c.Subject, CertificateReport.DnsNames(c.SubjectAlternativeNames), c.NotAfter, installations));
+            watched.Add(Watched(c.Id, c.Sha1Thumbprint, c.Subject, CertificateHostNames.DnsNames(c.SubjectAlternativeNames), c.NotAfter, installations));
         }
 
         return watched;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
+using VpnPortal.Domain.Certificates;
 
 namespace VpnPortal.Web.Features.Certificates;
 
@@ -19,12 +20,14 @@ public sealed class GetCertificate(PortalDbContext db)
 
     public sealed record ServerRef(Guid Id, string Name);
 
+    /// <summary>The certificate, where and for what it is used, its untrust state; and the parts of it that cannot be read (shown empty), from its stored DER.</summary>
     public sealed record Detail(
         Certificate Certificate,
         IReadOnlyList<Location> Locations,
         IReadOnlyList<Use> Uses,
         Untrust? Untrusted,
-        IReadOnlyList<ServerRef> RrasServersWithoutIt);
+        IReadOnlyList<ServerRef> RrasServersWithoutIt,
+        IReadOnlyList<string> ReadProblems);
 
     public async Task<Detail?> RunAsync(Guid id, CancellationToken ct = default)
     {
@@ -52,7 +55,7 @@ public sealed class GetCertificate(PortalDbContext db)
                 .Select(s => new ServerRef(s.Id, s.Name))
                 .ToListAsync(ct);
 
-        return new Detail(cert, locations, await UsesAsync(cert, ct), untrusted, missing);
+        return new Detail(cert, locations, await UsesAsync(cert, ct), untrusted, missing, CertificateReader.ReadProblems(cert.RawData));
     }
 
     private async Task<List<Use>> UsesAsync(Certificate cert, CancellationToken ct)

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using VpnPortal.Agent.Certificates;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Certificates;
@@ -86,9 +85,13 @@ public static class LoadFleetFacts
             NotAfter = c.NotAfter,
             CrlDistributionPoints = c.CrlDistributionPoints,
             SubjectCommonName = DistinguishedNames.CommonName(c.Subject),
-            DnsNames = CertificateReport.DnsNames(c.SubjectAlternativeNames),
+            DnsNames = CertificateHostNames.DnsNames(c.SubjectAlternativeNames),
             KeyAlgorithm = c.KeyAlgorithm,
             KeySize = c.KeySize,
+
+            // Read again from the stored DER: a part stored empty because it could not be read must not pass for "none"
+            // (an unreadable EKU for "all purposes").
+            ReadProblems = CertificateReader.ReadProblems(c.RawData),
         })
         {
             IsCertificateAuthority = c.IsCertificateAuthority,

@@ -1,7 +1,5 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using VpnPortal.Agent.Certificates;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
@@ -137,7 +135,7 @@ public sealed class PlanRotation(PortalDbContext db, TimeProvider time, IOptions
         string format;
         try
         {
-            (certificate, format) = CertificateInspector.Load(request.Pfx, request.Password, string.IsNullOrWhiteSpace(request.FileName) ? "the file" : Path.GetFileName(request.FileName));
+            (certificate, format) = CertificateFiles.Load(request.Pfx, request.Password, string.IsNullOrWhiteSpace(request.FileName) ? "the file" : Path.GetFileName(request.FileName));
         }
         catch (CertificateFileException e)
         {
@@ -150,19 +148,20 @@ public sealed class PlanRotation(PortalDbContext db, TimeProvider time, IOptions
             refusals.Add("the file holds only a public certificate; the SSTP certificate must be uploaded as a PFX with its private key");
         }
 
-        var facts = CertificateReport.Facts(certificate);
+        var details = CertificateReader.Read(certificate);
+        var facts = CertificateReader.Facts(details);
         var rollout = servers.SelectMany(s => s.PublicFqdns.Count == 0 ? [new SstpRolloutServer(s.Name, null)] : s.PublicFqdns.Select(f => new SstpRolloutServer(s.Name, f))).ToList();
         var verdict = SstpRotationCheck.Evaluate(facts, rollout, now);
         refusals.AddRange(verdict.Reasons);
         warnings.AddRange(verdict.Warnings);
         var summary = new CertificateSummary(
-            certificate.Thumbprint.ToUpperInvariant(),
-            Convert.ToHexString(SHA256.HashData(certificate.RawData)),
-            certificate.Subject,
+            details.Sha1Thumbprint,
+            details.Sha256Thumbprint,
+            details.Subject,
             [.. facts.DnsNames],
-            certificate.Issuer,
-            certificate.NotBefore.ToUniversalTime(),
-            certificate.NotAfter.ToUniversalTime(),
+            details.Issuer,
+            details.NotBefore,
+            details.NotAfter,
             facts.KeyAlgorithm,
             facts.KeySize);
         var alreadyOn = servers.Where(s => string.Equals(s.CurrentSha1, summary.Sha1Thumbprint, StringComparison.OrdinalIgnoreCase)).Select(s => s.Name).ToList();

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using VpnPortal.Agent.Certificates;
+using VpnPortal.Domain.Certificates;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
@@ -95,7 +95,7 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
         string format;
         try
         {
-            (certificate, format) = CertificateInspector.Load(pfx, password, string.IsNullOrWhiteSpace(fileName) ? "the file" : Path.GetFileName(fileName));
+            (certificate, format) = CertificateFiles.Load(pfx, password, string.IsNullOrWhiteSpace(fileName) ? "the file" : Path.GetFileName(fileName));
         }
         catch (CertificateFileException e)
         {

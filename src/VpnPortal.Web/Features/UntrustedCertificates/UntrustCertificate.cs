@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.EntityFrameworkCore;
-using VpnPortal.Agent.Certificates;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Configurations;
@@ -30,10 +29,14 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
     /// </summary>
     public sealed record Request(byte[]? File, string? FileName, string? Sha1Thumbprint, string? Reason, bool DisconnectSessions);
 
-    /// <summary>What was done: the set's entry, the imports queued now, and the disconnect operation when one was started.</summary>
+    /// <summary>
+    /// What was done: the set's entry, the imports queued now, and the disconnect operation when one was started.
+    /// <paramref name="ReadProblems"/> names the parts of the certificate that could not be read (it is untrusted by its
+    /// bytes all the same).
+    /// </summary>
     public sealed record Done(
         Guid Id, Guid CertificateId, string Sha1Thumbprint, string Subject, string? DeviceName, int CommandsQueued, string Summary,
-        Guid? DisconnectOperationId, string? DisconnectSummary);
+        Guid? DisconnectOperationId, string? DisconnectSummary, IReadOnlyList<string> ReadProblems);
 
     public sealed record Result(CommandStatus Status, Done? Done, string? Error)
     {
@@ -42,8 +45,9 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
 
     private sealed record Saved(Guid? EntryId, CommandStatus Status, string? Error);
 
-    /// <summary>What a chosen file holds, for the page to show before the admin confirms.</summary>
-    public sealed record Preview(string Sha1Thumbprint, string Subject, string Issuer, string? DeviceName, DateTimeOffset NotAfter, bool IsCertificateAuthority);
+    /// <summary>What a chosen file holds, for the page to show before the admin confirms; with the parts that could not be read.</summary>
+    public sealed record Preview(
+        string Sha1Thumbprint, string Subject, string Issuer, string? DeviceName, DateTimeOffset NotAfter, bool IsCertificateAuthority, IReadOnlyList<string> ReadProblems);
 
     /// <summary>Reads an uploaded file as <see cref="RunAsync"/> will: the certificate's identity, or why it is refused.</summary>
     public static (Preview? Preview, string? Error) Inspect(byte[] data, string name)
@@ -56,10 +60,10 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
         try
         {
             using var x509 = LoadPublicCertificate(data, name);
-            var report = CertificateReport.From(x509, Contracts.Agents.CertificateStoreKind.Disallowed);
+            var report = CertificateReader.Read(x509);
             return (new Preview(
                 report.Sha1Thumbprint, report.Subject, report.Issuer, DeviceNames.Of(report.Subject, report.SubjectAlternativeNames), report.NotAfter,
-                report.IsCertificateAuthority), null);
+                report.IsCertificateAuthority, report.ReadProblems), null);
         }
         catch (CertificateFileException e)
         {
@@ -131,7 +135,9 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
             : $"{name} is untrusted; the imports are being queued in the background.";
         return new Result(
             CommandStatus.Ok,
-            new Done(id, certificate.Id, certificate.Sha1Thumbprint, certificate.Subject, deviceName, outcome?.Queued ?? 0, summary, operationId, disconnectSummary),
+            new Done(
+                id, certificate.Id, certificate.Sha1Thumbprint, certificate.Subject, deviceName, outcome?.Queued ?? 0, summary, operationId, disconnectSummary,
+                CertificateReader.ReadProblems(certificate.RawData)),
             null);
     }
 
@@ -266,5 +272,5 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
     }
 
     /// <summary>The public certificate in an uploaded file (PEM or DER); a PFX, a container, garbage or an empty file is refused with a message for people.</summary>
-    private static X509Certificate2 LoadPublicCertificate(byte[] data, string name) => CertificateInspector.LoadPublicCertificate(data, name).Certificate;
+    private static X509Certificate2 LoadPublicCertificate(byte[] data, string name) => CertificateFiles.LoadPublicCertificate(data, name).Certificate;
 }

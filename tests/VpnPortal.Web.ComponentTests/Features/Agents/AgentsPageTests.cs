@@ -35,8 +35,9 @@ public sealed class AgentsPageTests : IAsyncLifetime
         cut.WaitForAssertion(() => cut.Find("#new-token"));
         var token = cut.Find("#new-token").TextContent.Trim();
         token.Length.ShouldBeGreaterThanOrEqualTo(40);
-        cut.Find("#enroll-command").TextContent.ShouldBe($"VpnPortal.Agent.exe enroll --portal http://localhost --token {token}");
-        cut.Find("#install-command").TextContent.ShouldBe($@".\Install-VpnPortalAgent.ps1 -Portal http://localhost -Token {token}");
+        // The commands ask for the token: on a command line, Windows' process auditing would record it.
+        cut.Find("#enroll-command").TextContent.ShouldBe("VpnPortal.Agent.exe enroll --portal http://localhost --token-stdin");
+        cut.Find("#install-command").TextContent.ShouldBe(@".\Install-VpnPortalAgent.ps1 -PortalUrl http://localhost");
         var row = cut.Find("#token-list tbody tr");
         row.QuerySelector(".token-state")!.TextContent.ShouldBe("usable");
         row.TextContent.ShouldContain("NPS");

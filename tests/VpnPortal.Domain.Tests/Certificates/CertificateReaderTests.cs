@@ -1,16 +1,15 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Shouldly;
-using VpnPortal.Agent.Certificates;
-using VpnPortal.Contracts.Agents;
+using VpnPortal.Domain.Certificates;
 using Xunit;
 
-namespace VpnPortal.Agent.Tests.Certificates;
+namespace VpnPortal.Domain.Tests.Certificates;
 
-public sealed class CertificateReportTests
+public sealed class CertificateReaderTests
 {
     [Fact]
-    public void From_ServerCertificate_CarriesNamesUsagesCrlAndKey()
+    public void Read_ServerCertificate_CarriesNamesUsagesCrlAndKey()
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=vpn.corp.example", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -22,7 +21,7 @@ public sealed class CertificateReportTests
         request.CertificateExtensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension(["http://pki.corp.example/crl/issuing.crl"]));
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(90));
 
-        var report = CertificateReport.From(certificate, CertificateStoreKind.My);
+        var report = CertificateReader.Read(certificate);
 
         report.Sha1Thumbprint.ShouldBe(certificate.Thumbprint);
         report.Sha256Thumbprint.Length.ShouldBe(64);
@@ -33,18 +32,18 @@ public sealed class CertificateReportTests
         report.KeySize.ShouldBe(2048);
         report.HasPrivateKey.ShouldBeTrue();
         report.IsCertificateAuthority.ShouldBeFalse();
-        Convert.FromBase64String(report.RawData).ShouldBe(certificate.RawData);
+        report.ReadProblems.ShouldBeEmpty();
     }
 
     [Fact]
-    public void From_CertificateWithoutExtensions_ReportsAllPurposesAndNoCrl()
+    public void Read_CertificateWithoutExtensions_ReportsAllPurposesAndNoCrl()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=Corp Root CA", key, HashAlgorithmName.SHA256);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
         using var publicOnly = X509CertificateLoader.LoadCertificate(certificate.RawData);
 
-        var report = CertificateReport.From(publicOnly, CertificateStoreKind.NTAuth);
+        var report = CertificateReader.Read(publicOnly);
 
         report.EnhancedKeyUsages.ShouldBeEmpty();
         report.CrlDistributionPoints.ShouldBeEmpty();
@@ -52,6 +51,6 @@ public sealed class CertificateReportTests
         report.KeyAlgorithm.ShouldBe("ECDSA");
         report.KeySize.ShouldBe(256);
         report.HasPrivateKey.ShouldBeFalse();
-        report.Store.ShouldBe(CertificateStoreKind.NTAuth);
+        report.ReadProblems.ShouldBeEmpty();
     }
 }

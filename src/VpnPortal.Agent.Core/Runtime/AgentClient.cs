@@ -92,6 +92,13 @@ public sealed class AgentClient
             throw new EnrollmentRejectedException((int)response.StatusCode, problem.Problem, $"The portal refused the enrollment token: {problem.Text}");
         }
 
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // The token is fine but not for this machine (another server's, or this server is already enrolled and
+            // needs a replacement token): the message says which, and retrying cannot change it.
+            throw new EnrollmentRejectedException((int)response.StatusCode, problem.Problem, $"The portal refused to enroll this machine: {problem.Text}");
+        }
+
         throw Unexpected("enrollment", response, problem.Text);
     }
 

@@ -134,6 +134,24 @@ public sealed class SimulatedRrasServer : SimulatedServer
     }
 
     /// <summary>
+    /// Misconfiguration: the SSTP certificate was renewed (RRAS is set to the renewed one and HTTP.sys serves it on
+    /// <c>0.0.0.0:443</c>) but <c>[::]:443</c> was left bound to the old one, as when a binding made by hand with netsh
+    /// outlives a renewal. IPv6 clients get the old certificate until it expires. A restart of RemoteAccess binds both again.
+    /// </summary>
+    public void LeaveIpv6BindingOnOldCertificate()
+    {
+        lock (Gate)
+        {
+            var renewed = SimulatedCertificates.Sha1(Certificates.RenewedSstpCertificate);
+            _configuredSstpSha1 = renewed;
+            _ipv4BindingHash = renewed;
+            _ipv6BindingHash = SimulatedCertificates.Sha1(Certificates.SstpCertificate);
+            _sstpSha256 = SimulatedCertificates.Sha256(Certificates.RenewedSstpCertificate);
+            SignalChangeLocked();
+        }
+    }
+
+    /// <summary>
     /// Fault: <c>[::]:443</c> keeps the certificate it has now through the next restart of RemoteAccess (as when a netsh or
     /// IIS binding survives it): until that restart has finished, SSTP rebinds <c>0.0.0.0:443</c> only, whether for
     /// set-sstp-certificate or as the restart starts it. After a certificate rotation the two bindings then differ, so

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace VpnPortal.Agent.Tests.Certificates;
+namespace VpnPortal.Domain.Tests.Certificates;
 
 /// <summary>The key a test certificate gets.</summary>
 public enum TestKey

@@ -2,13 +2,13 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Shouldly;
-using VpnPortal.Agent.Certificates;
+using VpnPortal.Domain.Certificates;
 using Xunit;
 
-namespace VpnPortal.Agent.Tests.Certificates;
+namespace VpnPortal.Domain.Tests.Certificates;
 
 /// <summary>The byte-array loaders behind uploads: the SSTP certificate as a PFX, a device's public certificate to untrust.</summary>
-public sealed class CertificateInspectorLoadTests
+public sealed class CertificateFilesTests
 {
     private const string Password = "S3cret-pfx-passw0rd!";
     private const string Name = "upload.bin";
@@ -29,7 +29,7 @@ public sealed class CertificateInspectorLoadTests
     {
         using var certificate = TestCertificates.Create();
 
-        var (loaded, format) = CertificateInspector.Load(certificate.Export(X509ContentType.Pfx, Password), Password, Name);
+        var (loaded, format) = CertificateFiles.Load(certificate.Export(X509ContentType.Pfx, Password), Password, Name);
 
         using (loaded)
         {
@@ -47,7 +47,7 @@ public sealed class CertificateInspectorLoadTests
         using var server = TestCertificates.Create();
         var chain = new X509Certificate2Collection { issuerPublic, server };
 
-        var (loaded, _) = CertificateInspector.Load(chain.Export(X509ContentType.Pfx, Password)!, Password, Name);
+        var (loaded, _) = CertificateFiles.Load(chain.Export(X509ContentType.Pfx, Password)!, Password, Name);
 
         using (loaded)
         {
@@ -60,7 +60,7 @@ public sealed class CertificateInspectorLoadTests
     {
         using var certificate = TestCertificates.Create();
 
-        var error = Refused(() => CertificateInspector.Load(certificate.Export(X509ContentType.Pfx, Password), "not-the-password", Name));
+        var error = Refused(() => CertificateFiles.Load(certificate.Export(X509ContentType.Pfx, Password), "not-the-password", Name));
 
         error.Message.ShouldBe("The password is wrong or the file is not a PFX.");
         error.ToString().ShouldNotContain("not-the-password");
@@ -74,7 +74,7 @@ public sealed class CertificateInspectorLoadTests
     {
         using var certificate = TestCertificates.Create();
 
-        var error = Refused(() => CertificateInspector.Load(certificate.Export(X509ContentType.Pfx, Password), password, Name));
+        var error = Refused(() => CertificateFiles.Load(certificate.Export(X509ContentType.Pfx, Password), password, Name));
 
         error.Message.ShouldBe("upload.bin is a PFX protected by a password; enter its password.");
     }
@@ -84,7 +84,7 @@ public sealed class CertificateInspectorLoadTests
     {
         using var certificate = TestCertificates.Create();
 
-        var (loaded, _) = CertificateInspector.Load(certificate.Export(X509ContentType.Pfx, ""), null, Name);
+        var (loaded, _) = CertificateFiles.Load(certificate.Export(X509ContentType.Pfx, ""), null, Name);
 
         using (loaded)
         {
@@ -98,7 +98,7 @@ public sealed class CertificateInspectorLoadTests
         using var certificate = TestCertificates.Create();
         using var publicOnly = X509CertificateLoader.LoadCertificate(certificate.RawData);
 
-        var error = Refused(() => CertificateInspector.Load(publicOnly.Export(X509ContentType.Pfx, Password), Password, Name));
+        var error = Refused(() => CertificateFiles.Load(publicOnly.Export(X509ContentType.Pfx, Password), Password, Name));
 
         error.Message.ShouldBe("upload.bin is a PFX without a private key; export the certificate again with \"Yes, export the private key\".");
     }
@@ -109,7 +109,7 @@ public sealed class CertificateInspectorLoadTests
         using var certificate = TestCertificates.Create();
         var pfx = certificate.Export(X509ContentType.Pfx, Password);
 
-        var error = Refused(() => CertificateInspector.Load(pfx[..(pfx.Length / 2)], Password, Name));
+        var error = Refused(() => CertificateFiles.Load(pfx[..(pfx.Length / 2)], Password, Name));
 
         error.Message.ShouldBe($"upload.bin looks like a PFX but is damaged or cut short (it has {pfx.Length / 2} of the {pfx.Length} bytes it announces); export it again.");
     }
@@ -122,13 +122,13 @@ public sealed class CertificateInspectorLoadTests
     {
         using var certificate = TestCertificates.Create(key: key);
 
-        var (loaded, format) = CertificateInspector.Load(certificate.RawData, null, Name);
+        var (loaded, format) = CertificateFiles.Load(certificate.RawData, null, Name);
 
         using (loaded)
         {
             format.ShouldBe("DER");
             loaded.HasPrivateKey.ShouldBeFalse();
-            var facts = CertificateReport.Facts(loaded);
+            var facts = CertificateReader.Facts(loaded);
             facts.KeyAlgorithm.ShouldBe(algorithm);
             facts.KeySize.ShouldBe(bits);
         }
@@ -140,7 +140,7 @@ public sealed class CertificateInspectorLoadTests
         using var certificate = TestCertificates.Create();
         var pem = certificate.ExportCertificatePem() + "\n" + certificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem();
 
-        var (loaded, format) = CertificateInspector.Load(Encoding.ASCII.GetBytes(pem), null, Name);
+        var (loaded, format) = CertificateFiles.Load(Encoding.ASCII.GetBytes(pem), null, Name);
 
         using (loaded)
         {
@@ -154,7 +154,7 @@ public sealed class CertificateInspectorLoadTests
     {
         using var key = RSA.Create(2048);
 
-        var error = Refused(() => CertificateInspector.Load(Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()), null, Name));
+        var error = Refused(() => CertificateFiles.Load(Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()), null, Name));
 
         error.Message.ShouldBe("upload.bin holds only a private key, no certificate; upload the certificate (.cer or PEM), or a PFX holding the certificate with its key.");
     }
@@ -165,7 +165,7 @@ public sealed class CertificateInspectorLoadTests
         using var key = RSA.Create(2048);
         var csr = new CertificateRequest("CN=vpn.corp.example", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequestPem();
 
-        var error = Refused(() => CertificateInspector.Load(Encoding.ASCII.GetBytes(csr), null, Name));
+        var error = Refused(() => CertificateFiles.Load(Encoding.ASCII.GetBytes(csr), null, Name));
 
         error.Message.ShouldStartWith("upload.bin is a certificate request (CSR), not a certificate");
     }
@@ -175,7 +175,7 @@ public sealed class CertificateInspectorLoadTests
     {
         var pem = "-----BEGIN CERTIFICATE-----\nMIIBdamaged\n-----END CERTIFICATE-----\n";
 
-        var error = Refused(() => CertificateInspector.Load(Encoding.ASCII.GetBytes(pem), null, Name));
+        var error = Refused(() => CertificateFiles.Load(Encoding.ASCII.GetBytes(pem), null, Name));
 
         error.Message.ShouldStartWith("upload.bin holds a damaged PEM certificate or key");
     }
@@ -186,7 +186,7 @@ public sealed class CertificateInspectorLoadTests
         using var certificate = TestCertificates.Create();
         var der = certificate.RawData;
 
-        var error = Refused(() => CertificateInspector.Load(der[..(der.Length / 2)], null, Name));
+        var error = Refused(() => CertificateFiles.Load(der[..(der.Length / 2)], null, Name));
 
         error.Message.ShouldBe($"upload.bin looks like a DER certificate but is damaged or cut short (it has {der.Length / 2} of the {der.Length} bytes it announces); copy or export it again.");
     }
@@ -194,20 +194,20 @@ public sealed class CertificateInspectorLoadTests
     [Fact]
     public void Load_RandomBytes_SaysItIsNotACertificate()
     {
-        Refused(() => CertificateInspector.Load(NotACertificate(), Password, Name)).Message
+        Refused(() => CertificateFiles.Load(NotACertificate(), Password, Name)).Message
             .ShouldBe("upload.bin is not a certificate in PEM, DER (.cer) or PFX form.");
     }
 
     [Fact]
     public void Load_Empty_SaysItIsEmpty()
     {
-        Refused(() => CertificateInspector.Load([], null, Name)).Message.ShouldBe("upload.bin is empty.");
+        Refused(() => CertificateFiles.Load([], null, Name)).Message.ShouldBe("upload.bin is empty.");
     }
 
     [Fact]
     public void Load_OverTheLimit_IsRefusedForItsSize()
     {
-        var error = Refused(() => CertificateInspector.Load(new byte[CertificateInspector.MaxFileBytes + 1], null, Name));
+        var error = Refused(() => CertificateFiles.Load(new byte[CertificateFiles.MaxFileBytes + 1], null, Name));
 
         error.Message.ShouldBe("upload.bin is 1024 KB; certificate files over 1024 KB are refused.");
     }
@@ -215,7 +215,7 @@ public sealed class CertificateInspectorLoadTests
     [Fact]
     public void Load_AtTheLimit_IsReadRatherThanRefusedForItsSize()
     {
-        var error = Refused(() => CertificateInspector.Load(new byte[CertificateInspector.MaxFileBytes], null, Name));
+        var error = Refused(() => CertificateFiles.Load(new byte[CertificateFiles.MaxFileBytes], null, Name));
 
         error.Message.ShouldBe("upload.bin is not a certificate in PEM, DER (.cer) or PFX form.");
     }
@@ -225,7 +225,7 @@ public sealed class CertificateInspectorLoadTests
     {
         using var certificate = TestCertificates.Create(ekus: [TestCertificates.ClientAuthentication]);
 
-        var (loaded, format) = CertificateInspector.LoadPublicCertificate(certificate.RawData, "laptop.cer");
+        var (loaded, format) = CertificateFiles.LoadPublicCertificate(certificate.RawData, "laptop.cer");
 
         using (loaded)
         {
@@ -240,7 +240,7 @@ public sealed class CertificateInspectorLoadTests
         using var certificate = TestCertificates.Create();
         var pem = certificate.ExportCertificatePem() + "\n" + certificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem();
 
-        var (loaded, format) = CertificateInspector.LoadPublicCertificate(Encoding.ASCII.GetBytes(pem), "laptop.pem");
+        var (loaded, format) = CertificateFiles.LoadPublicCertificate(Encoding.ASCII.GetBytes(pem), "laptop.pem");
 
         using (loaded)
         {
@@ -257,7 +257,7 @@ public sealed class CertificateInspectorLoadTests
     {
         using var certificate = TestCertificates.Create();
 
-        var error = Refused(() => CertificateInspector.LoadPublicCertificate(certificate.Export(X509ContentType.Pfx, exportPassword), "laptop.pfx"));
+        var error = Refused(() => CertificateFiles.LoadPublicCertificate(certificate.Export(X509ContentType.Pfx, exportPassword), "laptop.pfx"));
 
         error.Message.ShouldBe("laptop.pfx is a PFX, which holds a private key: only the public certificate is needed; export it as .cer.");
     }
@@ -267,7 +267,7 @@ public sealed class CertificateInspectorLoadTests
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-        var error = Refused(() => CertificateInspector.LoadPublicCertificate(Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()), "laptop.pem"));
+        var error = Refused(() => CertificateFiles.LoadPublicCertificate(Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()), "laptop.pem"));
 
         error.Message.ShouldStartWith("laptop.pem holds only a private key, no certificate");
     }
@@ -277,7 +277,7 @@ public sealed class CertificateInspectorLoadTests
     {
         using var certificate = TestCertificates.Create();
 
-        var error = Refused(() => CertificateInspector.LoadPublicCertificate(certificate.RawData[..100], "laptop.cer"));
+        var error = Refused(() => CertificateFiles.LoadPublicCertificate(certificate.RawData[..100], "laptop.cer"));
 
         error.Message.ShouldStartWith("laptop.cer looks like a DER certificate but is damaged or cut short");
     }
@@ -285,8 +285,8 @@ public sealed class CertificateInspectorLoadTests
     [Fact]
     public void LoadPublicCertificate_RandomBytesEmptyAndOversized_AreRefusedEachWithItsReason()
     {
-        Refused(() => CertificateInspector.LoadPublicCertificate(NotACertificate(), "x.cer")).Message.ShouldBe("x.cer is not a certificate in PEM, DER (.cer) or PFX form.");
-        Refused(() => CertificateInspector.LoadPublicCertificate([], "x.cer")).Message.ShouldBe("x.cer is empty.");
-        Refused(() => CertificateInspector.LoadPublicCertificate(new byte[CertificateInspector.MaxFileBytes + 1], "x.cer")).Message.ShouldContain("are refused");
+        Refused(() => CertificateFiles.LoadPublicCertificate(NotACertificate(), "x.cer")).Message.ShouldBe("x.cer is not a certificate in PEM, DER (.cer) or PFX form.");
+        Refused(() => CertificateFiles.LoadPublicCertificate([], "x.cer")).Message.ShouldBe("x.cer is empty.");
+        Refused(() => CertificateFiles.LoadPublicCertificate(new byte[CertificateFiles.MaxFileBytes + 1], "x.cer")).Message.ShouldContain("are refused");
     }
 }

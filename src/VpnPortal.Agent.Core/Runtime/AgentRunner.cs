@@ -309,9 +309,13 @@ public sealed class AgentRunner
                 continue;
             }
 
+            // How far the portal's clock is from this server's, measured as the answer arrives (the answer is stamped as it
+            // leaves, so the difference is the clocks' plus the network's moment). Deadlines are then judged by the portal's
+            // clock however wrong this server's is; an older portal sends no time and the server's own clock is used.
+            var portalOffset = batch.PortalTime is { } portalTime ? portalTime - _time.GetUtcNow() : TimeSpan.Zero;
             foreach (var command in batch.Commands)
             {
-                await HandleCommandAsync(command, cancellationToken);
+                await HandleCommandAsync(command, portalOffset, cancellationToken);
             }
 
             var spacing = _options.MinimumPollSpacing - _time.GetElapsedTime(polledAt);
@@ -322,7 +326,7 @@ public sealed class AgentRunner
         }
     }
 
-    private async Task HandleCommandAsync(AgentCommandMessage command, CancellationToken cancellationToken)
+    private async Task HandleCommandAsync(AgentCommandMessage command, TimeSpan portalOffset, CancellationToken cancellationToken)
     {
         var previous = await _state.FindExecutedAsync(command.Id, cancellationToken);
         CommandResultRequest result;
@@ -340,7 +344,7 @@ public sealed class AgentRunner
             }
             else
             {
-                result = await ExecuteAsync(command, cancellationToken);
+                result = await ExecuteAsync(command, portalOffset, cancellationToken);
             }
 
             // Recorded before the result is posted: if posting fails or the agent stops, the next delivery is answered from here.
@@ -351,11 +355,14 @@ public sealed class AgentRunner
         await PostResultAsync(command, result, cancellationToken);
     }
 
-    private async Task<CommandResultRequest> ExecuteAsync(AgentCommandMessage command, CancellationToken cancellationToken)
+    private async Task<CommandResultRequest> ExecuteAsync(AgentCommandMessage command, TimeSpan portalOffset, CancellationToken cancellationToken)
     {
-        if (_time.GetUtcNow() > command.ExecuteBy)
+        var portalNow = _time.GetUtcNow() + portalOffset;
+        if (portalNow > command.ExecuteBy)
         {
-            _logger.LogWarning("Command {Id} ({Kind}) arrived after its deadline {Deadline:o}; not running it", command.Id, command.Kind, command.ExecuteBy);
+            _logger.LogWarning(
+                "Command {Id} ({Kind}) arrived after its deadline {Deadline:o} (the portal's time is {PortalNow:o}); not running it",
+                command.Id, command.Kind, command.ExecuteBy, portalNow);
             return Failed("deadline passed before the agent could run it");
         }
 

@@ -1,89 +1,24 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using VpnPortal.Contracts.Agents;
-using VpnPortal.Domain.Certificates;
 
-namespace VpnPortal.Agent.Certificates;
+namespace VpnPortal.Domain.Certificates;
 
 /// <summary>A certificate file that cannot be read; the message is for the person who gave it (never containing a password).</summary>
 public sealed class CertificateFileException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>What <c>inspect-cert</c> reports about one certificate file.</summary>
-public sealed record CertificateInspection
-{
-    public required string File { get; init; }
-
-    /// <summary>"PEM", "DER" or "PFX".</summary>
-    public required string Format { get; init; }
-
-    public required string Sha1Thumbprint { get; init; }
-    public required string Sha256Thumbprint { get; init; }
-    public required string Subject { get; init; }
-    public required IReadOnlyList<string> SubjectAlternativeNames { get; init; }
-    public required string Issuer { get; init; }
-    public required string SerialNumber { get; init; }
-    public required DateTimeOffset NotBefore { get; init; }
-    public required DateTimeOffset NotAfter { get; init; }
-    public required IReadOnlyList<NamedKeyUsage> EnhancedKeyUsages { get; init; }
-    public required string KeyAlgorithm { get; init; }
-    public required int KeySize { get; init; }
-    public required bool HasPrivateKey { get; init; }
-    public required bool IsCertificateAuthority { get; init; }
-    public required IReadOnlyList<string> CrlDistributionPoints { get; init; }
-    public required CertificateFitnessReport Fitness { get; init; }
-}
-
-public sealed record CertificateFitnessReport(FitnessVerdict Sstp, FitnessVerdict Ikev2, FitnessVerdict ClientAuth);
-
 /// <summary>
-/// Loads a certificate file an administrator is about to deploy (PEM, DER/.cer, or PFX with its password) and says what
-/// it is and what it is fit for. PFX keys are loaded ephemerally: inspecting a file never writes its key anywhere.
+/// Reads the certificate in a file's bytes (PEM, DER/.cer, or PFX with its password): an upload to the portal, or a file
+/// given to the agent's <c>inspect-cert</c>. PFX keys are loaded ephemerally: reading a file never writes its key anywhere.
+/// Refusals are <see cref="CertificateFileException"/>s whose message says, for people, what the file is instead.
 /// </summary>
-public static class CertificateInspector
+public static class CertificateFiles
 {
     /// <summary>Larger files are refused: a PFX with a full chain is a few kilobytes.</summary>
     public const long MaxFileBytes = 1024 * 1024;
 
     // What the PKCS#12 loaders report for a wrong password (ERROR_INVALID_PASSWORD), on Windows and elsewhere.
     private const int InvalidPassword = unchecked((int)0x80070056);
-
-    public static CertificateInspection Inspect(string path, string? password, DateTimeOffset now)
-    {
-        var (certificate, format) = Load(path, password);
-        using (certificate)
-        {
-            var report = CertificateReport.From(certificate, CertificateStoreKind.My);
-            var facts = CertificateReport.Facts(report);
-
-            return new CertificateInspection
-            {
-                File = Path.GetFullPath(path),
-                Format = format,
-                Sha1Thumbprint = report.Sha1Thumbprint,
-                Sha256Thumbprint = report.Sha256Thumbprint,
-                Subject = report.Subject,
-                SubjectAlternativeNames = report.SubjectAlternativeNames,
-                Issuer = report.Issuer,
-                SerialNumber = report.SerialNumber,
-                NotBefore = report.NotBefore,
-                NotAfter = report.NotAfter,
-                EnhancedKeyUsages = Domain.Certificates.EnhancedKeyUsages.Describe(report.EnhancedKeyUsages),
-                KeyAlgorithm = report.KeyAlgorithm,
-                KeySize = report.KeySize,
-                HasPrivateKey = report.HasPrivateKey,
-                IsCertificateAuthority = report.IsCertificateAuthority,
-                CrlDistributionPoints = report.CrlDistributionPoints,
-                Fitness = new CertificateFitnessReport(
-                    CertificateFitness.Sstp(facts, now),
-                    CertificateFitness.Ikev2(facts, now),
-                    CertificateFitness.ClientAuthentication(facts, now)),
-            };
-        }
-    }
-
-    /// <summary>The certificate in the file (for a PFX, the one with a private key) and the file's format; messages name the file by its path.</summary>
-    public static (X509Certificate2 Certificate, string Format) Load(string path, string? password) => Load(ReadBounded(path), password, path);
 
     /// <summary>
     /// The certificate in uploaded bytes and their format ("PEM", "DER" or "PFX"). For a PFX it is the certificate with the
@@ -153,7 +88,8 @@ public static class CertificateInspector
         }
     }
 
-    private static string TooLarge(string name, long length) =>
+    /// <summary>The refusal of a file of <paramref name="length"/> bytes, over <see cref="MaxFileBytes"/>.</summary>
+    public static string TooLarge(string name, long length) =>
         $"{name} is {length / 1024} KB; certificate files over {MaxFileBytes / 1024} KB are refused.";
 
     // Bytes no loader accepts: say "damaged" when they start the way a DER certificate or a PFX does, so a file cut short in
@@ -214,37 +150,6 @@ public static class CertificateInspector
         catch (CryptographicException)
         {
             return X509ContentType.Unknown;
-        }
-    }
-
-    private static byte[] ReadBounded(string path)
-    {
-        FileInfo info;
-        try
-        {
-            info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                throw new CertificateFileException($"{path} does not exist.");
-            }
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or UnauthorizedAccessException or PathTooLongException)
-        {
-            throw new CertificateFileException($"{path} cannot be opened: {e.Message}", e);
-        }
-
-        if (info.Length > MaxFileBytes)
-        {
-            throw new CertificateFileException(TooLarge(path, info.Length));
-        }
-
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CertificateFileException($"{path} cannot be read: {e.Message}", e);
         }
     }
 

@@ -11,6 +11,9 @@ namespace VpnPortal.Agent.Simulation;
 /// <summary>What a <see cref="SimulatedFleet"/> is made of and how its agents behave.</summary>
 public sealed record SimulatedFleetOptions
 {
+    /// <summary>The RADIUS timeout a new RRAS installation has.</summary>
+    public const int DefaultRrasRadiusTimeoutSeconds = 5;
+
     public required Uri Portal { get; init; }
 
     public int RrasServers { get; init; } = 2;
@@ -29,6 +32,14 @@ public sealed record SimulatedFleetOptions
 
     /// <summary>Stagger first reports over the interval, as a fleet booted at once would not (and must not) report at once.</summary>
     public bool StaggerFirstReport { get; init; } = true;
+
+    /// <summary>
+    /// Two misconfigurations found on real fleets, so the diagnostics have something to show: the first RRAS server's
+    /// IPv6 SSTP binding left on the old certificate after a renewal, and the second's RADIUS timeout left at RRAS's
+    /// default of <see cref="DefaultRrasRadiusTimeoutSeconds"/> s, too short for phone-call MFA (the first server carries
+    /// both when it is the only one).
+    /// </summary>
+    public bool Misconfigurations { get; init; }
 }
 
 /// <summary>One simulated server and, once enrolled, the agent that runs it.</summary>
@@ -90,6 +101,12 @@ public sealed class SimulatedFleet
             .Select(i => new SimulatedRrasServer(Name("RRAS-SIM", i), simulation, _time))
             .ToList();
         NpsServers = npsNames.Select(n => new SimulatedNpsServer(n, simulation, _time)).ToList();
+        if (options.Misconfigurations && RrasServers.Count > 0)
+        {
+            RrasServers[0].LeaveIpv6BindingOnOldCertificate();
+            RrasServers[Math.Min(1, RrasServers.Count - 1)].SetRadiusTimeout(SimulatedFleetOptions.DefaultRrasRadiusTimeoutSeconds);
+        }
+
         Agents = [.. RrasServers.Select(s => new SimulatedAgent(s)), .. NpsServers.Select(s => new SimulatedAgent(s))];
     }
 

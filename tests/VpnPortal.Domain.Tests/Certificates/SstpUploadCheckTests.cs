@@ -1,10 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using Shouldly;
-using VpnPortal.Agent.Certificates;
 using VpnPortal.Domain.Certificates;
 using Xunit;
 
-namespace VpnPortal.Agent.Tests.Certificates;
+namespace VpnPortal.Domain.Tests.Certificates;
 
 /// <summary>An uploaded PFX, loaded and turned into facts, through the SSTP rotation check: what the portal does before a rollout.</summary>
 public sealed class SstpUploadCheckTests
@@ -15,10 +14,10 @@ public sealed class SstpUploadCheckTests
 
     private static FitnessVerdict Check(X509Certificate2 certificate)
     {
-        var (loaded, _) = CertificateInspector.Load(certificate.Export(X509ContentType.Pfx, Password), Password, "vpn.pfx");
+        var (loaded, _) = CertificateFiles.Load(certificate.Export(X509ContentType.Pfx, Password), Password, "vpn.pfx");
         using (loaded)
         {
-            return SstpRotationCheck.Evaluate(CertificateReport.Facts(loaded), Servers, DateTimeOffset.UtcNow);
+            return SstpRotationCheck.Evaluate(CertificateReader.Facts(loaded), Servers, DateTimeOffset.UtcNow);
         }
     }
 
@@ -112,7 +111,7 @@ public sealed class SstpUploadCheckTests
     {
         using var certificate = TestCertificates.Create(subject: "CN=vpn.corp.example, O=Corp", dnsNames: ["vpn.corp.example", "*.corp.example"]);
 
-        var facts = CertificateReport.Facts(certificate);
+        var facts = CertificateReader.Facts(certificate);
 
         facts.SubjectCommonName.ShouldBe("vpn.corp.example");
         facts.DnsNames.ShouldBe(["vpn.corp.example", "*.corp.example"]);
