@@ -1,10 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using VpnPortal.Domain.Certificates;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
+using VpnPortal.Domain.Certificates;
 
 namespace VpnPortal.Web.Features.Rotations;
 
