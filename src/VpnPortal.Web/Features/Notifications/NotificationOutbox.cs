@@ -16,6 +16,12 @@ public sealed class NotificationOutbox(TimeProvider time) : INotificationOutbox
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// The key every attempt at one outbox message carries (the webhook's Idempotency-Key, the e-mail's Message-ID), so a
+    /// receiver can drop the repeat when a send that did arrive is tried again (delivery is at least once).
+    /// </summary>
+    public static string IdempotencyKey(Guid messageId) => messageId.ToString("D");
+
     public async Task EnqueueAsync(PortalDbContext db, Notification notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);
