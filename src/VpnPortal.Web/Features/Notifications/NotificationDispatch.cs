@@ -53,7 +53,7 @@ public sealed class NotificationDispatch(EmailSender email, WebhookSender webhoo
                     throw new NotificationSendException("The e-mail channel is not set up or is turned off.");
                 }
 
-                var to = preference?.EmailAddress is { Length: > 0 } over ? over : user.Email;
+                var to = message.ToAddress ?? (preference?.EmailAddress is { Length: > 0 } over ? over : user.Email);
                 if (string.IsNullOrWhiteSpace(to))
                 {
                     throw new NotificationSendException($"{user.DisplayName} has no e-mail address.");
