@@ -80,6 +80,7 @@ internal sealed class NotificationOutboxMessageConfiguration : IEntityTypeConfig
         b.ToTable(TableName);
         b.Property(m => m.SourceKey).HasMaxLength(NotificationLimits.SourceKey).IsRequired();
         b.Property(m => m.Channel).HasMaxLength(NotificationLimits.Channel).IsRequired();
+        b.Property(m => m.ToAddress).HasMaxLength(FieldLimits.Principal);
         b.Property(m => m.ContentJson).IsRequired();
         b.Property(m => m.ClaimedBy).HasMaxLength(FieldLimits.Name);
         b.Property(m => m.LastError).HasMaxLength(NotificationLimits.Error);

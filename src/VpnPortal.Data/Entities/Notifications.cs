@@ -140,6 +140,12 @@ public sealed class NotificationOutboxMessage
     /// <summary>"email", "in-portal" or "webhook:{id}".</summary>
     public string Channel { get; set; } = "";
 
+    /// <summary>
+    /// For e-mail, the address fixed when the message was written (a notice to a person's previous address); null sends it
+    /// to wherever the recipient's e-mail goes at the time of sending.
+    /// </summary>
+    public string? ToAddress { get; set; }
+
     /// <summary>The channel-independent content as JSON; rendered per channel and recipient when it is sent.</summary>
     public string ContentJson { get; set; } = "";
 

@@ -3,6 +3,7 @@ using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Features.Api;
 using VpnPortal.Web.Features.Me;
 using VpnPortal.Web.Features.MfaMethods;
+using VpnPortal.Web.Features.Notifications;
 
 namespace VpnPortal.Web.Features;
 
@@ -61,34 +62,13 @@ public static class PortalFeatures
         services.AddScoped<AgentApi.ApplySnapshot>();
         services.AddScoped<AgentApi.EnrollAgent>();
         services.AddScoped<AgentApi.CommandDelivery>();
-        AddNotifications(services, configuration);
+        services.AddNotifications(configuration);
         services.AddOptions<SimulationSettings>().BindConfiguration(SimulationSettings.Section);
         if (configuration.GetValue<bool>($"{SimulationSettings.Section}:Enabled"))
         {
             services.AddHostedService<DevelopmentFleet>();
         }
         return services;
-    }
-
-    /// <summary>The on-call rota, notification channels and the outbox (decision 0014); the delivery worker runs with the jobs.</summary>
-    private static void AddNotifications(IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<Notifications.NotificationOptions>().BindConfiguration(Notifications.NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<Notifications.IOnCallRoster, OnCall.OnCallRoster>();
-        services.AddSingleton<Notifications.INotificationOutbox, Notifications.NotificationOutbox>();
-        services.AddSingleton<Notifications.NotificationSecrets>();
-        services.AddSingleton<Notifications.EmailSender>();
-        services.AddSingleton<Notifications.WebhookSender>();
-        services.AddHttpClient(Notifications.WebhookSender.HttpClientName);
-        services.AddScoped<Notifications.NotificationDispatch>();
-        services.AddSingleton<Notifications.OutboxDelivery>();
-        services.AddScoped<OnCall.OnCallRota>();
-        services.AddScoped<Notifications.MyNotifications>();
-        services.AddScoped<Notifications.ChannelSettings>();
-        if (configuration.GetValue("Jobs:Enabled", true))
-        {
-            services.AddHostedService<Notifications.OutboxDeliveryWorker>();
-        }
     }
 
     public static IEndpointRouteBuilder MapPortalEndpoints(this IEndpointRouteBuilder app)

@@ -114,6 +114,7 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         services.AddScoped<Web.Features.Diagnostics.SaveDiagnosticsSettings>();
         services.AddScoped<Web.Features.OnCall.OnCallRota>();
         services.AddScoped<Web.Features.Notifications.MyNotifications>();
+        services.AddSingleton(Options.Create(new Web.Features.MfaMethods.MfaOptions()));
         services.AddSingleton<Web.Features.Notifications.INotificationOutbox>(new Web.Features.Notifications.NotificationOutbox(time));
         services.AddScoped<Web.Features.Alerts.ListAlerts>();
         services.AddScoped<Web.Features.Alerts.GetAlert>();

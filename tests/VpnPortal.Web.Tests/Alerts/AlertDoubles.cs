@@ -24,6 +24,10 @@ public sealed class RecordingOutbox : INotificationOutbox
         return Task.CompletedTask;
     }
 
+    /// <summary>Alerts are about the fleet, never about one person's account.</summary>
+    public Task EnqueueAsync(PortalDbContext db, PersonalNotice notice, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException($"An alert sent a personal notice ({notice.SourceKey}).");
+
     public Task<IReadOnlyList<NotificationDeliveryView>> HistoryAsync(PortalDbContext db, Guid alertId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<NotificationDeliveryView>>(
             Calls.Where(c => c.AlertId == alertId)

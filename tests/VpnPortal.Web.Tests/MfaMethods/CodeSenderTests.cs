@@ -7,8 +7,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shouldly;
+using VpnPortal.Data.Auditing;
+using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Phones;
+using VpnPortal.Testing;
 using VpnPortal.Web.Features.MfaMethods;
+using VpnPortal.Web.Tests.Support;
 using Xunit;
 
 namespace VpnPortal.Web.Tests.MfaMethods;
@@ -28,12 +32,16 @@ public sealed class CodeSenderTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         _gateway = builder.Build();
-        _gateway.MapPost("/send", async (HttpContext context) =>
+        async Task<IResult> Receive(HttpContext context)
         {
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted);
             _received.Enqueue((body, context.Request.Headers["X-Api-Key"].FirstOrDefault(), context.Request.ContentType));
             return Results.Text("""{"error":"quota exceeded"}""", statusCode: _status);
-        });
+        }
+
+        _gateway.MapPost("/send", (Delegate)Receive);
+        // A gateway that takes its key in the path, as some do.
+        _gateway.MapPost("/send/{key}", (Delegate)Receive);
         await _gateway.StartAsync(Cancel);
     }
 
@@ -106,6 +114,37 @@ public sealed class CodeSenderTests : IAsyncLifetime
 
         failed.Message.ShouldContain("no text message service");
         failed.Detail.ShouldContain("Mfa:CodeSender");
+    }
+
+    [Fact]
+    public async Task TheGatewaysUrl_NeverReachesTheLog_OnASend_ARefusedOne_OrAnUnreachableGateway()
+    {
+        const string pathSecret = "PATHSECRET";
+        const string querySecret = "QUERYSECRET";
+        var logs = new RecordingLoggerProvider();
+        var time = new FakeTimeProvider();
+        var settings = new Dictionary<string, string>
+        {
+            ["Jobs:Enabled"] = "false",
+            ["Mfa:CodeSender:Kind"] = "HttpGateway",
+            ["Mfa:CodeSender:Url"] = $"{_gateway.Urls.Single()}/send/{pathSecret}?apikey={querySecret}",
+        };
+        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, settings, logs.AddTo);
+        var alex = await portal.CreateUserAsync(Data.Roles.User);
+        var actor = new AuditActor(AuditActorKind.User, alex.Id, alex.Email);
+        Task<MethodChange> SendAsync(string number) =>
+            portal.InScopeAsync(sp => sp.GetRequiredService<SignInMethods>().SendCodeAsync(alex.Id, time.GetUtcNow(), PhoneKind.Mobile, number, CodeDelivery.TextMessage, Cancel), actor);
+
+        (await SendAsync("+44 7700 900123")).Succeeded.ShouldBeTrue();
+        _status = 503;
+        (await SendAsync("+44 7700 900124")).Succeeded.ShouldBeFalse();
+        await _gateway.StopAsync(Cancel);
+        (await SendAsync("+44 7700 900125")).Succeeded.ShouldBeFalse();
+
+        _received.Count.ShouldBe(2);
+        logs.Lines.ShouldContain(l => l.Contains("answered 503"), "the log is captured, failures included");
+        logs.Lines.ShouldContain(l => l.Contains("did not answer"));
+        logs.Lines.ShouldAllBe(l => !l.Contains(pathSecret) && !l.Contains(querySecret));
     }
 
     private IVerificationCodeSender Sender(string? url = null)

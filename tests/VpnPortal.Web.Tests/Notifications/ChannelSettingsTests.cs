@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +29,7 @@ public sealed class ChannelSettingsTests
     [Fact]
     public async Task SmtpPassword_IsStoredEncrypted_NeverAudited_AndNeverEchoedByThePage()
     {
-        await using var portal = await PortalFactory.StartAsync(settings: NoJobs);
+        await using var portal = await PortalFactory.StartAsync(settings: NoJobs, services: ReachListenersOnLoopback);
         var admin = await portal.CreateUserAsync(Roles.Admin);
 
         var saved = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().SaveSmtpAsync(Smtp(2525), Ct), As(admin));
@@ -88,7 +87,7 @@ public sealed class ChannelSettingsTests
     public async Task SendTest_Email_ReportsTheRelaysAnswer_SuccessOrRefusal()
     {
         await using var sink = await SmtpSink.StartAsync();
-        await using var portal = await PortalFactory.StartAsync(settings: NoJobs);
+        await using var portal = await PortalFactory.StartAsync(settings: NoJobs, services: ReachListenersOnLoopback);
         var admin = await portal.CreateUserAsync(Roles.Admin);
         var settings = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().SaveSmtpAsync(Smtp(sink.Port, password: null), Ct), As(admin));
         settings.Succeeded.ShouldBeTrue();
@@ -109,7 +108,7 @@ public sealed class ChannelSettingsTests
     [Fact]
     public async Task SendTest_Email_ToARelayThatIsNotListening_SaysSo()
     {
-        await using var portal = await PortalFactory.StartAsync(settings: NoJobs);
+        await using var portal = await PortalFactory.StartAsync(settings: NoJobs, services: ReachListenersOnLoopback);
         var admin = await portal.CreateUserAsync(Roles.Admin);
         var closed = ClosedPort();
         (await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().SaveSmtpAsync(Smtp(closed), Ct), As(admin))).Succeeded.ShouldBeTrue();
@@ -123,11 +122,11 @@ public sealed class ChannelSettingsTests
     }
 
     [Fact]
-    public async Task SendTest_Webhook_ReportsTheHttpStatusAndBodyExcerpt()
+    public async Task SendTest_Webhook_ReportsTheStatusLine_NeverTheBody()
     {
         await using var hook = await WebhookListener.StartAsync();
-        hook.Respond = n => n == 1 ? (HttpStatusCode.OK, "1") : (HttpStatusCode.BadRequest, "Invalid webhook URL or payload format");
-        await using var portal = await PortalFactory.StartAsync(settings: NoJobs);
+        hook.Respond = n => n == 1 ? (HttpStatusCode.OK, "1") : (HttpStatusCode.NotFound, "<html>internal wiki page, token=abc</html>");
+        await using var portal = await PortalFactory.StartAsync(settings: NoJobs, services: ReachListenersOnLoopback);
         var admin = await portal.CreateUserAsync(Roles.Admin);
         var added = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().AddWebhookAsync("Teams", WebhookFormat.Teams, hook.Url("/teams"), Ct), As(admin));
 
@@ -135,10 +134,15 @@ public sealed class ChannelSettingsTests
         var bad = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().SendTestWebhookAsync(added.Id!.Value, As(admin), Ct), As(admin));
 
         ok.Succeeded.ShouldBeTrue();
-        ok.Detail.ShouldEndWith("answered HTTP 200 OK: 1");
+        ok.Detail.ShouldEndWith("answered HTTP 200 OK");
         bad.Succeeded.ShouldBeFalse();
-        bad.Detail.ShouldContain("HTTP 400 Bad Request: Invalid webhook URL or payload format");
+        bad.Detail.ShouldBe($"127.0.0.1:{new Uri(hook.BaseUrl).Port} answered HTTP 404 Not Found");
         hook.Requests.First().Json["@type"]!.GetValue<string>().ShouldBe("MessageCard");
+        await using var db = portal.Database.CreateContext();
+        var audit = await db.AuditEntries.Where(a => a.Action == "notification-channel.tested").ToListAsync(Ct);
+        audit.Count.ShouldBe(2);
+        audit.ShouldAllBe(a => !(a.Summary + a.AfterJson).Contains("internal wiki") && !(a.Summary + a.AfterJson).Contains("token=abc"));
+        audit.ShouldContain(a => a.AfterJson!.Contains("HTTP 404 Not Found"));
     }
 
     [Fact]
@@ -152,12 +156,5 @@ public sealed class ChannelSettingsTests
         var stale = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().RemoveWebhookAsync(added.Id!.Value, added.Version!.Value, Ct), As(admin));
 
         stale.Status.ShouldBe(CommandStatus.Conflict);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

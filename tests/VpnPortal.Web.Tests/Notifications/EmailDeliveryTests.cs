@@ -21,7 +21,7 @@ public sealed class EmailDeliveryTests
     public async Task Email_ReachesTheServer_InTheRecipientsTimeZone_AtTheirOverrideAddress_WithAbsoluteLinks()
     {
         await using var smtp = await SmtpSink.StartAsync();
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs);
+        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetSmtpAsync(portal, "127.0.0.1", smtp.Port);
         await SetPreferenceAsync(portal, ana.Id, inPortal: false, timeZone: "America/New_York", address: "ana.pager@corp.example");
@@ -49,7 +49,7 @@ public sealed class EmailDeliveryTests
     public async Task Email_OverStartTls_WithAuthentication_IsAcceptedByTheServer()
     {
         await using var smtp = await SmtpSink.StartAsync(startTls: true, user: "portal", password: "s3cret-relay-password");
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs);
+        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall, "ana@corp.example");
         await SetSmtpAsync(portal, "127.0.0.1", smtp.Port, SmtpSecurity.StartTls, "portal", "s3cret-relay-password", trustedSha256: smtp.CertificateSha256);
         await SetPreferenceAsync(portal, ana.Id, inPortal: false, timeZone: "Europe/London");
@@ -73,7 +73,7 @@ public sealed class EmailDeliveryTests
     public async Task Email_ToARelayWhoseCertificateIsNotTrusted_FailsWithTheTlsError_AndSendsNothing()
     {
         await using var smtp = await SmtpSink.StartAsync(startTls: true, user: "portal", password: "s3cret-relay-password");
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs);
+        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetSmtpAsync(portal, "127.0.0.1", smtp.Port, SmtpSecurity.StartTls, "portal", "s3cret-relay-password");
         await SetPreferenceAsync(portal, ana.Id, inPortal: false);
@@ -92,12 +92,12 @@ public sealed class EmailDeliveryTests
     }
 
     [Fact]
-    public async Task Email_TheServerRefuses_IsRetriedWithTheServersAnswerRecorded_ThenDeliveredWhenItRecovers()
+    public async Task Email_TheServerRefuses_IsRetriedWithTheServersAnswerRecorded_AndTheSameMessageId_ThenDeliveredWhenItRecovers()
     {
         var time = new FakeTimeProvider(Start);
         await using var smtp = await SmtpSink.StartAsync();
         smtp.Refuse("451 4.3.0 Mailbox busy, try again later");
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, NoJobs);
+        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, NoJobs, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetSmtpAsync(portal, "127.0.0.1", smtp.Port);
         await SetPreferenceAsync(portal, ana.Id, inPortal: false);
@@ -117,5 +117,8 @@ public sealed class EmailDeliveryTests
         message.State.ShouldBe(OutboxState.Delivered);
         message.AttemptLog.OrderBy(a => a.Number).Select(a => a.Succeeded).ShouldBe([false, false, true]);
         message.AttemptLog.Where(a => !a.Succeeded).ShouldAllBe(a => a.Error!.Contains("Mailbox busy, try again later"));
+        // Every attempt carries the message's key, so a relay that did take a "failed" one can drop the repeat.
+        smtp.Refused().Select(m => m.MessageId).ShouldBe([$"<{message.Id}@corp.example>", $"<{message.Id}@corp.example>"]);
+        smtp.Received().Single().MessageId.ShouldBe($"<{message.Id}@corp.example>");
     }
 }

@@ -51,13 +51,13 @@ public sealed class MyNotificationsTests
         var actor = new AuditActor(AuditActorKind.User, ana.Id, ana.Email);
         var before = await portal.CountRowsAsync();
 
-        var bad = await portal.InScopeAsync(sp => sp.GetRequiredService<MyNotifications>().SavePreferencesAsync(ana.Id, new MyNotifications.Preferences(true, true, "ana at corp", "Atlantis/Capital", null, null), Ct), actor);
+        var bad = await portal.InScopeAsync(sp => sp.GetRequiredService<MyNotifications>().SavePreferencesAsync(ana.Id, DateTimeOffset.UtcNow, new MyNotifications.Preferences(true, true, "ana at corp", "Atlantis/Capital", null, null), Ct), actor);
         bad.Errors.Keys.ShouldBe(["EmailAddress", "TimeZoneId"], ignoreOrder: true);
         (await portal.CountRowsAsync()).ShouldEqual(before, "refused preferences change nothing");
 
-        var ok = await portal.InScopeAsync(sp => sp.GetRequiredService<MyNotifications>().SavePreferencesAsync(ana.Id, new MyNotifications.Preferences(false, true, "ana.pager@corp.example", "Europe/Paris", null, null), Ct), actor);
+        var ok = await portal.InScopeAsync(sp => sp.GetRequiredService<MyNotifications>().SavePreferencesAsync(ana.Id, DateTimeOffset.UtcNow, new MyNotifications.Preferences(false, true, "ana.pager@corp.example", "Europe/Paris", null, null), Ct), actor);
         ok.Succeeded.ShouldBeTrue();
-        var stale = await portal.InScopeAsync(sp => sp.GetRequiredService<MyNotifications>().SavePreferencesAsync(ana.Id, new MyNotifications.Preferences(true, true, null, "UTC", null, null), Ct), actor);
+        var stale = await portal.InScopeAsync(sp => sp.GetRequiredService<MyNotifications>().SavePreferencesAsync(ana.Id, DateTimeOffset.UtcNow, new MyNotifications.Preferences(true, true, null, "UTC", null, null), Ct), actor);
         stale.Status.ShouldBe(Web.Features.CommandStatus.Conflict);
 
         await using var db = portal.Database.CreateContext();

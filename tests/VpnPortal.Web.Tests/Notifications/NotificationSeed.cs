@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Features.Notifications;
 using VpnPortal.Web.Tests.Support;
@@ -85,6 +88,30 @@ internal static class NotificationSeed
 
     /// <summary>One pass of the delivery worker on this portal (its jobs are off in these tests so nothing runs on its own).</summary>
     public static Task<int> DeliverAsync(PortalFactory portal) => portal.Services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(Ct);
+
+    /// <summary>
+    /// The one seam the delivery tests need: the test's webhook listeners and SMTP server are on loopback, which the
+    /// portal's target policy refuses, so these portals may also connect to loopback. Every other address is judged as
+    /// the portal judges it; resolving, connecting, redirects and the rest run unchanged.
+    /// </summary>
+    public static void ReachListenersOnLoopback(IServiceCollection services)
+    {
+        services.RemoveAll<INotificationTargetPolicy>();
+        services.AddSingleton<INotificationTargetPolicy>(sp => new LoopbackAllowed(ActivatorUtilities.CreateInstance<NotificationTargetPolicy>(sp)));
+    }
+
+    private sealed class LoopbackAllowed(NotificationTargetPolicy portal) : INotificationTargetPolicy
+    {
+        public string? Refusal(IPAddress address) => IPAddress.IsLoopback(address) ? null : portal.Refusal(address);
+    }
+
+    /// <summary>A loopback port nothing listens on (it was free a moment ago): a relay or webhook that is down.</summary>
+    public static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     public static readonly IReadOnlyDictionary<string, string> NoJobs = new Dictionary<string, string>
     {

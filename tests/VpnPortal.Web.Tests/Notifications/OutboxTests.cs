@@ -125,7 +125,7 @@ public sealed class OutboxTests
         var time = new FakeTimeProvider(Start);
         await using var hook = await WebhookListener.StartAsync();
         hook.Respond = n => n <= 2 ? (HttpStatusCode.InternalServerError, "upstream exploded") : (HttpStatusCode.OK, "1");
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, NoJobs);
+        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, NoJobs, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetPreferenceAsync(portal, ana.Id, email: false, inPortal: false);
         await AddWebhookAsync(portal, "Generic", WebhookFormat.Generic, hook.Url("/hook"));
@@ -134,7 +134,7 @@ public sealed class OutboxTests
         (await DeliverAsync(portal)).ShouldBe(1);
         var first = await MessageAsync(portal);
         first.State.ShouldBe(OutboxState.Failed);
-        first.LastError.ShouldBe("127.0.0.1:" + new Uri(hook.BaseUrl).Port + " answered HTTP 500 Internal Server Error: upstream exploded");
+        first.LastError.ShouldBe("127.0.0.1:" + new Uri(hook.BaseUrl).Port + " answered HTTP 500 Internal Server Error", "the status line, never the body");
         first.NextAttemptAt.ShouldBe(Start.AddSeconds(30), TimeSpan.FromMilliseconds(1));
 
         time.Advance(TimeSpan.FromSeconds(29));
@@ -157,6 +157,35 @@ public sealed class OutboxTests
         hook.Requests.Count.ShouldBe(3);
     }
 
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task ARetriedWebhookMessage_CarriesTheSameIdempotencyKeyOnEveryAttempt_AndEachMessageItsOwn(string provider)
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var hook = await WebhookListener.StartAsync();
+        hook.Respond = n => n <= 2 ? (HttpStatusCode.BadGateway, "") : (HttpStatusCode.OK, "ok");
+        await using var portal = await PortalFactory.StartAsync(provider, time, NoJobs, ReachListenersOnLoopback);
+        var ana = await portal.CreateUserAsync(Roles.OnCall);
+        await SetPreferenceAsync(portal, ana.Id, email: false, inPortal: false);
+        await AddWebhookAsync(portal, "Generic", WebhookFormat.Generic, hook.Url("/hook"));
+        await EnqueueAsync(portal, new Notification("alert:10:threshold:7", null, ana.Id, Content()));
+
+        (await DeliverAsync(portal)).ShouldBe(1);
+        time.Advance(TimeSpan.FromSeconds(30));
+        (await DeliverAsync(portal)).ShouldBe(1);
+        await EnqueueAsync(portal, new Notification("alert:10:threshold:3", null, ana.Id, Content()));
+        time.Advance(TimeSpan.FromSeconds(60));
+        (await DeliverAsync(portal)).ShouldBe(2);
+
+        await using var db = portal.Database.CreateContext();
+        var first = await db.NotificationOutbox.SingleAsync(m => m.SourceKey == "alert:10:threshold:7", Ct);
+        var second = await db.NotificationOutbox.SingleAsync(m => m.SourceKey == "alert:10:threshold:3", Ct);
+        first.Attempts.ShouldBe(3);
+        var keys = hook.Requests.GroupBy(r => r.Json["sourceKey"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Select(r => r.IdempotencyKey).ToList());
+        keys["alert:10:threshold:7"].ShouldBe(Enumerable.Repeat($"\"{first.Id}\"", 3).ToList<string?>(), "every attempt at one message carries its row's key");
+        keys["alert:10:threshold:3"].ShouldBe([$"\"{second.Id}\""]);
+    }
+
     [Fact]
     public async Task AWebhookThatKeepsFailing_IsGivenUpAfterMaxAttempts()
     {
@@ -164,7 +193,7 @@ public sealed class OutboxTests
         await using var hook = await WebhookListener.StartAsync();
         hook.Respond = _ => (HttpStatusCode.ServiceUnavailable, "down");
         var settings = new Dictionary<string, string>(NoJobs) { ["Notifications:MaxAttempts"] = "2" };
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, settings);
+        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, settings, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetPreferenceAsync(portal, ana.Id, email: false, inPortal: false);
         await AddWebhookAsync(portal, "Generic", WebhookFormat.Generic, hook.Url("/hook"));

@@ -13,8 +13,8 @@ namespace VpnPortal.Web.Tests.Notifications;
 /// A real SMTP server for the mail tests: Debian's python3-aiosmtpd on a loopback port, started per test, writing each
 /// message it accepts to a folder as JSON (envelope, decoded headers and parts, whether TLS and AUTH were used).
 /// Optionally STARTTLS with a throwaway certificate and AUTH LOGIN/PLAIN with one user. A file named "refuse" in the
-/// folder makes it answer DATA with that file's text, to stand for a relay that is failing. Without the package the
-/// tests are skipped with the reason, except on CI (CI=true), where they fail.
+/// folder makes it answer DATA with that file's text, to stand for a relay that is failing; what it refused is kept too.
+/// Without the package the tests are skipped with the reason, except on CI (CI=true), where they fail.
 /// </summary>
 public sealed class SmtpSink : IAsyncDisposable
 {
@@ -35,10 +35,6 @@ public sealed class SmtpSink : IAsyncDisposable
                 self.count = 0
 
             async def handle_DATA(self, server, session, envelope):
-                refuse = os.path.join(folder, "refuse")
-                if os.path.exists(refuse):
-                    with open(refuse) as f:
-                        return f.read().strip()
                 msg = email.message_from_bytes(envelope.content, policy=policy.default)
                 plain = msg.get_body(preferencelist=("plain",))
                 html = msg.get_body(preferencelist=("html",))
@@ -48,15 +44,21 @@ public sealed class SmtpSink : IAsyncDisposable
                     "rcptTos": envelope.rcpt_tos,
                     "subject": str(msg["subject"]),
                     "to": str(msg["to"]),
+                    "messageId": str(msg["message-id"]) if msg["message-id"] is not None else None,
                     "text": plain.get_content() if plain is not None else None,
                     "html": html.get_content() if html is not None else None,
                     "tls": session.ssl is not None,
                     "authenticatedAs": session.auth_data.decode() if isinstance(session.auth_data, bytes) else session.auth_data,
                 }
-                path = os.path.join(folder, "%04d.json" % self.count)
+                refuse = os.path.join(folder, "refuse")
+                refused = os.path.exists(refuse)
+                path = os.path.join(folder, "%04d.%s" % (self.count, "refused" if refused else "json"))
                 with open(path + ".tmp", "w") as f:
                     json.dump(record, f)
                 os.rename(path + ".tmp", path)
+                if refused:
+                    with open(refuse) as f:
+                        return f.read().strip()
                 return "250 OK"
 
         def authenticate(server, session, envelope, mechanism, auth_data):
@@ -110,7 +112,7 @@ public sealed class SmtpSink : IAsyncDisposable
     public string? CertificateSha256 { get; }
 
     /// <summary>What the server accepted.</summary>
-    public sealed record ReceivedMail(string MailFrom, List<string> RcptTos, string Subject, string To, string? Text, string? Html, bool Tls, string? AuthenticatedAs);
+    public sealed record ReceivedMail(string MailFrom, List<string> RcptTos, string Subject, string To, string? MessageId, string? Text, string? Html, bool Tls, string? AuthenticatedAs);
 
     /// <summary>Skips the test (or fails it on CI) unless Debian's python3-aiosmtpd is installed.</summary>
     public static void Require()
@@ -196,8 +198,13 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public void Recover() => File.Delete(Path.Combine(_folder, "refuse"));
 
-    public IReadOnlyList<ReceivedMail> Received() =>
-        Directory.GetFiles(_folder, "*.json").Order(StringComparer.Ordinal)
+    public IReadOnlyList<ReceivedMail> Received() => Read("*.json");
+
+    /// <summary>What the server was sent while it was refusing (<see cref="Refuse"/>), in order.</summary>
+    public IReadOnlyList<ReceivedMail> Refused() => Read("*.refused");
+
+    private List<ReceivedMail> Read(string pattern) =>
+        Directory.GetFiles(_folder, pattern).Order(StringComparer.Ordinal)
             .Select(f => JsonSerializer.Deserialize<ReceivedMail>(File.ReadAllText(f), new JsonSerializerOptions(JsonSerializerDefaults.Web))!)
             .ToList();
 

@@ -26,11 +26,11 @@ public sealed class TwoNodeDeliveryTests
             ["Notifications:PublicBaseUrl"] = "https://vpnportal.corp.example",
         };
         await using var hook = await WebhookListener.StartAsync();
-        await using var first = await PortalFactory.StartAsync(TestDatabase.Postgres, settings: settings);
+        await using var first = await PortalFactory.StartAsync(TestDatabase.Postgres, settings: settings, services: ReachListenersOnLoopback);
         var ana = await first.CreateUserAsync(Roles.OnCall);
         var ben = await first.CreateUserAsync(Roles.OnCall);
         await AddWebhookAsync(first, "Generic", WebhookFormat.Generic, hook.Url("/team"));
-        await using var second = await PortalFactory.StartOnAsync(first.Database, settings: settings);
+        await using var second = await PortalFactory.StartOnAsync(first.Database, settings: settings, services: ReachListenersOnLoopback);
 
         const int alerts = 30;
         for (var i = 0; i < alerts; i++)

@@ -13,7 +13,8 @@ namespace VpnPortal.Web.Tests.Notifications;
 
 /// <summary>
 /// A real HTTP server on a loopback port (Kestrel) standing in for a Teams, Slack or generic webhook: it records every
-/// request and answers with what <see cref="Respond"/> says (200 "ok" unless told otherwise).
+/// request and answers with what <see cref="Respond"/> says (200 "ok" unless told otherwise), sending to
+/// <see cref="RedirectTo"/> when that is set.
 /// </summary>
 public sealed class WebhookListener : IAsyncDisposable
 {
@@ -21,7 +22,7 @@ public sealed class WebhookListener : IAsyncDisposable
 
     private WebhookListener(WebApplication app) => _app = app;
 
-    public sealed record Received(string Path, string ContentType, string Body)
+    public sealed record Received(string Path, string ContentType, string Body, string? IdempotencyKey)
     {
         public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
     }
@@ -30,6 +31,9 @@ public sealed class WebhookListener : IAsyncDisposable
 
     /// <summary>The answer to the n-th request (1-based): status and body.</summary>
     public Func<int, (HttpStatusCode Status, string Body)> Respond { get; set; } = _ => (HttpStatusCode.OK, "ok");
+
+    /// <summary>The Location every answer carries, for a listener that redirects (with a 3xx from <see cref="Respond"/>).</summary>
+    public string? RedirectTo { get; set; }
 
     public string BaseUrl { get; private set; } = "";
 
@@ -47,9 +51,14 @@ public sealed class WebhookListener : IAsyncDisposable
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
-            listener.Requests.Enqueue(new Received(context.Request.Path, context.Request.ContentType ?? "", body));
+            listener.Requests.Enqueue(new Received(context.Request.Path, context.Request.ContentType ?? "", body, context.Request.Headers["Idempotency-Key"].FirstOrDefault()));
             var (status, answer) = listener.Respond(Interlocked.Increment(ref count));
             context.Response.StatusCode = (int)status;
+            if (listener.RedirectTo is { } location)
+            {
+                context.Response.Headers.Location = location;
+            }
+
             await context.Response.WriteAsync(answer);
         });
         await app.StartAsync();

@@ -31,6 +31,13 @@ public sealed class RowCounts
         return new RowCounts(counts);
     }
 
+    /// <summary>These counts with <paramref name="added"/> more rows in <paramref name="table"/>: what a request that must write only that should leave.</summary>
+    public RowCounts With(string table, long added)
+    {
+        _counts.Keys.ShouldContain(table);
+        return new RowCounts(_counts.ToDictionary(c => c.Key, c => c.Key == table ? c.Value + added : c.Value));
+    }
+
     public void ShouldEqual(RowCounts before, string because)
     {
         var changed = _counts.Where(c => before._counts[c.Key] != c.Value).Select(c => $"{c.Key}: {before._counts[c.Key]} -> {c.Value}").ToList();

@@ -20,8 +20,8 @@ internal static class MfaAccounts
             : new Account(new MfaUser(account.Id, account.UserPrincipalName ?? account.Email ?? account.Id.ToString()), account.MfaReRegistrationRequired);
     }
 
-    /// <summary>A notice to the owner, each one delivered once (its own source key), with a link to their methods.</summary>
-    public static Notification ChangeNotice(Guid userId, string subject, string summary) =>
-        new($"mfa-change:{Guid.NewGuid()}", null, userId, new NotificationContent(
+    /// <summary>A notice to the owner alone, each one delivered once (its own source key), with a link to their methods.</summary>
+    public static PersonalNotice ChangeNotice(Guid userId, string subject, string summary) =>
+        new($"mfa-change:{Guid.NewGuid()}", userId, new NotificationContent(
             "info", subject, summary, null, [], [new NotificationLink("Review your sign-in methods", SignInMethods.PagePath)]));
 }

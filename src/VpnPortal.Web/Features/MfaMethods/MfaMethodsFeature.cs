@@ -10,7 +10,8 @@ public static class MfaMethodsFeature
         // Without the client's own request logging: Graph's paths carry the user's name, which the provider keeps out of logs.
         // No client timeout: the provider bounds each attempt and each call (Mfa:Entra:RequestTimeout, CallTimeout).
         services.AddHttpClient(GraphMfaMethodProvider.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
-        services.AddHttpClient(HttpGatewayVerificationCodeSender.HttpClientName);
+        // Without the client's own request logging either: it writes the full URL, and a gateway's may carry its key.
+        services.AddHttpClient(HttpGatewayVerificationCodeSender.HttpClientName).RemoveAllLoggers();
 
         var mfa = configuration.GetSection(MfaOptions.Section).Get<MfaOptions>() ?? new MfaOptions();
         if (mfa.UsesEntra)

@@ -13,7 +13,14 @@ namespace VpnPortal.Web.Features.Notifications;
 /// the team webhooks (their URLs carry tokens, so they are write-only too), plus "Send test" reporting the real outcome.
 /// </summary>
 public sealed class ChannelSettings(
-    PortalDbContext db, NotificationSecrets secrets, NotificationDispatch dispatch, EmailSender email, WebhookSender webhooks, IOptions<NotificationOptions> options, TimeProvider time)
+    PortalDbContext db,
+    NotificationSecrets secrets,
+    NotificationDispatch dispatch,
+    EmailSender email,
+    WebhookSender webhooks,
+    NotificationTargets targets,
+    IOptions<NotificationOptions> options,
+    TimeProvider time)
 {
     public sealed record SmtpView(bool Enabled, string Host, int Port, SmtpSecurity Security, string? UserName, bool HasPassword, string FromAddress, string? TrustedCertificateSha256, Guid? Version);
 
@@ -51,6 +58,10 @@ public sealed class ChannelSettings(
         else if (host.Length > FieldLimits.Fqdn || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             errors["Host"] = "That is not a host name.";
+        }
+        else if (targets.SaveTimeRefusal(host) is { } refused)
+        {
+            errors["Host"] = refused;
         }
 
         if (input.Port is < 1 or > 65535)
@@ -146,6 +157,10 @@ public sealed class ChannelSettings(
         {
             errors["Url"] = "Give the webhook's full https:// address, as Teams or Slack shows it.";
         }
+        else if (targets.SaveTimeRefusal(uri.Host) is { } refused)
+        {
+            errors["Url"] = refused;
+        }
 
         if (!Enum.IsDefined(format))
         {
@@ -224,7 +239,8 @@ public sealed class ChannelSettings(
 
         return await RecordAsync($"webhook {hook.Name}", async () =>
         {
-            var answer = await webhooks.SendAsync(hook.Format, secrets.Unprotect(hook.ProtectedUrl), $"test:{Guid.NewGuid():N}", Test(actor, "UTC"), Timeout, ct);
+            var key = Guid.NewGuid().ToString("D");
+            var answer = await webhooks.SendAsync(hook.Format, secrets.Unprotect(hook.ProtectedUrl), $"test:{key}", key, Test(actor, "UTC"), Timeout, ct);
             return $"Posted: {hook.UrlHint} answered {answer}";
         }, ct);
     }
@@ -233,7 +249,7 @@ public sealed class ChannelSettings(
 
     private async Task<string> TestEmailAsync(SmtpChannelSettings smtp, string to, AuditActor actor, CancellationToken ct)
     {
-        await email.SendAsync(smtp, dispatch.Password(smtp), to, Test(actor, "UTC"), Timeout, ct);
+        await email.SendAsync(smtp, dispatch.Password(smtp), to, Guid.NewGuid().ToString("D"), Test(actor, "UTC"), Timeout, ct);
         return $"Sent: {smtp.Host}:{smtp.Port} accepted the test message for {to}.";
     }
 

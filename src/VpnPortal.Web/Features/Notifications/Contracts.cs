@@ -27,11 +27,21 @@ public sealed record NotificationContent(
     IReadOnlyList<NotificationLink> Links);
 
 /// <summary>
-/// One message for one person. <see cref="SourceKey"/> names what it is about and which step (e.g.
-/// "alert:{id}:threshold:14", "alert:{id}:repeat:3", "alert:{id}:escalation:2"); the outbox delivers each
-/// (source key, recipient, channel) at most once, whoever enqueues it and however many portal nodes run.
+/// One message for one person about the fleet (a certificate alert, a finding), which the team channels hear of too.
+/// <see cref="SourceKey"/> names what it is about and which step (e.g. "alert:{id}:threshold:14", "alert:{id}:repeat:3",
+/// "alert:{id}:escalation:2"); the outbox delivers each (source key, recipient, channel) at most once, whoever enqueues it
+/// and however many portal nodes run. Anything about one person's own account is a <see cref="PersonalNotice"/> instead.
 /// </summary>
 public sealed record Notification(string SourceKey, Guid? AlertId, Guid RecipientUserId, NotificationContent Content);
+
+/// <summary>
+/// A message about one person's own account (a sign-in method changed, a new API key, their notification address changed),
+/// for that person alone: never posted to team channels. It goes by e-mail whenever the relay is set up (the person's
+/// choice about alerts does not silence it: it is how they notice a change they did not make) and to their in-portal list
+/// when they keep one. <see cref="ToAddress"/> sends the e-mail there instead of to their current address (a notice to
+/// the address that was just replaced). Delivered once per (source key, channel), like <see cref="Notification"/>.
+/// </summary>
+public sealed record PersonalNotice(string SourceKey, Guid RecipientUserId, NotificationContent Content, string? ToAddress = null);
 
 /// <summary>A delivery attempt's history as an alert's page shows it.</summary>
 public sealed record NotificationDeliveryView(
@@ -47,13 +57,16 @@ public sealed record NotificationDeliveryView(
     DateTimeOffset? DeliveredAt);
 
 /// <summary>
-/// The notification outbox. <see cref="EnqueueAsync"/> adds rows for each of the recipient's enabled channels to the
-/// caller's unit of work (the caller saves, in the same transaction as the change that caused them); a duplicate
-/// (source key, recipient, channel) is ignored, not an error.
+/// The notification outbox. EnqueueAsync adds rows to the caller's unit of work (the caller saves, in the same transaction
+/// as the change that caused them); a duplicate (source key, recipient, channel) is ignored, not an error. What kind of
+/// message it is decides where it may go: a <see cref="Notification"/> to the recipient's enabled channels and every
+/// team webhook, a <see cref="PersonalNotice"/> to the person alone.
 /// </summary>
 public interface INotificationOutbox
 {
     Task EnqueueAsync(PortalDbContext db, Notification notification, CancellationToken cancellationToken);
+
+    Task EnqueueAsync(PortalDbContext db, PersonalNotice notice, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<NotificationDeliveryView>> HistoryAsync(PortalDbContext db, Guid alertId, CancellationToken cancellationToken);
 }

@@ -9,7 +9,8 @@ namespace VpnPortal.Web.Features.Notifications;
 /// <summary>
 /// Sends one outbox message on its channel: renders it for its recipient (their time zone, or the rota's for a team
 /// channel) at the moment of sending, then e-mails it, posts it, or adds it to the recipient's in-portal list (in
-/// the context's pending changes, saved by the caller with the message's new state).
+/// the context's pending changes, saved by the caller with the message's new state). E-mail and webhooks carry the
+/// message's idempotency key, the same on every attempt.
 /// </summary>
 public sealed class NotificationDispatch(EmailSender email, WebhookSender webhooks, NotificationSecrets secrets, TimeProvider time, IOptions<NotificationOptions> options, IConfiguration configuration)
 {
@@ -32,7 +33,7 @@ public sealed class NotificationDispatch(EmailSender email, WebhookSender webhoo
             }
 
             var rotaZone = await db.OnCallRotations.AsNoTracking().Select(r => r.TimeZoneId).FirstOrDefaultAsync(ct);
-            await webhooks.SendAsync(hook.Format, secrets.Unprotect(hook.ProtectedUrl), message.SourceKey, Render(content, rotaZone), Timeout, ct);
+            await webhooks.SendAsync(hook.Format, secrets.Unprotect(hook.ProtectedUrl), message.SourceKey, NotificationOutbox.IdempotencyKey(message.Id), Render(content, rotaZone), Timeout, ct);
             return;
         }
 
@@ -52,13 +53,13 @@ public sealed class NotificationDispatch(EmailSender email, WebhookSender webhoo
                     throw new NotificationSendException("The e-mail channel is not set up or is turned off.");
                 }
 
-                var to = preference?.EmailAddress is { Length: > 0 } over ? over : user.Email;
+                var to = message.ToAddress ?? (preference?.EmailAddress is { Length: > 0 } over ? over : user.Email);
                 if (string.IsNullOrWhiteSpace(to))
                 {
                     throw new NotificationSendException($"{user.DisplayName} has no e-mail address.");
                 }
 
-                await email.SendAsync(smtp, Password(smtp), to, rendered, Timeout, ct);
+                await email.SendAsync(smtp, Password(smtp), to, NotificationOutbox.IdempotencyKey(message.Id), rendered, Timeout, ct);
                 break;
             default:
                 throw new NotificationSendException($"Unknown channel {message.Channel}.");

@@ -32,6 +32,12 @@ public sealed class NotificationOptions : IValidatableObject
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 20;
 
+    /// <summary>
+    /// Whether webhooks and the mail relay may be on a private network (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7):
+    /// off, the portal sends only to public addresses; loopback, link-local (cloud metadata) and the like are refused always.
+    /// </summary>
+    public bool AllowPrivateNetworkTargets { get; set; }
+
     /// <summary>Webhook and SMTP calls give up after this long (counted as a failed attempt).</summary>
     [Range(1, 300)]
     public int SendTimeoutSeconds { get; set; } = 30;

@@ -7,7 +7,7 @@ using VpnPortal.Data.Entities;
 namespace VpnPortal.Web.Features.Notifications;
 
 /// <summary>
-/// One pass over the outbox (decision 0014): claims due messages one by one with a conditional UPDATE (a lease: only a
+/// One pass over the outbox (decision 0015): claims due messages one by one with a conditional UPDATE (a lease: only a
 /// row nobody holds, or whose holder's lease ran out, can be claimed, so two nodes never send the same row), sends each,
 /// records the attempt, and marks it delivered, failed with the next attempt after an exponential backoff, or given up.
 /// </summary>

@@ -1,49 +1,82 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
 using VpnPortal.Data.Entities;
 
 namespace VpnPortal.Web.Features.Notifications;
 
-/// <summary>Posts a notification to a webhook in its format: generic JSON, a Teams MessageCard, or Slack text + blocks.</summary>
+/// <summary>
+/// Posts a notification to a webhook in its format: generic JSON, a Teams MessageCard, or Slack text + blocks. The URL
+/// carries the channel's secret (Teams and Slack put it in the path), so nothing here says more of it than its host.
+/// </summary>
 public sealed class WebhookSender(IHttpClientFactory clients)
 {
     public const string HttpClientName = "notifications";
 
-    /// <summary>How much of an answer's body an error or a test result quotes.</summary>
-    public const int ExcerptLength = 300;
+    /// <summary>The header that carries a message's idempotency key (draft-ietf-httpapi-idempotency-key-header).</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    /// <summary>Posts and returns "HTTP 200 OK: body excerpt"; a non-success answer or a network failure throws with the same detail.</summary>
-    public async Task<string> SendAsync(WebhookFormat format, string url, string sourceKey, RenderedNotification message, TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// Posts and returns the answer's status line ("HTTP 200 OK"); a non-success answer (a redirect included: they are not
+    /// followed), a refused target or a network failure throws a <see cref="NotificationSendException"/> saying the same.
+    /// The answer's body is never read: what a webhook (or whatever a redirect pointed at) says stays out of the page,
+    /// the audit log and the attempt record.
+    /// </summary>
+    public async Task<string> SendAsync(WebhookFormat format, string url, string sourceKey, string idempotencyKey, RenderedNotification message, TimeSpan timeout, CancellationToken ct)
     {
+        var host = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Authority : "the webhook";
         var body = Payload(format, sourceKey, message).ToJsonString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
-        var host = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Authority : "the webhook";
         try
         {
-            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, deadline.Token);
-            var text = await response.Content.ReadAsStringAsync(deadline.Token);
-            var summary = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}{(text.Length == 0 ? "" : ": " + Excerpt(text))}";
-            return response.IsSuccessStatusCode ? summary : throw new NotificationSendException($"{host} answered {summary}");
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body, Encoding.UTF8) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            // A structured-field string, as the draft writes it: the same on every retry of the message.
+            request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, $"\"{idempotencyKey}\"");
+            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            var status = StatusLine(response.StatusCode);
+            return response.IsSuccessStatusCode ? status : throw new NotificationSendException($"{host} answered {status}");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new NotificationSendException($"{host} did not answer within {timeout.TotalSeconds:0} s.");
         }
-        catch (HttpRequestException e)
+        catch (HttpRequestException e) when (e.InnerException is NotificationSendException refused)
         {
-            throw new NotificationSendException($"Could not post to {host}: {e.Message}", e);
+            throw new NotificationSendException(refused.Message, refused);
+        }
+        catch (Exception e) when (e is not NotificationSendException and not OperationCanceledException)
+        {
+            throw new NotificationSendException($"Could not post to {host}: {WithoutSecret(e.Message, url, uri)}");
         }
     }
 
-    public static string Excerpt(string text)
+    /// <summary>Network errors name host and port, not the path; the URL is taken out all the same, should one ever quote it.</summary>
+    private static string WithoutSecret(string text, string url, Uri? uri)
     {
-        var oneLine = text.ReplaceLineEndings(" ").Trim();
-        return oneLine.Length <= ExcerptLength ? oneLine : oneLine[..ExcerptLength] + "…";
+        if (url.Length > 0)
+        {
+            text = text.Replace(url, "…", StringComparison.Ordinal);
+        }
+
+        if (uri is not null)
+        {
+            text = text.Replace(uri.AbsoluteUri, "…", StringComparison.Ordinal);
+            if (uri.PathAndQuery.Length > 1)
+            {
+                text = text.Replace(uri.PathAndQuery, "/…", StringComparison.Ordinal);
+            }
+        }
+
+        return text;
     }
+
+    /// <summary>"HTTP 404 Not Found": the code and its standard phrase, not the phrase the server chose to send.</summary>
+    public static string StatusLine(HttpStatusCode status) =>
+        $"HTTP {(int)status} {ReasonPhrases.GetReasonPhrase((int)status)}".TrimEnd();
 
     public static JsonObject Payload(WebhookFormat format, string sourceKey, RenderedNotification m) => format switch
     {

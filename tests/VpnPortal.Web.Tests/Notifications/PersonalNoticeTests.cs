@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+using VpnPortal.Data;
+using VpnPortal.Data.Auditing;
+using VpnPortal.Data.Entities;
+using VpnPortal.Testing;
+using VpnPortal.Web.Features.MfaMethods;
+using VpnPortal.Web.Features.Notifications;
+using VpnPortal.Web.Tests.Support;
+using Xunit;
+using static VpnPortal.Web.Tests.Notifications.NotificationSeed;
+
+namespace VpnPortal.Web.Tests.Notifications;
+
+/// <summary>A notice about one person's account goes to that person alone: never to the team's webhooks.</summary>
+public sealed class PersonalNoticeTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task APhoneMethodChange_WithATeamWebhookSetUp_IsToldToTheOwnerAlone_AndPostsNothingToTheTeam(string provider)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        await using var gateway = await LoopbackSmsGateway.StartAsync();
+        await using var hook = await WebhookListener.StartAsync();
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var portal = await PortalFactory.StartAsync(provider, time, NoJobs.Concat(gateway.Settings).ToDictionary(), ReachListenersOnLoopback);
+        var alex = await portal.CreateUserAsync(Roles.OnCall, "alex@corp.example");
+        await SetSmtpAsync(portal, "127.0.0.1", smtp.Port);
+        // Alex wants no alerts by e-mail: a notice about Alex's own account comes all the same.
+        await SetPreferenceAsync(portal, alex.Id, email: false, inPortal: true);
+        await AddWebhookAsync(portal, "Ops Teams", WebhookFormat.Teams, hook.Url("/teams"));
+        var actor = new AuditActor(AuditActorKind.User, alex.Id, alex.Email);
+
+        var sent = await portal.InScopeAsync(sp => sp.GetRequiredService<SignInMethods>().SendCodeAsync(alex.Id, time.GetUtcNow(), PhoneKind.Mobile, "+44 7700 900123", CodeDelivery.TextMessage, Ct), actor);
+        var confirmed = await portal.InScopeAsync(sp => sp.GetRequiredService<SignInMethods>().ConfirmAsync(alex.Id, time.GetUtcNow(), sent.VerificationId!.Value, gateway.LastCodeTo("+447700900123"), Ct), actor);
+        confirmed.Succeeded.ShouldBeTrue(confirmed.Message);
+        await DeliverAsync(portal);
+
+        hook.Requests.ShouldBeEmpty("a team channel never hears of one person's sign-in methods");
+        var mail = smtp.Received().ShouldHaveSingleItem();
+        mail.RcptTos.ShouldBe(["alex@corp.example"]);
+        mail.Subject.ShouldBe("Your mobile number for sign-in was added");
+        await using (var db = portal.Database.CreateContext())
+        {
+            (await db.NotificationOutbox.Select(m => m.Channel).ToListAsync(Ct)).ShouldBe(["email", "in-portal"], ignoreOrder: true);
+            (await db.PortalNotifications.SingleAsync(Ct)).UserId.ShouldBe(alex.Id);
+        }
+
+        // The same webhook does hear of the fleet's alerts.
+        await EnqueueAsync(portal, new Notification("alert:1:threshold:14", null, alex.Id, Content()));
+        await DeliverAsync(portal);
+        hook.Requests.ShouldHaveSingleItem().Json["title"]!.GetValue<string>().ShouldBe(Content().Subject);
+    }
+}
