@@ -117,17 +117,9 @@ public static class NpsRules
         }
     }
 
-    /// <summary>The certificate NPS presents to EAP clients: a Personal one with Server Authentication and a key, valid ones first, the latest to expire.</summary>
-    public static StoredCertificate? NpsServerCertificate(ServerFacts server, DateTimeOffset now) =>
-        server.Certificates
-            .Where(c => c.Store == StoreKind.My && c.Facts.HasPrivateKey && EnhancedKeyUsages.AllowsServerAuthentication(c.Facts.EnhancedKeyUsages))
-            .OrderByDescending(c => c.Facts.NotBefore <= now && c.Facts.NotAfter >= now)
-            .ThenByDescending(c => c.Facts.NotAfter)
-            .FirstOrDefault();
-
     private static IEnumerable<Finding> NoServerCertificate(ServerFacts server, FleetFacts fleet)
     {
-        if (server.IsRras || NpsServerCertificate(server, fleet.Now) is { } best && best.Facts.NotBefore <= fleet.Now && best.Facts.NotAfter >= fleet.Now)
+        if (server.IsRras || PeapCertificate.Of(server, fleet) is { } best && best.Facts.NotBefore <= fleet.Now && best.Facts.NotAfter >= fleet.Now)
         {
             yield break;
         }
@@ -141,7 +133,7 @@ public static class NpsRules
             $"{server.Name} has no certificate in Local Computer\\Personal with Server Authentication, a private key and a current validity, so it cannot complete PEAP or EAP-TLS and every certificate or PEAP sign-in through it fails.",
             [
                 new("Certificates in Personal", personal.Count == 0 ? "(none)" : personal.Count.ToString(CultureInfo.InvariantCulture)),
-                .. personal.Select(c => new Evidence(DistinguishedNames.ShortName(c.Subject), $"{c.Sha1Thumbprint}: {WhyNotUsable(c, fleet.Now)}")),
+                .. personal.Select(c => new Evidence(DistinguishedNames.ShortName(c.Subject), $"{c.Sha1Thumbprint}: {WhyNotUsable(c, server, fleet.Now)}")),
             ],
             [
                 $"On {server.Name}, request a certificate from the private CA (the RAS and IAS Server template, or your NPS template): Get-Certificate -Template RASAndIASServer -SubjectName \"CN={fqdn}\" -DnsName {fqdn} -CertStoreLocation Cert:\\LocalMachine\\My",
@@ -150,10 +142,15 @@ public static class NpsRules
             ]);
     }
 
-    private static string WhyNotUsable(StoredCertificate c, DateTimeOffset now)
+    private static string WhyNotUsable(StoredCertificate c, ServerFacts server, DateTimeOffset now)
     {
+        if (server.IsMfaExtensionCertificate(c))
+        {
+            return "the Azure MFA extension's certificate (it signs the extension in to Entra ID and never serves EAP)";
+        }
+
         var reasons = new List<string>();
-        if (!EnhancedKeyUsages.AllowsServerAuthentication(c.Facts.EnhancedKeyUsages))
+        if (!EnhancedKeyUsages.NamesServerAuthentication(c.Facts.EnhancedKeyUsages))
         {
             reasons.Add("no Server Authentication");
         }
@@ -184,7 +181,7 @@ public static class NpsRules
 
         // The client setting is one semicolon-separated string; the portal may hold it either way.
         var listed = fleet.EapServerNames.SelectMany(n => n.Split(';')).Select(n => n.Trim()).Where(n => n.Length > 0).ToList();
-        if (listed.Count == 0 || NpsServerCertificate(server, fleet.Now) is not { } certificate)
+        if (listed.Count == 0 || PeapCertificate.Of(server, fleet) is not { } certificate)
         {
             yield break;
         }

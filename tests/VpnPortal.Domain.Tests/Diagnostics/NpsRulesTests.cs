@@ -252,4 +252,83 @@ public sealed class NpsRulesTests
 
         Nps1(fleet).ShouldNotContain(f => f.RuleId == NpsRules.NoServerCertificateId);
     }
+
+    // The Azure MFA extension's self-signed certificate (CN = the tenant id, no EKU) outlasts the PEAP certificate on
+    // every NPS server of these fleets: nothing NPS presents to EAP clients may be taken from it.
+
+    [Fact]
+    public void EapServerNameNotListed_PeapCertificateNotListed_NamesThePeapCertificate_NeverTheTenant()
+    {
+        var fleet = Fleet() with { EapServerNames = ["nps2.corp.example"] };
+
+        var finding = Nps1(fleet).ShouldHaveSingleItem();
+
+        finding.RuleId.ShouldBe(NpsRules.EapServerNameNotListedId);
+        EvidenceValue(finding, "Certificate").ShouldBe($"CN=nps1.corp.example ({NpsCertificateSha1})");
+        finding.FixSteps[0].ShouldEndWith("set: nps2.corp.example;nps1.corp.example");
+        string.Join("\n", [finding.Summary, .. finding.FixSteps, .. finding.Evidence.Select(e => e.Value)]).ShouldNotContain(TenantId);
+    }
+
+    [Fact]
+    public void EapServerNameNotListed_MfaExtensionCertificateBesideAListedPeapCertificate_StaysQuiet()
+    {
+        var fleet = Fleet() with { EapServerNames = ["nps1.corp.example"] };
+
+        Nps1(fleet).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void EapServerNameNotListed_MfaCertificateTheAgentDoesNotReport_IsKnownByItsName()
+    {
+        var older = MfaCertificate("3434343434343434343434343434343434343434", notAfter: Now.AddDays(900));
+        var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates, older], MfaExtension = null }) with { EapServerNames = ["nps1.corp.example"] };
+
+        Nps1(fleet).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void EapServerNameNotListed_NearMiss_GuidNamedServerCertificateWithoutTheExtensionsOu_IsThePeapCertificate()
+    {
+        // A server certificate that happens to carry a GUID as its name is still one: only the extension's OU marks the decoy.
+        var guidNamed = Certificate("6060606060606060606060606060606060606060", TenantId, ekus: [EnhancedKeyUsages.ServerAuthentication], notAfter: Now.AddDays(800));
+        var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates, guidNamed] }) with { EapServerNames = ["nps1.corp.example"] };
+
+        var finding = Nps1(fleet).ShouldHaveSingleItem();
+
+        EvidenceValue(finding, "Certificate").ShouldBe($"CN={TenantId} (6060606060606060606060606060606060606060)");
+    }
+
+    [Fact]
+    public void NoServerCertificate_OnlyTheMfaExtensionCertificateInPersonal_IsCritical_AndSaysItIsTheExtensions()
+    {
+        var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates.Where(c => c.Sha1Thumbprint != NpsCertificateSha1)] });
+
+        var finding = Nps1(fleet).ShouldHaveSingleItem();
+
+        finding.RuleId.ShouldBe(NpsRules.NoServerCertificateId);
+        EvidenceValue(finding, "Certificates in Personal").ShouldBe("1");
+        EvidenceValue(finding, TenantId).ShouldBe($"{MfaCertificateSha1}: the Azure MFA extension's certificate (it signs the extension in to Entra ID and never serves EAP)");
+        finding.FixSteps[0].ShouldContain("-DnsName nps1.corp.example");
+    }
+
+    [Fact]
+    public void NoServerCertificate_NearMiss_NoEkuCertificateFromTheCa_IsNotOneNpsOffers_ButWithServerAuthenticationItIs()
+    {
+        var noEku = Certificate("6161616161616161616161616161616161616161", "nps1.corp.example", ekus: []);
+        var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates.Where(c => c.Sha1Thumbprint != NpsCertificateSha1), noEku] });
+
+        EvidenceValue(Nps1(fleet).Single(f => f.RuleId == NpsRules.NoServerCertificateId), "nps1.corp.example").ShouldBe("6161616161616161616161616161616161616161: no Server Authentication");
+        Nps1(Fleet()).ShouldNotContain(f => f.RuleId == NpsRules.NoServerCertificateId);
+    }
+
+    [Fact]
+    public void EapServerNameNotListed_TheOrganisationsCertificateIsThePeapCertificate_NotALongerOneFromElsewhere()
+    {
+        var publicCa = Certificate("6262626262626262626262626262626262626262", "radius.corp-public.example", ekus: [EnhancedKeyUsages.ServerAuthentication], notAfter: Now.AddDays(800), issuer: "CN=Some Public CA, O=Public");
+        var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates, publicCa] }) with { EapServerNames = ["nps1.corp.example"] };
+
+        Nps1(fleet).ShouldBeEmpty();
+        var unconfigured = fleet with { ClientCertificateIssuers = [] };
+        EvidenceValue(Nps1(unconfigured).Single(f => f.RuleId == NpsRules.EapServerNameNotListedId), "Certificate names").ShouldBe("radius.corp-public.example", "without the CA configured, the one that lasts longest");
+    }
 }
