@@ -70,6 +70,60 @@ public sealed class NpsRulesTests
         Nps1(fleet).ShouldBeEmpty();
     }
 
+    private static ServerFacts WithoutNtAuth(ServerFacts server) => server with { Certificates = server.Certificates.Where(c => c.Store != StoreKind.NTAuth).ToList() };
+
+    [Fact]
+    public void NtAuthMissingCa_ThreeNpsServersMissingTheCa_IsOneFindingForTheFleet_NamingEachWithItsEvidence()
+    {
+        var fleet = Fleet(Rras("vpn1"), WithoutNtAuth(Nps("nps3")), WithoutNtAuth(Nps("nps1")), WithoutNtAuth(Nps("nps2")));
+
+        var evaluation = DiagnosticRules.EvaluateFleet(fleet);
+
+        evaluation.ByServer.SelectMany(r => r.Findings).ShouldNotContain(f => f.RuleId == NpsRules.NtAuthMissingCaId);
+        var fleetFinding = evaluation.Fleet.ShouldHaveSingleItem();
+        fleetFinding.Servers.Select(s => s.Name).ShouldBe(["nps1", "nps2", "nps3"]);
+        var finding = fleetFinding.Finding;
+        (finding.RuleId, finding.Key, finding.Severity).ShouldBe((NpsRules.NtAuthMissingCaId, IssuingCa, FindingSeverity.Critical));
+        finding.Summary.ShouldContain("as nps1, nps2, nps3 see it");
+        finding.Summary.ShouldContain("adding the CA once fixes every NPS server");
+        finding.Evidence.Select(e => (e.Label, e.Value)).ShouldBe(
+        [
+            ("Issuer expected in NTAuth", IssuingCa),
+            ("NTAuth on nps1", "(nothing)"),
+            ("NTAuth on nps2", "(nothing)"),
+            ("NTAuth on nps3", "(nothing)"),
+        ]);
+        finding.FixSteps.Count(s => s.Contains("-addstore NTAuth")).ShouldBe(1);
+        finding.FixSteps[0].ShouldStartWith($"On nps1: Export-Certificate -Cert Cert:\\LocalMachine\\CA\\{IssuingCaSha1}");
+        finding.FixSteps[2].ShouldStartWith("On nps1, nps2, nps3: certutil -pulse");
+    }
+
+    [Fact]
+    public void NtAuthMissingCa_NearMiss_OneServerAlreadyHasTheCa_TheFleetFindingNamesOnlyTheOthers()
+    {
+        var fleet = Fleet(WithoutNtAuth(Nps("nps1")), Nps("nps2"), WithoutNtAuth(Nps("nps3")));
+
+        var fleetFinding = DiagnosticRules.EvaluateFleet(fleet).Fleet.ShouldHaveSingleItem();
+
+        fleetFinding.Servers.Select(s => s.Name).ShouldBe(["nps1", "nps3"]);
+        DiagnosticRules.EvaluateFleet(Fleet(Nps("nps1"), Nps("nps2"))).Fleet.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void NtAuthMissingCa_TwoIssuersMissing_AreTwoFleetFindings_AndOtherRulesStayPerServer()
+    {
+        var fleet = Fleet(WithoutNtAuth(Nps("nps1")), WithoutNtAuth(Nps("nps2"))) with
+        {
+            ClientCertificateIssuers = [IssuingCa, "CN=Corp Device CA, DC=corp, DC=example"],
+            EapServerNames = ["nps9.corp.example"],
+        };
+
+        var evaluation = DiagnosticRules.EvaluateFleet(fleet);
+
+        evaluation.Fleet.Select(f => f.Finding.Key).ShouldBe([IssuingCa, "CN=Corp Device CA, DC=corp, DC=example"], ignoreOrder: true);
+        evaluation.ByServer.Select(r => r.Findings.Select(f => f.RuleId).ToList()).ShouldAllBe(ids => ids.Count == 1 && ids[0] == NpsRules.EapServerNameNotListedId);
+    }
+
     [Fact]
     public void EapServerNameNotListed_CertificateNameNotInList_IsWarningWithTheListToSet()
     {
