@@ -24,7 +24,14 @@ public sealed class GetCertificate(PortalDbContext db)
         IReadOnlyList<Location> Locations,
         IReadOnlyList<Use> Uses,
         Untrust? Untrusted,
-        IReadOnlyList<ServerRef> RrasServersWithoutIt);
+        IReadOnlyList<ServerRef> RrasServersWithoutIt)
+    {
+        /// <summary>Where it is in the Untrusted Certificates (Disallowed) store: untrusted there, whoever put it there.</summary>
+        public IReadOnlyList<Location> UntrustedOn => Locations.Where(l => l.Store == CertificateStoreName.Disallowed).ToList();
+
+        /// <summary>Untrusted somewhere: in the set, or in a server's Untrusted Certificates store.</summary>
+        public bool IsUntrusted => Untrusted is not null || UntrustedOn.Count > 0;
+    }
 
     public async Task<Detail?> RunAsync(Guid id, CancellationToken ct = default)
     {
