@@ -867,8 +867,12 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<Guid>("ServerId")
+                    b.Property<Guid?>("ServerId")
                         .HasColumnType("uuid");
+
+                    b.PrimitiveCollection<List<Guid>>("ServerIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]");
 
                     b.Property<int>("Severity")
                         .HasColumnType("integer");
@@ -886,6 +890,10 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("ResolvedAt", "Severity");
+
+                    b.HasIndex("RuleId", "Key")
+                        .IsUnique()
+                        .HasFilter("\"ServerId\" IS NULL AND \"ResolvedAt\" IS NULL");
 
                     b.HasIndex("ServerId", "ResolvedAt");
 
@@ -2486,8 +2494,7 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
                         .WithMany()
                         .HasForeignKey("ServerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.OwnsMany("VpnPortal.Data.Entities.FindingEvidence", "Evidence", b1 =>
                         {

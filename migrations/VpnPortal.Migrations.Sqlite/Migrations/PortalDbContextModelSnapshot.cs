@@ -854,7 +854,11 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("ServerId")
+                    b.Property<Guid?>("ServerId")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("ServerIds")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Severity")
@@ -873,6 +877,10 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("ResolvedAt", "Severity");
+
+                    b.HasIndex("RuleId", "Key")
+                        .IsUnique()
+                        .HasFilter("\"ServerId\" IS NULL AND \"ResolvedAt\" IS NULL");
 
                     b.HasIndex("ServerId", "ResolvedAt");
 
@@ -2473,8 +2481,7 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.HasOne("VpnPortal.Data.Entities.ManagedServer", "Server")
                         .WithMany()
                         .HasForeignKey("ServerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.OwnsMany("VpnPortal.Data.Entities.FindingEvidence", "Evidence", b1 =>
                         {

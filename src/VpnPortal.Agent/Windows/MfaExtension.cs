@@ -17,7 +17,6 @@ public static class MfaExtension
     public const string AzureMfaKey = @"SOFTWARE\Microsoft\AzureMfa";
     public const string AuthorizationDll = "MfaNpsAuthzExt.dll";
     public const string ExtensionDll = "MfaNpsAuthnExt.dll";
-    public const string CertificateOrganizationalUnit = "Microsoft NPS Extension";
 
     /// <param name="registry">HKLM.</param>
     /// <param name="fileVersion">The file version of a DLL by path, null when the file is absent.</param>
@@ -51,22 +50,12 @@ public static class MfaExtension
     public static string? ChooseCertificate(IEnumerable<X509Certificate2> personal, string? tenantId, DateTimeOffset now)
     {
         // Read through the reader, which never throws: one malformed certificate in Personal must not cost the report.
-        var candidates = personal.Select(CertificateReader.Read).Where(c => IsExtensionCertificate(c, tenantId)).ToList();
+        var candidates = personal.Select(CertificateReader.Read).Where(c => MfaExtensionCertificates.IsNamedLikeOne(c.Subject, tenantId)).ToList();
         var chosen = candidates
             .OrderByDescending(c => CertificateExpiry.Classify(c.NotBefore, c.NotAfter, now) is ExpiryState.Valid or ExpiryState.ExpiringSoon)
             .ThenByDescending(c => c.NotAfter)
             .FirstOrDefault();
         return chosen?.Sha1Thumbprint;
-    }
-
-    private static bool IsExtensionCertificate(CertificateDetails certificate, string? tenantId)
-    {
-        var attributes = DistinguishedNames.Attributes(certificate.Subject);
-        var cn = DistinguishedNames.CommonName(certificate.Subject);
-        var ou = attributes.Any(a => a.Type.Equals("OU", StringComparison.OrdinalIgnoreCase) && a.Value.Equals(CertificateOrganizationalUnit, StringComparison.OrdinalIgnoreCase));
-        return ou && cn is not null && (Guid.TryParse(tenantId, out var tenant)
-            ? Guid.TryParse(cn, out var subject) && subject == tenant
-            : Guid.TryParse(cn, out _));
     }
 
     private static IEnumerable<string> DllPaths(IMachineRegistry registry, string valueName) => registry.GetValue(AuthSrvParametersKey, valueName) switch

@@ -17,8 +17,12 @@ internal sealed class DiagnosticFindingConfiguration : IEntityTypeConfiguration<
         b.HasOne(f => f.Server).WithMany().HasForeignKey(f => f.ServerId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(f => new { f.ServerId, f.ResolvedAt });
 
-        // One open finding per server, rule and key; both providers take this filter as written.
+        b.Property(f => f.ServerIds);
+
+        // One open finding per server, rule and key; both providers take these filters as written. NULLs are distinct in a
+        // unique index on both, so the fleet's own findings (no server) get theirs: one open per rule and key.
         b.HasIndex(f => new { f.ServerId, f.RuleId, f.Key }).IsUnique().HasFilter("\"ResolvedAt\" IS NULL");
+        b.HasIndex(f => new { f.RuleId, f.Key }).IsUnique().HasFilter("\"ServerId\" IS NULL AND \"ResolvedAt\" IS NULL");
         b.HasIndex(f => new { f.ResolvedAt, f.Severity });
         b.Property(f => f.AcknowledgedBy).HasMaxLength(FieldLimits.Principal);
         b.Property(f => f.AcknowledgeReason).HasMaxLength(FieldLimits.Notes);

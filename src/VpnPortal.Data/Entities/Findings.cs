@@ -1,17 +1,27 @@
 namespace VpnPortal.Data.Entities;
 
 /// <summary>
-/// A diagnostics finding on one server: opened when a rule fires on a report, resolved when a later evaluation no
-/// longer finds it. Resolved rows stay as the history. At most one open row per server, rule and key.
+/// A diagnostics finding on one server, or about the fleet as a whole (something every server shares, like the forest's
+/// NTAuth store): opened when a rule fires on a report, resolved when a later evaluation no longer finds it. Resolved
+/// rows stay as the history. At most one open row per server, rule and key, and one per rule and key for the fleet.
 /// </summary>
 public sealed class DiagnosticFinding
 {
     public Guid Id { get; set; }
-    public Guid ServerId { get; set; }
+
+    /// <summary>The server it was found on; null for a finding about the fleet (its servers are <see cref="ServerIds"/>).</summary>
+    public Guid? ServerId { get; set; }
+
     public ManagedServer? Server { get; set; }
+
+    /// <summary>For a finding about the fleet, the servers that report it, as last evaluated; empty for a server's own.</summary>
+    public List<Guid> ServerIds { get; set; } = [];
+
+    /// <summary>The servers it concerns: its own server, or the servers that report a finding about the fleet.</summary>
+    public IReadOnlyList<Guid> ServersConcerned => ServerId is { } id ? [id] : ServerIds;
     public string RuleId { get; set; } = "";
 
-    /// <summary>Tells several findings of one rule on one server apart (e.g. a thumbprint); empty when there is one.</summary>
+    /// <summary>Tells several findings of one rule on one server (or the fleet) apart (e.g. a thumbprint); empty when there is one.</summary>
     public string Key { get; set; } = "";
 
     /// <summary>1 info, 2 warning, 3 critical (the domain's <c>FindingSeverity</c>).</summary>
@@ -23,7 +33,7 @@ public sealed class DiagnosticFinding
     /// <summary>The evidence as label/value pairs, as last evaluated.</summary>
     public List<FindingEvidence> Evidence { get; set; } = [];
 
-    /// <summary>The fix, step by step, with this server's values filled in.</summary>
+    /// <summary>The fix, step by step, with the servers' values filled in.</summary>
     public List<string> FixSteps { get; set; } = [];
 
     public DateTimeOffset OpenedAt { get; set; }

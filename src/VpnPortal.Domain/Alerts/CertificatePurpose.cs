@@ -55,9 +55,10 @@ public static class CertificatePurposes
 {
     /// <summary>
     /// The purposes of a certificate in one store of one server. Untrusted (Disallowed) certificates have none: they are
-    /// deliberately distrusted, so their expiry is nobody's emergency.
+    /// deliberately distrusted, so their expiry is nobody's emergency. The subject is read too: the Azure MFA extension's
+    /// certificates are known by name where the agent does not name them (old ones stay behind after a renewal).
     /// </summary>
-    public static IReadOnlyList<CertificatePurpose> Of(WatchedStore store, string sha1, IReadOnlyCollection<string> enhancedKeyUsages, ServerUse server)
+    public static IReadOnlyList<CertificatePurpose> Of(WatchedStore store, string sha1, string subject, IReadOnlyCollection<string> enhancedKeyUsages, ServerUse server)
     {
         switch (store)
         {
@@ -87,12 +88,13 @@ public static class CertificatePurposes
         }
         else
         {
-            if (Same(sha1, server.MfaExtensionSha1))
+            if (Same(sha1, server.MfaExtensionSha1) || MfaExtensionCertificates.IsNamedLikeOne(subject))
             {
                 purposes.Add(CertificatePurpose.MfaExtension);
             }
-            else if (EnhancedKeyUsages.AllowsServerAuthentication(enhancedKeyUsages))
+            else if (EnhancedKeyUsages.NamesServerAuthentication(enhancedKeyUsages))
             {
+                // NPS offers only certificates that name Server Authentication for PEAP; "all purposes" does not make one.
                 purposes.Add(CertificatePurpose.NpsServer);
             }
         }

@@ -54,6 +54,12 @@ public static class EnhancedKeyUsages
     /// <summary>Valid as a TLS server certificate, e.g. for the SSTP listener (which also needs the private key).</summary>
     public static bool AllowsServerAuthentication(IReadOnlyCollection<string> oids) => Allows(oids, ServerAuthentication);
 
+    /// <summary>
+    /// Names Server Authentication in its EKU extension. NPS offers only such certificates for PEAP and EAP-TLS: a certificate
+    /// without an EKU extension, valid for every purpose elsewhere, is not one of them.
+    /// </summary>
+    public static bool NamesServerAuthentication(IReadOnlyCollection<string> oids) => Contains(oids, ServerAuthentication);
+
     /// <summary>Valid for client authentication, e.g. a user tunnel or device tunnel certificate.</summary>
     public static bool AllowsClientAuthentication(IReadOnlyCollection<string> oids) => Allows(oids, ClientAuthentication);
 

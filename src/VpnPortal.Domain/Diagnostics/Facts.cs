@@ -1,4 +1,5 @@
 using VpnPortal.Domain.Certificates;
+using VpnPortal.Domain.Naming;
 
 namespace VpnPortal.Domain.Diagnostics;
 
@@ -73,6 +74,15 @@ public sealed record ServerFacts
 
     // NPS: reported.
     public MfaExtensionFacts? MfaExtension { get; init; }
+
+    /// <summary>
+    /// Whether <paramref name="certificate"/> is the Azure MFA NPS extension's: the one the agent says the extension uses,
+    /// or one named like it (older ones stay behind after a renewal). It has a key and no EKU, yet it is never this
+    /// server's TLS, PEAP or IKEv2 certificate.
+    /// </summary>
+    public bool IsMfaExtensionCertificate(StoredCertificate certificate) =>
+        (Thumbprints.Normalize(MfaExtension?.CertificateSha1) is { } sha1 && Thumbprints.Normalize(certificate.Sha1Thumbprint) == sha1)
+        || MfaExtensionCertificates.IsNamedLikeOne(certificate.Subject);
 }
 
 /// <summary>What rules need to know about the whole fleet and its settings.</summary>

@@ -30,4 +30,18 @@ public sealed record Finding(
     string Key = "");
 
 /// <summary>A rule: an id (stable, used in suppressions and the API), its area, and its evaluation.</summary>
-public sealed record DiagnosticRule(string Id, string Area, string Title, Func<ServerFacts, FleetFacts, IEnumerable<Finding>> Evaluate);
+public sealed record DiagnosticRule(string Id, string Area, string Title, Func<ServerFacts, FleetFacts, IEnumerable<Finding>> Evaluate)
+{
+    /// <summary>
+    /// Set for a rule about something the whole fleet shares, of which each server reports its copy (the forest's NTAuth
+    /// store): what it finds on several servers under one key is one finding for the fleet, made by this from the servers'
+    /// findings (in server name order). Null for a rule about each server's own state.
+    /// </summary>
+    public Func<IReadOnlyList<(ServerFacts Server, Finding Finding)>, Finding>? CombineForFleet { get; init; }
+}
+
+/// <summary>A finding about the fleet as a whole, and the servers that report it (by name).</summary>
+public sealed record FleetFinding(Finding Finding, IReadOnlyList<ServerFacts> Servers);
+
+/// <summary>An evaluation: each server's own findings (worst first), and the findings about the fleet as a whole.</summary>
+public sealed record FleetEvaluation(IReadOnlyList<(ServerFacts Server, IReadOnlyList<Finding> Findings)> ByServer, IReadOnlyList<FleetFinding> Fleet);

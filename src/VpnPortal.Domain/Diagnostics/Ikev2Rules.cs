@@ -37,11 +37,12 @@ public static class Ikev2Rules
     /// <summary>
     /// The certificate RRAS presents to IKEv2 clients, as far as the reported state tells: among Personal certificates with a
     /// private key, one whose names cover a public FQDN (an IKEv2-fit one first, then the latest to expire); when none
-    /// covers, the IKEv2-fit one that expires last. Null when there is neither.
+    /// covers, the IKEv2-fit one that expires last. Null when there is neither. The Azure MFA NPS extension's certificate
+    /// ("all purposes", so IKEv2-fit by its EKU) is never it.
     /// </summary>
     public static StoredCertificate? ServerCertificate(ServerFacts server, DateTimeOffset now)
     {
-        var candidates = server.Certificates.Where(c => c.Store == StoreKind.My && c.Facts.HasPrivateKey).ToList();
+        var candidates = server.Certificates.Where(c => c.Store == StoreKind.My && c.Facts.HasPrivateKey && !server.IsMfaExtensionCertificate(c)).ToList();
         var covering = candidates
             .Where(c => server.PublicFqdns.Any(f => CertificateHostNames.Covers(c.Facts.SubjectCommonName, c.Facts.DnsNames, f)))
             .OrderByDescending(c => CertificateFitness.Ikev2(c.Facts, now).Fit)
@@ -71,7 +72,9 @@ public static class Ikev2Rules
         };
         evidence.AddRange(withKey.Select(c => new Evidence(
             $"{DistinguishedNames.ShortName(c.Subject)} ({c.Sha1Thumbprint})",
-            string.Join("; ", CertificateFitness.Ikev2(c.Facts, fleet.Now).Reasons.DefaultIfEmpty("does not cover a public name")))));
+            server.IsMfaExtensionCertificate(c)
+                ? "the Azure MFA extension's certificate (it signs in to Entra ID, clients would refuse it)"
+                : string.Join("; ", CertificateFitness.Ikev2(c.Facts, fleet.Now).Reasons.DefaultIfEmpty("does not cover a public name")))));
 
         yield return new Finding(
             NoCertificateId,

@@ -47,7 +47,7 @@ public static class NpsRules
     /// <summary>The NPS and RADIUS rules, in the order they are shown.</summary>
     public static IReadOnlyList<DiagnosticRule> Rules { get; } =
     [
-        new(NtAuthMissingCaId, Area, "Client certificate CA missing from NTAuth", NtAuthMissingCa),
+        new(NtAuthMissingCaId, Area, "Client certificate CA missing from NTAuth", NtAuthMissingCa) { CombineForFleet = NtAuthMissingCaForFleet },
         new(NoServerCertificateId, Area, "NPS has no usable server certificate", NoServerCertificate),
         new(EapServerNameNotListedId, Area, "NPS certificate not in the clients' EAP server list", EapServerNameNotListed),
         new(MfaCertificateMissingId, Area, "MFA extension certificate missing", MfaCertificateMissing),
@@ -86,23 +86,6 @@ public static class NpsRules
             }
 
             var caName = DistinguishedNames.ShortName(issuer);
-            var file = $@"C:\Temp\{caName}.cer";
-            var steps = new List<string>();
-
-            // When the CA certificate is already on the server (Intermediate or Root store), say exactly which one to export.
-            if (server.Certificates.FirstOrDefault(c => c.Store is StoreKind.CA or StoreKind.Root && SameDistinguishedName(c.Subject, issuer)) is { } onServer)
-            {
-                var store = onServer.Store == StoreKind.CA ? "CA" : "Root";
-                steps.Add($"On {server.Name}: Export-Certificate -Cert Cert:\\LocalMachine\\{store}\\{onServer.Sha1Thumbprint} -FilePath \"{file}\"");
-            }
-            else
-            {
-                steps.Add($"Export the certificate of {issuer} (from the CA, or from a client certificate's chain) to \"{file}\" and copy it to {server.Name}");
-            }
-
-            steps.Add($"As an Enterprise Admin: certutil -enterprise -addstore NTAuth \"{file}\"");
-            steps.Add($"On {server.Name}: certutil -pulse (or wait for autoenrolment), then check with certutil -enterprise -viewstore NTAuth");
-
             yield return new Finding(
                 NtAuthMissingCaId,
                 FindingSeverity.Critical,
@@ -110,24 +93,60 @@ public static class NpsRules
                 $"{caName} issues the fleet's client certificates but is not in the NTAuth store on {server.Name}, so NPS rejects those certificates and clients fail with error 853.",
                 [
                     new("Issuer expected in NTAuth", issuer),
-                    new("NTAuth holds", ntAuth.Count == 0 ? "(nothing)" : string.Join("; ", ntAuth.Select(c => c.Subject))),
+                    new(NtAuthHolds, ntAuth.Count == 0 ? "(nothing)" : string.Join("; ", ntAuth.Select(c => c.Subject))),
                 ],
-                steps,
+                NtAuthSteps([server], issuer),
                 Key: issuer);
         }
     }
 
-    /// <summary>The certificate NPS presents to EAP clients: a Personal one with Server Authentication and a key, valid ones first, the latest to expire.</summary>
-    public static StoredCertificate? NpsServerCertificate(ServerFacts server, DateTimeOffset now) =>
-        server.Certificates
-            .Where(c => c.Store == StoreKind.My && c.Facts.HasPrivateKey && EnhancedKeyUsages.AllowsServerAuthentication(c.Facts.EnhancedKeyUsages))
-            .OrderByDescending(c => c.Facts.NotBefore <= now && c.Facts.NotAfter >= now)
-            .ThenByDescending(c => c.Facts.NotAfter)
-            .FirstOrDefault();
+    private const string NtAuthHolds = "NTAuth holds";
+
+    /// <summary>
+    /// NTAuth is one store for the whole forest, which each NPS server keeps a copy of: the servers that miss one CA make one
+    /// finding, each server's copy in the evidence, the CA added once.
+    /// </summary>
+    private static Finding NtAuthMissingCaForFleet(IReadOnlyList<(ServerFacts Server, Finding Finding)> reports)
+    {
+        var issuer = reports[0].Finding.Key;
+        var caName = DistinguishedNames.ShortName(issuer);
+        var servers = reports.Select(r => r.Server).ToList();
+        var names = string.Join(", ", servers.Select(s => s.Name));
+        return new Finding(
+            NtAuthMissingCaId,
+            FindingSeverity.Critical,
+            "Client certificate CA missing from NTAuth",
+            $"{caName} issues the fleet's client certificates but is not in the enterprise NTAuth store as {names} {(servers.Count == 1 ? "sees" : "see")} it, so NPS rejects those certificates and clients fail with error 853. NTAuth is one store for the whole forest: adding the CA once fixes every NPS server.",
+            [
+                new("Issuer expected in NTAuth", issuer),
+                .. reports.Select(r => new Evidence($"NTAuth on {r.Server.Name}", r.Finding.Evidence.FirstOrDefault(e => e.Label == NtAuthHolds)?.Value ?? "(not reported)")),
+            ],
+            NtAuthSteps(servers, issuer),
+            Key: issuer);
+    }
+
+    private static List<string> NtAuthSteps(IReadOnlyList<ServerFacts> servers, string issuer)
+    {
+        var file = $@"C:\Temp\{DistinguishedNames.ShortName(issuer)}.cer";
+        var names = string.Join(", ", servers.Select(s => s.Name));
+
+        // When the CA certificate is already on one of the servers (Intermediate or Root store), say exactly which one to export.
+        var onServer = servers
+            .Select(s => (Server: s, Ca: s.Certificates.FirstOrDefault(c => c.Store is StoreKind.CA or StoreKind.Root && SameDistinguishedName(c.Subject, issuer))))
+            .FirstOrDefault(s => s.Ca is not null);
+        return
+        [
+            onServer.Ca is { } ca
+                ? $"On {onServer.Server.Name}: Export-Certificate -Cert Cert:\\LocalMachine\\{(ca.Store == StoreKind.CA ? "CA" : "Root")}\\{ca.Sha1Thumbprint} -FilePath \"{file}\""
+                : $"Export the certificate of {issuer} (from the CA, or from a client certificate's chain) to \"{file}\" and copy it to {servers[0].Name}",
+            $"As an Enterprise Admin: certutil -enterprise -addstore NTAuth \"{file}\"",
+            $"On {names}: certutil -pulse (or wait for autoenrolment), then check with certutil -enterprise -viewstore NTAuth",
+        ];
+    }
 
     private static IEnumerable<Finding> NoServerCertificate(ServerFacts server, FleetFacts fleet)
     {
-        if (server.IsRras || NpsServerCertificate(server, fleet.Now) is { } best && best.Facts.NotBefore <= fleet.Now && best.Facts.NotAfter >= fleet.Now)
+        if (server.IsRras || PeapCertificate.Of(server, fleet) is { } best && best.Facts.NotBefore <= fleet.Now && best.Facts.NotAfter >= fleet.Now)
         {
             yield break;
         }
@@ -141,7 +160,7 @@ public static class NpsRules
             $"{server.Name} has no certificate in Local Computer\\Personal with Server Authentication, a private key and a current validity, so it cannot complete PEAP or EAP-TLS and every certificate or PEAP sign-in through it fails.",
             [
                 new("Certificates in Personal", personal.Count == 0 ? "(none)" : personal.Count.ToString(CultureInfo.InvariantCulture)),
-                .. personal.Select(c => new Evidence(DistinguishedNames.ShortName(c.Subject), $"{c.Sha1Thumbprint}: {WhyNotUsable(c, fleet.Now)}")),
+                .. personal.Select(c => new Evidence(DistinguishedNames.ShortName(c.Subject), $"{c.Sha1Thumbprint}: {WhyNotUsable(c, server, fleet.Now)}")),
             ],
             [
                 $"On {server.Name}, request a certificate from the private CA (the RAS and IAS Server template, or your NPS template): Get-Certificate -Template RASAndIASServer -SubjectName \"CN={fqdn}\" -DnsName {fqdn} -CertStoreLocation Cert:\\LocalMachine\\My",
@@ -150,10 +169,15 @@ public static class NpsRules
             ]);
     }
 
-    private static string WhyNotUsable(StoredCertificate c, DateTimeOffset now)
+    private static string WhyNotUsable(StoredCertificate c, ServerFacts server, DateTimeOffset now)
     {
+        if (server.IsMfaExtensionCertificate(c))
+        {
+            return "the Azure MFA extension's certificate (it signs the extension in to Entra ID and never serves EAP)";
+        }
+
         var reasons = new List<string>();
-        if (!EnhancedKeyUsages.AllowsServerAuthentication(c.Facts.EnhancedKeyUsages))
+        if (!EnhancedKeyUsages.NamesServerAuthentication(c.Facts.EnhancedKeyUsages))
         {
             reasons.Add("no Server Authentication");
         }
@@ -184,7 +208,7 @@ public static class NpsRules
 
         // The client setting is one semicolon-separated string; the portal may hold it either way.
         var listed = fleet.EapServerNames.SelectMany(n => n.Split(';')).Select(n => n.Trim()).Where(n => n.Length > 0).ToList();
-        if (listed.Count == 0 || NpsServerCertificate(server, fleet.Now) is not { } certificate)
+        if (listed.Count == 0 || PeapCertificate.Of(server, fleet) is not { } certificate)
         {
             yield break;
         }

@@ -72,7 +72,9 @@ public sealed class SstpListenerFacts
                 bySha1[sha1] = certificate;
             }
 
-            if (certificate.Store == StoreKind.My && CertificateFitness.Sstp(certificate.Facts, now).Fit)
+            // The MFA extension's certificate has a key and no EKU, so RRAS could bind it, but clients refuse a self-signed
+            // certificate named after the tenant: it is never one to recommend or to count as a choice.
+            if (certificate.Store == StoreKind.My && CertificateFitness.Sstp(certificate.Facts, now).Fit && !server.IsMfaExtensionCertificate(certificate))
             {
                 valid.Add(certificate);
             }
@@ -107,7 +109,10 @@ public sealed class SstpListenerFacts
     /// <summary>Bindings on the SSTP port made by another application (IIS, usually).</summary>
     public IReadOnlyList<BindingFacts> ForeignBindings { get; }
 
-    /// <summary>Certificates in Local Computer\Personal that RRAS could pick for the listener (EKU, private key, validity).</summary>
+    /// <summary>
+    /// Certificates in Local Computer\Personal that RRAS could pick for the listener (EKU, private key, validity), the Azure
+    /// MFA NPS extension's left out.
+    /// </summary>
     public IReadOnlyList<StoredCertificate> ValidCertificates { get; }
 
     /// <summary>The SHA-1 of the SSTP certificate in use: the configured one, else the bound one.</summary>

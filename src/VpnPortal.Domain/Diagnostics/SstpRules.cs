@@ -54,11 +54,16 @@ public static class SstpRules
         }
 
         var inPersonal = 0;
+        var evidence = new List<Evidence>();
         foreach (var certificate in server.Certificates)
         {
             if (certificate.Store == StoreKind.My)
             {
                 inPersonal++;
+                if (server.IsMfaExtensionCertificate(certificate))
+                {
+                    evidence.Add(new Evidence("Not counted: the Azure MFA extension's certificate", Thumbprints.Normalize(certificate.Sha1Thumbprint) ?? certificate.Sha1Thumbprint));
+                }
             }
         }
 
@@ -68,11 +73,14 @@ public static class SstpRules
                 NoValidCertificate.Id,
                 FindingSeverity.Critical,
                 NoValidCertificate.Title,
-                $"{server.Name} has no certificate in Local Computer\\Personal with Server Authentication, a private key and a current validity, so RRAS cannot start the SSTP listener and every SSTP connection fails.",
+                evidence.Count == 0
+                    ? $"{server.Name} has no certificate in Local Computer\\Personal with Server Authentication, a private key and a current validity, so RRAS cannot start the SSTP listener and every SSTP connection fails."
+                    : $"{server.Name} has no certificate in Local Computer\\Personal with Server Authentication, a private key and a current validity besides the Azure MFA extension's self-signed one, which SSTP clients refuse, so every SSTP connection fails.",
                 [
                     new Evidence("Certificates in Personal", inPersonal.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     new Evidence("Usable for SSTP", "0"),
                     new Evidence("Configured certificate", SstpListenerFacts.Show(sstp.ConfiguredSha1)),
+                    .. evidence,
                 ],
                 [
                     $"Import a Server Authentication certificate for {PublicNames(server)} with its private key into Local Computer\\Personal on {server.Name} (a .pfx file: Import-PfxCertificate -FilePath <file.pfx> -CertStoreLocation Cert:\\LocalMachine\\My).",

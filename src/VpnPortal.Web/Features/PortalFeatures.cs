@@ -50,6 +50,8 @@ public static class PortalFeatures
         services.AddScoped<UntrustedCertificates.ListUntrustedCertificates>();
         services.AddScoped<UntrustedCertificates.UntrustCertificate>();
         services.AddScoped<UntrustedCertificates.RemoveUntrustedCertificate>();
+        services.AddScoped<UntrustedCertificates.AdoptUntrustedCertificate>();
+        services.AddScoped<UntrustedCertificates.RemoveHeldCertificate>();
         services.AddOptions<Alerts.AlertsOptions>().BindConfiguration(Alerts.AlertsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Alerts.ScanAlerts>();
         services.AddScoped<Alerts.FindingAlerts>();

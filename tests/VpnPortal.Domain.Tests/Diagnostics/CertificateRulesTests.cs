@@ -159,4 +159,23 @@ public sealed class CertificateRulesTests
         Run(CertificateRules.NotYetValid, Healthy() with { Certificates = [started] }).ShouldBeEmpty();
         Run(CertificateRules.NotYetValid, Healthy()).ShouldBeEmpty();
     }
+
+    [Fact]
+    public void Expiring_SstpCertificateExpiring_NamesIt_NotTheMfaExtensionCertificateBesideIt()
+    {
+        var server = Healthy() with { Certificates = [MfaExtensionCertificate(), Certificate(GoodSha1, daysLeft: 10)] };
+
+        var finding = Run(CertificateRules.Rules, server).ShouldHaveSingleItem();
+
+        finding.RuleId.ShouldBe(CertificateRules.Expiring.Id);
+        finding.Value("Certificate").ShouldBe(GoodSha1);
+    }
+
+    [Fact]
+    public void ExpiryRules_NearMiss_TheMfaExtensionCertificateExpiringOnAnRrasServer_IsNotTheSstpCertificate()
+    {
+        var server = Healthy() with { Certificates = [Certificate(GoodSha1), MfaExtensionCertificate(daysLeft: 2)] };
+
+        Run(CertificateRules.Rules, server).ShouldBeEmpty();
+    }
 }

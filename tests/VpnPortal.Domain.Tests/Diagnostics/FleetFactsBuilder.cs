@@ -6,7 +6,8 @@ namespace VpnPortal.Domain.Tests.Diagnostics;
 /// <summary>
 /// A healthy fleet for the IKEv2, NPS and fleet rules: two RRAS servers behind vpn.corp.example sharing one SSTP and IKEv2
 /// certificate, fragmentation on, 60 s RADIUS timeouts, the untrusted device certificate in Disallowed, and one NPS server
-/// whose certificate is in the EAP list, whose NTAuth store holds the issuing CA and whose MFA extension is healthy.
+/// whose certificate is in the EAP list, whose NTAuth store holds the issuing CA and whose MFA extension is healthy (its
+/// self-signed certificate in Personal beside the server certificate, as on a real NPS server).
 /// Tests change one thing with <c>with</c>.
 /// </summary>
 internal static class FleetFactsBuilder
@@ -20,6 +21,8 @@ internal static class FleetFactsBuilder
     public const string MfaCertificateSha1 = "3333333333333333333333333333333333333333";
     public const string IssuingCaSha1 = "4444444444444444444444444444444444444444";
     public const string UntrustedDeviceSha1 = "5555555555555555555555555555555555555555";
+    public const string TenantId = "6f0e3c2a-9d41-4b7e-a3c5-2f8d1e0b7a94";
+    public const string MfaSubject = $"CN={TenantId}, OU=Microsoft NPS Extension";
 
     public static StoredCertificate Certificate(
         string sha1,
@@ -42,6 +45,14 @@ internal static class FleetFactsBuilder
         });
 
     public static StoredCertificate VpnCertificate() => Certificate(VpnCertificateSha1, PublicFqdn);
+
+    /// <summary>
+    /// The Azure MFA NPS extension's certificate as the configuration script makes it: self-signed, CN = the tenant id,
+    /// OU = Microsoft NPS Extension, no EKU (so "all purposes"), a private key, and valid for two years, longer than the
+    /// server certificates here: a decoy for anything that picks "the" server certificate by key usage and expiry.
+    /// </summary>
+    public static StoredCertificate MfaCertificate(string sha1 = MfaCertificateSha1, DateTimeOffset? notAfter = null) =>
+        Certificate(sha1, TenantId, ekus: [], dnsNames: [], notAfter: notAfter ?? Now.AddDays(700), issuer: MfaSubject) with { Subject = MfaSubject };
 
     public static StoredCertificate UntrustedDevice() =>
         Certificate(UntrustedDeviceSha1, "laptop-17.corp.example", ekus: [EnhancedKeyUsages.ClientAuthentication], store: StoreKind.Disallowed, hasPrivateKey: false);
@@ -68,7 +79,7 @@ internal static class FleetFactsBuilder
         Certificates =
         [
             Certificate(NpsCertificateSha1, $"{name}.corp.example", ekus: [EnhancedKeyUsages.ServerAuthentication]),
-            Certificate(MfaCertificateSha1, "00000000-0000-0000-0000-000000000001", ekus: [EnhancedKeyUsages.ClientAuthentication], dnsNames: [], issuer: "CN=00000000-0000-0000-0000-000000000001"),
+            MfaCertificate(),
             Certificate(IssuingCaSha1, "Corp Issuing CA", ekus: [], dnsNames: [], store: StoreKind.NTAuth, hasPrivateKey: false, issuer: "CN=Corp Root CA") with { Subject = IssuingCa, IsCertificateAuthority = true },
             Certificate(IssuingCaSha1, "Corp Issuing CA", ekus: [], dnsNames: [], store: StoreKind.CA, hasPrivateKey: false, issuer: "CN=Corp Root CA") with { Subject = IssuingCa, IsCertificateAuthority = true },
         ],

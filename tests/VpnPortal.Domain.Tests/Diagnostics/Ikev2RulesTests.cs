@@ -95,6 +95,37 @@ public sealed class Ikev2RulesTests
     }
 
     [Fact]
+    public void NoCertificate_OnlyTheMfaExtensionCertificate_IsCritical_AndSaysItIsTheExtensions()
+    {
+        var fleet = WithVpn1Certificates(MfaCertificate());
+
+        var finding = Vpn1(fleet).ShouldHaveSingleItem();
+
+        finding.RuleId.ShouldBe("ikev2.no-certificate");
+        EvidenceValue(finding, $"{TenantId} ({MfaCertificateSha1})").ShouldBe("the Azure MFA extension's certificate (it signs in to Entra ID, clients would refuse it)");
+    }
+
+    [Fact]
+    public void NoCertificate_NearMiss_TheMfaExtensionCertificateBesideTheServerCertificate_FindsNothing()
+    {
+        var fleet = WithVpn1Certificates(MfaCertificate(), VpnCertificate());
+
+        Vpn1(fleet).ShouldBeEmpty();
+        Ikev2Rules.ServerCertificate(fleet.Servers.Single(s => s.Name == "vpn1"), Now)!.Sha1Thumbprint.ShouldBe(VpnCertificateSha1);
+    }
+
+    [Fact]
+    public void EkuMissing_ServerCertificateLacksIkeIntermediate_NamesIt_NotTheAllPurposeMfaExtensionCertificate()
+    {
+        var fleet = WithVpn1Certificates(MfaCertificate(), Certificate(VpnCertificateSha1, PublicFqdn, ekus: [EnhancedKeyUsages.ServerAuthentication]));
+
+        var finding = Vpn1(fleet).ShouldHaveSingleItem();
+
+        finding.RuleId.ShouldBe("ikev2.eku-missing");
+        EvidenceValue(finding, "Certificate").ShouldBe($"CN={PublicFqdn} ({VpnCertificateSha1})");
+    }
+
+    [Fact]
     public void SubjectNotPublicFqdn_NoNameCoversThePublicName_IsCritical()
     {
         var fleet = WithVpn1Certificates(Certificate("CCCC000000000000000000000000000000000000", "other.corp.example"));

@@ -70,6 +70,60 @@ public sealed class NpsRulesTests
         Nps1(fleet).ShouldBeEmpty();
     }
 
+    private static ServerFacts WithoutNtAuth(ServerFacts server) => server with { Certificates = server.Certificates.Where(c => c.Store != StoreKind.NTAuth).ToList() };
+
+    [Fact]
+    public void NtAuthMissingCa_ThreeNpsServersMissingTheCa_IsOneFindingForTheFleet_NamingEachWithItsEvidence()
+    {
+        var fleet = Fleet(Rras("vpn1"), WithoutNtAuth(Nps("nps3")), WithoutNtAuth(Nps("nps1")), WithoutNtAuth(Nps("nps2")));
+
+        var evaluation = DiagnosticRules.EvaluateFleet(fleet);
+
+        evaluation.ByServer.SelectMany(r => r.Findings).ShouldNotContain(f => f.RuleId == NpsRules.NtAuthMissingCaId);
+        var fleetFinding = evaluation.Fleet.ShouldHaveSingleItem();
+        fleetFinding.Servers.Select(s => s.Name).ShouldBe(["nps1", "nps2", "nps3"]);
+        var finding = fleetFinding.Finding;
+        (finding.RuleId, finding.Key, finding.Severity).ShouldBe((NpsRules.NtAuthMissingCaId, IssuingCa, FindingSeverity.Critical));
+        finding.Summary.ShouldContain("as nps1, nps2, nps3 see it");
+        finding.Summary.ShouldContain("adding the CA once fixes every NPS server");
+        finding.Evidence.Select(e => (e.Label, e.Value)).ShouldBe(
+        [
+            ("Issuer expected in NTAuth", IssuingCa),
+            ("NTAuth on nps1", "(nothing)"),
+            ("NTAuth on nps2", "(nothing)"),
+            ("NTAuth on nps3", "(nothing)"),
+        ]);
+        finding.FixSteps.Count(s => s.Contains("-addstore NTAuth")).ShouldBe(1);
+        finding.FixSteps[0].ShouldStartWith($"On nps1: Export-Certificate -Cert Cert:\\LocalMachine\\CA\\{IssuingCaSha1}");
+        finding.FixSteps[2].ShouldStartWith("On nps1, nps2, nps3: certutil -pulse");
+    }
+
+    [Fact]
+    public void NtAuthMissingCa_NearMiss_OneServerAlreadyHasTheCa_TheFleetFindingNamesOnlyTheOthers()
+    {
+        var fleet = Fleet(WithoutNtAuth(Nps("nps1")), Nps("nps2"), WithoutNtAuth(Nps("nps3")));
+
+        var fleetFinding = DiagnosticRules.EvaluateFleet(fleet).Fleet.ShouldHaveSingleItem();
+
+        fleetFinding.Servers.Select(s => s.Name).ShouldBe(["nps1", "nps3"]);
+        DiagnosticRules.EvaluateFleet(Fleet(Nps("nps1"), Nps("nps2"))).Fleet.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void NtAuthMissingCa_TwoIssuersMissing_AreTwoFleetFindings_AndOtherRulesStayPerServer()
+    {
+        var fleet = Fleet(WithoutNtAuth(Nps("nps1")), WithoutNtAuth(Nps("nps2"))) with
+        {
+            ClientCertificateIssuers = [IssuingCa, "CN=Corp Device CA, DC=corp, DC=example"],
+            EapServerNames = ["nps9.corp.example"],
+        };
+
+        var evaluation = DiagnosticRules.EvaluateFleet(fleet);
+
+        evaluation.Fleet.Select(f => f.Finding.Key).ShouldBe([IssuingCa, "CN=Corp Device CA, DC=corp, DC=example"], ignoreOrder: true);
+        evaluation.ByServer.Select(r => r.Findings.Select(f => f.RuleId).ToList()).ShouldAllBe(ids => ids.Count == 1 && ids[0] == NpsRules.EapServerNameNotListedId);
+    }
+
     [Fact]
     public void EapServerNameNotListed_CertificateNameNotInList_IsWarningWithTheListToSet()
     {
@@ -251,5 +305,84 @@ public sealed class NpsRulesTests
         var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates, noKey] });
 
         Nps1(fleet).ShouldNotContain(f => f.RuleId == NpsRules.NoServerCertificateId);
+    }
+
+    // The Azure MFA extension's self-signed certificate (CN = the tenant id, no EKU) outlasts the PEAP certificate on
+    // every NPS server of these fleets: nothing NPS presents to EAP clients may be taken from it.
+
+    [Fact]
+    public void EapServerNameNotListed_PeapCertificateNotListed_NamesThePeapCertificate_NeverTheTenant()
+    {
+        var fleet = Fleet() with { EapServerNames = ["nps2.corp.example"] };
+
+        var finding = Nps1(fleet).ShouldHaveSingleItem();
+
+        finding.RuleId.ShouldBe(NpsRules.EapServerNameNotListedId);
+        EvidenceValue(finding, "Certificate").ShouldBe($"CN=nps1.corp.example ({NpsCertificateSha1})");
+        finding.FixSteps[0].ShouldEndWith("set: nps2.corp.example;nps1.corp.example");
+        string.Join("\n", [finding.Summary, .. finding.FixSteps, .. finding.Evidence.Select(e => e.Value)]).ShouldNotContain(TenantId);
+    }
+
+    [Fact]
+    public void EapServerNameNotListed_MfaExtensionCertificateBesideAListedPeapCertificate_StaysQuiet()
+    {
+        var fleet = Fleet() with { EapServerNames = ["nps1.corp.example"] };
+
+        Nps1(fleet).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void EapServerNameNotListed_MfaCertificateTheAgentDoesNotReport_IsKnownByItsName()
+    {
+        var older = MfaCertificate("3434343434343434343434343434343434343434", notAfter: Now.AddDays(900));
+        var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates, older], MfaExtension = null }) with { EapServerNames = ["nps1.corp.example"] };
+
+        Nps1(fleet).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void EapServerNameNotListed_NearMiss_GuidNamedServerCertificateWithoutTheExtensionsOu_IsThePeapCertificate()
+    {
+        // A server certificate that happens to carry a GUID as its name is still one: only the extension's OU marks the decoy.
+        var guidNamed = Certificate("6060606060606060606060606060606060606060", TenantId, ekus: [EnhancedKeyUsages.ServerAuthentication], notAfter: Now.AddDays(800));
+        var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates, guidNamed] }) with { EapServerNames = ["nps1.corp.example"] };
+
+        var finding = Nps1(fleet).ShouldHaveSingleItem();
+
+        EvidenceValue(finding, "Certificate").ShouldBe($"CN={TenantId} (6060606060606060606060606060606060606060)");
+    }
+
+    [Fact]
+    public void NoServerCertificate_OnlyTheMfaExtensionCertificateInPersonal_IsCritical_AndSaysItIsTheExtensions()
+    {
+        var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates.Where(c => c.Sha1Thumbprint != NpsCertificateSha1)] });
+
+        var finding = Nps1(fleet).ShouldHaveSingleItem();
+
+        finding.RuleId.ShouldBe(NpsRules.NoServerCertificateId);
+        EvidenceValue(finding, "Certificates in Personal").ShouldBe("1");
+        EvidenceValue(finding, TenantId).ShouldBe($"{MfaCertificateSha1}: the Azure MFA extension's certificate (it signs the extension in to Entra ID and never serves EAP)");
+        finding.FixSteps[0].ShouldContain("-DnsName nps1.corp.example");
+    }
+
+    [Fact]
+    public void NoServerCertificate_NearMiss_NoEkuCertificateFromTheCa_IsNotOneNpsOffers_ButWithServerAuthenticationItIs()
+    {
+        var noEku = Certificate("6161616161616161616161616161616161616161", "nps1.corp.example", ekus: []);
+        var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates.Where(c => c.Sha1Thumbprint != NpsCertificateSha1), noEku] });
+
+        EvidenceValue(Nps1(fleet).Single(f => f.RuleId == NpsRules.NoServerCertificateId), "nps1.corp.example").ShouldBe("6161616161616161616161616161616161616161: no Server Authentication");
+        Nps1(Fleet()).ShouldNotContain(f => f.RuleId == NpsRules.NoServerCertificateId);
+    }
+
+    [Fact]
+    public void EapServerNameNotListed_TheOrganisationsCertificateIsThePeapCertificate_NotALongerOneFromElsewhere()
+    {
+        var publicCa = Certificate("6262626262626262626262626262626262626262", "radius.corp-public.example", ekus: [EnhancedKeyUsages.ServerAuthentication], notAfter: Now.AddDays(800), issuer: "CN=Some Public CA, O=Public");
+        var fleet = WithNps1(s => s with { Certificates = [.. s.Certificates, publicCa] }) with { EapServerNames = ["nps1.corp.example"] };
+
+        Nps1(fleet).ShouldBeEmpty();
+        var unconfigured = fleet with { ClientCertificateIssuers = [] };
+        EvidenceValue(Nps1(unconfigured).Single(f => f.RuleId == NpsRules.EapServerNameNotListedId), "Certificate names").ShouldBe("radius.corp-public.example", "without the CA configured, the one that lasts longest");
     }
 }

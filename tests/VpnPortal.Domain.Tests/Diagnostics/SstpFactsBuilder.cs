@@ -25,6 +25,20 @@ internal static class SstpFactsBuilder
             DnsNames = [dnsName],
         });
 
+    public const string MfaSha1 = "3333333333333333333333333333333333333333";
+
+    /// <summary>
+    /// The Azure MFA NPS extension's self-signed certificate, as it sits in Personal where the extension is installed:
+    /// CN = the tenant id, no EKU (all purposes), a private key, valid longer than the server certificate.
+    /// </summary>
+    public static StoredCertificate MfaExtensionCertificate(int daysLeft = 700) =>
+        Certificate(MfaSha1, "6f0e3c2a-9d41-4b7e-a3c5-2f8d1e0b7a94", daysLeft: daysLeft) with
+        {
+            Subject = "CN=6f0e3c2a-9d41-4b7e-a3c5-2f8d1e0b7a94, OU=Microsoft NPS Extension",
+            Issuer = "CN=6f0e3c2a-9d41-4b7e-a3c5-2f8d1e0b7a94, OU=Microsoft NPS Extension",
+            Facts = Certificate(MfaSha1, "6f0e3c2a-9d41-4b7e-a3c5-2f8d1e0b7a94", daysLeft: daysLeft).Facts with { EnhancedKeyUsages = [], DnsNames = [], CrlDistributionPoints = [] },
+        };
+
     public static BindingFacts Binding(string ipPort, string hash, Guid? appId = null) =>
         new(ipPort, hash, appId ?? FleetFacts.SstpApplicationId, "MY");
 

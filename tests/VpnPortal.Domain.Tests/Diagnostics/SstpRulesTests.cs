@@ -105,6 +105,50 @@ public sealed class SstpRulesTests
     }
 
     [Fact]
+    public void NoValidCertificate_OnlyTheMfaExtensionCertificate_IsCritical_AndSaysWhyItIsNotCounted()
+    {
+        var server = Healthy() with { Certificates = [MfaExtensionCertificate()], ConfiguredSstpSha1 = null, Bindings = [] };
+
+        var finding = Run(SstpRules.NoValidCertificate, server).ShouldHaveSingleItem();
+
+        finding.Value("Certificates in Personal").ShouldBe("1");
+        finding.Value("Usable for SSTP").ShouldBe("0");
+        finding.Value("Not counted: the Azure MFA extension's certificate").ShouldBe(MfaSha1);
+        finding.Summary.ShouldContain("besides the Azure MFA extension's self-signed one");
+    }
+
+    [Fact]
+    public void NoValidCertificate_NearMiss_TheMfaExtensionCertificateBesideAValidOne_DoesNotFire()
+    {
+        var server = Healthy() with { Certificates = [Certificate(GoodSha1), MfaExtensionCertificate()] };
+
+        Run(SstpRules.NoValidCertificate, server).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void AmbiguousCertificate_NearMiss_OneValidBesideTheMfaExtensionCertificate_DoesNotFire()
+    {
+        var server = Healthy() with { ConfiguredSstpSha1 = null, Certificates = [Certificate(GoodSha1), MfaExtensionCertificate()] };
+
+        Run([.. SstpRules.Rules, .. CertificateRules.Rules], server).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void AmbiguousCertificate_TwoValidBesideTheMfaExtensionCertificate_ListsAndRecommendsOnlyServerCertificates()
+    {
+        var server = Healthy() with
+        {
+            ConfiguredSstpSha1 = null,
+            Certificates = [MfaExtensionCertificate(daysLeft: 900), Certificate(OtherSha1, dnsName: "vpn1.corp.local", daysLeft: 700), Certificate(GoodSha1)],
+        };
+
+        var finding = Run(SstpRules.AmbiguousCertificate, server).ShouldHaveSingleItem();
+
+        finding.Evidence.Where(e => e.Label == "Usable certificate").Select(e => e.Value[..40]).ShouldBe([OtherSha1, GoodSha1]);
+        finding.FixSteps[0].ShouldContain($@"Cert:\LocalMachine\My\{GoodSha1}");
+    }
+
+    [Fact]
     public void BindingMismatch_BothBindingsCarryAnotherHash_IsCriticalWithValuesAndNetshForThePort()
     {
         var server = Healthy() with

@@ -104,6 +104,8 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         services.AddSingleton<Web.Features.UntrustedCertificates.UntrustedCertificateConvergence>();
         services.AddScoped<Web.Features.UntrustedCertificates.UntrustCertificate>();
         services.AddScoped<Web.Features.UntrustedCertificates.RemoveUntrustedCertificate>();
+        services.AddScoped<Web.Features.UntrustedCertificates.AdoptUntrustedCertificate>();
+        services.AddScoped<Web.Features.UntrustedCertificates.RemoveHeldCertificate>();
 
         // Never started either: the acknowledge, suppress and settings actions only ask it for a pass.
         services.AddSingleton(Options.Create(new Web.Features.Diagnostics.DiagnosticsOptions()));

@@ -189,6 +189,47 @@ public sealed class FindingAlertsTests
         Mine(await h.CommittedAsync()).ShouldBe(expected, "nothing after resolution");
     }
 
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task AFindingAboutTheFleet_RaisesOneAlertNamingItsServers_AndResolvesOnceWithIt(string provider)
+    {
+        await using var h = await StartAsync(provider, raise: true);
+        using (var saved = await h.Admin.PostAsJsonAsync("/api/v1/diagnostics/settings", new { clientCertificateIssuers = new[] { FleetFindingsTests.IssuingCa }, version = (Guid?)null }, Ct))
+        {
+            saved.StatusCode.ShouldBe(HttpStatusCode.OK, await saved.Content.ReadAsStringAsync(Ct));
+        }
+
+        var agents = await FleetFindingsTests.ThreeNpsServersAsync(h.Portal);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+
+        (await h.EvaluateAsync()).AlertsRaised.ShouldBe(1);
+        await h.ScanAsync();
+
+        var alert = (await h.AlertsAsync()).ShouldHaveSingleItem();
+        alert.Title.ShouldBe("Client certificate CA missing from NTAuth on NPS01, NPS02, NPS03");
+        alert.InstalledOn.Select(i => i.ServerName).ShouldBe(["NPS01", "NPS02", "NPS03"]);
+        alert.State.ShouldBe(AlertState.Firing, "the scan keeps it open while its servers report it");
+        var content = h.Outbox.Calls.Single(c => c.AlertId == alert.Id).Content;
+        content.Subject.ShouldBe("Critical finding on NPS01, NPS02, NPS03: Client certificate CA missing from NTAuth");
+        content.Links.Select(l => (l.Text, l.Path)).ShouldBe([("Alert", $"/alerts/{alert.Id}"), ("Findings", $"/diagnostics?rule={FleetFindingsTests.Rule}")]);
+        var detail = await h.OnCall.GetFromJsonAsync<JsonElement>($"/api/v1/alerts/{alert.Id}", Ct);
+        detail.GetProperty("finding").GetProperty("serverName").GetString().ShouldBe("NPS01, NPS02, NPS03");
+
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        foreach (var agent in agents)
+        {
+            await agent.ReportAsync(FleetFindingsTests.NpsReport(agent, caInNtAuth: true));
+        }
+
+        await h.EvaluateAsync();
+        await h.EvaluateAsync();
+
+        alert = (await h.AlertsAsync()).ShouldHaveSingleItem();
+        alert.State.ShouldBe(AlertState.Resolved);
+        alert.ResolutionDetail.ShouldBe($"The finding resolved: {FleetFindingsTests.Rule} no longer fires on NPS01, NPS02, NPS03.");
+        alert.Events.Count(e => e.Kind == "resolved").ShouldBe(1);
+    }
+
     [Fact]
     public async Task ACertificateScanThatFails_DoesNotHoldBackTheFindingAlertsEscalation_AndTheRunStillFails()
     {

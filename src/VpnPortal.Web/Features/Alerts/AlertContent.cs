@@ -41,8 +41,9 @@ public static class AlertContent
     }
 
     /// <summary>
-    /// A critical finding's messages: which rule fires on which server, what it means and how to fix it, with links to
-    /// the alert and the server's page. The fix is in the summary: there is no certificate to say "installed on" of.
+    /// A critical finding's messages: which rule fires on which server (or servers, for a finding about the fleet), what it
+    /// means and how to fix it, with links to the alert and the server's page (the rule's findings for the fleet). The fix
+    /// is in the summary: there is no certificate to say "installed on" of.
     /// </summary>
     public static NotificationContent ForFinding(Alert alert, DiagnosticFinding finding, string serverName, string serverPath, NotificationKind kind)
     {
@@ -60,7 +61,7 @@ public static class AlertContent
             summary,
             null,
             [],
-            [new NotificationLink("Alert", $"/alerts/{alert.Id}"), new NotificationLink($"Server {serverName}", serverPath)]);
+            [new NotificationLink("Alert", $"/alerts/{alert.Id}"), new NotificationLink(finding.ServerId is null ? "Findings" : $"Server {serverName}", serverPath)]);
     }
 
     /// <summary>"RRAS-01 · Personal (SSTP server certificate)"; a finding's alert has only its server.</summary>

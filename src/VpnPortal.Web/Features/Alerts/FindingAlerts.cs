@@ -20,6 +20,9 @@ public sealed class FindingAlerts(PortalDbContext db, TimeProvider time, IOption
 
     private sealed record ServerName(Guid Id, string Name, ServerRole Role);
 
+    /// <summary>Where a finding is: its server, or for a finding about the fleet the servers that report it; its page.</summary>
+    private sealed record Place(string Name, string Path, IReadOnlyList<ServerName> Servers);
+
     /// <summary>Quiet servers and rules now: server silences hold every message; a suppressed rule or an acknowledged finding holds repeats.</summary>
     private sealed record Quiet(HashSet<Guid> SilencedServers, HashSet<(Guid ServerId, string RuleId)> Suppressed);
 
@@ -46,16 +49,16 @@ public sealed class FindingAlerts(PortalDbContext db, TimeProvider time, IOption
             return 0;
         }
 
-        var serverIds = critical.Select(f => f.ServerId).Distinct().ToList();
+        var serverIds = critical.SelectMany(f => f.ServersConcerned).Distinct().ToList();
         var servers = await ServersAsync(serverIds, ct);
         var quiet = await QuietAsync(serverIds, now, ct);
         var raised = 0;
         OnCallNow? onCall = null;
-        foreach (var finding in critical.Where(f => !quiet.Suppressed.Contains((f.ServerId, f.RuleId))))
+        foreach (var finding in critical.Where(f => !Everywhere(f, id => quiet.Suppressed.Contains((id, f.RuleId)))))
         {
-            var server = servers.GetValueOrDefault(finding.ServerId) ?? new ServerName(finding.ServerId, "(removed server)", ServerRole.Rras);
-            var alert = Open(finding, server, now);
-            (onCall, _) = await NotifyAsync(alert, finding, server, acknowledged: false, quiet.SilencedServers.Contains(finding.ServerId), now, onCall, ct);
+            var place = PlaceOf(finding, servers);
+            var alert = Open(finding, place, now);
+            (onCall, _) = await NotifyAsync(alert, finding, place, acknowledged: false, Everywhere(finding, quiet.SilencedServers.Contains), now, onCall, ct);
             raised++;
         }
 
@@ -79,16 +82,17 @@ public sealed class FindingAlerts(PortalDbContext db, TimeProvider time, IOption
 
         var ids = open.Where(a => a.FindingId is not null).Select(a => a.FindingId!.Value).ToList();
         var findings = await db.DiagnosticFindings.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
-        var serverIds = findings.Values.Select(f => f.ServerId).Distinct().ToList();
+        var serverIds = findings.Values.SelectMany(f => f.ServersConcerned).Distinct().ToList();
         var servers = await ServersAsync(serverIds, ct);
         var quiet = await QuietAsync(serverIds, now, ct);
         int resolved = 0, notifications = 0;
         OnCallNow? onCall = null;
         foreach (var alert in open)
         {
-            if (alert.FindingId is not { } id || !findings.TryGetValue(id, out var finding) || finding.ResolvedAt is not null || !servers.TryGetValue(finding.ServerId, out var server))
+            if (alert.FindingId is not { } id || !findings.TryGetValue(id, out var finding) || finding.ResolvedAt is not null || !finding.ServersConcerned.Any(servers.ContainsKey))
             {
-                // Its server was removed with its findings (a resolved finding's alert resolves in the evaluation's save).
+                // Its server was removed with its findings, or every server of a fleet finding was removed (a resolved
+                // finding's alert resolves in the evaluation's save).
                 Resolve(alert, findings.GetValueOrDefault(alert.FindingId ?? Guid.Empty), now);
                 resolved++;
                 continue;
@@ -103,9 +107,9 @@ public sealed class FindingAlerts(PortalDbContext db, TimeProvider time, IOption
             (onCall, var sent) = await NotifyAsync(
                 alert,
                 finding,
-                server,
+                PlaceOf(finding, servers),
                 acknowledged: alert.State == AlertState.Acknowledged || finding.AcknowledgedAt is not null,
-                silenced: quiet.SilencedServers.Contains(finding.ServerId) || quiet.Suppressed.Contains((finding.ServerId, finding.RuleId)),
+                silenced: Everywhere(finding, quiet.SilencedServers.Contains) || Everywhere(finding, s => quiet.Suppressed.Contains((s, finding.RuleId))),
                 now,
                 onCall,
                 ct);
@@ -117,7 +121,7 @@ public sealed class FindingAlerts(PortalDbContext db, TimeProvider time, IOption
     }
 
     /// <summary>Queues what is due for the alert now; returns the rota (read once per pass) and how many messages were queued.</summary>
-    private async Task<(OnCallNow? OnCall, int Sent)> NotifyAsync(Alert alert, DiagnosticFinding finding, ServerName server, bool acknowledged, bool silenced, DateTimeOffset now, OnCallNow? onCall, CancellationToken ct)
+    private async Task<(OnCallNow? OnCall, int Sent)> NotifyAsync(Alert alert, DiagnosticFinding finding, Place place, bool acknowledged, bool silenced, DateTimeOffset now, OnCallNow? onCall, CancellationToken ct)
     {
         var decision = AlertNotifications.Decide(AlertStep.Finding, acknowledged, silenced, ScanAlerts.State(alert), now, options.Value.Escalation());
         ScanAlerts.Apply(alert, decision.Next);
@@ -126,7 +130,7 @@ public sealed class FindingAlerts(PortalDbContext db, TimeProvider time, IOption
         {
             onCall ??= await roster.AtAsync(db, now, ct);
             var recipients = ScanAlerts.Recipients(onCall, due);
-            var content = AlertContent.ForFinding(alert, finding, server.Name, ServerPath(server), due.Kind);
+            var content = AlertContent.ForFinding(alert, finding, place.Name, place.Path, due.Kind);
 
             // "alert:{id}:finding" for the first message: its own key, apart from any certificate step.
             var suffix = due.Kind == NotificationKind.Threshold ? AlertStep.Finding.Key : due.KeySuffix;
@@ -145,7 +149,7 @@ public sealed class FindingAlerts(PortalDbContext db, TimeProvider time, IOption
         return (onCall, sent);
     }
 
-    private Alert Open(DiagnosticFinding finding, ServerName server, DateTimeOffset now)
+    private Alert Open(DiagnosticFinding finding, Place place, DateTimeOffset now)
     {
         var key = $"finding:{finding.Id}";
         var alert = new Alert
@@ -156,21 +160,21 @@ public sealed class FindingAlerts(PortalDbContext db, TimeProvider time, IOption
             OpenKey = key,
             FindingId = finding.Id,
             Subject = Clip(finding.RuleId, Data.Configurations.FieldLimits.Subject),
-            Title = Clip($"{finding.Title} on {server.Name}", Data.Configurations.FieldLimits.Name * 2),
-            InstalledOn = [new AlertInstallation { ServerId = server.Id, ServerName = server.Name, Store = "", Purposes = [] }],
+            Title = Clip($"{finding.Title} on {place.Name}", Data.Configurations.FieldLimits.Name * 2),
+            InstalledOn = [.. place.Servers.Select(s => new AlertInstallation { ServerId = s.Id, ServerName = s.Name, Store = "", Purposes = [] })],
             Severity = (int)AlertSeverity.Critical,
             OpenedAt = now,
             LastEvaluatedAt = now,
             State = AlertState.Firing,
         };
         db.Alerts.Add(alert);
-        ScanAlerts.AddEvent(db, alert, now, "opened", $"Opened: {finding.RuleId} fires on {server.Name}.");
+        ScanAlerts.AddEvent(db, alert, now, "opened", $"Opened: {finding.RuleId} fires on {place.Name}.");
         return alert;
     }
 
     private void Resolve(Alert alert, DiagnosticFinding? finding, DateTimeOffset now)
     {
-        var server = alert.InstalledOn.FirstOrDefault()?.ServerName ?? "its server";
+        var server = alert.InstalledOn.Count == 0 ? "its server" : string.Join(", ", alert.InstalledOn.Select(i => i.ServerName));
         var detail = finding is null
             ? $"The finding no longer exists: {server} was removed from the portal."
             : $"The finding resolved: {finding.RuleId} no longer fires on {server}.";
@@ -201,7 +205,24 @@ public sealed class FindingAlerts(PortalDbContext db, TimeProvider time, IOption
 
     public static string ServerPath(Guid serverId, ServerRole role) => role == ServerRole.Nps ? $"/servers/nps/{serverId}" : $"/servers/rras/{serverId}";
 
-    private static string ServerPath(ServerName server) => ServerPath(server.Id, server.Role);
+    /// <summary>The page of a finding about the fleet: the open findings of its rule, where it is with its servers.</summary>
+    public static string FleetPath(string ruleId) => $"/diagnostics?rule={Uri.EscapeDataString(ruleId)}";
+
+    private static Place PlaceOf(DiagnosticFinding finding, Dictionary<Guid, ServerName> servers)
+    {
+        if (finding.ServerId is { } id)
+        {
+            var server = servers.GetValueOrDefault(id) ?? new ServerName(id, "(removed server)", ServerRole.Rras);
+            return new Place(server.Name, ServerPath(server.Id, server.Role), [server]);
+        }
+
+        var known = finding.ServerIds.Select(servers.GetValueOrDefault).OfType<ServerName>().ToList();
+        return new Place(known.Count == 0 ? "(removed servers)" : string.Join(", ", known.Select(s => s.Name)), FleetPath(finding.RuleId), known);
+    }
+
+    /// <summary>True when <paramref name="holds"/> for every server the finding concerns (a fleet finding is quiet only where all are).</summary>
+    private static bool Everywhere(DiagnosticFinding finding, Func<Guid, bool> holds) =>
+        finding.ServersConcerned.Count > 0 && finding.ServersConcerned.All(holds);
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 }

@@ -10,9 +10,9 @@ public sealed class GetAlert(PortalDbContext db, IServiceProvider services)
 {
     public sealed record TimelineRow(DateTimeOffset At, string Kind, string Text, string? Actor);
 
-    /// <summary>A finding's alert: the finding as it is now, its server and the page to act on.</summary>
+    /// <summary>A finding's alert: the finding as it is now, its server (the servers, for one about the fleet) and the page to act on.</summary>
     public sealed record FindingView(
-        Guid Id, Guid ServerId, string ServerName, string ServerPath, string RuleId, string Title, string Summary, IReadOnlyList<FindingEvidence> Evidence,
+        Guid Id, Guid? ServerId, string ServerName, string ServerPath, string RuleId, string Title, string Summary, IReadOnlyList<FindingEvidence> Evidence,
         IReadOnlyList<string> FixSteps, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt);
 
     public sealed record Detail(
@@ -38,11 +38,18 @@ public sealed class GetAlert(PortalDbContext db, IServiceProvider services)
         var finding = alert.FindingId is { } findingId
             ? await db.DiagnosticFindings.AsNoTracking().Include(f => f.Server).FirstOrDefaultAsync(f => f.Id == findingId, ct)
             : null;
+        var (serverName, serverPath) = finding switch
+        {
+            null => ("", ""),
+            { Server: { } server } => (server.Name, FindingAlerts.ServerPath(server.Id, server.Role)),
+            _ => (string.Join(", ", await db.Servers.AsNoTracking().Where(s => finding.ServerIds.Contains(s.Id)).OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(ct)),
+                FindingAlerts.FleetPath(finding.RuleId)),
+        };
         return new Detail(
             ListAlerts.Row(alert), alert.CertificateId, alert.Subject, alert.AcknowledgementNote,
             alert.InstalledOn.Select(ListAlerts.Display).ToList(), timeline, deliveries, alert.Version,
             finding is null ? null : new FindingView(
-                finding.Id, finding.ServerId, finding.Server!.Name, FindingAlerts.ServerPath(finding.ServerId, finding.Server.Role), finding.RuleId, finding.Title,
+                finding.Id, finding.ServerId, serverName, serverPath, finding.RuleId, finding.Title,
                 finding.Summary, finding.Evidence, finding.FixSteps, finding.OpenedAt, finding.ResolvedAt));
     }
 }

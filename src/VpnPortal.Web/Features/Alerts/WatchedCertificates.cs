@@ -125,7 +125,7 @@ public static class WatchedCertificates
                 }
 
                 var store = (WatchedStore)(int)l.Store;
-                installations.Add(new WatchedInstallation(l.ServerId, server.Name, store, CertificatePurposes.Of(store, c.Sha1Thumbprint, c.EnhancedKeyUsages, server.Use)));
+                installations.Add(new WatchedInstallation(l.ServerId, server.Name, store, CertificatePurposes.Of(store, c.Sha1Thumbprint, c.Subject, c.EnhancedKeyUsages, server.Use)));
             }
 
             watched.Add(Watched(c.Id, c.Sha1Thumbprint, c.Subject, CertificateHostNames.DnsNames(c.SubjectAlternativeNames), c.NotAfter, installations));

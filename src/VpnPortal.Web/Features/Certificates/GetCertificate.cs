@@ -27,7 +27,14 @@ public sealed class GetCertificate(PortalDbContext db)
         IReadOnlyList<Use> Uses,
         Untrust? Untrusted,
         IReadOnlyList<ServerRef> RrasServersWithoutIt,
-        IReadOnlyList<string> ReadProblems);
+        IReadOnlyList<string> ReadProblems)
+    {
+        /// <summary>Where it is in the Untrusted Certificates (Disallowed) store: untrusted there, whoever put it there.</summary>
+        public IReadOnlyList<Location> UntrustedOn => Locations.Where(l => l.Store == CertificateStoreName.Disallowed).ToList();
+
+        /// <summary>Untrusted somewhere: in the set, or in a server's Untrusted Certificates store.</summary>
+        public bool IsUntrusted => Untrusted is not null || UntrustedOn.Count > 0;
+    }
 
     public async Task<Detail?> RunAsync(Guid id, CancellationToken ct = default)
     {

@@ -15,7 +15,10 @@ public enum CertificateFilter
     /// <summary>Not yet expired, but ending within <see cref="CertificateExpiry.SoonDays"/> days.</summary>
     Expiring,
 
-    /// <summary>In the untrusted set: to be in the Disallowed store of every RRAS server.</summary>
+    /// <summary>
+    /// Untrusted: in the untrusted set (to be in the Disallowed store of every RRAS server), or in any server's Disallowed
+    /// store, whoever put it there.
+    /// </summary>
     Untrusted,
 }
 
@@ -59,7 +62,9 @@ public sealed class ListCertificates(PortalDbContext db, TimeProvider time)
         IReadOnlyList<string> EnhancedKeyUsages,
         bool IsCertificateAuthority,
         int ServerCount,
-        bool IsUntrusted);
+        bool IsUntrusted,
+        bool InUntrustedSet,
+        int UntrustedOnServers);
 
     /// <summary>How many certificates match the search under each filter, for the filter chips.</summary>
     public sealed record FilterCounts(int All, int Expired, int Expiring, int Untrusted);
@@ -80,14 +85,14 @@ public sealed class ListCertificates(PortalDbContext db, TimeProvider time)
                 g.Count(),
                 g.Count(c => c.NotAfter < now),
                 g.Count(c => c.NotAfter >= now && c.NotAfter < soon),
-                g.Count(c => db.UntrustedCertificates.Any(u => u.CertificateId == c.Id))))
+                g.Count(c => db.UntrustedCertificates.Any(u => u.CertificateId == c.Id) || c.Locations.Any(l => l.Store == CertificateStoreName.Disallowed))))
             .FirstOrDefaultAsync(ct) ?? new FilterCounts(0, 0, 0, 0);
 
         var filtered = q.Filter switch
         {
             CertificateFilter.Expired => searched.Where(c => c.NotAfter < now),
             CertificateFilter.Expiring => searched.Where(c => c.NotAfter >= now && c.NotAfter < soon),
-            CertificateFilter.Untrusted => searched.Where(c => db.UntrustedCertificates.Any(u => u.CertificateId == c.Id)),
+            CertificateFilter.Untrusted => searched.Where(c => db.UntrustedCertificates.Any(u => u.CertificateId == c.Id) || c.Locations.Any(l => l.Store == CertificateStoreName.Disallowed)),
             _ => searched,
         };
         var total = q.Filter switch
@@ -111,7 +116,9 @@ public sealed class ListCertificates(PortalDbContext db, TimeProvider time)
                 c.EnhancedKeyUsages,
                 c.IsCertificateAuthority,
                 c.Locations.Select(l => l.ServerId).Distinct().Count(),
-                db.UntrustedCertificates.Any(u => u.CertificateId == c.Id)))
+                db.UntrustedCertificates.Any(u => u.CertificateId == c.Id) || c.Locations.Any(l => l.Store == CertificateStoreName.Disallowed),
+                db.UntrustedCertificates.Any(u => u.CertificateId == c.Id),
+                c.Locations.Count(l => l.Store == CertificateStoreName.Disallowed)))
             .ToListAsync(ct);
         return new Page(items, total, skip, take, counts);
     }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Configurations;
+using VpnPortal.Data.Entities;
 using VpnPortal.Web.Features.Agents;
 
 namespace VpnPortal.Web.Features.Diagnostics;
@@ -51,12 +52,12 @@ public sealed class AcknowledgeFinding(PortalDbContext db, TimeProvider time, Fl
         finding.AcknowledgeReason = text;
         db.Audit(
             "finding.acknowledged",
-            $"Acknowledged \"{finding.Title}\" on {finding.Server!.Name}: {text}",
+            $"Acknowledged \"{finding.Title}\" on {await ServerNamesAsync(finding, ct)}: {text}",
             "diagnostic-finding",
             finding.Id.ToString(),
             after: new { finding.RuleId, finding.Key, Reason = text });
         await db.SaveChangesAsync(ct);
-        events.Publish(new FleetChange(FleetChangeKind.FindingsChanged, finding.ServerId));
+        Announce(finding);
         return new Result(CommandStatus.Ok, await ReadAsync(id, ct), null);
     }
 
@@ -80,13 +81,27 @@ public sealed class AcknowledgeFinding(PortalDbContext db, TimeProvider time, Fl
         finding.AcknowledgeReason = null;
         db.Audit(
             "finding.unacknowledged",
-            $"Took back the acknowledgement of \"{finding.Title}\" on {finding.Server!.Name} (it was: {before.Reason})",
+            $"Took back the acknowledgement of \"{finding.Title}\" on {await ServerNamesAsync(finding, ct)} (it was: {before.Reason})",
             "diagnostic-finding",
             finding.Id.ToString(),
             before: before);
         await db.SaveChangesAsync(ct);
-        events.Publish(new FleetChange(FleetChangeKind.FindingsChanged, finding.ServerId));
+        Announce(finding);
         return new Result(CommandStatus.Ok, await ReadAsync(id, ct), null);
+    }
+
+    /// <summary>The server's name, or for a finding about the fleet the names of the servers that report it.</summary>
+    private async Task<string> ServerNamesAsync(DiagnosticFinding finding, CancellationToken ct) =>
+        finding.Server?.Name
+        ?? string.Join(", ", await db.Servers.AsNoTracking().Where(s => finding.ServerIds.Contains(s.Id)).OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(ct));
+
+    // Every page that shows the finding re-reads: its server's, or each server's of a finding about the fleet.
+    private void Announce(DiagnosticFinding finding)
+    {
+        foreach (var server in finding.ServersConcerned)
+        {
+            events.Publish(new FleetChange(FleetChangeKind.FindingsChanged, server));
+        }
     }
 
     private async Task<ListFindings.FindingRow?> ReadAsync(Guid id, CancellationToken ct)

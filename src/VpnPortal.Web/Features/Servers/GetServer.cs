@@ -10,7 +10,8 @@ namespace VpnPortal.Web.Features.Servers;
 /// </summary>
 public sealed class GetServer(PortalDbContext db)
 {
-    public sealed record InstalledCertificate(Guid CertificateId, string Sha1Thumbprint, string Subject, DateTimeOffset NotAfter, CertificateStoreName Store, bool HasPrivateKey);
+    /// <summary>A certificate in one of the server's stores; InUntrustedSet says whether the portal manages it as untrusted.</summary>
+    public sealed record InstalledCertificate(Guid CertificateId, string Sha1Thumbprint, string Subject, DateTimeOffset NotAfter, CertificateStoreName Store, bool HasPrivateKey, bool InUntrustedSet);
 
     /// <summary>An RRAS server that reported this NPS server (by host name or DNS name) among its RADIUS servers.</summary>
     public sealed record RadiusClient(Guid RrasServerId, string RrasServerName, string Address, int Port, int TimeoutSeconds, DateTimeOffset LastSeenAt);
@@ -33,7 +34,9 @@ public sealed class GetServer(PortalDbContext db)
         var bindings = await db.SstpBindings.AsNoTracking().Where(b => b.RrasServerId == id).OrderBy(b => b.IpPort).ToListAsync(ct);
         var radius = await db.RadiusServerSettings.AsNoTracking().Where(r => r.RrasServerId == id).OrderBy(r => r.Priority).ToListAsync(ct);
         var certificates = await db.CertificateLocations.AsNoTracking().Where(l => l.ServerId == id)
-            .Select(l => new InstalledCertificate(l.CertificateId, l.Certificate!.Sha1Thumbprint, l.Certificate.Subject, l.Certificate.NotAfter, l.Store, l.HasPrivateKey))
+            .Select(l => new InstalledCertificate(
+                l.CertificateId, l.Certificate!.Sha1Thumbprint, l.Certificate.Subject, l.Certificate.NotAfter, l.Store, l.HasPrivateKey,
+                db.UntrustedCertificates.Any(u => u.CertificateId == l.CertificateId)))
             .ToListAsync(ct);
         var clients = server is NpsServer ? await RadiusClientsAsync(server, ct) : [];
         return new Detail(server, bindings, radius, certificates.OrderBy(c => c.Store).ThenBy(c => c.NotAfter).ToList(), clients);

@@ -53,8 +53,22 @@ public sealed class ListUntrustedCertificates(PortalDbContext db, TimeProvider t
         IReadOnlyList<DriftEvent> Drift,
         Guid Version);
 
-    /// <summary>The set, the number of counted servers, and the latest drift events (certificates since removed included).</summary>
-    public sealed record Overview(IReadOnlyList<Item> Items, int Servers, IReadOnlyList<DriftEvent> DriftHistory);
+    /// <summary>
+    /// The set, the number of counted servers, the latest drift events (certificates since removed included), and what
+    /// servers hold in Untrusted Certificates that the portal did not put there.
+    /// </summary>
+    public sealed record Overview(IReadOnlyList<Item> Items, int Servers, IReadOnlyList<DriftEvent> DriftHistory, IReadOnlyList<HeldItem> Held);
+
+    /// <summary>
+    /// One server holding a certificate outside the set. State is held, removal-queued, removal-delivered,
+    /// waiting-for-report (removed, not reported yet), removal-failed, no-agent or agent-revoked; CanRemove says whether
+    /// a removal can be queued now.
+    /// </summary>
+    public sealed record HeldOn(Guid ServerId, string ServerName, string ServerRole, DateTimeOffset Since, string State, string Reason, bool CanRemove);
+
+    /// <summary>A certificate some servers hold in Untrusted Certificates without the portal having put it there.</summary>
+    public sealed record HeldItem(
+        Guid CertificateId, string Sha1Thumbprint, string Subject, string? DeviceName, DateTimeOffset NotAfter, bool IsCertificateAuthority, IReadOnlyList<HeldOn> Servers);
 
     private sealed record Server(Guid Id, string Name, DateTimeOffset? LastReportAt, bool HasAgent, DateTimeOffset? LastSeenAt, DateTimeOffset? RevokedAt);
 
@@ -90,9 +104,10 @@ public sealed class ListUntrustedCertificates(PortalDbContext db, TimeProvider t
             .ToList();
         var counted = servers.Count(Counts);
         var history = await DriftAsync(null, DriftHistoryCount, ct);
+        var held = await HeldAsync(ct);
         if (entries.Count == 0)
         {
-            return new Overview([], counted, history);
+            return new Overview([], counted, history, held);
         }
 
         var certificateIds = entries.Select(e => e.CertificateId).ToArray();
@@ -146,7 +161,76 @@ public sealed class ListUntrustedCertificates(PortalDbContext db, TimeProvider t
                 problems, states, drift[e.CertificateId].ToList(), e.Version));
         }
 
-        return new Overview(items, counted, history);
+        return new Overview(items, counted, history, held);
+    }
+
+    /// <summary>What servers hold in Untrusted Certificates outside the set, with any removal an admin asked for since.</summary>
+    private async Task<List<HeldItem>> HeldAsync(CancellationToken ct)
+    {
+        var locations = await HeldCertificates.Unmanaged(db).AsNoTracking()
+            .Select(l => new
+            {
+                l.CertificateId,
+                l.Certificate!.Sha1Thumbprint,
+                l.Certificate.Subject,
+                l.Certificate.SubjectAlternativeNames,
+                l.Certificate.NotAfter,
+                l.Certificate.IsCertificateAuthority,
+                l.ServerId,
+                ServerName = l.Server!.Name,
+                l.Server.Role,
+                l.Server.LastReportAt,
+                l.FirstSeenAt,
+                HasAgent = l.Server.Agent != null,
+                RevokedAt = l.Server.Agent == null ? null : l.Server.Agent.RevokedAt,
+            })
+            .ToListAsync(ct);
+        if (locations.Count == 0)
+        {
+            return [];
+        }
+
+        var serverIds = locations.Select(l => l.ServerId).Distinct().ToArray();
+        var removals = (await DisallowedCommands.ReadAsync(
+                db.AgentCommands.AsNoTracking().Where(c => c.Kind == AgentCommandKinds.RemoveCertificate && serverIds.Contains(c.ServerId)), ct))
+            .ToLookup(c => (c.ServerId, c.Sha1Thumbprint));
+        return locations
+            .GroupBy(l => l.CertificateId)
+            .Select(g => (Certificate: g.First(), Locations: g))
+            .Select(g => new HeldItem(
+                g.Certificate.CertificateId, g.Certificate.Sha1Thumbprint, g.Certificate.Subject, DeviceNames.Of(g.Certificate.Subject, g.Certificate.SubjectAlternativeNames),
+                g.Certificate.NotAfter, g.Certificate.IsCertificateAuthority,
+                g.Locations.OrderBy(l => l.ServerName, StringComparer.OrdinalIgnoreCase)
+                    .Select(l =>
+                    {
+                        // The removal asked for since the server began holding it, if any.
+                        var last = removals[(l.ServerId, g.Certificate.Sha1Thumbprint)].Where(c => c.CreatedAt >= l.FirstSeenAt).MaxBy(c => c.CreatedAt);
+                        var role = l.Role == ServerRole.Nps ? "nps" : "rras";
+                        var since = $"in Untrusted Certificates since {Utc(l.FirstSeenAt)}, not put there by the portal";
+                        if (!l.HasAgent)
+                        {
+                            return new HeldOn(l.ServerId, l.ServerName, role, l.FirstSeenAt, "no-agent", $"{since}; no agent to remove it", false);
+                        }
+
+                        if (l.RevokedAt is not null)
+                        {
+                            return new HeldOn(l.ServerId, l.ServerName, role, l.FirstSeenAt, "agent-revoked", $"{since}; its agent is revoked", false);
+                        }
+
+                        return last?.Status switch
+                        {
+                            AgentCommandStatus.Queued => new HeldOn(l.ServerId, l.ServerName, role, l.FirstSeenAt, "removal-queued", $"removal queued by {Utc(last.CreatedAt)}, waiting for the agent", false),
+                            AgentCommandStatus.Delivered => new HeldOn(l.ServerId, l.ServerName, role, l.FirstSeenAt, "removal-delivered", "removal delivered, waiting for the agent's answer", false),
+                            AgentCommandStatus.Succeeded when !(l.LastReportAt > last.CompletedAt) =>
+                                new HeldOn(l.ServerId, l.ServerName, role, l.FirstSeenAt, "waiting-for-report", "removed, waiting for the server's next report", false),
+                            AgentCommandStatus.Failed or AgentCommandStatus.Expired =>
+                                new HeldOn(l.ServerId, l.ServerName, role, l.FirstSeenAt, "removal-failed", $"{since}; the removal {(last.Status == AgentCommandStatus.Failed ? $"failed: {last.ResultMessage ?? "the agent gave no reason"}" : "expired: the agent did not answer in time")}", true),
+                            _ => new HeldOn(l.ServerId, l.ServerName, role, l.FirstSeenAt, "held", since, true),
+                        };
+                    })
+                    .ToList()))
+            .OrderBy(h => h.Subject, StringComparer.OrdinalIgnoreCase)
+            .ToList();
     }
 
     /// <summary>The latest drift events, of one certificate or of all (certificates since removed from the set included).</summary>

@@ -27,7 +27,14 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
     /// What to untrust: the bytes of a certificate file (PEM or DER/.cer; a PFX is refused) named <paramref name="FileName"/>,
     /// or the SHA-1 thumbprint of a certificate the portal already knows. Exactly one of the two.
     /// </summary>
-    public sealed record Request(byte[]? File, string? FileName, string? Sha1Thumbprint, string? Reason, bool DisconnectSessions);
+    public sealed record Request(byte[]? File, string? FileName, string? Sha1Thumbprint, string? Reason, bool DisconnectSessions)
+    {
+        /// <summary>
+        /// The servers whose Untrusted Certificates store already held it before the portal managed it, when an admin adopts
+        /// it into the set from there (<see cref="AdoptUntrustedCertificate"/>); null for an untrust.
+        /// </summary>
+        public IReadOnlyList<string>? AdoptedFrom { get; init; }
+    }
 
     /// <summary>
     /// What was done: the set's entry, the imports queued now, and the disconnect operation when one was started.
@@ -114,7 +121,7 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
         }
 
         var (saved, outcome) = await convergence.ChangeAndConvergeAsync(
-            db, actor, () => SaveAsync(certificate, reason, request.DisconnectSessions, actor, now, ct), ct);
+            db, actor, () => SaveAsync(certificate, reason, request.DisconnectSessions, request.AdoptedFrom, actor, now, ct), ct);
         if (saved.EntryId is not { } id)
         {
             return new Result(saved.Status, null, saved.Error);
@@ -130,9 +137,10 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
         }
 
         var name = DistinguishedNames.ShortName(certificate.Subject);
+        var what = request.AdoptedFrom is null ? "is untrusted" : "is in the untrusted set";
         var summary = outcome is { Queued: var n }
-            ? $"{name} is untrusted; imports queued on {n} {(n == 1 ? "server" : "servers")}."
-            : $"{name} is untrusted; the imports are being queued in the background.";
+            ? $"{name} {what}; imports queued on {n} {(n == 1 ? "server" : "servers")}."
+            : $"{name} {what}; the imports are being queued in the background.";
         return new Result(
             CommandStatus.Ok,
             new Done(
@@ -146,13 +154,18 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
     /// certificate already in the set, why not.
     /// </summary>
     private async Task<(Saved Result, Guid? EntryId)> SaveAsync(
-        Certificate certificate, string? reason, bool disconnectSessions, AuditActor actor, DateTimeOffset now, CancellationToken ct)
+        Certificate certificate, string? reason, bool disconnectSessions, IReadOnlyList<string>? adoptedFrom, AuditActor actor, DateTimeOffset now, CancellationToken ct)
     {
         var name = DistinguishedNames.ShortName(certificate.Subject);
         var entry = await db.UntrustedCertificates.FirstOrDefaultAsync(u => u.CertificateId == certificate.Id, ct);
         if (entry is { RemovalRequestedAt: null })
         {
             return (new Saved(null, CommandStatus.Conflict, $"{name} is already untrusted (since {ListUntrustedCertificates.Utc(entry.AddedAt)})."), null);
+        }
+
+        if (entry is not null && adoptedFrom is not null)
+        {
+            return (new Saved(null, CommandStatus.Conflict, $"{name} is being taken out of the untrusted set by the portal: it is managed already. Untrust it again to keep it."), null);
         }
 
         if (entry is null)
@@ -167,12 +180,24 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
         entry.AddedByUserId = actor.UserId ?? Guid.Empty;
         entry.RemovalRequestedAt = null;
         entry.RemovalRequestedByUserId = null;
-        db.Audit(
-            "untrusted-certificate.added",
-            $"Untrusted {name} on every RRAS server{(reason is null ? "" : $": {reason}")}",
-            "untrusted-certificate",
-            entry.Id.ToString(),
-            after: new { certificate.Sha1Thumbprint, certificate.Subject, Reason = reason, DisconnectSessions = disconnectSessions });
+        if (adoptedFrom is null)
+        {
+            db.Audit(
+                "untrusted-certificate.added",
+                $"Untrusted {name} on every RRAS server{(reason is null ? "" : $": {reason}")}",
+                "untrusted-certificate",
+                entry.Id.ToString(),
+                after: new { certificate.Sha1Thumbprint, certificate.Subject, Reason = reason, DisconnectSessions = disconnectSessions });
+        }
+        else
+        {
+            db.Audit(
+                "untrusted-certificate.adopted",
+                $"Adopted {name} into the untrusted set from the Untrusted Certificates store of {string.Join(", ", adoptedFrom)}: the portal keeps it on every RRAS server now{(reason is null ? "" : $": {reason}")}",
+                "untrusted-certificate",
+                entry.Id.ToString(),
+                after: new { certificate.Sha1Thumbprint, certificate.Subject, Reason = reason, AdoptedFrom = adoptedFrom });
+        }
         try
         {
             await db.SaveChangesAsync(ct);

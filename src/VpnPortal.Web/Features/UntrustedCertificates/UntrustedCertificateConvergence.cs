@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VpnPortal.Contracts.Agents;
@@ -335,27 +334,13 @@ public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, Agent
     }
 
     /// <summary>Import and remove commands not yet answered, with the store and thumbprint they name (Disallowed only).</summary>
-    private async Task<List<Pending>> PendingAsync(Guid[]? serverIds, CancellationToken ct)
-    {
-        var rows = await db.AgentCommands.AsNoTracking()
-            .Where(c => (serverIds == null || serverIds.Contains(c.ServerId))
-                && (c.Kind == AgentCommandKinds.ImportCertificate || c.Kind == AgentCommandKinds.RemoveCertificate)
-                && (c.Status == AgentCommandStatus.Queued || c.Status == AgentCommandStatus.Delivered))
-            .Select(c => new { c.Id, c.ServerId, c.Kind, c.Status, c.PayloadJson })
-            .ToListAsync(ct);
-        var pending = new List<Pending>();
-        foreach (var row in rows)
-        {
-            // Both payloads carry the store and the thumbprint; this reads only those two.
-            var target = JsonSerializer.Deserialize<RemoveCertificatePayload>(row.PayloadJson, AgentJson.Options);
-            if (target is { Store: CertificateStoreKind.Disallowed })
-            {
-                pending.Add(new Pending(row.Id, row.ServerId, row.Kind, row.Status, target.Sha1Thumbprint.ToUpperInvariant()));
-            }
-        }
-
-        return pending;
-    }
+    private async Task<List<Pending>> PendingAsync(Guid[]? serverIds, CancellationToken ct) =>
+        (await DisallowedCommands.ReadAsync(
+            db.AgentCommands.AsNoTracking().Where(c => (serverIds == null || serverIds.Contains(c.ServerId))
+                && (c.Status == AgentCommandStatus.Queued || c.Status == AgentCommandStatus.Delivered)),
+            ct))
+        .Select(c => new Pending(c.Id, c.ServerId, c.Kind, c.Status, c.Sha1Thumbprint))
+        .ToList();
 
     private async Task CancelAsync(List<Pending> commands, DateTimeOffset now, CancellationToken ct)
     {

@@ -149,6 +149,102 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
         (command.Kind, command.RequestedBy).ShouldBe((AgentCommandKinds.RemoveCertificate, "admin@corp.example"));
     }
 
+    [Fact]
+    public async Task HeldCertificate_IsListedAsUntrustedOnItsServer_AndAdoptingItPutsItInTheSetAsTheAdmin()
+    {
+        using var device = DeviceCertificate("LT-6000.corp.example");
+        var vpn01 = await SeedServerAsync("VPN01", lastSeen: Now);
+        var vpn02 = await SeedServerAsync("VPN02", lastSeen: Now);
+        await SeedHeldAsync(device, vpn01);
+        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var cut = _ctx.Bunit.Render<UntrustedCertificatesPage>();
+
+        cut.WaitForAssertion(() => cut.Find(".held-row").GetAttribute("data-sha1").ShouldBe(device.Thumbprint));
+        cut.Find("#no-untrusted").TextContent.ShouldContain("did not put there");
+        var held = cut.Find(".held-servers li");
+        held.GetAttribute("data-server").ShouldBe("VPN01");
+        held.TextContent.ShouldContain("not put there by the portal");
+
+        cut.Find(".adopt-held").Click();
+        dialogs.WaitForAssertion(() => dialogs.Markup.ShouldContain("not only on VPN01"));
+        DialogButton(dialogs, "Cancel").Click();
+        await using (var db = _ctx.Db())
+        {
+            (await db.UntrustedCertificates.CountAsync(Ct)).ShouldBe(0, "cancelling writes nothing");
+        }
+
+        cut.Find(".adopt-held").Click();
+        dialogs.WaitForAssertion(() => DialogButton(dialogs, "Adopt into the set").Click());
+
+        cut.WaitForAssertion(() => cut.Find(".untrusted-row").GetAttribute("data-sha1").ShouldBe(device.Thumbprint));
+        cut.FindAll(".held-row").ShouldBeEmpty();
+        await using var check = _ctx.Db();
+        (await check.UntrustedCertificates.SingleAsync(Ct)).AddedByUserId.ShouldBe(PortalComponentContext.AdminId);
+        var command = await check.AgentCommands.SingleAsync(Ct);
+        (command.ServerId, command.Kind, command.RequestedBy).ShouldBe((vpn02, AgentCommandKinds.ImportCertificate, "admin@corp.example"));
+        (await check.AuditEntries.CountAsync(a => a.Action == "untrusted-certificate.adopted", Ct)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task HeldCertificate_RemoveFromTheServer_AsksFirst_ThenQueuesTheRemovalForThatServerOnly()
+    {
+        using var device = DeviceCertificate("LT-6100.corp.example");
+        var vpn01 = await SeedServerAsync("VPN01", lastSeen: Now);
+        var vpn02 = await SeedServerAsync("VPN02", lastSeen: Now);
+        await SeedHeldAsync(device, vpn01, vpn02);
+        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var cut = _ctx.Bunit.Render<UntrustedCertificatesPage>();
+        cut.WaitForAssertion(() => cut.FindAll(".remove-held").Count.ShouldBe(2));
+
+        cut.FindAll(".remove-held").Single(b => b.TextContent.Contains("VPN02")).Click();
+        dialogs.WaitForAssertion(() => DialogButton(dialogs, "Remove from VPN02").Click());
+
+        cut.WaitForAssertion(() => cut.Find(".held-servers li[data-server=VPN02]").TextContent.ShouldContain("removal queued"));
+        cut.FindAll(".remove-held").Select(b => b.TextContent.Trim()).ShouldBe(["Remove from VPN01…"], "a removal waiting for its agent is not asked for twice");
+        await using var db = _ctx.Db();
+        var command = await db.AgentCommands.SingleAsync(Ct);
+        (command.ServerId, command.Kind, command.RequestedBy).ShouldBe((vpn02, AgentCommandKinds.RemoveCertificate, "admin@corp.example"));
+        command.PayloadJson.ShouldContain(device.Thumbprint);
+        (await db.UntrustedCertificates.CountAsync(Ct)).ShouldBe(0, "removing it from one server does not manage it");
+    }
+
+    [Fact]
+    public async Task OnCall_SeesHeldCertificates_ButNeitherAdoptNorRemove()
+    {
+        await _ctx.DisposeAsync();
+        _ctx = await PortalComponentContext.CreateAsync(Roles.OnCall);
+        using var device = DeviceCertificate("LT-6200.corp.example");
+        await SeedHeldAsync(device, await SeedServerAsync("VPN01", lastSeen: Now));
+
+        var cut = _ctx.Bunit.Render<UntrustedCertificatesPage>();
+
+        cut.WaitForAssertion(() => cut.Find(".held-row"));
+        cut.FindAll(".adopt-held").ShouldBeEmpty();
+        cut.FindAll(".remove-held").ShouldBeEmpty();
+    }
+
+    /// <summary>Reported by the servers' agents in Disallowed, with no entry in the set: someone put it there by hand.</summary>
+    private async Task SeedHeldAsync(X509Certificate2 device, params Guid[] heldBy)
+    {
+        await using var db = _ctx.Db();
+        var certificate = ApplySnapshot.CertificateRow(device, CertificateSource.Reported, Now);
+        db.Certificates.Add(certificate);
+        foreach (var serverId in heldBy)
+        {
+            db.CertificateLocations.Add(new CertificateLocation
+            {
+                Id = Guid.NewGuid(),
+                CertificateId = certificate.Id,
+                ServerId = serverId,
+                Store = CertificateStoreName.Disallowed,
+                FirstSeenAt = Now.AddDays(-1),
+                LastSeenAt = Now,
+            });
+        }
+
+        await db.SaveChangesAsync(Ct);
+    }
+
     private static IElement DialogButton(IRenderedComponent<RadzenDialog> dialogs, string text) =>
         dialogs.FindAll("button").First(b => b.TextContent.Trim() == text);
 
