@@ -19,7 +19,7 @@ public static class AdminCli
     private const string Usage = """
         usage:
           admin create-user --email E --password P --role Admin|OnCall|User [--name "Display Name"]
-          admin create-api-key --email E --name N
+          admin create-api-key --email E --name N [--valid-for 90d]   (default Security:ApiKeys:DefaultLifetime; at most MaxLifetime)
           admin create-enrollment-token --role rras|nps [--valid-for 1h]   (30m, 2h, 1d, ...; at most 7d)
         """;
 
@@ -134,7 +134,13 @@ public static class AdminCli
             return 1;
         }
 
-        var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name);
+        TimeSpan? lifetime = null;
+        if (o.TryGetValue("valid-for", out var text))
+        {
+            lifetime = Durations.Parse(text) ?? throw new CliUsageException($"--valid-for '{text}' is not a duration such as 30d or 90d");
+        }
+
+        var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name, lifetime);
         if (created.Error is not null)
         {
             await stderr.WriteLineAsync(created.Error);
@@ -143,7 +149,7 @@ public static class AdminCli
 
         // The key itself on stdout alone, so scripts can capture it: KEY=$(... admin create-api-key ...)
         await stdout.WriteLineAsync(created.Key);
-        await stderr.WriteLineAsync($"API key '{name}' for {email} created. It is shown only now.");
+        await stderr.WriteLineAsync($"API key '{name}' for {email} created, valid until {created.Row!.ExpiresAt:u}. It is shown only now.");
         return 0;
     }
 
