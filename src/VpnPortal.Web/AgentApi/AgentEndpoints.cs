@@ -21,7 +21,7 @@ public static class AgentEndpoints
         var api = app.MapGroup(AgentRoutes.Base).DisableAntiforgery().ExcludeFromDescription();
         api.AddEndpointFilter(AnswerFailuresAsProblems);
 
-        api.MapPost("/enroll", EnrollAsync).AllowAnonymous();
+        api.MapPost("/enroll", EnrollAsync).AllowAnonymous().RequireRateLimiting(Security.AttemptLimits.EnrollmentPolicy);
         api.MapPost("/snapshots", ReceiveSnapshotAsync).RequireAuthorization(AgentAuthenticationHandler.PolicyName);
         api.MapGet("/commands", PollCommandsAsync).RequireAuthorization(AgentAuthenticationHandler.PolicyName);
         api.MapPost("/commands/{id:guid}/result", RecordResultAsync).RequireAuthorization(AgentAuthenticationHandler.PolicyName);
