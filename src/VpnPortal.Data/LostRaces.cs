@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -5,7 +6,8 @@ namespace VpnPortal.Data;
 
 /// <summary>
 /// Work that reads, decides and saves in one unit, whose save can lose to another node's doing the same (a version, a
-/// unique open key, or PostgreSQL choosing it as a deadlock's victim): it reads again and decides again, a few times.
+/// unique open key, PostgreSQL choosing it as a deadlock's victim, or a serializable transaction PostgreSQL could not
+/// order after another): it reads again and decides again, a few times.
 /// </summary>
 public static class LostRaces
 {
@@ -34,13 +36,15 @@ public static class LostRaces
 
     /// <summary>
     /// A save refused because another node wrote first. Npgsql's execution strategy hands a deadlock over wrapped as a
-    /// "transient failure", so the DbUpdateException is looked for through the whole chain.
+    /// "transient failure", so the DbUpdateException is looked for through the whole chain. A serializable transaction
+    /// can also lose on a read or at its commit, which are no DbUpdateException: SQLSTATE 40001 (serialization failure)
+    /// and 40P01 (deadlock) say so there.
     /// </summary>
     public static bool IsLostRace(Exception ex)
     {
         for (Exception? e = ex; e is not null; e = e.InnerException)
         {
-            if (e is DbUpdateException)
+            if (e is DbUpdateException or DbException { SqlState: "40001" or "40P01" })
             {
                 return true;
             }

@@ -52,5 +52,19 @@ public sealed class LostRacesTests
     public void ADeadlockWrappedByTheExecutionStrategy_IsALostRace() =>
         LostRaces.IsLostRace(new InvalidOperationException("transient failure", Lost())).ShouldBeTrue();
 
+    [Theory]
+    [InlineData("40001", true)]
+    [InlineData("40P01", true)]
+    [InlineData("23505", false)]
+    [InlineData(null, false)]
+    public void ASerializableTransactionThatLostOnAReadOrAtCommit_IsALostRace(string? sqlState, bool lost) =>
+        LostRaces.IsLostRace(new InvalidOperationException("wrapped", new ProviderFailure(sqlState))).ShouldBe(lost);
+
     private static DbUpdateException Lost() => new("another node saved first");
+
+    /// <summary>What a provider throws outside SaveChanges (a read, a commit): no DbUpdateException, only its SQLSTATE.</summary>
+    private sealed class ProviderFailure(string? sqlState) : System.Data.Common.DbException("could not serialize access")
+    {
+        public override string? SqlState => sqlState;
+    }
 }

@@ -86,6 +86,11 @@ public sealed class ApiKey
     [NotAudited]
     public byte[] KeyHash { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>From then on the key is refused; chosen when it is created (docs/decisions/0020-accounts-hardening.md).</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>Written at most once a minute per key, not on every request.</summary>
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 }

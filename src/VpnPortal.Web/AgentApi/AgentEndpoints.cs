@@ -22,7 +22,7 @@ public static class AgentEndpoints
         var api = app.MapGroup(AgentRoutes.Base).DisableAntiforgery().ExcludeFromDescription();
         api.AddEndpointFilter(AnswerFailuresAsProblems);
 
-        api.MapPost("/enroll", EnrollAsync).AllowAnonymous();
+        api.MapPost("/enroll", EnrollAsync).AllowAnonymous().RequireRateLimiting(Security.AttemptLimits.EnrollmentPolicy);
         // A snapshot may be larger than the portal's general body limit; its own limit still holds on the streamed bytes.
         var snapshotLimit = app.ServiceProvider.GetRequiredService<IOptions<AgentOptions>>().Value.MaxSnapshotBytes;
         api.MapPost("/snapshots", ReceiveSnapshotAsync).RequireAuthorization(AgentAuthenticationHandler.PolicyName)

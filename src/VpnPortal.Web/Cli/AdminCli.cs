@@ -19,7 +19,7 @@ public static class AdminCli
     private const string Usage = """
         usage:
           admin create-user --email E --password P --role Admin|OnCall|User [--name "Display Name"]
-          admin create-api-key --email E --name N
+          admin create-api-key --email E --name N [--valid-for 90d]   (default Security:ApiKeys:DefaultLifetime; at most MaxLifetime)
           admin create-enrollment-token --role rras|nps [--name SERVER] [--valid-for 1h]   (a new server; 30m, 2h, 1d, ...; at most 7d)
           admin create-enrollment-token --replace SERVER [--valid-for 1h]              (re-enroll a server already in the portal)
           admin create-key-certificate --out FILE.pfx   (a certificate that encrypts the portal's data-protection keys; prints its password)
@@ -152,7 +152,13 @@ public static class AdminCli
             return 1;
         }
 
-        var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name);
+        TimeSpan? lifetime = null;
+        if (o.TryGetValue("valid-for", out var text))
+        {
+            lifetime = Durations.Parse(text) ?? throw new CliUsageException($"--valid-for '{text}' is not a duration such as 30d or 90d");
+        }
+
+        var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name, lifetime);
         if (created.Error is not null)
         {
             await stderr.WriteLineAsync(created.Error);
@@ -161,7 +167,7 @@ public static class AdminCli
 
         // The key itself on stdout alone, so scripts can capture it: KEY=$(... admin create-api-key ...)
         await stdout.WriteLineAsync(created.Key);
-        await stderr.WriteLineAsync($"API key '{name}' for {email} created. It is shown only now.");
+        await stderr.WriteLineAsync($"API key '{name}' for {email} created, valid until {created.Row!.ExpiresAt:u}. It is shown only now.");
         return 0;
     }
 

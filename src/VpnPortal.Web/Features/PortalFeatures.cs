@@ -13,7 +13,9 @@ public static class PortalFeatures
     public static IServiceCollection AddPortalFeatures(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<SignInRecorder>();
-        services.AddScoped<ApiKeys>();
+        services.AddSingleton<RecentSignIn>();
+        services.AddScoped<AuthenticatorApp>();
+        services.AddMe();
         services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FleetEvents>();
         services.AddSingleton<CommandSignals>();

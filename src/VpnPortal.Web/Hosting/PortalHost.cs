@@ -122,6 +122,7 @@ public static class PortalHost
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
 
         services.AddOptions<SetupOptions>().BindConfiguration(SetupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddAttemptLimits();
         services.AddPortalFeatures(configuration);
         return services;
     }
@@ -154,6 +155,7 @@ public static class PortalHost
         app.UseStaticFiles();
         // Routing after the status code pages, so a re-executed /not-found is routed to its page.
         app.UseRouting();
+        app.UseAttemptLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<CurrentActorMiddleware>();

@@ -42,6 +42,11 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
 
+        if (apiKey.ExpiresAt <= now)
+        {
+            return AuthenticateResult.Fail("The API key expired; its owner can create a new one under API keys.");
+        }
+
         var user = apiKey.User;
         if (user.IsDisabled || user.LockoutEnd > now)
         {
@@ -54,8 +59,11 @@ public sealed class ApiKeyAuthenticationHandler(
 
         if (apiKey.LastUsedAt is null || now - apiKey.LastUsedAt > LastUsedResolution)
         {
-            // Bookkeeping, not an admin change: written without the audit actor on purpose.
-            await db.ApiKeys.Where(k => k.Id == apiKey.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+            // Bookkeeping, not an admin change: written without the audit actor on purpose. Conditional, so requests
+            // arriving together write it once.
+            var staleBefore = now - LastUsedResolution;
+            await db.ApiKeys.Where(k => k.Id == apiKey.Id && (k.LastUsedAt == null || k.LastUsedAt < staleBefore))
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
         }
 
         var claims = new List<Claim>

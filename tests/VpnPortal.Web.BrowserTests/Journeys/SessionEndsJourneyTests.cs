@@ -66,6 +66,6 @@ public sealed class SessionEndsJourneyTests(ChromiumBrowser chromium)
         using var users = PortalIdentity.UserManagerFor(provider, context);
         var id = await context.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync(TestContext.Current.CancellationToken);
 
-        (await new SignOutEverywhere(context, users).RunAsync(id, TestContext.Current.CancellationToken)).Succeeded.ShouldBeTrue();
+        (await new SignOutEverywhere(context, users, TimeProvider.System).RunAsync(id, revokeApiKeys: false, TestContext.Current.CancellationToken)).Succeeded.ShouldBeTrue();
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using VpnPortal.Testing;
 using VpnPortal.Web.BrowserTests.Infrastructure;
@@ -56,6 +57,12 @@ public sealed class SignInMethodsJourneyTests(ChromiumBrowser chromium)
 
         (await page.ContentAsync()).ShouldNotContain("7700900456");
         await tab.ShouldHaveNoScriptErrorsAsync();
+
+        // Done on the open page, whose circuit has no request per click: the address is the connection's, which the
+        // audit log records and the per-address limit on codes counts.
+        await using var context = db.CreateContext();
+        var address = await context.AuditEntries.Where(a => a.Action == "mfa.phone-added").Select(a => a.RemoteAddress).SingleAsync(ct);
+        System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(address.ShouldNotBeNull())).ShouldBeTrue(address);
     }
 
     [Fact]

@@ -1,11 +1,7 @@
 using System.Net;
-using System.Security.Cryptography;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using VpnPortal.Data;
-using VpnPortal.Data.Entities;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
 
@@ -78,14 +74,7 @@ public sealed class SignInTests
     {
         await using var portal = await PortalFactory.StartAsync();
         var user = await portal.CreateUserAsync(Roles.Admin);
-        var key = await portal.InScopeAsync(async sp =>
-        {
-            var users = sp.GetRequiredService<UserManager<PortalUser>>();
-            var account = await users.FindByIdAsync(user.Id.ToString());
-            await users.ResetAuthenticatorKeyAsync(account!);
-            await users.SetTwoFactorEnabledAsync(account!, true);
-            return (await users.GetAuthenticatorKeyAsync(account!))!;
-        });
+        var (key, _) = await portal.TurnOnAuthenticatorAsync(user);
         using var browser = portal.CreateBrowser();
 
         using var password = await browser.SignInAsync(user.Email, user.Password);
@@ -95,7 +84,7 @@ public sealed class SignInTests
         (await browser.GetAsync("/me")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
 
         var form = await browser.GetFormAsync("/account/sign-in-2fa?ReturnUrl=%2Fme", "sign-in-2fa");
-        var valid = Totp(key, DateTimeOffset.UtcNow);
+        var valid = Totp.Code(key, DateTimeOffset.UtcNow);
         var wrongCode = ((int.Parse(valid) + 1) % 1_000_000).ToString("D6");
         using (var wrong = await browser.SubmitAsync(form, new Dictionary<string, string> { ["Input.Code"] = wrongCode }))
         {
@@ -112,39 +101,56 @@ public sealed class SignInTests
         (await browser.GetAsync("/me")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
-    /// <summary>RFC 6238 with the authenticator-app defaults Identity uses: HMAC-SHA1, 30-second steps, 6 digits.</summary>
-    private static string Totp(string base32Key, DateTimeOffset at)
+    [Fact]
+    public async Task SignIn_WrongRecoveryCodes_CountTowardLockout_SoTheRightOneIsRefusedAfterFive()
     {
-        var counter = at.ToUnixTimeSeconds() / 30;
-        var message = BitConverter.GetBytes(counter);
-        if (BitConverter.IsLittleEndian)
+        await using var portal = await PortalFactory.StartAsync();
+        var user = await portal.CreateUserAsync(Roles.Admin);
+        var recoveryCode = (await portal.TurnOnAuthenticatorAsync(user)).RecoveryCodes[0];
+        using var browser = portal.CreateBrowser();
+        (await browser.SignInAsync(user.Email, user.Password)).RedirectPath().ShouldBe("/account/sign-in-2fa");
+
+        for (var i = 0; i < 5; i++)
         {
-            Array.Reverse(message);
+            var form = await browser.GetFormAsync("/account/sign-in-2fa", "sign-in-2fa");
+            using var wrong = await browser.SubmitAsync(form, new Dictionary<string, string> { ["Input.Code"] = $"WRONG{i}XYZ", ["Input.UseRecoveryCode"] = "true" });
+            wrong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         }
 
-        var hash = HMACSHA1.HashData(Base32(base32Key), message);
-        var offset = hash[^1] & 0x0F;
-        var binary = ((hash[offset] & 0x7F) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
-        return (binary % 1_000_000).ToString("D6");
+        var last = await browser.GetFormAsync("/account/sign-in-2fa", "sign-in-2fa");
+        using var right = await browser.SubmitAsync(last, new Dictionary<string, string> { ["Input.Code"] = recoveryCode, ["Input.UseRecoveryCode"] = "true" });
+
+        right.StatusCode.ShouldBe(HttpStatusCode.BadRequest, "five wrong recovery codes lock the account, like five wrong authenticator codes");
+        (await right.BodyAsync()).ShouldContain("locked");
+        browser.HasCookie(PortalBrowser.AuthCookie).ShouldBeFalse();
+        await using var db = portal.Database.CreateContext();
+        (await db.Users.SingleAsync(u => u.Id == user.Id, TestContext.Current.CancellationToken)).LockoutEnd.ShouldNotBeNull().ShouldBeGreaterThan(DateTimeOffset.UtcNow);
     }
 
-    private static byte[] Base32(string text)
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SignIn_WithARecoveryCode_AsShownOrTypedWithoutItsDash_SignsInOnce(bool typedLoosely)
     {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bits = 0;
-        var value = 0;
-        var bytes = new List<byte>();
-        foreach (var c in text.TrimEnd('=').ToUpperInvariant())
+        await using var portal = await PortalFactory.StartAsync();
+        var user = await portal.CreateUserAsync(Roles.Admin);
+        var recoveryCode = (await portal.TurnOnAuthenticatorAsync(user)).RecoveryCodes[0];
+        recoveryCode.ShouldContain("-", customMessage: "Identity's recovery codes are shown as XXXXX-XXXXX");
+        var typed = typedLoosely ? recoveryCode.Replace("-", "").ToLowerInvariant() : recoveryCode;
+
+        using (var browser = portal.CreateBrowser())
         {
-            value = (value << 5) | alphabet.IndexOf(c);
-            bits += 5;
-            if (bits >= 8)
-            {
-                bytes.Add((byte)(value >> (bits - 8)));
-                bits -= 8;
-            }
+            (await browser.SignInAsync(user.Email, user.Password)).RedirectPath().ShouldBe("/account/sign-in-2fa");
+            var form = await browser.GetFormAsync("/account/sign-in-2fa?ReturnUrl=%2Fme", "sign-in-2fa");
+            using var signedIn = await browser.SubmitAsync(form, new Dictionary<string, string> { ["Input.Code"] = typed, ["Input.UseRecoveryCode"] = "true" });
+            signedIn.RedirectPath().ShouldBe("/me");
+            browser.HasCookie(PortalBrowser.AuthCookie).ShouldBeTrue();
         }
 
-        return bytes.ToArray();
+        using var again = portal.CreateBrowser();
+        (await again.SignInAsync(user.Email, user.Password)).RedirectPath().ShouldBe("/account/sign-in-2fa");
+        var second = await again.GetFormAsync("/account/sign-in-2fa", "sign-in-2fa");
+        using var used = await again.SubmitAsync(second, new Dictionary<string, string> { ["Input.Code"] = typed, ["Input.UseRecoveryCode"] = "true" });
+        used.StatusCode.ShouldBe(HttpStatusCode.BadRequest, "each recovery code works once");
     }
 }

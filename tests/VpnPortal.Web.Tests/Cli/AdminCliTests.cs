@@ -49,6 +49,26 @@ public sealed class AdminCliTests
     }
 
     [Fact]
+    public async Task CreateApiKey_ValidFor_SetsTheExpiry_AndNoMoreThanTheMaximum()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync(TestDatabase.Sqlite);
+        (await RunAsync(db, "create-user", "--email", Email, "--password", PortalFactory.Password, "--role", "OnCall")).Exit.ShouldBe(0);
+
+        var month = await RunAsync(db, "create-api-key", "--email", Email, "--name", "monitoring", "--valid-for", "30d");
+        var tooLong = await RunAsync(db, "create-api-key", "--email", Email, "--name", "forever", "--valid-for", "400d");
+        var notADuration = await RunAsync(db, "create-api-key", "--email", Email, "--name", "soon", "--valid-for", "soon");
+
+        month.Exit.ShouldBe(0, month.Err);
+        month.Err.ShouldContain("valid until");
+        tooLong.Exit.ShouldBe(1);
+        tooLong.Err.ShouldContain("A key may live from 1 to 365 days.");
+        notADuration.Exit.ShouldBe(2);
+        await using var context = db.CreateContext();
+        var key = await context.ApiKeys.SingleAsync(TestContext.Current.CancellationToken);
+        (key.Name, key.ExpiresAt - key.CreatedAt).ShouldBe(("monitoring", TimeSpan.FromDays(30)));
+    }
+
+    [Fact]
     public async Task CreateUser_UnknownRole_Exits2AndCreatesNobody()
     {
         await using var db = await TestDatabase.CreateEmptyAsync(TestDatabase.Sqlite);

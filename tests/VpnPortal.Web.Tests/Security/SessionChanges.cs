@@ -19,8 +19,8 @@ namespace VpnPortal.Web.Tests.Security;
 /// <summary>What ends or changes a signed-in session, done through the portal's own handlers, and the session's principal.</summary>
 internal static class SessionChanges
 {
-    public static Task SignOutEverywhereAsync(PortalFactory portal, Guid userId) =>
-        RunAsync(portal, (db, users) => new SignOutEverywhere(db, users).RunAsync(userId));
+    public static Task SignOutEverywhereAsync(PortalFactory portal, Guid userId, bool revokeApiKeys = false) =>
+        RunAsync(portal, (db, users) => new SignOutEverywhere(db, users, portal.Services.GetRequiredService<TimeProvider>()).RunAsync(userId, revokeApiKeys));
 
     public static Task DisableAsync(PortalFactory portal, Guid userId) =>
         RunAsync(portal, async (db, users) =>

@@ -1,7 +1,5 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
@@ -13,11 +11,10 @@ namespace VpnPortal.Web.Tests.Setup;
 
 /// <summary>
 /// A portal behind a proxy that ends TLS: the forwarded client address and scheme are believed from a trusted proxy
-/// only. The test server has no TCP peer, so each request names the peer it comes from in a test header.
+/// only. The test server has no TCP peer, so each request names the peer it comes from (<see cref="TestPeer"/>).
 /// </summary>
 public sealed class ProxyHeadersTests
 {
-    private const string PeerHeader = "X-Test-Peer";
     private const string Proxy = "10.1.2.3";
     private const string Client = "203.0.113.7";
 
@@ -67,7 +64,7 @@ public sealed class ProxyHeadersTests
     }
 
     private static Task<PortalFactory> StartAsync(Dictionary<string, string> settings) =>
-        PortalFactory.StartAsync(settings: settings, services: s => s.AddSingleton<IStartupFilter, PeerFromHeader>());
+        PortalFactory.StartAsync(settings: settings, services: s => s.AddSingleton<IStartupFilter, TestPeer>());
 
     private static async Task<HttpResponseMessage> SignInThroughAsync(PortalFactory portal, string peer, TestUser user)
     {
@@ -75,7 +72,7 @@ public sealed class ProxyHeadersTests
         // portal is plain http.
         var cookies = new CookieContainer();
         using var browser = new PortalBrowser(portal.CreateDefaultClient(new CookiesOfTheHttpsSite(cookies)), cookies);
-        browser.Client.DefaultRequestHeaders.Add(PeerHeader, peer);
+        browser.Client.DefaultRequestHeaders.Add(TestPeer.Header, peer);
         browser.Client.DefaultRequestHeaders.Add("X-Forwarded-For", Client);
         browser.Client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
         var response = await browser.SignInAsync(user.Email, user.Password);
@@ -118,23 +115,5 @@ public sealed class ProxyHeadersTests
 
             return response;
         }
-    }
-
-    /// <summary>Gives each request the TCP peer it names, before the portal's own middleware runs.</summary>
-    private sealed class PeerFromHeader : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((HttpContext context, RequestDelegate inner) =>
-            {
-                if (context.Request.Headers.TryGetValue(PeerHeader, out var peer))
-                {
-                    context.Connection.RemoteIpAddress = IPAddress.Parse(peer.ToString());
-                }
-
-                return inner(context);
-            });
-            next(app);
-        };
     }
 }

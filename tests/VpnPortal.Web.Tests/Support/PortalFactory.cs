@@ -184,9 +184,21 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public Task<string> CreateApiKeyAsync(TestUser user, string name = "tests") =>
         InScopeAsync(async sp =>
         {
-            var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name, TestContext.Current.CancellationToken);
+            var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name, lifetime: null, TestContext.Current.CancellationToken);
             created.Error.ShouldBeNull();
             return created.Key!;
+        });
+
+    /// <summary>Turns on the authenticator app for the user directly, as if they had set it up; the key and ten recovery codes.</summary>
+    public Task<(string Key, IReadOnlyList<string> RecoveryCodes)> TurnOnAuthenticatorAsync(TestUser user) =>
+        InScopeAsync<(string, IReadOnlyList<string>)>(async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<PortalUser>>();
+            var account = (await users.FindByIdAsync(user.Id.ToString()))!;
+            await users.ResetAuthenticatorKeyAsync(account);
+            await users.SetTwoFactorEnabledAsync(account, true);
+            var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(account, 10))!.ToList();
+            return ((await users.GetAuthenticatorKeyAsync(account))!, codes);
         });
 
     /// <summary>Counts the rows of every table now, to compare after a request that must write nothing.</summary>

@@ -1,19 +1,44 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VpnPortal.Data;
 using VpnPortal.Data.Configurations;
 using VpnPortal.Data.Entities;
+using VpnPortal.Web.Features.Account;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Me;
 
-/// <summary>Create, list and revoke API keys: a user for their own keys, an admin for anyone's.</summary>
-public sealed class ApiKeys(PortalDbContext db, TimeProvider time)
+/// <summary>
+/// Create, list and revoke API keys: a user for their own keys, an admin for anyone's. Every key expires, after a
+/// lifetime chosen at creation (Security:ApiKeys). A person creates one only after a recent sign-in: a key acts for
+/// them for months, unattended. Keys are not created through the API at all: an API key is no sign-in, and a key
+/// that could mint keys would outlive its own expiry and revocation.
+/// </summary>
+public sealed class ApiKeys(PortalDbContext db, TimeProvider time, IOptions<ApiKeyOptions> options, RecentSignIn recent)
 {
     public const int MaxActiveKeysPerUser = 20;
 
+    public const string ReauthenticateMessage = "For your safety, sign in again before creating an API key.";
+
     public sealed record Created(string? Key, ApiKeyRow? Row, string? Error);
 
-    public sealed record ApiKeyRow(Guid Id, Guid UserId, string UserName, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+    public sealed record ApiKeyRow(
+        Guid Id, Guid UserId, string UserName, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt)
+    {
+        public bool IsActive(DateTimeOffset now) => RevokedAt is null && ExpiresAt > now;
+    }
+
+    public TimeSpan DefaultLifetime => options.Value.DefaultLifetime;
+
+    /// <summary>The lifetimes the page offers, in days: the usual ones up to the maximum, the default and the maximum.</summary>
+    public IReadOnlyList<int> LifetimeChoices
+    {
+        get
+        {
+            var max = (int)options.Value.MaxLifetime.TotalDays;
+            return new[] { 7, 30, 90, 180, 365, (int)DefaultLifetime.TotalDays, max }.Where(d => d >= 1 && d <= max).Distinct().Order().ToList();
+        }
+    }
 
     public async Task<List<ApiKeyRow>> ListAsync(Guid? userId, CancellationToken ct = default)
     {
@@ -23,13 +48,24 @@ public sealed class ApiKeys(PortalDbContext db, TimeProvider time)
             query = query.Where(k => k.UserId == userId);
         }
 
+        var now = time.GetUtcNow();
         var rows = await query
-            .Select(k => new ApiKeyRow(k.Id, k.UserId, k.User!.UserName ?? "", k.Name, k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt))
+            .Select(k => new ApiKeyRow(k.Id, k.UserId, k.User!.UserName ?? "", k.Name, k.Prefix, k.CreatedAt, k.ExpiresAt, k.LastUsedAt, k.RevokedAt))
             .ToListAsync(ct);
-        return rows.OrderBy(r => r.RevokedAt is not null).ThenByDescending(r => r.CreatedAt).ToList();
+        return rows.OrderBy(r => !r.IsActive(now)).ThenByDescending(r => r.CreatedAt).ToList();
     }
 
-    public async Task<Created> CreateAsync(Guid userId, string? name, CancellationToken ct = default)
+    /// <summary>A person's own new key, from the page: only after a sign-in at <paramref name="signedInAt"/> recent enough.</summary>
+    public async Task<Created> CreateOwnAsync(Guid userId, DateTimeOffset? signedInAt, string? name, TimeSpan? lifetime, CancellationToken ct = default) =>
+        recent.IsRecent(signedInAt)
+            ? await CreateAsync(userId, name, lifetime, ct)
+            : new(null, null, ReauthenticateMessage);
+
+    /// <summary>
+    /// A new key for <paramref name="userId"/> that expires after <paramref name="lifetime"/> (the default when null, at
+    /// most Security:ApiKeys:MaxLifetime). For the admin command line, which needs no sign-in: it runs on the server.
+    /// </summary>
+    public async Task<Created> CreateAsync(Guid userId, string? name, TimeSpan? lifetime, CancellationToken ct = default)
     {
         name = name?.Trim();
         if (string.IsNullOrEmpty(name))
@@ -42,13 +78,21 @@ public sealed class ApiKeys(PortalDbContext db, TimeProvider time)
             return new(null, null, $"The key name may have at most {FieldLimits.Name} printable characters.");
         }
 
-        var active = await db.ApiKeys.CountAsync(k => k.UserId == userId && k.RevokedAt == null, ct);
+        var max = options.Value.MaxLifetime;
+        var life = lifetime ?? options.Value.DefaultLifetime;
+        if (life < TimeSpan.FromDays(1) || life > max)
+        {
+            return new(null, null, $"A key may live from 1 to {max.TotalDays:0} days.");
+        }
+
+        var now = time.GetUtcNow();
+        var active = await db.ApiKeys.CountAsync(k => k.UserId == userId && k.RevokedAt == null && k.ExpiresAt > now, ct);
         if (active >= MaxActiveKeysPerUser)
         {
             return new(null, null, $"You already have {active} active keys; revoke one first.");
         }
 
-        if (await db.ApiKeys.AnyAsync(k => k.UserId == userId && k.RevokedAt == null && k.Name == name, ct))
+        if (await db.ApiKeys.AnyAsync(k => k.UserId == userId && k.RevokedAt == null && k.ExpiresAt > now && k.Name == name, ct))
         {
             return new(null, null, $"You already have an active key named \"{name}\".");
         }
@@ -61,11 +105,12 @@ public sealed class ApiKeys(PortalDbContext db, TimeProvider time)
             Name = name,
             Prefix = ApiKeySecrets.DisplayPrefix(key),
             KeyHash = ApiKeySecrets.Hash(key),
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = now,
+            ExpiresAt = now + life,
         };
         db.ApiKeys.Add(entity);
         await db.SaveChangesAsync(ct);
-        return new(key, new ApiKeyRow(entity.Id, userId, "", name, entity.Prefix, entity.CreatedAt, null, null), null);
+        return new(key, new ApiKeyRow(entity.Id, userId, "", name, entity.Prefix, entity.CreatedAt, entity.ExpiresAt, null, null), null);
     }
 
     /// <summary>Revokes a key. With <paramref name="ownerId"/> only that user's key can be revoked.</summary>
@@ -85,5 +130,20 @@ public sealed class ApiKeys(PortalDbContext db, TimeProvider time)
         key.RevokedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
         return null;
+    }
+
+    /// <summary>
+    /// Marks every key of the user that still works as revoked, each change audited, without saving: the caller saves it
+    /// with the change it belongs to. Returns how many.
+    /// </summary>
+    public static async Task<int> RevokeAllAsync(PortalDbContext db, Guid userId, DateTimeOffset now, CancellationToken ct)
+    {
+        var keys = await db.ApiKeys.Where(k => k.UserId == userId && k.RevokedAt == null && k.ExpiresAt > now).ToListAsync(ct);
+        foreach (var key in keys)
+        {
+            key.RevokedAt = now;
+        }
+
+        return keys.Count;
     }
 }

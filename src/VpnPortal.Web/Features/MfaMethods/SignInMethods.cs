@@ -1,10 +1,13 @@
+using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Mfa;
 using VpnPortal.Domain.Phones;
+using VpnPortal.Web.Features.Account;
 using VpnPortal.Web.Features.Notifications;
+using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.MfaMethods;
 
@@ -25,6 +28,9 @@ public sealed class SignInMethods(
     INotificationOutbox outbox,
     IOptions<MfaOptions> options,
     TimeProvider time,
+    RecentSignIn recent,
+    AttemptLimiter attempts,
+    CurrentActor actor,
     ILogger<SignInMethods> logger)
 {
     public const string PagePath = "/me/sign-in-methods";
@@ -35,14 +41,13 @@ public sealed class SignInMethods(
 
     public string ProviderName => provider.DisplayName;
 
-    public TimeSpan ReauthenticateWithin => Settings.ReauthenticateWithin;
+    public TimeSpan ReauthenticateWithin => recent.Within;
 
     public Task<bool> ReRegistrationRequiredAsync(Guid userId, CancellationToken ct) =>
         db.Users.Where(u => u.Id == userId).Select(u => u.MfaReRegistrationRequired).SingleAsync(ct);
 
     /// <summary>Whether a sign-in at <paramref name="signedInAt"/> is recent enough to change methods.</summary>
-    public bool IsRecent(DateTimeOffset? signedInAt) =>
-        signedInAt is { } at && time.GetUtcNow() - at <= Settings.ReauthenticateWithin;
+    public bool IsRecent(DateTimeOffset? signedInAt) => recent.IsRecent(signedInAt);
 
     public async Task<MfaMethodSet> GetAsync(Guid userId, CancellationToken ct) =>
         await ReadAsync(await UserAsync(userId, ct), ct);
@@ -53,6 +58,11 @@ public sealed class SignInMethods(
         if (!IsRecent(signedInAt))
         {
             return MethodChange.Fail(ReauthenticateMessage);
+        }
+
+        if (TooManyAttempts(userId) is { } limited)
+        {
+            return limited;
         }
 
         var parsed = PhoneNumber.Parse(input, allowExtension: kind == PhoneKind.Office);
@@ -73,34 +83,22 @@ public sealed class SignInMethods(
             return MethodChange.Fail($"That is already your {Describe(kind)} number.");
         }
 
-        var stored = number.Stored;
-        var now = time.GetUtcNow();
-        var since = now - VerificationCodes.RateWindow;
-        var sentToUser = await db.PhoneVerifications.Where(v => v.UserId == userId && v.SentAt > since).Select(v => v.SentAt).ToListAsync(ct);
-        var sentToNumber = await db.PhoneVerifications.Where(v => v.PhoneNumber == stored && v.SentAt > since).Select(v => v.SentAt).ToListAsync(ct);
-        var decision = VerificationCodes.MaySend(now, sentToUser, sentToNumber, Limits);
-        if (!decision.Allowed)
-        {
-            var wait = decision.RetryAt!.Value - now;
-            return MethodChange.Fail($"{decision.Message} You can ask again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes.");
-        }
-
         var code = VerificationCodes.NewCode();
-        var state = VerificationCodes.Issue(code, now, Limits);
-        var verification = new PhoneVerification
+        PhoneVerification verification;
+        try
         {
-            Id = Guid.NewGuid(),
-            UserId = userId,
-            Kind = kind,
-            PhoneNumber = stored,
-            Delivery = (int)delivery,
-            Salt = state.Salt,
-            CodeHash = state.CodeHash,
-            SentAt = now,
-            ExpiresAt = state.ExpiresAt,
-        };
-        db.PhoneVerifications.Add(verification);
-        await db.SaveChangesAsync(ct);
+            var recorded = await db.RetryLostRacesAsync(() => RecordSendAsync(userId, kind, number.Stored, delivery, code, ct), logger, "Recording a verification code", ct);
+            if (recorded.Refusal is { } refusal)
+            {
+                return refusal;
+            }
+
+            verification = recorded.Verification!;
+        }
+        catch (Exception e) when (LostRaces.IsLostRace(e))
+        {
+            return MethodChange.Fail("Several codes were asked for at the same moment. Wait a moment, then ask again.");
+        }
 
         try
         {
@@ -125,6 +123,11 @@ public sealed class SignInMethods(
         if (!IsRecent(signedInAt))
         {
             return MethodChange.Fail(ReauthenticateMessage);
+        }
+
+        if (TooManyAttempts(userId) is { } limited)
+        {
+            return limited;
         }
 
         var verification = await db.PhoneVerifications.SingleOrDefaultAsync(v => v.Id == verificationId && v.UserId == userId, ct);
@@ -328,6 +331,51 @@ public sealed class SignInMethods(
     }
 
     private const string ReauthenticateMessage = "For your safety, sign in again before changing your sign-in methods.";
+
+    /// <summary>
+    /// The per-user and per-number limits, checked and recorded in one serializable transaction: parallel requests
+    /// cannot all pass a check that none of them has recorded yet. SQLite lets one writer in at a time; PostgreSQL fails
+    /// all but one of the racers, which run again (<see cref="LostRaces"/>) and find the codes the winner recorded.
+    /// </summary>
+    private async Task<(PhoneVerification? Verification, MethodChange? Refusal)> RecordSendAsync(
+        Guid userId, PhoneKind kind, string stored, CodeDelivery delivery, string code, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+        var now = time.GetUtcNow();
+        var since = now - VerificationCodes.RateWindow;
+        var sentToUser = await db.PhoneVerifications.Where(v => v.UserId == userId && v.SentAt > since).Select(v => v.SentAt).ToListAsync(ct);
+        var sentToNumber = await db.PhoneVerifications.Where(v => v.PhoneNumber == stored && v.SentAt > since).Select(v => v.SentAt).ToListAsync(ct);
+        var decision = VerificationCodes.MaySend(now, sentToUser, sentToNumber, Limits);
+        if (!decision.Allowed)
+        {
+            var wait = decision.RetryAt!.Value - now;
+            return (null, MethodChange.Fail($"{decision.Message} You can ask again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes."));
+        }
+
+        var state = VerificationCodes.Issue(code, now, Limits);
+        var verification = new PhoneVerification
+        {
+            Id = Guid.NewGuid(),
+            UserId = userId,
+            Kind = kind,
+            PhoneNumber = stored,
+            Delivery = (int)delivery,
+            Salt = state.Salt,
+            CodeHash = state.CodeHash,
+            SentAt = now,
+            ExpiresAt = state.ExpiresAt,
+        };
+        db.PhoneVerifications.Add(verification);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return (verification, null);
+    }
+
+    /// <summary>Asking for and entering codes, counted per account and per the address the page was opened from.</summary>
+    private MethodChange? TooManyAttempts(Guid userId) =>
+        attempts.TryAttempt(AttemptKind.MfaCodes, ClientAddress.Key(actor.Current.RemoteAddress), userId.ToString()) is { } wait
+            ? MethodChange.Fail(AttemptLimits.Message(wait))
+            : null;
 
     private static string Capitalise(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 

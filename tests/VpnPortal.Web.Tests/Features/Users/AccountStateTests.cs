@@ -154,7 +154,7 @@ public sealed class AccountStateTests
             stampBefore = await db.Users.Where(u => u.Id == id).Select(u => u.SecurityStamp).SingleAsync(Ct);
         }
 
-        var result = await f.RunAsync((db, users) => new SignOutEverywhere(db, users).RunAsync(id, Ct));
+        var result = await f.RunAsync((db, users) => new SignOutEverywhere(db, users, f.Clock).RunAsync(id, revokeApiKeys: false, Ct));
 
         result.Status.ShouldBe(CommandStatus.Ok);
         await using (var db = f.Context())

@@ -7,7 +7,9 @@ using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
 using VpnPortal.Web.Features;
+using VpnPortal.Web.Features.Account;
 using VpnPortal.Web.Features.Me;
+using VpnPortal.Web.Features.MfaMethods;
 using VpnPortal.Web.Features.Users;
 using VpnPortal.Web.Security;
 using Xunit;
@@ -33,6 +35,9 @@ internal sealed class UserAdminFixture : IAsyncDisposable
         services.AddIdentityCore<PortalUser>(PortalIdentity.AccountRules)
             .AddRoles<PortalRole>()
             .AddEntityFrameworkStores<PortalDbContext>();
+        services.AddOptions<ApiKeyOptions>();
+        services.AddOptions<MfaOptions>();
+        services.AddSingleton<RecentSignIn>();
         _services = services.BuildServiceProvider();
     }
 
@@ -68,7 +73,7 @@ internal sealed class UserAdminFixture : IAsyncDisposable
     public async Task<string> AddApiKeyAsync(Guid userId)
     {
         await using var db = Context();
-        var created = await new ApiKeys(db, Clock).CreateAsync(userId, "tests", TestContext.Current.CancellationToken);
+        var created = await ActivatorUtilities.CreateInstance<ApiKeys>(_services, db).CreateAsync(userId, "tests", lifetime: null, TestContext.Current.CancellationToken);
         return created.Key ?? throw new InvalidOperationException(created.Error);
     }
 
