@@ -5,6 +5,7 @@ using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
+using VpnPortal.Web.Features.Me;
 using VpnPortal.Web.Features.MfaMethods;
 using VpnPortal.Web.Features.Notifications;
 using VpnPortal.Web.Tests.Support;
@@ -53,5 +54,33 @@ public sealed class PersonalNoticeTests
         await EnqueueAsync(portal, new Notification("alert:1:threshold:14", null, alex.Id, Content()));
         await DeliverAsync(portal);
         hook.Requests.ShouldHaveSingleItem().Json["title"]!.GetValue<string>().ShouldBe(Content().Subject);
+    }
+
+    [Fact]
+    public async Task ANewApiKey_IsToldToItsOwnerAlone_WithItsNameAndExpiry_AndNeverItsSecret()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        await using var hook = await WebhookListener.StartAsync();
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var portal = await PortalFactory.StartAsync(time: time, settings: NoJobs.ToDictionary(), services: ReachListenersOnLoopback);
+        var alex = await portal.CreateUserAsync(Roles.OnCall, "alex@corp.example");
+        await SetSmtpAsync(portal, "127.0.0.1", smtp.Port);
+        await SetPreferenceAsync(portal, alex.Id, email: false, inPortal: true);
+        await AddWebhookAsync(portal, "Ops Teams", WebhookFormat.Teams, hook.Url("/teams"));
+
+        // Made by the command line's path, which needs no sign-in: the owner hears of it all the same.
+        var created = await portal.InScopeAsync(sp => sp.GetRequiredService<ApiKeys>().CreateAsync(alex.Id, "monitoring", TimeSpan.FromDays(30), Ct));
+        created.Error.ShouldBeNull();
+        await DeliverAsync(portal);
+
+        hook.Requests.ShouldBeEmpty("a team channel never hears of one person's keys");
+        var mail = smtp.Received().ShouldHaveSingleItem();
+        mail.RcptTos.ShouldBe(["alex@corp.example"]);
+        mail.Subject.ShouldBe("A new API key was created for your account");
+        mail.Text.ShouldNotBeNull().ShouldContain("\"monitoring\"");
+        mail.Text.ShouldContain("in 30 days");
+        mail.Text.ShouldNotContain(created.Key!);
+        await using var db = portal.Database.CreateContext();
+        (await db.PortalNotifications.SingleAsync(Ct)).UserId.ShouldBe(alex.Id);
     }
 }

@@ -4,6 +4,7 @@ using VpnPortal.Data;
 using VpnPortal.Data.Configurations;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Features.Account;
+using VpnPortal.Web.Features.Notifications;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Me;
@@ -14,9 +15,11 @@ namespace VpnPortal.Web.Features.Me;
 /// them for months, unattended. Keys are not created through the API at all: an API key is no sign-in, and a key
 /// that could mint keys would outlive its own expiry and revocation.
 /// </summary>
-public sealed class ApiKeys(PortalDbContext db, TimeProvider time, IOptions<ApiKeyOptions> options, RecentSignIn recent)
+public sealed class ApiKeys(PortalDbContext db, TimeProvider time, IOptions<ApiKeyOptions> options, RecentSignIn recent, INotificationOutbox outbox)
 {
     public const int MaxActiveKeysPerUser = 20;
+
+    public const string PagePath = "/me/api-keys";
 
     public const string ReauthenticateMessage = "For your safety, sign in again before creating an API key.";
 
@@ -109,9 +112,21 @@ public sealed class ApiKeys(PortalDbContext db, TimeProvider time, IOptions<ApiK
             ExpiresAt = now + life,
         };
         db.ApiKeys.Add(entity);
+        // The owner hears of every new key, made on the page or by the command line, in the same save: a key made by
+        // someone holding their session, or by an admin on the server, acts as them for months.
+        await outbox.EnqueueAsync(db, NewKeyNotice(entity), ct);
         await db.SaveChangesAsync(ct);
         return new(key, new ApiKeyRow(entity.Id, userId, "", name, entity.Prefix, entity.CreatedAt, entity.ExpiresAt, null, null), null);
     }
+
+    private static PersonalNotice NewKeyNotice(ApiKey key) =>
+        new($"api-key-created:{key.Id}", key.UserId, new NotificationContent(
+            "info",
+            "A new API key was created for your account",
+            $"An API key named \"{key.Name}\" ({key.Prefix}...) was created for your account. It acts as you in the portal's API until it expires or is revoked. If you did not create it, revoke it on your API keys page and tell your administrator at once.",
+            key.ExpiresAt,
+            [],
+            [new NotificationLink("Review your API keys", PagePath)]));
 
     /// <summary>Revokes a key. With <paramref name="ownerId"/> only that user's key can be revoked.</summary>
     public async Task<string?> RevokeAsync(Guid keyId, Guid? ownerId, CancellationToken ct = default)
