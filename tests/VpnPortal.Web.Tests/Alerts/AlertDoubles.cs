@@ -24,9 +24,14 @@ public sealed class RecordingOutbox : INotificationOutbox
         return Task.CompletedTask;
     }
 
-    /// <summary>Alerts are about the fleet, never about one person's account.</summary>
-    public Task EnqueueAsync(PortalDbContext db, PersonalNotice notice, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException($"An alert sent a personal notice ({notice.SourceKey}).");
+    /// <summary>Notices about one person's account (the setup's API keys make some); kept apart from the alerts' notifications.</summary>
+    public ConcurrentQueue<PersonalNotice> PersonalNotices { get; } = new();
+
+    public Task EnqueueAsync(PortalDbContext db, PersonalNotice notice, CancellationToken cancellationToken)
+    {
+        PersonalNotices.Enqueue(notice);
+        return Task.CompletedTask;
+    }
 
     public Task<IReadOnlyList<NotificationDeliveryView>> HistoryAsync(PortalDbContext db, Guid alertId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<NotificationDeliveryView>>(

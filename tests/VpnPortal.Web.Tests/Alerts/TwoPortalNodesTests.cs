@@ -112,7 +112,7 @@ public sealed class TwoPortalNodesTests
 
         await Task.Delay(TimeSpan.FromSeconds(3), Ct); // several more firings across both nodes
         var committed = await CommittedAsync(a);
-        committed.Count.ShouldBe(3, "each alert's step, once");
+        committed.Count.ShouldBe(3, $"each alert's step, once: {string.Join(", ", committed)}");
         committed.Distinct().Count().ShouldBe(3);
         await using var db = database.CreateContext();
         var nodes = await db.Database.SqlQueryRaw<long>("SELECT COUNT(*) AS \"Value\" FROM qrtz_scheduler_state").SingleAsync(Ct);

@@ -10,6 +10,7 @@ using VpnPortal.Web.Features;
 using VpnPortal.Web.Features.Account;
 using VpnPortal.Web.Features.Me;
 using VpnPortal.Web.Features.MfaMethods;
+using VpnPortal.Web.Features.Notifications;
 using VpnPortal.Web.Features.Users;
 using VpnPortal.Web.Security;
 using Xunit;
@@ -38,6 +39,7 @@ internal sealed class UserAdminFixture : IAsyncDisposable
         services.AddOptions<ApiKeyOptions>();
         services.AddOptions<MfaOptions>();
         services.AddSingleton<RecentSignIn>();
+        services.AddSingleton<INotificationOutbox, NotificationOutbox>();
         _services = services.BuildServiceProvider();
     }
 
