@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Shouldly;
+using VpnPortal.Testing;
 using VpnPortal.Web.BrowserTests.Infrastructure;
 using VpnPortal.Web.Hosting;
 using Xunit;
@@ -55,7 +56,10 @@ public sealed class PublishedPortalTests : IAsyncLifetime
 
         File.Exists(Path.Combine(output, "data", "vpnportal.db")).ShouldBeTrue("the embedded database lives under the published folder, whatever the working directory");
 
-        var (cliExit, cliLog) = await RunAsync([dll, "admin", "create-user", "--email", "ops@corp.example", "--password", "correct horse battery", "--role", "OnCall"], ct);
+        // The admin verbs read the portal's configuration, so they get its key-encryption certificate as an operator
+        // sets it: from the environment.
+        var (cliExit, cliLog) = await RunAsync([dll, "admin", "create-user", "--email", "ops@corp.example", "--password", "correct horse battery", "--role", "OnCall"], ct,
+            KeyEncryptionCertificate.Settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value));
         cliExit.ShouldBe(0, cliLog);
         cliLog.ShouldContain("Created OnCall ops@corp.example");
     }
@@ -64,7 +68,7 @@ public sealed class PublishedPortalTests : IAsyncLifetime
         PortalContentRoot.FindRepositoryRoot(Path.GetDirectoryName(PortalProcess.PortalDll)!)
         ?? throw new InvalidOperationException("The portal under test is not inside the repository.");
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> arguments, CancellationToken ct)
+    private static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> arguments, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -81,6 +85,11 @@ public sealed class PublishedPortalTests : IAsyncLifetime
         foreach (var name in start.Environment.Keys.Where(n => n.StartsWith("Database__", StringComparison.OrdinalIgnoreCase) || n.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)).ToList())
         {
             start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
