@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Shouldly;
 using VpnPortal.Data.Entities;
@@ -9,9 +10,9 @@ using static Microsoft.Playwright.Assertions;
 namespace VpnPortal.Web.BrowserTests.Journeys;
 
 /// <summary>
-/// The alarm for the script skew: the portal serves .NET 9's blazor.web.js to a .NET 10 server
-/// (build/BlazorWebJs.targets). If the two stop understanding each other, the page still renders
-/// (prerendering) but nothing on it reacts; this test notices.
+/// The page stays interactive over its circuit: what is typed and clicked updates it without reloads, and a portal
+/// restarted under an open page brings the page back by itself (.NET 10's blazor.web.js and its reconnect UI, served
+/// by the SDK's static web assets).
 /// </summary>
 public sealed class InteractivityTests(ChromiumBrowser chromium)
 {
@@ -69,6 +70,53 @@ public sealed class InteractivityTests(ChromiumBrowser chromium)
         tab.BlazorSockets.Count.ShouldBe(circuitsBefore, "searching or paging opened a new circuit");
         tab.BlazorSockets[^1].ShouldStartWith($"ws://{portal.BaseUrl.Authority}/_blazor");
         await tab.ShouldHaveNoScriptErrorsAsync();
+    }
+
+    [Fact]
+    public async Task APortalRestartedUnderAnOpenPage_ShowsItIsReconnecting_AndBringsThePageBackUsableWithoutAManualReload()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
+        await SeedServersAsync(db, 25, ct);
+        var port = PortalProcess.FreePort();
+        var first = await PortalProcess.StartAsync(db, ct, port: port);
+        await using var tab = await chromium.NewPageAsync(first.BaseUrl, "restart");
+        var page = tab.Page;
+        var count = page.Locator("#server-count");
+        int circuitsBefore;
+        try
+        {
+            await tab.CreateFirstAdminAsync(await first.SetupLinkAsync(), "ada@corp.example", "correct horse battery");
+            await tab.GotoInteractiveAsync("servers/rras");
+            await Expect(count).ToHaveTextAsync("25 servers");
+            circuitsBefore = tab.BlazorSockets.Count;
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        // The framework's reconnect UI (in its own shadow root) tells the person the portal is away while it is.
+        var rejoining = page.GetByText(new Regex("Rejoining the server|Rejoin failed")).First;
+        await Expect(rejoining).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await tab.ScreenshotAsync("reconnecting");
+
+        await using var second = await PortalProcess.StartAsync(db, ct, port: port);
+        // The new portal does not know the old circuit: the page reloads itself and opens a new one, signed in still
+        // (the keys that protect the cookie are in the database, encrypted by the same certificate).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (tab.BlazorSockets.Count <= circuitsBefore && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, ct);
+        }
+
+        tab.BlazorSockets.Count.ShouldBeGreaterThan(circuitsBefore, "the page did not come back to the restarted portal by itself");
+        await Expect(page).ToHaveURLAsync(new Regex("/servers/rras$"), new() { Timeout = 30_000 });
+        await Expect(rejoining).Not.ToBeVisibleAsync();
+        await Expect(count).ToHaveTextAsync("25 servers", new() { Timeout = 30_000 });
+        await page.Locator("#server-search").FillAsync("vpn07");
+        await Expect(count).ToHaveTextAsync("1 server");
+        await tab.ScreenshotAsync("reconnected");
     }
 
     private static Task<int?> Marker(IPage page) => page.EvaluateAsync<int?>("() => window.__vpnMarker ?? null");
