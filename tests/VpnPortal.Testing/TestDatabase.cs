@@ -43,21 +43,56 @@ public sealed class TestDatabase : IAsyncDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown provider"),
     };
 
-    /// <summary>Creates a database and applies every migration.</summary>
+    /// <summary>
+    /// A database with every migration applied, copied from a template migrated once per test process (the SQLite file is
+    /// copied; PostgreSQL makes it with CREATE DATABASE ... TEMPLATE): the migrations themselves are tested on empty
+    /// databases (<see cref="CreateEmptyAsync"/>), and running all of them again for each test only costs time.
+    /// </summary>
     public static async Task<TestDatabase> CreateMigratedAsync(string provider)
     {
-        var db = await CreateEmptyAsync(provider);
+        var template = await TemplateAsync(provider);
+        return provider == Sqlite ? CreateSqlite(copyOf: template) : await CreatePostgresAsync(template);
+    }
+
+    private static readonly SemaphoreSlim TemplatesLock = new(1, 1);
+    private static readonly Dictionary<string, string> Templates = [];
+
+    /// <summary>The migrated template of <paramref name="provider"/>: a SQLite file or a PostgreSQL database name.</summary>
+    private static async Task<string> TemplateAsync(string provider)
+    {
+        await TemplatesLock.WaitAsync();
         try
         {
-            await using var context = db.CreateContext();
-            await context.Database.MigrateAsync(TestContext.Current.CancellationToken);
-            return db;
+            if (Templates.TryGetValue(provider, out var made))
+            {
+                return made;
+            }
+
+            var template = await CreateEmptyAsync(provider);
+            try
+            {
+                await using (var context = template.CreateContext())
+                {
+                    await context.Database.MigrateAsync();
+                }
+            }
+            catch
+            {
+                await template.DisposeAsync();
+                throw;
+            }
+
+            // Kept for the whole run, then dropped like any test database.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => template.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            var name = provider == Sqlite
+                ? new SqliteConnectionStringBuilder(template.ConnectionString).DataSource
+                : new NpgsqlConnectionStringBuilder(template.ConnectionString).Database!;
+            Templates[provider] = name;
+            return name;
         }
-        catch
+        finally
         {
-            // The caller never gets the database to dispose: drop it here, or every failed run leaves one behind.
-            await db.DisposeAsync();
-            throw;
+            TemplatesLock.Release();
         }
     }
 
@@ -86,11 +121,17 @@ public sealed class TestDatabase : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static TestDatabase CreateSqlite()
+    private static TestDatabase CreateSqlite(string? copyOf = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "vpnportal-tests");
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, $"{Guid.NewGuid():N}.db");
+        if (copyOf is not null)
+        {
+            // The template's connections are closed (no pooling), so its journal is folded into the file.
+            File.Copy(copyOf, file);
+        }
+
         var cs = new SqliteConnectionStringBuilder { DataSource = file, ForeignKeys = true, Pooling = false }.ToString();
         return new TestDatabase(Sqlite, cs, () =>
         {
@@ -101,14 +142,14 @@ public sealed class TestDatabase : IAsyncDisposable
         });
     }
 
-    private static async Task<TestDatabase> CreatePostgresAsync()
+    private static async Task<TestDatabase> CreatePostgresAsync(string? template = null)
     {
         var server = PostgresServer.RequireConnectionString();
         var name = $"vpnportal_test_{Guid.NewGuid():N}";
         await using (var admin = new NpgsqlConnection(server))
         {
             await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+            await using var create = new NpgsqlCommand(template is null ? $"CREATE DATABASE \"{name}\"" : $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", admin);
             await create.ExecuteNonQueryAsync();
         }
 

@@ -45,19 +45,21 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         _services = services;
     }
 
-    /// <summary>The database this portal runs on (empty until the portal's own start-up migrates it).</summary>
+    /// <summary>The database this portal runs on.</summary>
     public TestDatabase Database { get; }
 
     /// <summary>The portal's clock when the test asked for a fake one; otherwise the portal uses the system clock.</summary>
     public FakeTimeProvider? Time { get; }
 
     /// <summary>
-    /// Creates a fresh, empty database and starts the portal on it, which migrates it as production does.
+    /// Creates a fresh database, migrated from the test run's template (the portal's own migration at start then finds
+    /// nothing to do; <see cref="StartOnAsync"/> with <see cref="TestDatabase.CreateEmptyAsync"/> starts on an empty one),
+    /// and starts the portal on it.
     /// <c>services</c> replaces services after the portal registered its own (e.g. test doubles of another feature's interfaces).
     /// </summary>
     public static async Task<PortalFactory> StartAsync(
         string provider = TestDatabase.Sqlite, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null) =>
-        await StartAsync(new PortalFactory(await TestDatabase.CreateEmptyAsync(provider), time, ownsDatabase: true, settings, services));
+        await StartAsync(new PortalFactory(await TestDatabase.CreateMigratedAsync(provider), time, ownsDatabase: true, settings, services));
 
     /// <summary>Starts the portal on a database the caller owns (and disposes), e.g. one the admin CLI has just written.</summary>
     public static Task<PortalFactory> StartOnAsync(
@@ -70,7 +72,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     /// </summary>
     public static async Task<PortalFactory> StartOnKestrelAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var factory = new PortalFactory(await TestDatabase.CreateEmptyAsync(TestDatabase.Sqlite), null, ownsDatabase: true, settings);
+        var factory = new PortalFactory(await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite), null, ownsDatabase: true, settings);
         factory.UseKestrel(0);
         try
         {

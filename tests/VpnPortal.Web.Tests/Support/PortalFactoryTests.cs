@@ -15,7 +15,9 @@ public sealed class PortalFactoryTests
     [Fact]
     public async Task Factory_Started_MigratesAndUsesItsOwnDatabase()
     {
-        await using var first = await PortalFactory.StartAsync();
+        // An empty database, as a new installation has: the portal migrates it at start.
+        await using var empty = await TestDatabase.CreateEmptyAsync(TestDatabase.Sqlite);
+        await using var first = await PortalFactory.StartOnAsync(empty);
         await using var second = await PortalFactory.StartAsync();
 
         var user = await first.CreateUserAsync(Roles.OnCall);
