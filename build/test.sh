@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of the solution: bash build/test.sh [extra dotnet test arguments]
+# Runs every test of the solution: bash build/test.sh [--fast] [extra dotnet test arguments]
 #
+# - --fast leaves out the slow kinds (trait Category: Browser, Postgres, SqlServer, Process; see
+#   tests/VpnPortal.Testing/TestCategories.cs) for the inner loop, and starts no PostgreSQL; CI runs everything.
 # - Uses the PostgreSQL server named by VPNPORTAL_TEST_POSTGRES if set; otherwise starts a throwaway
 #   server (Debian's postgresql package) on a free loopback port and removes it on exit.
 # - Points browser tests at Debian's chromium through VPNPORTAL_TEST_CHROMIUM when it is installed.
@@ -115,16 +117,28 @@ count() {
     | grep -cE " outcome=\"($1)\"" || true
 }
 
+fast=false
+if [[ ${1:-} == --fast ]]; then
+  fast=true
+  shift
+  set -- --filter "Category!=Browser&Category!=Postgres&Category!=SqlServer&Category!=Process" "$@"
+  echo "== --fast: browser, PostgreSQL, SQL Server and outside-process tests are left out"
+fi
+
 dotnet tool restore >/dev/null
 
-if [[ -n ${VPNPORTAL_TEST_POSTGRES:-} ]]; then
+if [[ $fast == true ]]; then
+  :
+elif [[ -n ${VPNPORTAL_TEST_POSTGRES:-} ]]; then
   echo "== PostgreSQL tests use the server in VPNPORTAL_TEST_POSTGRES"
 else
   start_postgres
 fi
 
 # The test OpenID Connect provider's packages, from its lockfile, before test processes start in parallel.
-if command -v npm >/dev/null; then
+if [[ $fast == true ]]; then
+  :
+elif command -v npm >/dev/null; then
   echo "== npm ci (tests/oidc-provider)"
   (cd tests/oidc-provider && npm ci --no-audit --no-fund --loglevel=error)
 else

@@ -32,8 +32,10 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    /// <summary>Both providers, for [Theory] tests of behaviour that may differ between them.</summary>
-    public static TheoryData<string> Providers => new(Sqlite, Postgres);
+    /// <summary>Both providers, for [Theory] tests of behaviour that may differ between them; the server's rows carry its category.</summary>
+    public static TheoryData<string> Providers => new(
+        new TheoryDataRow<string>(Sqlite),
+        new TheoryDataRow<string>(Postgres).WithTrait(TestCategories.Trait, TestCategories.Postgres));
 
     /// <summary>Creates an empty database (not migrated). PostgreSQL tests skip, or fail on CI, without a server.</summary>
     public static Task<TestDatabase> CreateEmptyAsync(string provider) => provider switch

@@ -13,6 +13,7 @@ using static VpnPortal.Web.Tests.Security.SessionChanges;
 namespace VpnPortal.Web.Tests.Account;
 
 /// <summary>Local (password) accounts switched off except for break-glass admins, and the settings the portal refuses to start with.</summary>
+[Trait(TestCategories.Trait, TestCategories.Process)]
 public sealed class LocalSignInSwitchTests(OidcProviderFixture fixture) : IClassFixture<OidcProviderFixture>
 {
     private const string BreakGlass = "breakglass@corp.example";

@@ -12,6 +12,7 @@ namespace VpnPortal.Web.Tests.Account;
 /// Organisation sign-in against a real OpenID Connect provider (node oidc-provider on loopback): the code flow with
 /// PKCE, role mapping, just-in-time accounts and linking, and every id_token the portal must refuse.
 /// </summary>
+[Trait(TestCategories.Trait, TestCategories.Process)]
 public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture<OidcProviderFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -18,6 +18,7 @@ namespace VpnPortal.Web.Tests.Account;
 /// The cookies a sign-in sets, as a deployed (Production, HTTPS) portal sends them: Secure by default, HttpOnly,
 /// SameSite=Lax, for the whole site, and a session that slides while it is used and ends when it is not.
 /// </summary>
+[Trait(TestCategories.Trait, TestCategories.Process)]
 public sealed class SignInCookieTests(OidcProviderFixture fixture) : IClassFixture<OidcProviderFixture>
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);

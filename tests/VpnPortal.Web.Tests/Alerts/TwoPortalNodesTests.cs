@@ -15,6 +15,7 @@ using static VpnPortal.Web.Tests.Alerts.AlertLifecycleTests;
 namespace VpnPortal.Web.Tests.Alerts;
 
 /// <summary>Two portal nodes on one PostgreSQL database scanning at once: each alert and each notification exists once.</summary>
+[Trait(TestCategories.Trait, TestCategories.Postgres)]
 public sealed class TwoPortalNodesTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

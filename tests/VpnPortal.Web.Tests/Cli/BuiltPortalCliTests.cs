@@ -11,6 +11,7 @@ using Xunit;
 namespace VpnPortal.Web.Tests.Cli;
 
 /// <summary>The admin verbs on the built VpnPortal.Web.dll, run as an operator would: `dotnet VpnPortal.Web.dll admin ...`.</summary>
+[Trait(TestCategories.Trait, TestCategories.Process)]
 public sealed class BuiltPortalCliTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
+using VpnPortal.Testing;
 using VpnPortal.Web.Features;
 using VpnPortal.Web.Features.Notifications;
 using VpnPortal.Web.Tests.Support;
@@ -15,6 +16,7 @@ using static VpnPortal.Web.Tests.Notifications.NotificationSeed;
 namespace VpnPortal.Web.Tests.Notifications;
 
 /// <summary>The admins' channel settings: secrets stay write-only and out of the audit log, refusals write nothing, tests report the real answer.</summary>
+[Trait(TestCategories.Trait, TestCategories.Process)]
 public sealed class ChannelSettingsTests
 {
     private const string Password = "relay-Pa55word-never-shown";

@@ -11,6 +11,7 @@ using static VpnPortal.Web.Tests.Notifications.NotificationSeed;
 namespace VpnPortal.Web.Tests.Notifications;
 
 /// <summary>E-mail through System.Net.Mail to a real SMTP server (Debian's aiosmtpd), asserting on what the server received.</summary>
+[Trait(TestCategories.Trait, TestCategories.Process)]
 public sealed class EmailDeliveryTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -20,6 +20,7 @@ namespace VpnPortal.Web.Tests.Notifications;
 /// replaced is told. Signed in through the real form; the save is made with the sign-in time the session's cookie carries,
 /// which is what the open page passes.
 /// </summary>
+[Trait(TestCategories.Trait, TestCategories.Process)]
 public sealed class NotificationAddressChangeTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);

@@ -17,6 +17,7 @@ namespace VpnPortal.Web.Tests.Notifications;
 /// Where the portal will send a notification, on a portal with its real target policy: loopback (and the like) refused at
 /// send time on the address the host resolves to, redirects not followed, refused literals refused when saved too.
 /// </summary>
+[Trait(TestCategories.Trait, TestCategories.Process)]
 public sealed class NotificationTargetTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);

@@ -15,6 +15,7 @@ using static VpnPortal.Web.Tests.Notifications.NotificationSeed;
 namespace VpnPortal.Web.Tests.Notifications;
 
 /// <summary>A notice about one person's account goes to that person alone: never to the team's webhooks.</summary>
+[Trait(TestCategories.Trait, TestCategories.Process)]
 public sealed class PersonalNoticeTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

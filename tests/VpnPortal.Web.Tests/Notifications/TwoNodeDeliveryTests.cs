@@ -11,6 +11,7 @@ using static VpnPortal.Web.Tests.Notifications.NotificationSeed;
 namespace VpnPortal.Web.Tests.Notifications;
 
 /// <summary>Two portal nodes on one PostgreSQL database, both running the delivery worker: each message goes out once.</summary>
+[Trait(TestCategories.Trait, TestCategories.Postgres)]
 public sealed class TwoNodeDeliveryTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

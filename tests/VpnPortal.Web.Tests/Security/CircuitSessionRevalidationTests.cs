@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
+using VpnPortal.Testing;
 using VpnPortal.Web.Security;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
@@ -18,6 +19,7 @@ namespace VpnPortal.Web.Tests.Security;
 /// The check an open Blazor circuit makes of its user every Security:SessionCheckInterval, on the principal a real
 /// sign-in put in the cookie: the session ends as the cookie's does, and also when the account's roles changed.
 /// </summary>
+[Trait(TestCategories.Trait, TestCategories.Process)]
 public sealed class CircuitSessionRevalidationTests(OidcProviderFixture fixture) : IClassFixture<OidcProviderFixture>
 {
     [Theory]

@@ -57,6 +57,7 @@ public sealed class OidcAuthorizationMatrixFixture : AuthorizationMatrixFixture
     }
 }
 
+[Trait(TestCategories.Trait, TestCategories.Process)]
 public sealed class OidcAuthorizationMatrixTests(OidcAuthorizationMatrixFixture fixture) : IClassFixture<OidcAuthorizationMatrixFixture>
 {
     [Fact]
