@@ -232,9 +232,23 @@ public sealed class CertificateKeyDecryptor(IServiceProvider services) : IXmlDec
 /// <summary>Registration and start-up checks of key encryption.</summary>
 public static class KeyEncryption
 {
+    /// <summary>Where Development keeps its own key-encryption certificate, under the content root, next to the embedded database.</summary>
+    public const string DevelopmentCertificatePath = "data/development-key-encryption.pfx";
+
     public static IServiceCollection AddKeyEncryption(this IServiceCollection services)
     {
-        services.AddOptions<KeyEncryptionOptions>().BindConfiguration(KeyEncryptionOptions.Section).ValidateOnStart();
+        services.AddOptions<KeyEncryptionOptions>().BindConfiguration(KeyEncryptionOptions.Section).ValidateOnStart()
+            .PostConfigure<IHostEnvironment, TimeProvider>((options, environment, time) =>
+            {
+                // Development encrypts its keys too, with a certificate of its own made on the first start, so it runs the
+                // same code as production (and logs no warning about unencrypted keys). It is for development only: it
+                // sits next to the database it protects, which production refuses.
+                if (!options.IsConfigured && environment.IsDevelopment())
+                {
+                    options.CertificatePath = DevelopmentCertificate(Path.Combine(environment.ContentRootPath, DevelopmentCertificatePath), time);
+                    options.CertificatePassword = null;
+                }
+            });
         services.AddSingleton<IValidateOptions<KeyEncryptionOptions>, KeyEncryptionValidation>();
         services.AddSingleton<KeyEncryptionCertificates>();
 
@@ -252,6 +266,31 @@ public static class KeyEncryption
                 }
             });
         return services;
+    }
+
+    /// <summary>The development certificate at <paramref name="path"/>, made (without a password) when it is not there yet.</summary>
+    private static string DevelopmentCertificate(string path, TimeProvider time)
+    {
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var (pfx, password) = KeyEncryptionCertificates.CreateSelfSigned(time.GetUtcNow());
+            using var certificate = X509CertificateLoader.LoadPkcs12(pfx, password, X509KeyStorageFlags.Exportable | X509KeyStorageFlags.EphemeralKeySet);
+            // Written aside and moved into place, so two portals starting together never read a half-written file; the
+            // one that loses keeps the winner's.
+            var aside = $"{path}.{Guid.NewGuid():N}.tmp";
+            File.WriteAllBytes(aside, certificate.Export(X509ContentType.Pkcs12));
+            try
+            {
+                File.Move(aside, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(aside);
+            }
+        }
+
+        return path;
     }
 }
 

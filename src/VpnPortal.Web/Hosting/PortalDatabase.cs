@@ -59,7 +59,39 @@ public static class PortalDatabase
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        if (db.Database.IsSqlite())
+        {
+            await BackUpBeforeUpgradeAsync(db, scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PortalDatabase)), cancellationToken);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Before migrations change an existing SQLite database, a copy of it: SQLite rebuilds a changed table outside the
+    /// migration's transaction, so a portal stopped in the middle could leave the file half upgraded, and the copy is
+    /// what to go back to. A new (empty) database needs none.
+    /// </summary>
+    private static async Task BackUpBeforeUpgradeAsync(PortalDbContext db, ILogger logger, CancellationToken ct)
+    {
+        var applied = (await db.Database.GetAppliedMigrationsAsync(ct)).ToList();
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+        if (applied.Count == 0 || pending.Count == 0 || file == ":memory:")
+        {
+            return;
+        }
+
+        var backup = $"{file}.before-{pending[^1]}";
+        if (File.Exists(backup))
+        {
+            // An earlier attempt at the same upgrade stopped: its copy is from before it began, this file may not be.
+            logger.LogInformation("Keeping {Backup}, copied before an earlier attempt at these {Count} migrations", backup, pending.Count);
+            return;
+        }
+
+        await db.Database.ExecuteSqlAsync($"VACUUM INTO {backup}", ct);
+        logger.LogInformation("Copied the database to {Backup} before applying {Count} migrations to it", backup, pending.Count);
     }
 
     /// <summary>The SQLite connection string with a relative file resolved under the content root, as the portal opens it.</summary>

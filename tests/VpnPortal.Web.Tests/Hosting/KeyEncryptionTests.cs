@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Shouldly;
 using VpnPortal.Testing;
+using VpnPortal.Web.Hosting;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
 
@@ -32,12 +33,34 @@ public sealed class KeyEncryptionTests
     }
 
     [Fact]
-    public async Task Development_WithoutACertificate_Starts()
+    public async Task Development_WithoutACertificate_MakesItsOwnBesideTheEmbeddedDatabase_AndStillEncryptsTheKeys()
     {
         var settings = new Dictionary<string, string>(NoCertificate) { ["environment"] = "Development", ["Simulation:Enabled"] = "false" };
         await using var portal = await PortalFactory.StartAsync(settings: settings);
+        var environment = portal.Services.GetRequiredService<IHostEnvironment>();
+        environment.IsDevelopment().ShouldBeTrue();
 
-        portal.Services.GetRequiredService<IHostEnvironment>().IsDevelopment().ShouldBeTrue();
+        Protector(portal).Protect("a webhook URL");
+
+        File.Exists(Path.Combine(environment.ContentRootPath, KeyEncryption.DevelopmentCertificatePath)).ShouldBeTrue();
+        await using var db = portal.Database.CreateContext();
+        var keys = await db.DataProtectionKeys.Select(k => k.Xml).ToListAsync(Ct);
+        keys.ShouldNotBeEmpty();
+        keys.ShouldAllBe(k => k.Contains("vpnportalEncryptedKey"), "Development encrypts its keys too, so it logs no warning about unencrypted ones");
+    }
+
+    [Fact]
+    public async Task AFreshStartInDevelopment_LogsNoWarning()
+    {
+        var logs = new RecordingLoggerProvider();
+        await using var empty = await TestDatabase.CreateEmptyAsync(TestDatabase.Sqlite);
+        var settings = new Dictionary<string, string>(NoCertificate) { ["environment"] = "Development", ["Simulation:Enabled"] = "false" };
+        await using var portal = await PortalFactory.StartOnAsync(empty, settings: settings, services: logs.AddTo);
+        using var page = await portal.CreateClient().GetAsync("/account/sign-in", Ct);
+        Protector(portal).Protect("a webhook URL");
+
+        logs.Lines.ShouldContain(l => l.Contains("Applying migration", StringComparison.Ordinal), "the start migrated the empty database");
+        logs.Warnings.ShouldBeEmpty();
     }
 
     [Theory]

@@ -11,8 +11,12 @@ namespace VpnPortal.Web.Tests.Support;
 public sealed class RecordingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<string> _warnings = new();
 
     public IReadOnlyList<string> Lines => [.. _lines];
+
+    /// <summary>The lines logged at Warning or above.</summary>
+    public IReadOnlyList<string> Warnings => [.. _warnings];
 
     /// <summary>Adds this provider to a portal's services, hearing everything (Trace and up) from every category, the HTTP client factory's included.</summary>
     public void AddTo(IServiceCollection services)
@@ -21,20 +25,27 @@ public sealed class RecordingLoggerProvider : ILoggerProvider
         services.Configure<LoggerFilterOptions>(o => o.AddFilter<RecordingLoggerProvider>(null, LogLevel.Trace));
     }
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines, _warnings);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    private sealed class Logger(string category, ConcurrentQueue<string> lines, ConcurrentQueue<string> warnings) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(exception is null ? $"{category}: {formatter(state, exception)}" : $"{category}: {formatter(state, exception)}{Environment.NewLine}{exception}");
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var line = exception is null ? $"{category}: {formatter(state, exception)}" : $"{category}: {formatter(state, exception)}{Environment.NewLine}{exception}";
+            lines.Enqueue(line);
+            if (logLevel >= LogLevel.Warning)
+            {
+                warnings.Enqueue(line);
+            }
+        }
     }
 }
