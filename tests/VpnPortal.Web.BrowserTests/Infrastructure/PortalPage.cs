@@ -53,6 +53,30 @@ public sealed class PortalPage : IAsyncDisposable
     }
 
     /// <summary>
+    /// Chooses <paramref name="file"/> in the Blazor InputFile <paramref name="input"/> and waits until
+    /// <paramref name="answer"/> contains <paramref name="text"/>. InputFile hears a choice only once its script has run
+    /// after the first interactive render, which can come after the render batch <see cref="GotoInteractiveAsync"/> waits
+    /// for: a file chosen before then is never seen, so the same choice is made again, up to four times, until the page
+    /// answers. The last attempt's failure is the test's.
+    /// </summary>
+    public async Task ChooseFileAsync(string input, FilePayload file, ILocator answer, string text)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await Page.Locator(input).SetInputFilesAsync(file);
+            try
+            {
+                await Expect(answer).ToContainTextAsync(text, new() { Timeout = attempt < 4 ? 5_000 : 15_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 4)
+            {
+                // Not seen yet: choose again.
+            }
+        }
+    }
+
+    /// <summary>
     /// Loads <paramref name="path"/> (a full load, so a new circuit) and waits until that circuit has sent its first
     /// render batch: only then are the page's event handlers attached, and typing into a prerendered input before
     /// that would be lost.

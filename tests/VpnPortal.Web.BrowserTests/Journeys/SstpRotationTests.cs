@@ -46,11 +46,10 @@ public sealed class SstpRotationTests(ChromiumBrowser chromium)
         await Expect(page.Locator("#no-rotations")).ToBeVisibleAsync();
         await tab.GotoInteractiveAsync("rotations/new");
         await Expect(page.Locator("#server-order tbody tr")).ToHaveCountAsync(2);
-        // Read over the circuit from the browser (decision 0002's .NET 9 client): the zone the window is typed in.
+        // Read over the circuit from the browser: the zone the window is typed in.
         await Expect(page.Locator("#window-zone")).ToContainTextAsync("your browser's time zone");
 
-        await page.Locator("#pfx-file").SetInputFilesAsync(new FilePayload { Name = "vpn-2027.pfx", MimeType = "application/x-pkcs12", Buffer = pfx });
-        await Expect(page.Locator("#pfx-file-name")).ToContainTextAsync("vpn-2027.pfx");
+        await tab.ChooseFileAsync("#pfx-file", new FilePayload { Name = "vpn-2027.pfx", MimeType = "application/x-pkcs12", Buffer = pfx }, page.Locator("#pfx-file-name"), "vpn-2027.pfx");
         await page.Locator("#pfx-password").FillAsync(PfxPassword);
         await page.Locator("#check-rotation").ClickAsync();
         await Expect(page.Locator("#check-fit")).ToContainTextAsync("in this order: RRAS-SIM-01, RRAS-SIM-02.");

@@ -50,8 +50,8 @@ public sealed class UntrustCertificateTests(ChromiumBrowser chromium)
             await tab.GotoInteractiveAsync("untrusted-certificates");
             await Expect(tab.Page.Locator("#no-untrusted")).ToBeVisibleAsync();
 
-            await tab.Page.Locator("#certificate-file").SetInputFilesAsync(pfx);
-            await Expect(tab.Page.Locator("#untrust .alert.error")).ToContainTextAsync("LT-7000.pfx is a PFX");
+            await tab.ChooseFileAsync("#certificate-file", new FilePayload { Name = "LT-7000.pfx", MimeType = "application/x-pkcs12", Buffer = await File.ReadAllBytesAsync(pfx, ct) },
+                tab.Page.Locator("#untrust .alert.error"), "LT-7000.pfx is a PFX");
             await Expect(tab.Page.Locator("#untrust-button")).ToBeDisabledAsync();
             await tab.ScreenshotAsync("pfx-refused");
 
