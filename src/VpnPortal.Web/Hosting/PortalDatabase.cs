@@ -7,6 +7,7 @@ using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Migrations.Postgres;
 using VpnPortal.Migrations.Sqlite;
+using VpnPortal.Migrations.SqlServer;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Hosting;
@@ -44,13 +45,16 @@ public static class PortalDatabase
             case SqliteProvider.Name:
                 builder.UsePortalSqlite(SqliteConnectionString(connectionString, contentRoot));
                 break;
+            case SqlServerProvider.Name when !string.IsNullOrWhiteSpace(connectionString):
+                builder.UsePortalSqlServer(connectionString);
+                break;
             case PostgresProvider.Name when !string.IsNullOrWhiteSpace(connectionString):
                 builder.UsePortalPostgres(connectionString);
                 break;
-            case PostgresProvider.Name:
-                throw new InvalidOperationException("Database:Provider is Postgres but no connection string is set (Database:ConnectionString or ConnectionStrings:Portal).");
+            case SqlServerProvider.Name or PostgresProvider.Name:
+                throw new InvalidOperationException($"Database:Provider is {options.Provider} but no connection string is set (Database:ConnectionString or ConnectionStrings:Portal).");
             default:
-                throw new InvalidOperationException($"Database:Provider '{options.Provider}' is not supported. Use Sqlite or Postgres.");
+                throw new InvalidOperationException($"Database:Provider '{options.Provider}' is not supported. Use Sqlite, SqlServer or Postgres.");
         }
     }
 
