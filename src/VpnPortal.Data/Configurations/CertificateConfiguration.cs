@@ -56,7 +56,7 @@ internal sealed class UntrustedCertificateConfiguration : IEntityTypeConfigurati
     }
 }
 
-internal sealed class UntrustedCertificatePlacementConfiguration : IEntityTypeConfiguration<UntrustedCertificatePlacement>
+internal sealed class UntrustedCertificatePlacementConfiguration(SqlDialect sql) : IEntityTypeConfiguration<UntrustedCertificatePlacement>
 {
     public void Configure(EntityTypeBuilder<UntrustedCertificatePlacement> b)
     {
@@ -64,8 +64,9 @@ internal sealed class UntrustedCertificatePlacementConfiguration : IEntityTypeCo
         b.HasOne(p => p.Server).WithMany().HasForeignKey(p => p.ServerId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(p => p.ServerId);
 
-        // Finished commands are pruned after the retention period; the placement then just forgets which was last.
-        b.HasOne(p => p.LastCommand).WithMany().HasForeignKey(p => p.LastCommandId).OnDelete(DeleteBehavior.SetNull);
+        // Finished commands are pruned after the retention period; the placement then just forgets which was last (the
+        // pruning clears it first: on SQL Server a second delete path from servers to placements is refused, error 1785).
+        b.HasOne(p => p.LastCommand).WithMany().HasForeignKey(p => p.LastCommandId).OnDelete(sql.IsSqlServer ? DeleteBehavior.ClientSetNull : DeleteBehavior.SetNull);
         b.Property(p => p.Version).IsConcurrencyToken();
     }
 }
