@@ -122,11 +122,11 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
 
         // Configurations that write SQL of their own (index filters) or meet a limit of one provider take its dialect.
         var sql = new SqlDialect(Database.ProviderName);
-        builder.ApplyConfiguration(new DiagnosticFindingConfiguration(sql));
-        builder.ApplyConfiguration(new ManagedServerConfiguration(sql));
-        builder.ApplyConfiguration(new UntrustedCertificatePlacementConfiguration(sql));
-        builder.ApplyConfiguration<IdentityUserLogin<Guid>>(new IdentityLoginConfiguration(sql));
-        builder.ApplyConfiguration<IdentityUserToken<Guid>>(new IdentityLoginConfiguration(sql));
+        builder.ApplyConfiguration(new DiagnosticFindingConfiguration(), sql);
+        builder.ApplyConfiguration(new ManagedServerConfiguration(), sql);
+        builder.ApplyConfiguration(new UntrustedCertificatePlacementConfiguration(), sql);
+        builder.ApplyConfiguration<IdentityUserLogin<Guid>>(new IdentityLoginConfiguration(), sql);
+        builder.ApplyConfiguration<IdentityUserToken<Guid>>(new IdentityLoginConfiguration(), sql);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -56,9 +56,9 @@ internal sealed class UntrustedCertificateConfiguration : IEntityTypeConfigurati
     }
 }
 
-internal sealed class UntrustedCertificatePlacementConfiguration(SqlDialect sql) : IEntityTypeConfiguration<UntrustedCertificatePlacement>
+internal sealed class UntrustedCertificatePlacementConfiguration : IDialectConfiguration<UntrustedCertificatePlacement>
 {
-    public void Configure(EntityTypeBuilder<UntrustedCertificatePlacement> b)
+    public void Configure(EntityTypeBuilder<UntrustedCertificatePlacement> b, SqlDialect sql)
     {
         b.HasIndex(p => new { p.UntrustedCertificateId, p.ServerId }).IsUnique();
         b.HasOne(p => p.Server).WithMany().HasForeignKey(p => p.ServerId).OnDelete(DeleteBehavior.Cascade);

@@ -4,9 +4,9 @@ using VpnPortal.Data.Entities;
 
 namespace VpnPortal.Data.Configurations;
 
-internal sealed class DiagnosticFindingConfiguration(SqlDialect sql) : IEntityTypeConfiguration<DiagnosticFinding>
+internal sealed class DiagnosticFindingConfiguration : IDialectConfiguration<DiagnosticFinding>
 {
-    public void Configure(EntityTypeBuilder<DiagnosticFinding> b)
+    public void Configure(EntityTypeBuilder<DiagnosticFinding> b, SqlDialect sql)
     {
         b.Property(f => f.RuleId).HasMaxLength(64).IsRequired();
         b.Property(f => f.Key).HasMaxLength(FieldLimits.Principal).IsRequired();

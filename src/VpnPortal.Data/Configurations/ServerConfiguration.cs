@@ -4,9 +4,9 @@ using VpnPortal.Data.Entities;
 
 namespace VpnPortal.Data.Configurations;
 
-internal sealed class ManagedServerConfiguration(SqlDialect sql) : IEntityTypeConfiguration<ManagedServer>
+internal sealed class ManagedServerConfiguration : IDialectConfiguration<ManagedServer>
 {
-    public void Configure(EntityTypeBuilder<ManagedServer> b)
+    public void Configure(EntityTypeBuilder<ManagedServer> b, SqlDialect sql)
     {
         b.ToTable("Servers");
         b.HasDiscriminator(s => s.Role)

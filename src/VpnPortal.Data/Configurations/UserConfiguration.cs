@@ -20,13 +20,13 @@ internal sealed class PortalUserConfiguration : IEntityTypeConfiguration<PortalU
 /// of those overflow its 900-byte primary key. There they get the lengths OpenID Connect allows: the issuer as the login
 /// provider, the subject (at most 255 characters) as its key.
 /// </summary>
-internal sealed class IdentityLoginConfiguration(SqlDialect sql) : IEntityTypeConfiguration<IdentityUserLogin<Guid>>, IEntityTypeConfiguration<IdentityUserToken<Guid>>
+internal sealed class IdentityLoginConfiguration : IDialectConfiguration<IdentityUserLogin<Guid>>, IDialectConfiguration<IdentityUserToken<Guid>>
 {
     public const int LoginProvider = 128;
     public const int ProviderKey = 255;
     public const int TokenName = 128;
 
-    public void Configure(EntityTypeBuilder<IdentityUserLogin<Guid>> b)
+    public void Configure(EntityTypeBuilder<IdentityUserLogin<Guid>> b, SqlDialect sql)
     {
         if (sql.IsSqlServer)
         {
@@ -35,7 +35,7 @@ internal sealed class IdentityLoginConfiguration(SqlDialect sql) : IEntityTypeCo
         }
     }
 
-    public void Configure(EntityTypeBuilder<IdentityUserToken<Guid>> b)
+    public void Configure(EntityTypeBuilder<IdentityUserToken<Guid>> b, SqlDialect sql)
     {
         if (sql.IsSqlServer)
         {
