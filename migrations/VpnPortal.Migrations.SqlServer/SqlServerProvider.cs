@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Transactions;
 using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore;
@@ -44,11 +45,17 @@ public static class SqlServerProvider
 
     private static string Reason(SqlException e)
     {
-        // SqlClient's text is a paragraph whose first sentence says what happened; the socket says why, if it was the network.
+        // SqlClient's text says what failed; the socket says why, when it knows (on Linux a refused connection can come
+        // with a socket error of "Success", which says nothing).
         var reason = e.Message.ReplaceLineEndings(" ").Trim();
-        return e.InnerException is { } inner && !string.IsNullOrWhiteSpace(inner.Message) && !reason.Contains(inner.Message, StringComparison.Ordinal)
-            ? $"{reason} ({inner.Message.ReplaceLineEndings(" ").Trim()})"
-            : reason;
+        var cause = e.InnerException switch
+        {
+            SocketException { SocketErrorCode: SocketError.Success } => null,
+            SocketException socket => socket.SocketErrorCode.ToString(),
+            { Message.Length: > 0 } inner when !reason.Contains(inner.Message, StringComparison.Ordinal) => inner.Message.ReplaceLineEndings(" ").Trim(),
+            _ => null,
+        };
+        return cause is null ? reason : $"{reason} ({cause})";
     }
 }
 

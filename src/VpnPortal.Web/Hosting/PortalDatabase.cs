@@ -58,12 +58,22 @@ public static class PortalDatabase
         }
     }
 
-    /// <summary>Applies every pending migration (never EnsureCreated).</summary>
+    /// <summary>
+    /// Applies every pending migration (never EnsureCreated). A SQL Server that cannot be reached, or refuses the sign-in,
+    /// comes up as <see cref="DatabaseUnreachableException"/> naming the server, not as the driver's stack.
+    /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
+        try
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        catch (Exception e) when (db.IsSqlServer && SqlServerProvider.DescribeUnreachable(e, db.Database.GetConnectionString() ?? "") is { } problem)
+        {
+            throw new DatabaseUnreachableException(problem, e);
+        }
     }
 
     /// <summary>The SQLite connection string with a relative file resolved under the content root, as the portal opens it.</summary>
@@ -94,3 +104,6 @@ public static class PortalDatabase
         return builder.ToString();
     }
 }
+
+/// <summary>The portal's database could not be reached at start; the message says where and what to check.</summary>
+public sealed class DatabaseUnreachableException(string message, Exception inner) : Exception(message, inner);
