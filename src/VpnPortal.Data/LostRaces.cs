@@ -35,8 +35,10 @@ public static class LostRaces
 
     private static TimeSpan Pause(int attempt) => TimeSpan.FromMilliseconds(attempt * 50 + Random.Shared.Next(100));
 
+    private const int SqlServerDeadlockVictim = 1205;
+
     /// <summary>SQL Server's deadlock victim, and a duplicate key in a unique index or a unique constraint.</summary>
-    public static readonly IReadOnlySet<int> SqlServerLostRaceNumbers = new HashSet<int> { 1205, 2601, 2627 };
+    public static readonly IReadOnlySet<int> SqlServerLostRaceNumbers = new HashSet<int> { SqlServerDeadlockVictim, 2601, 2627 };
 
     /// <summary>
     /// A save refused because another node wrote first. An execution strategy hands a deadlock over wrapped (Npgsql's as
@@ -51,6 +53,24 @@ public static class LostRaces
         {
             if (e is DbUpdateException or DbException { SqlState: "40001" or "40P01" }
                 || e is SqlException sql && sql.Errors.Cast<SqlError>().Any(error => SqlServerLostRaceNumbers.Contains(error.Number)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// One of two serializable transactions refused because together they would break a rule: PostgreSQL says so with
+    /// SQLSTATE 40001, SQL Server makes one the victim of the deadlock their range locks make (1205). It arrives bare at
+    /// commit, or inside SaveChanges' DbUpdateException, itself wrapped by an execution strategy: the whole chain counts.
+    /// </summary>
+    public static bool IsSerializationFailure(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is DbException { SqlState: "40001" } || e is SqlException sql && sql.Errors.Cast<SqlError>().Any(error => error.Number == SqlServerDeadlockVictim))
             {
                 return true;
             }

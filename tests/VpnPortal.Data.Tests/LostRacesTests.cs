@@ -76,6 +76,17 @@ public sealed class LostRacesTests
         LostRaces.IsLostRace(new InvalidOperationException("wrapped", SqlServerErrors.Exception(number))).ShouldBe(lost);
     }
 
+    // Two admins demoting each other at once: the serializable transaction that lost is a stale edit for its person.
+    [Fact]
+    public void ASerializableTransactionRefused_IsASerializationFailure_OnPostgreSqlAndSqlServer()
+    {
+        LostRaces.IsSerializationFailure(new DbUpdateException("save failed", new ProviderFailure("40001"))).ShouldBeTrue();
+        LostRaces.IsSerializationFailure(new DbUpdateException("save failed", SqlServerErrors.Exception(SqlServerErrors.Deadlock))).ShouldBeTrue();
+        LostRaces.IsSerializationFailure(SqlServerErrors.Exception(SqlServerErrors.Deadlock)).ShouldBeTrue();
+        LostRaces.IsSerializationFailure(new DbUpdateException("unique", SqlServerErrors.Exception(SqlServerErrors.UniqueConstraintViolation))).ShouldBeFalse();
+        LostRaces.IsSerializationFailure(new DbUpdateException("unique", new ProviderFailure("23505"))).ShouldBeFalse();
+    }
+
     // SQL Server's retrying strategy, out of retries, hands the last deadlock over inside its own exception.
     [Fact]
     public void ASqlServerDeadlockThatOutlastedTheExecutionStrategysRetries_IsALostRace()
