@@ -6,7 +6,7 @@ name=${1:?usage: migrations/add-migration.sh <MigrationName>}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 dotnet tool restore >/dev/null
-for provider in Sqlite Postgres; do
+for provider in Sqlite SqlServer Postgres; do
   project="migrations/VpnPortal.Migrations.$provider"
   echo "== $provider"
   dotnet ef migrations add "$name" --project "$project" --startup-project "$project" --output-dir Migrations

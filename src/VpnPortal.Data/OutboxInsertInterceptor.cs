@@ -13,7 +13,8 @@ namespace VpnPortal.Data;
 /// transaction of the save that carries them, instead of EF's plain INSERT. A row another node inserted a moment earlier
 /// is then skipped by the database rather than failing the caller's whole save: "already enqueued" is not an error,
 /// also under a race a check-then-insert cannot close. (EF's own INSERT cannot say ON CONFLICT, and it would treat the
-/// zero rows affected as a concurrency failure.) Both SQLite and PostgreSQL understand the statement as written.
+/// zero rows affected as a concurrency failure.) SQLite and PostgreSQL understand the statement as written; SQL Server gets
+/// its own form of it.
 /// </summary>
 internal sealed class OutboxInsertInterceptor : SaveChangesInterceptor
 {
@@ -135,29 +136,10 @@ internal sealed class OutboxInsertInterceptor : SaveChangesInterceptor
         }
 
         Saves.AddOrUpdate(db, new PendingSave(rows, owned));
-        var entityType = db.Model.FindEntityType(typeof(NotificationOutboxMessage))!;
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var properties = entityType.GetProperties().ToList();
-        var table = sql.DelimitIdentifier(entityType.GetTableName()!);
-        var columns = string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName())));
-        var conflict = string.Join(", ", new[]
-        {
-            nameof(NotificationOutboxMessage.SourceKey), nameof(NotificationOutboxMessage.RecipientUserId), nameof(NotificationOutboxMessage.Channel),
-        }.Select(n => sql.DelimitIdentifier(entityType.FindProperty(n)!.GetColumnName())));
         using var factory = db.Database.GetDbConnection().CreateCommand();
         foreach (var row in rows)
         {
-            var parameters = new List<DbParameter>();
-            var names = new List<string>();
-            foreach (var property in properties)
-            {
-                var name = $"p{parameters.Count}";
-                var mapping = (RelationalTypeMapping)property.GetRelationalTypeMapping();
-                parameters.Add(mapping.CreateParameter(factory, sql.GenerateParameterName(name), property.GetGetter().GetClrValue(row), property.IsNullable));
-                names.Add(sql.GenerateParameterName(name));
-            }
-
-            var insert = $"INSERT INTO {table} ({columns}) VALUES ({string.Join(", ", names)}) ON CONFLICT ({conflict}) DO NOTHING";
+            var (insert, parameters) = InsertCommand(db, factory, row);
             if (sync)
             {
                 db.Database.ExecuteSqlRaw(insert, parameters);
@@ -170,5 +152,37 @@ internal sealed class OutboxInsertInterceptor : SaveChangesInterceptor
             // Written already; EF must not insert it again.
             db.Entry(row).State = EntityState.Detached;
         }
+    }
+
+    /// <summary>
+    /// The INSERT of one row that leaves it out when its (SourceKey, RecipientUserId, Channel) is there already. SQL Server
+    /// has no ON CONFLICT: it checks for the key under an update lock held to the end of the transaction, so a second
+    /// node inserting the same key waits for the first and then finds its row.
+    /// </summary>
+    internal static (string Sql, List<DbParameter> Parameters) InsertCommand(DbContext db, DbCommand factory, NotificationOutboxMessage row)
+    {
+        var entityType = db.Model.FindEntityType(typeof(NotificationOutboxMessage))!;
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var properties = entityType.GetProperties().ToList();
+        var table = sql.DelimitIdentifier(entityType.GetTableName()!);
+        var columns = string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName())));
+        var parameters = new List<DbParameter>();
+        var names = new Dictionary<string, string>();
+        foreach (var property in properties)
+        {
+            var name = sql.GenerateParameterName($"p{parameters.Count}");
+            var mapping = (RelationalTypeMapping)property.GetRelationalTypeMapping();
+            parameters.Add(mapping.CreateParameter(factory, name, property.GetGetter().GetClrValue(row), property.IsNullable));
+            names[property.Name] = name;
+        }
+
+        string[] key = [nameof(NotificationOutboxMessage.SourceKey), nameof(NotificationOutboxMessage.RecipientUserId), nameof(NotificationOutboxMessage.Channel)];
+        var keyColumns = key.Select(n => sql.DelimitIdentifier(entityType.FindProperty(n)!.GetColumnName())).ToList();
+        var values = string.Join(", ", properties.Select(p => names[p.Name]));
+        var insert = db.Database.ProviderName == PortalDbContext.SqlServerProviderName
+            ? $"INSERT INTO {table} ({columns}) SELECT {values} WHERE NOT EXISTS (SELECT 1 FROM {table} WITH (UPDLOCK, HOLDLOCK) WHERE "
+                + string.Join(" AND ", key.Select((n, i) => $"{keyColumns[i]} = {names[n]}")) + ")"
+            : $"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({string.Join(", ", keyColumns)}) DO NOTHING";
+        return (insert, parameters);
     }
 }

@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using VpnPortal.Data.Auditing;
+using VpnPortal.Data.Configurations;
 using VpnPortal.Data.Entities;
 
 namespace VpnPortal.Data;
@@ -10,6 +12,13 @@ namespace VpnPortal.Data;
 public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, Guid>
 {
     public const string SqliteProviderName = "Microsoft.EntityFrameworkCore.Sqlite";
+    public const string SqlServerProviderName = "Microsoft.EntityFrameworkCore.SqlServer";
+
+    /// <summary>
+    /// The collation of every text column on SQL Server: compares code point by code point, as PostgreSQL's and SQLite's
+    /// columns do, whatever the database's default (case-insensitive on most installations). See docs/decisions/0004.
+    /// </summary>
+    public const string SqlServerCollation = "Latin1_General_100_BIN2";
 
     private readonly IAuditActorAccessor? _actor;
     private readonly TimeProvider _time;
@@ -66,6 +75,8 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
 
     public bool IsSqlite => Database.ProviderName == SqliteProviderName;
 
+    public bool IsSqlServer => Database.ProviderName == SqlServerProviderName;
+
     /// <summary>Writes an audit entry for an action that is not an entity change (sign-in, key shown, ...).</summary>
     public void Audit(string action, string summary, string? entityType = null, string? entityId = null, object? before = null, object? after = null)
     {
@@ -93,6 +104,12 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
             // SQLite has no date type: store UTC ticks so ordering and comparisons run in SQL.
             builder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
         }
+
+        if (IsSqlServer)
+        {
+            // A unique name, a key or an equality means on SQL Server what it means on the other two: exact, case and all.
+            builder.Properties<string>().UseCollation(SqlServerCollation);
+        }
     }
 
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
@@ -102,6 +119,14 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+
+        // Configurations that write SQL of their own (index filters) or meet a limit of one provider take its dialect.
+        var sql = new SqlDialect(Database.ProviderName);
+        builder.ApplyConfiguration(new DiagnosticFindingConfiguration(), sql);
+        builder.ApplyConfiguration(new ManagedServerConfiguration(), sql);
+        builder.ApplyConfiguration(new UntrustedCertificatePlacementConfiguration(), sql);
+        builder.ApplyConfiguration<IdentityUserLogin<Guid>>(new IdentityLoginConfiguration(), sql);
+        builder.ApplyConfiguration<IdentityUserToken<Guid>>(new IdentityLoginConfiguration(), sql);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -9,7 +9,19 @@ if (args.Length > 0 && args[0] == AdminCli.Verb)
 
 var builder = PortalHost.CreateBuilder(args);
 var app = builder.Build();
-await PortalDatabase.MigrateAsync(app.Services);
+try
+{
+    await PortalDatabase.MigrateAsync(app.Services);
+}
+catch (DatabaseUnreachableException e)
+{
+    // One line an operator can act on; the driver's own account is there too for who reads the debug log.
+    app.Logger.LogDebug(e.InnerException, "The database refused or could not be reached");
+    app.Logger.LogCritical("{Problem}", e.Message);
+    await app.DisposeAsync(); // the console logger writes from a queue: flush it before the process ends
+    return 1;
+}
+
 app.UsePortal();
 FirstAdminSetup.PrintLinkWhenStarted(app);
 await app.RunAsync();

@@ -1,6 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shouldly;
+using VpnPortal.Data.Tests.Migrations;
+using VpnPortal.Data.Tests.SqlServer;
+using VpnPortal.Migrations.SqlServer;
 using VpnPortal.Testing;
 using Xunit;
 
@@ -59,6 +64,40 @@ public sealed class LostRacesTests
     [InlineData(null, false)]
     public void ASerializableTransactionThatLostOnAReadOrAtCommit_IsALostRace(string? sqlState, bool lost) =>
         LostRaces.IsLostRace(new InvalidOperationException("wrapped", new ProviderFailure(sqlState))).ShouldBe(lost);
+
+    [Theory]
+    [InlineData(SqlServerErrors.Deadlock, true)]
+    [InlineData(SqlServerErrors.DuplicateKeyInUniqueIndex, true)]
+    [InlineData(SqlServerErrors.UniqueConstraintViolation, true)]
+    [InlineData(SqlServerErrors.ForeignKeyViolation, false)]
+    public void ASqlServerDeadlockVictimOrDuplicateKey_IsALostRace(int number, bool lost)
+    {
+        LostRaces.IsLostRace(SqlServerErrors.Exception(number)).ShouldBe(lost);
+        LostRaces.IsLostRace(new InvalidOperationException("wrapped", SqlServerErrors.Exception(number))).ShouldBe(lost);
+    }
+
+    // Two admins demoting each other at once: the serializable transaction that lost is a stale edit for its person.
+    [Fact]
+    public void ASerializableTransactionRefused_IsASerializationFailure_OnPostgreSqlAndSqlServer()
+    {
+        LostRaces.IsSerializationFailure(new DbUpdateException("save failed", new ProviderFailure("40001"))).ShouldBeTrue();
+        LostRaces.IsSerializationFailure(new DbUpdateException("save failed", SqlServerErrors.Exception(SqlServerErrors.Deadlock))).ShouldBeTrue();
+        LostRaces.IsSerializationFailure(SqlServerErrors.Exception(SqlServerErrors.Deadlock)).ShouldBeTrue();
+        LostRaces.IsSerializationFailure(new DbUpdateException("unique", SqlServerErrors.Exception(SqlServerErrors.UniqueConstraintViolation))).ShouldBeFalse();
+        LostRaces.IsSerializationFailure(new DbUpdateException("unique", new ProviderFailure("23505"))).ShouldBeFalse();
+    }
+
+    // SQL Server's retrying strategy, out of retries, hands the last deadlock over inside its own exception.
+    [Fact]
+    public void ASqlServerDeadlockThatOutlastedTheExecutionStrategysRetries_IsALostRace()
+    {
+        using var db = OfflineContexts.Create(SqlServerProvider.Name);
+        var strategy = new RetryOutsideTransactionsStrategy(db.GetService<ExecutionStrategyDependencies>(), maxRetryCount: 1, maxRetryDelay: TimeSpan.FromMilliseconds(1));
+
+        var failure = Should.Throw<RetryLimitExceededException>(() => strategy.Execute(() => throw SqlServerErrors.Exception(SqlServerErrors.Deadlock)));
+
+        LostRaces.IsLostRace(failure).ShouldBeTrue();
+    }
 
     private static DbUpdateException Lost() => new("another node saved first");
 

@@ -1,3 +1,4 @@
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -5,18 +6,21 @@ using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Migrations.Postgres;
 using VpnPortal.Migrations.Sqlite;
+using VpnPortal.Migrations.SqlServer;
 using Xunit;
 
 namespace VpnPortal.Testing;
 
 /// <summary>
-/// A real, empty portal database for one test: a fresh SQLite file or a fresh PostgreSQL database on the
-/// server named by VPNPORTAL_TEST_POSTGRES. Nothing is shared between tests.
+/// A real, empty portal database for one test: a fresh SQLite file, a fresh PostgreSQL database on the server named by
+/// VPNPORTAL_TEST_POSTGRES, or a fresh SQL Server database on the one named by VPNPORTAL_TEST_SQLSERVER. Nothing is
+/// shared between tests.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     public const string Sqlite = SqliteProvider.Name;
     public const string Postgres = PostgresProvider.Name;
+    public const string SqlServer = SqlServerProvider.Name;
 
     private readonly Action? _drop;
 
@@ -27,21 +31,30 @@ public sealed class TestDatabase : IAsyncDisposable
         _drop = drop;
     }
 
-    /// <summary>"Sqlite" or "Postgres", as the portal's Database:Provider setting spells it.</summary>
+    /// <summary>"Sqlite", "Postgres" or "SqlServer", as the portal's Database:Provider setting spells it.</summary>
     public string Provider { get; }
 
     public string ConnectionString { get; }
 
-    /// <summary>Both providers, for [Theory] tests of behaviour that may differ between them; the server's rows carry its category.</summary>
+    /// <summary>
+    /// Every provider, for [Theory] tests of behaviour that may differ between them; the servers' rows carry their
+    /// category. The SQL Server rows are skipped, with the reason, unless VPNPORTAL_TEST_SQLSERVER is set.
+    /// </summary>
     public static TheoryData<string> Providers => new(
         new TheoryDataRow<string>(Sqlite),
-        new TheoryDataRow<string>(Postgres).WithTrait(TestCategories.Trait, TestCategories.Postgres));
+        new TheoryDataRow<string>(Postgres).WithTrait(TestCategories.Trait, TestCategories.Postgres),
+        new TheoryDataRow<string>(SqlServer) { Skip = SqlServerServer.ConnectionString is null ? SqlServerServer.SkipReason : null }
+            .WithTrait(TestCategories.Trait, TestCategories.SqlServer));
 
-    /// <summary>Creates an empty database (not migrated). PostgreSQL tests skip, or fail on CI, without a server.</summary>
+    /// <summary>
+    /// Creates an empty database (not migrated). PostgreSQL tests skip, or fail on CI, without a server; SQL Server tests
+    /// skip without one.
+    /// </summary>
     public static Task<TestDatabase> CreateEmptyAsync(string provider) => provider switch
     {
         Sqlite => Task.FromResult(CreateSqlite()),
         Postgres => CreatePostgresAsync(),
+        SqlServer => CreateSqlServerAsync(),
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown provider"),
     };
 
@@ -49,9 +62,18 @@ public sealed class TestDatabase : IAsyncDisposable
     /// A database with every migration applied, copied from a template migrated once per test process (the SQLite file is
     /// copied; PostgreSQL makes it with CREATE DATABASE ... TEMPLATE): the migrations themselves are tested on empty
     /// databases (<see cref="CreateEmptyAsync"/>), and running all of them again for each test only costs time.
+    /// SQL Server has no template database and runs nowhere the suite's time is measured: there each database is migrated.
     /// </summary>
     public static async Task<TestDatabase> CreateMigratedAsync(string provider)
     {
+        if (provider == SqlServer)
+        {
+            var database = await CreateSqlServerAsync();
+            await using var context = database.CreateContext();
+            await context.Database.MigrateAsync();
+            return database;
+        }
+
         var template = await TemplateAsync(provider);
         return provider == Sqlite ? CreateSqlite(copyOf: template) : await CreatePostgresAsync(template);
     }
@@ -102,14 +124,12 @@ public sealed class TestDatabase : IAsyncDisposable
     public DbContextOptions<PortalDbContext> Options(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
         var builder = new DbContextOptionsBuilder<PortalDbContext>().AddInterceptors(interceptors);
-        if (Provider == Sqlite)
+        _ = Provider switch
         {
-            builder.UsePortalSqlite(ConnectionString);
-        }
-        else
-        {
-            builder.UsePortalPostgres(ConnectionString);
-        }
+            Sqlite => builder.UsePortalSqlite(ConnectionString),
+            SqlServer => builder.UsePortalSqlServer(ConnectionString),
+            _ => builder.UsePortalPostgres(ConnectionString),
+        };
 
         return builder.Options;
     }
@@ -161,6 +181,29 @@ public sealed class TestDatabase : IAsyncDisposable
             using var admin = new NpgsqlConnection(server);
             admin.Open();
             using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
+            drop.ExecuteNonQuery();
+        });
+    }
+
+    private static async Task<TestDatabase> CreateSqlServerAsync()
+    {
+        var server = new SqlConnectionStringBuilder(SqlServerServer.RequireConnectionString());
+        var master = new SqlConnectionStringBuilder(server.ConnectionString) { InitialCatalog = "master", Pooling = false }.ConnectionString;
+        var name = $"vpnportal_test_{Guid.NewGuid():N}";
+        await using (var admin = new SqlConnection(master))
+        {
+            await admin.OpenAsync();
+            await using var create = new SqlCommand($"CREATE DATABASE [{name}]", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var cs = new SqlConnectionStringBuilder(server.ConnectionString) { InitialCatalog = name, Pooling = false }.ConnectionString;
+        return new TestDatabase(SqlServer, cs, () =>
+        {
+            using var admin = new SqlConnection(master);
+            admin.Open();
+            using var drop = new SqlCommand(
+                $"IF DB_ID(N'{name}') IS NOT NULL BEGIN ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]; END", admin);
             drop.ExecuteNonQuery();
         });
     }

@@ -56,16 +56,17 @@ internal sealed class UntrustedCertificateConfiguration : IEntityTypeConfigurati
     }
 }
 
-internal sealed class UntrustedCertificatePlacementConfiguration : IEntityTypeConfiguration<UntrustedCertificatePlacement>
+internal sealed class UntrustedCertificatePlacementConfiguration : IDialectConfiguration<UntrustedCertificatePlacement>
 {
-    public void Configure(EntityTypeBuilder<UntrustedCertificatePlacement> b)
+    public void Configure(EntityTypeBuilder<UntrustedCertificatePlacement> b, SqlDialect sql)
     {
         b.HasIndex(p => new { p.UntrustedCertificateId, p.ServerId }).IsUnique();
         b.HasOne(p => p.Server).WithMany().HasForeignKey(p => p.ServerId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(p => p.ServerId);
 
-        // Finished commands are pruned after the retention period; the placement then just forgets which was last.
-        b.HasOne(p => p.LastCommand).WithMany().HasForeignKey(p => p.LastCommandId).OnDelete(DeleteBehavior.SetNull);
+        // Finished commands are pruned after the retention period; the placement then just forgets which was last (the
+        // pruning clears it first: on SQL Server a second delete path from servers to placements is refused, error 1785).
+        b.HasOne(p => p.LastCommand).WithMany().HasForeignKey(p => p.LastCommandId).OnDelete(sql.IsSqlServer ? DeleteBehavior.ClientSetNull : DeleteBehavior.SetNull);
         b.Property(p => p.Version).IsConcurrencyToken();
     }
 }

@@ -4,9 +4,9 @@ using VpnPortal.Data.Entities;
 
 namespace VpnPortal.Data.Configurations;
 
-internal sealed class DiagnosticFindingConfiguration : IEntityTypeConfiguration<DiagnosticFinding>
+internal sealed class DiagnosticFindingConfiguration : IDialectConfiguration<DiagnosticFinding>
 {
-    public void Configure(EntityTypeBuilder<DiagnosticFinding> b)
+    public void Configure(EntityTypeBuilder<DiagnosticFinding> b, SqlDialect sql)
     {
         b.Property(f => f.RuleId).HasMaxLength(64).IsRequired();
         b.Property(f => f.Key).HasMaxLength(FieldLimits.Principal).IsRequired();
@@ -19,10 +19,11 @@ internal sealed class DiagnosticFindingConfiguration : IEntityTypeConfiguration<
 
         b.Property(f => f.ServerIds);
 
-        // One open finding per server, rule and key; both providers take these filters as written. NULLs are distinct in a
-        // unique index on both, so the fleet's own findings (no server) get theirs: one open per rule and key.
-        b.HasIndex(f => new { f.ServerId, f.RuleId, f.Key }).IsUnique().HasFilter("\"ResolvedAt\" IS NULL");
-        b.HasIndex(f => new { f.RuleId, f.Key }).IsUnique().HasFilter("\"ServerId\" IS NULL AND \"ResolvedAt\" IS NULL");
+        // One open finding per server, rule and key. SQLite and PostgreSQL count NULLs distinct in a unique index, so the
+        // fleet's own findings (no server) get a second one: one open per rule and key (SQL Server, counting NULLs equal,
+        // would keep that rule with the first alone). Each filter is in the provider's own SQL.
+        b.HasIndex(f => new { f.ServerId, f.RuleId, f.Key }).IsUnique().HasFilter($"{sql.Column("ResolvedAt")} IS NULL");
+        b.HasIndex(f => new { f.RuleId, f.Key }).IsUnique().HasFilter($"{sql.Column("ServerId")} IS NULL AND {sql.Column("ResolvedAt")} IS NULL");
         b.HasIndex(f => new { f.ResolvedAt, f.Severity });
         b.Property(f => f.AcknowledgedBy).HasMaxLength(FieldLimits.Principal);
         b.Property(f => f.AcknowledgeReason).HasMaxLength(FieldLimits.Notes);

@@ -4,9 +4,9 @@ using VpnPortal.Data.Entities;
 
 namespace VpnPortal.Data.Configurations;
 
-internal sealed class ManagedServerConfiguration : IEntityTypeConfiguration<ManagedServer>
+internal sealed class ManagedServerConfiguration : IDialectConfiguration<ManagedServer>
 {
-    public void Configure(EntityTypeBuilder<ManagedServer> b)
+    public void Configure(EntityTypeBuilder<ManagedServer> b, SqlDialect sql)
     {
         b.ToTable("Servers");
         b.HasDiscriminator(s => s.Role)
@@ -18,7 +18,9 @@ internal sealed class ManagedServerConfiguration : IEntityTypeConfiguration<Mana
         b.Property(s => s.Site).HasMaxLength(FieldLimits.Name);
         b.Property(s => s.Notes).HasMaxLength(FieldLimits.Notes);
         b.Property(s => s.Version).IsConcurrencyToken();
-        b.HasOne(s => s.Agent).WithMany().HasForeignKey(s => s.AgentId).OnDelete(DeleteBehavior.SetNull);
+        // An agent belongs to its server (removed with it) and the server names its current agent: SQL Server refuses the
+        // cycle of delete actions (error 1785), so there EF clears the reference instead. Agents go only with their server.
+        b.HasOne(s => s.Agent).WithMany().HasForeignKey(s => s.AgentId).OnDelete(sql.IsSqlServer ? DeleteBehavior.ClientSetNull : DeleteBehavior.SetNull);
         b.HasIndex(s => s.AgentId);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using VpnPortal.Data.Entities;
@@ -11,6 +12,36 @@ internal sealed class PortalUserConfiguration : IEntityTypeConfiguration<PortalU
         b.Property(u => u.DisplayName).HasMaxLength(FieldLimits.Name).IsRequired();
         b.Property(u => u.UserPrincipalName).HasMaxLength(FieldLimits.Principal);
         b.HasMany(u => u.PhoneMethods).WithOne().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>
+/// Identity leaves the keys of external logins and tokens unbounded, which SQL Server makes nvarchar(450): two or three
+/// of those overflow its 900-byte primary key. There they get the lengths OpenID Connect allows: the issuer as the login
+/// provider, the subject (at most 255 characters) as its key.
+/// </summary>
+internal sealed class IdentityLoginConfiguration : IDialectConfiguration<IdentityUserLogin<Guid>>, IDialectConfiguration<IdentityUserToken<Guid>>
+{
+    public const int LoginProvider = 128;
+    public const int ProviderKey = 255;
+    public const int TokenName = 128;
+
+    public void Configure(EntityTypeBuilder<IdentityUserLogin<Guid>> b, SqlDialect sql)
+    {
+        if (sql.IsSqlServer)
+        {
+            b.Property(l => l.LoginProvider).HasMaxLength(LoginProvider);
+            b.Property(l => l.ProviderKey).HasMaxLength(ProviderKey);
+        }
+    }
+
+    public void Configure(EntityTypeBuilder<IdentityUserToken<Guid>> b, SqlDialect sql)
+    {
+        if (sql.IsSqlServer)
+        {
+            b.Property(t => t.LoginProvider).HasMaxLength(LoginProvider);
+            b.Property(t => t.Name).HasMaxLength(TokenName);
+        }
     }
 }
 

@@ -65,7 +65,16 @@ public static class AdminCli
         var builder = PortalHost.CreateBuilder(hostArgs);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         await using var app = builder.Build();
-        await PortalDatabase.MigrateAsync(app.Services);
+        try
+        {
+            await PortalDatabase.MigrateAsync(app.Services);
+        }
+        catch (DatabaseUnreachableException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            return 1;
+        }
+
         await using var scope = app.Services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         sp.GetRequiredService<CurrentActor>().Set(new AuditActor(AuditActorKind.Cli, null, $"cli ({Environment.UserName}@{Environment.MachineName})"));

@@ -7,11 +7,11 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Database";
 
-    /// <summary>"Sqlite" (default, embedded) or "Postgres". SQL Server has no provider yet (docs/decisions/0004).</summary>
+    /// <summary>"Sqlite" (default, embedded), "SqlServer" or "Postgres".</summary>
     [Required]
-    [RegularExpression("^(Sqlite|Postgres)$", ErrorMessage = "Database:Provider must be Sqlite or Postgres.")]
+    [RegularExpression("^(Sqlite|SqlServer|Postgres)$", ErrorMessage = "Database:Provider must be Sqlite, SqlServer or Postgres.")]
     public string Provider { get; set; } = "Sqlite";
 
-    /// <summary>Connection string; for SQLite defaults to data/vpnportal.db under the content root.</summary>
+    /// <summary>Connection string; for SQLite defaults to data/vpnportal.db under the content root, required for the others.</summary>
     public string? ConnectionString { get; set; }
 }

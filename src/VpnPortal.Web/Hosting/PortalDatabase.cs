@@ -7,6 +7,7 @@ using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Migrations.Postgres;
 using VpnPortal.Migrations.Sqlite;
+using VpnPortal.Migrations.SqlServer;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Hosting;
@@ -44,17 +45,23 @@ public static class PortalDatabase
             case SqliteProvider.Name:
                 builder.UsePortalSqlite(SqliteConnectionString(connectionString, contentRoot));
                 break;
+            case SqlServerProvider.Name when !string.IsNullOrWhiteSpace(connectionString):
+                builder.UsePortalSqlServer(connectionString);
+                break;
             case PostgresProvider.Name when !string.IsNullOrWhiteSpace(connectionString):
                 builder.UsePortalPostgres(connectionString);
                 break;
-            case PostgresProvider.Name:
-                throw new InvalidOperationException("Database:Provider is Postgres but no connection string is set (Database:ConnectionString or ConnectionStrings:Portal).");
+            case SqlServerProvider.Name or PostgresProvider.Name:
+                throw new InvalidOperationException($"Database:Provider is {options.Provider} but no connection string is set (Database:ConnectionString or ConnectionStrings:Portal).");
             default:
-                throw new InvalidOperationException($"Database:Provider '{options.Provider}' is not supported. Use Sqlite or Postgres.");
+                throw new InvalidOperationException($"Database:Provider '{options.Provider}' is not supported. Use Sqlite, SqlServer or Postgres.");
         }
     }
 
-    /// <summary>Applies every pending migration (never EnsureCreated).</summary>
+    /// <summary>
+    /// Applies every pending migration (never EnsureCreated). A SQL Server that cannot be reached, or refuses the sign-in,
+    /// comes up as <see cref="DatabaseUnreachableException"/> naming the server, not as the driver's stack.
+    /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
@@ -64,7 +71,14 @@ public static class PortalDatabase
             await BackUpBeforeUpgradeAsync(db, scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PortalDatabase)), cancellationToken);
         }
 
-        await db.Database.MigrateAsync(cancellationToken);
+        try
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        catch (Exception e) when (db.IsSqlServer && SqlServerProvider.DescribeUnreachable(e, db.Database.GetConnectionString() ?? "") is { } problem)
+        {
+            throw new DatabaseUnreachableException(problem, e);
+        }
     }
 
     /// <summary>
@@ -122,3 +136,6 @@ public static class PortalDatabase
         return builder.ToString();
     }
 }
+
+/// <summary>The portal's database could not be reached at start; the message says where and what to check.</summary>
+public sealed class DatabaseUnreachableException(string message, Exception inner) : Exception(message, inner);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Quartz;
 using VpnPortal.Migrations.Postgres;
 using VpnPortal.Migrations.Sqlite;
+using VpnPortal.Migrations.SqlServer;
 using VpnPortal.Web.Features.Alerts;
 using VpnPortal.Web.Hosting;
 
@@ -10,8 +11,8 @@ namespace VpnPortal.Web.Jobs;
 
 /// <summary>
 /// Quartz with its job store in the portal's database (tables qrtz_*, created by the portal's migrations; Quartz only
-/// validates them). On PostgreSQL the schedulers of every portal node form a cluster, so each firing runs on one node;
-/// on SQLite there is one node. Off with Jobs:Enabled=false, like the other background jobs.
+/// validates them). On PostgreSQL and SQL Server the schedulers of every portal node form a cluster, so each firing runs
+/// on one node; on SQLite there is one node. Off with Jobs:Enabled=false, like the other background jobs.
 /// </summary>
 public static class PortalScheduler
 {
@@ -26,9 +27,17 @@ public static class PortalScheduler
             {
                 store.ConfigureStore(o => o.TablePrefix = SqliteQuartzPrefix);
                 store.UseSystemTextJsonSerializer();
-                if (provider == PostgresProvider.Name)
+                if (provider is PostgresProvider.Name or SqlServerProvider.Name)
                 {
-                    store.UsePostgres(o => o.ConnectionString = ConnectionString(configuration));
+                    if (provider == PostgresProvider.Name)
+                    {
+                        store.UsePostgres(o => o.ConnectionString = ConnectionString(configuration));
+                    }
+                    else
+                    {
+                        store.UseSqlServer(o => o.ConnectionString = ConnectionString(configuration));
+                    }
+
                     store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(configuration.GetValue("Jobs:ClusterCheckinSeconds", 10)));
                 }
                 else

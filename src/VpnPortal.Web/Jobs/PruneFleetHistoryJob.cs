@@ -17,9 +17,15 @@ public sealed class PruneFleetHistoryJob(IServiceScopeFactory scopes, ILogger<Pr
         var cutoff = services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-days);
         var samples = await db.ConnectionSamples.Where(s => s.BucketStart < cutoff).ExecuteDeleteAsync(ct);
         var sessions = await db.VpnSessions.Where(s => s.EndedAt < cutoff).ExecuteDeleteAsync(ct);
-        var commands = await db.AgentCommands
-            .Where(c => c.CompletedAt < cutoff && c.Status != AgentCommandStatus.Queued && c.Status != AgentCommandStatus.Delivered)
-            .ExecuteDeleteAsync(ct);
+        var finished = db.AgentCommands
+            .Where(c => c.CompletedAt < cutoff && c.Status != AgentCommandStatus.Queued && c.Status != AgentCommandStatus.Delivered);
+
+        // A placement forgets a pruned last command. SQL Server allows no delete action for that reference (a second path
+        // from servers to placements), so it is cleared here on every provider rather than by the database on two of them.
+        await db.UntrustedCertificatePlacements
+            .Where(p => finished.Any(c => c.Id == p.LastCommandId))
+            .ExecuteUpdateAsync(p => p.SetProperty(x => x.LastCommandId, (Guid?)null), ct);
+        var commands = await finished.ExecuteDeleteAsync(ct);
         if (samples + sessions + commands > 0)
         {
             logger.LogInformation(

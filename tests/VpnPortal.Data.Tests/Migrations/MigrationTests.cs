@@ -2,8 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Shouldly;
 using VpnPortal.Data.Entities;
-using VpnPortal.Migrations.Postgres;
-using VpnPortal.Migrations.Sqlite;
+using VpnPortal.Migrations.SqlServer;
 using VpnPortal.Testing;
 using Xunit;
 
@@ -18,7 +17,8 @@ public sealed class MigrationTests
         await using var db = await TestDatabase.CreateEmptyAsync(provider);
         await using var context = db.CreateContext();
         var migrations = context.Database.GetMigrations().ToList();
-        migrations.ShouldContain(m => m.EndsWith("_InitialCreate"));
+        // SQL Server's history begins with the schema the others had built by then.
+        migrations[0].ShouldEndWith(provider == TestDatabase.SqlServer ? "_InitialSchema" : "_InitialCreate");
         migrations.ShouldContain(m => m.EndsWith("_AuditLogAppendOnly"));
         (await context.Database.GetAppliedMigrationsAsync(ct)).ShouldBeEmpty();
 
@@ -48,22 +48,25 @@ public sealed class MigrationTests
         (await context.Roles.CountAsync(ct)).ShouldBe(Roles.All.Count);
     }
 
+    /// <summary>Every provider, also one no test database runs on here: these checks never open a connection.</summary>
+    public static TheoryData<string> OfflineProviders => new(OfflineContexts.Providers);
+
     // Fails when the model changed and `migrations/add-migration.sh <Name>` was not run (or ran for one provider only).
     // No server is needed: the check compares the model with the provider's snapshot.
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(OfflineProviders))]
     public void HasPendingModelChanges_CurrentModel_IsFalseForEveryProvider(string provider)
     {
-        using var context = new PortalDbContext(OfflineOptions(provider).Options);
+        using var context = OfflineContexts.Create(provider);
 
         context.Database.HasPendingModelChanges().ShouldBeFalse(
             $"The model has changes that no {provider} migration contains: run migrations/add-migration.sh <Name>.");
     }
 
     // The check above must be able to fail: the same model plus one column no migration knows about is detected.
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(OfflineProviders))]
     public void HasPendingModelChanges_ColumnWithoutMigration_IsTrue(string provider)
     {
-        var options = OfflineOptions(provider).ReplaceService<IModelCustomizer, UnmigratedColumnCustomizer>();
+        var options = OfflineContexts.Options(provider).ReplaceService<IModelCustomizer, UnmigratedColumnCustomizer>();
         using var context = new PortalDbContext(options.Options);
 
         context.Database.HasPendingModelChanges().ShouldBeTrue();
@@ -72,26 +75,46 @@ public sealed class MigrationTests
     [Fact]
     public void Migrations_EveryProviderHasTheSameMigrationsInTheSameOrder()
     {
-        using var sqlite = new PortalDbContext(OfflineOptions(TestDatabase.Sqlite).Options);
-        using var postgres = new PortalDbContext(OfflineOptions(TestDatabase.Postgres).Options);
-
-        static List<string> Names(PortalDbContext c) => c.Database.GetMigrations().Select(id => id[(id.IndexOf('_') + 1)..]).ToList();
+        using var sqlite = OfflineContexts.Create(TestDatabase.Sqlite);
+        using var postgres = OfflineContexts.Create(TestDatabase.Postgres);
 
         Names(postgres).ShouldBe(Names(sqlite));
     }
 
-    /// <summary>Options that never open a connection: enough for the model and the migrations assembly.</summary>
-    private static DbContextOptionsBuilder<PortalDbContext> OfflineOptions(string provider)
+    // SQL Server's history starts later, with one migration creating the schema the others had built by then (and its own
+    // trigger and Quartz tables); every migration since must be on SQL Server too, in the same order.
+    [Fact]
+    public void Migrations_SqlServerHasEveryMigrationSinceItsInitialSchema()
     {
-        var builder = new DbContextOptionsBuilder<PortalDbContext>();
-        _ = provider switch
-        {
-            TestDatabase.Sqlite => builder.UsePortalSqlite("Data Source=:memory:"),
-            TestDatabase.Postgres => builder.UsePortalPostgres("Host=127.0.0.1;Database=never_opened"),
-            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown provider"),
-        };
-        return builder;
+        using var sqlite = OfflineContexts.Create(TestDatabase.Sqlite);
+        using var sqlServer = OfflineContexts.Create(SqlServerProvider.Name);
+
+        SinceSqlServerBegan(Names(sqlite), Names(sqlServer)).ShouldBeTrue(
+            "Every migration added after the SQL Server baseline must exist for SQL Server too: run migrations/add-migration.sh <Name>.");
     }
+
+    // The check above must be able to fail: a migration added to the other providers alone is found.
+    [Fact]
+    public void Migrations_AMigrationMissingOnSqlServer_IsFound()
+    {
+        using var sqlite = OfflineContexts.Create(TestDatabase.Sqlite);
+        using var sqlServer = OfflineContexts.Create(SqlServerProvider.Name);
+
+        SinceSqlServerBegan([.. Names(sqlite), "AddedForTwoProvidersOnly"], Names(sqlServer)).ShouldBeFalse();
+    }
+
+    /// <summary>The other providers' last migration that SQL Server's initial schema already contains.</summary>
+    private const string SqlServerBaseline = "ApiKeyExpiry";
+
+    /// <summary>SQL Server's own first migrations: the schema up to the baseline, the append-only trigger, Quartz's tables.</summary>
+    private static readonly string[] SqlServerBeginning = ["InitialSchema", "AuditLogAppendOnly", "AddQuartzScheduler"];
+
+    private static bool SinceSqlServerBegan(List<string> others, List<string> sqlServer) =>
+        others.Contains(SqlServerBaseline)
+        && sqlServer.Take(SqlServerBeginning.Length).SequenceEqual(SqlServerBeginning)
+        && others.SkipWhile(n => n != SqlServerBaseline).Skip(1).SequenceEqual(sqlServer.Skip(SqlServerBeginning.Length));
+
+    private static List<string> Names(PortalDbContext c) => c.Database.GetMigrations().Select(id => id[(id.IndexOf('_') + 1)..]).ToList();
 
     private sealed class UnmigratedColumnCustomizer(ModelCustomizerDependencies dependencies) : RelationalModelCustomizer(dependencies)
     {

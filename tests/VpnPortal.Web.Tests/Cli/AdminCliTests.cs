@@ -152,6 +152,25 @@ public sealed class AdminCliTests
         }
     }
 
+    [Fact]
+    public async Task Cli_SqlServerUnreachable_Exits1NamingTheServer()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var exit = await AdminCli.RunAsync(
+            ["create-user", "--email", Email, "--password", PortalFactory.Password, "--role", "Admin",
+             "--Database:Provider=SqlServer", "--Database:ConnectionString=Server=tcp:127.0.0.1,1;Database=vpnportal;Integrated Security=true;Connect Timeout=3",
+             .. KeyEncryptionCertificate.Arguments],
+            stdout,
+            stderr);
+
+        exit.ShouldBe(1);
+        stderr.ToString().ShouldStartWith("Cannot reach SQL Server at tcp:127.0.0.1,1: ");
+        stderr.ToString().ShouldContain("; check Database:ConnectionString.");
+        stdout.ToString().ShouldBeEmpty();
+    }
+
     /// <summary>Runs a verb as `VpnPortal.Web admin ...` would, with the database given as host options.</summary>
     internal static async Task<(int Exit, string Out, string Err)> RunAsync(TestDatabase db, params string[] args)
     {

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using VpnPortal.Data;
@@ -50,22 +49,10 @@ public static class UserRules
 
     /// <summary>
     /// PostgreSQL refuses one of two serializable transactions that would together break a rule (two admins
-    /// demoting each other at once): for the person it is the same as a stale edit. SQLite serializes writers.
-    /// The failure arrives bare at commit, or inside SaveChanges' DbUpdateException, itself wrapped by
-    /// Npgsql's execution strategy as a "transient failure": look through the whole chain.
+    /// demoting each other at once), SQL Server makes one the victim of their deadlock: for the person it is the same as
+    /// a stale edit. SQLite serializes writers. See <see cref="LostRaces.IsSerializationFailure"/>.
     /// </summary>
-    public static bool IsSerializationFailure(Exception ex)
-    {
-        for (Exception? e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is DbException { SqlState: "40001" })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsSerializationFailure(Exception ex) => LostRaces.IsSerializationFailure(ex);
 
     internal static Task<PortalUser?> FindAsync(PortalDbContext db, Guid id, CancellationToken ct) =>
         db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
