@@ -482,17 +482,31 @@ public sealed partial class WindowsServerHostTests : IDisposable
     {
         RecordRras();
         var count = "3";
-        powerShell.Answer(Scripts.Count, () => count);
+        var reads = 0;
+        var probedUnchanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var readsBeforeWaiting = int.MaxValue;
+        powerShell.Answer(Scripts.Count, () =>
+        {
+            var answer = count;
+            if (Interlocked.Increment(ref reads) > Volatile.Read(ref readsBeforeWaiting) && answer == "3")
+            {
+                probedUnchanged.TrySetResult();
+            }
+
+            return answer;
+        });
         var host = Host(AgentRole.Rras, probe: TimeSpan.FromMilliseconds(20));
         await host.CollectAsync(TestContext.Current.CancellationToken);
+        Volatile.Write(ref readsBeforeWaiting, Volatile.Read(ref reads));
 
         var waiting = host.WaitForChangeAsync(TestContext.Current.CancellationToken);
-        await Task.Delay(100, TestContext.Current.CancellationToken);
+        // The probe has read the count again and found it unchanged (however slowly the machine runs), so the change
+        // below is what ends the wait.
+        await probedUnchanged.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         waiting.IsCompleted.ShouldBeFalse();
         count = "4";
 
         await waiting.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
-        powerShell.Ran.Count(s => s.Name == Scripts.Count).ShouldBeGreaterThan(1);
     }
 
     [Fact]
