@@ -17,7 +17,7 @@ public sealed class AlertEscalationTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly AuditActor Ana = new(AuditActorKind.User, Guid.NewGuid(), "ana@corp.example");
 
-    private static async Task<(PortalFactory Portal, Certificate Cert, RrasServer Server)> SeedAsync(PortalFactory portal, FakeTimeProvider time) =>
+    private static async Task<(PortalServices Portal, Certificate Cert, RrasServer Server)> SeedAsync(PortalServices portal, FakeTimeProvider time) =>
         await portal.InScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<PortalDbContext>();
@@ -28,7 +28,7 @@ public sealed class AlertEscalationTests
         });
 
     /// <summary>Scans every 15 minutes until <paramref name="until"/> after now.</summary>
-    private static async Task RunForAsync(PortalFactory portal, FakeTimeProvider time, TimeSpan until)
+    private static async Task RunForAsync(PortalServices portal, FakeTimeProvider time, TimeSpan until)
     {
         var end = time.GetUtcNow() + until;
         while (time.GetUtcNow() < end)
@@ -42,7 +42,7 @@ public sealed class AlertEscalationTests
     public async Task Unacknowledged_EscalatesToNextAt30Min_ToEveryoneAt60_RepeatsEvery4HoursAfter()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
-        var (portal, _, _) = await StartAsync(TestDatabase.Sqlite, time);
+        var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var (_, cert, _) = await SeedAsync(portal, time);
 
@@ -65,7 +65,7 @@ public sealed class AlertEscalationTests
     public async Task Acknowledged_StopsRepeatsAndEscalation_UntilTheNextStep()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
-        var (portal, _, _) = await StartAsync(TestDatabase.Sqlite, time);
+        var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var (_, cert, _) = await SeedAsync(portal, time);
         await ScanAsync(portal);
@@ -92,7 +92,7 @@ public sealed class AlertEscalationTests
     public async Task SilencedCertificate_StaysVisibleAndNotifiesNobody_UntilTheSilenceEnds()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
-        var (portal, _, _) = await StartAsync(TestDatabase.Sqlite, time);
+        var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var (_, cert, _) = await SeedAsync(portal, time);
         var created = await portal.InScopeAsync(sp => sp.GetRequiredService<Silences>().CreateAsync(
@@ -114,7 +114,7 @@ public sealed class AlertEscalationTests
     public async Task SilencedServer_HoldsAlertsOnlyOnThatServer()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
-        var (portal, _, _) = await StartAsync(TestDatabase.Sqlite, time);
+        var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var (_, cert, server) = await SeedAsync(portal, time);
         var other = await portal.InScopeAsync(async sp =>
@@ -141,7 +141,7 @@ public sealed class AlertEscalationTests
     public async Task BadSilence_IsRefusedWithTheReason_AndWritesNothing(SilenceScope scope, string? sha1, double hours, string reason, string field)
     {
         var time = new FakeTimeProvider();
-        var (portal, _, _) = await StartAsync(TestDatabase.Sqlite, time);
+        var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var before = await portal.CountRowsAsync();
 

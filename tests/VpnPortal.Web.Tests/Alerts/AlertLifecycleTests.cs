@@ -24,8 +24,24 @@ public sealed class AlertLifecycleTests
 
     internal static readonly Dictionary<string, string> NoBackgroundJobs = new() { ["Jobs:Enabled"] = "false" };
 
+    /// <summary>The whole portal, for tests that go through its pages or API.</summary>
     internal static async Task<(PortalFactory Portal, RecordingOutbox Outbox, FixedRoster Roster)> StartAsync(
         string provider, FakeTimeProvider time, Dictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var (all, register, outbox, roster) = Arrange(settings, services);
+        return (await PortalFactory.StartAsync(provider, time, all, register), outbox, roster);
+    }
+
+    /// <summary>The portal's services without the web host, for tests that run the scan and read the database.</summary>
+    internal static async Task<(PortalServices Portal, RecordingOutbox Outbox, FixedRoster Roster)> StartServicesAsync(
+        string provider, FakeTimeProvider time, Dictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var (all, register, outbox, roster) = Arrange(settings, services);
+        return (await PortalServices.StartAsync(provider, time, all, register), outbox, roster);
+    }
+
+    private static (Dictionary<string, string> Settings, Action<IServiceCollection> Register, RecordingOutbox Outbox, FixedRoster Roster) Arrange(
+        Dictionary<string, string>? settings, Action<IServiceCollection>? services)
     {
         var outbox = new RecordingOutbox();
         var roster = new FixedRoster(new OnCallNow(Primary, Next, [Primary, Next, Third]));
@@ -36,21 +52,20 @@ public sealed class AlertLifecycleTests
         }
 
         var doubles = AlertDoubles.Register(outbox, roster);
-        var portal = await PortalFactory.StartAsync(provider, time, all, s =>
+        return (all, s =>
         {
             doubles(s);
             services?.Invoke(s);
-        });
-        return (portal, outbox, roster);
+        }, outbox, roster);
     }
 
-    internal static Task<ScanAlerts.Outcome> ScanAsync(PortalFactory portal) =>
+    internal static Task<ScanAlerts.Outcome> ScanAsync(IPortalScope portal) =>
         portal.InScopeAsync(sp => sp.GetRequiredService<ScanAlerts>().RunAsync(Ct), AuditActor.System);
 
-    internal static Task<IReadOnlyList<string>> CommittedAsync(PortalFactory portal) =>
+    internal static Task<IReadOnlyList<string>> CommittedAsync(IPortalScope portal) =>
         portal.InScopeAsync(sp => RecordingOutbox.CommittedAsync(sp.GetRequiredService<PortalDbContext>()));
 
-    internal static Task<Alert> AlertAsync(PortalFactory portal, string sha1) =>
+    internal static Task<Alert> AlertAsync(IPortalScope portal, string sha1) =>
         portal.InScopeAsync(sp => sp.GetRequiredService<PortalDbContext>().Alerts.AsNoTracking().Include(a => a.Events).SingleAsync(a => a.Sha1Thumbprint == sha1, Ct));
 
     [Theory]
@@ -58,7 +73,7 @@ public sealed class AlertLifecycleTests
     public async Task ACertificateWalksEveryThresholdToExpiry_ThenIsReplaced_OneMessagePerStepAndResolved(string provider)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
-        var (portal, outbox, _) = await StartAsync(provider, time);
+        var (portal, outbox, _) = await StartServicesAsync(provider, time);
         await using var _p = portal;
         var notAfter = time.GetUtcNow().AddDays(40);
         var (rras1, rras2, old) = await portal.InScopeAsync(async sp =>
@@ -130,7 +145,7 @@ public sealed class AlertLifecycleTests
     public async Task ACertificateRemovedEverywhereWithoutSuccessor_ResolvesAsNoLongerInstalled()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
-        var (portal, _, _) = await StartAsync(TestDatabase.Sqlite, time);
+        var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var (nps, cert) = await portal.InScopeAsync(async sp =>
         {
@@ -153,7 +168,7 @@ public sealed class AlertLifecycleTests
     public async Task UntrustedCertificates_AreNotWatched()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
-        var (portal, _, _) = await StartAsync(TestDatabase.Sqlite, time);
+        var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         await portal.InScopeAsync(async sp =>
         {

@@ -24,7 +24,7 @@ public sealed class AlertScanReadTests
     public async Task ASuccessorFarFromExpiry_IsFoundByName_InAnyCase_AndUnrelatedCertificatesAreNotRead(string provider)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
-        var (portal, _, _) = await AlertLifecycleTests.StartAsync(provider, time);
+        var (portal, _, _) = await AlertLifecycleTests.StartServicesAsync(provider, time);
         await using var _p = portal;
         var now = time.GetUtcNow();
         var (rras, old) = await portal.InScopeAsync(async sp =>
@@ -57,7 +57,7 @@ public sealed class AlertScanReadTests
     public async Task AScanThatFindsNothingNew_LeavesOpenAlertsAsTheyWere(string provider)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
-        var (portal, _, _) = await AlertLifecycleTests.StartAsync(provider, time);
+        var (portal, _, _) = await AlertLifecycleTests.StartServicesAsync(provider, time);
         await using var _p = portal;
         var now = time.GetUtcNow();
         var certificate = await portal.InScopeAsync(async sp =>
@@ -90,7 +90,7 @@ public sealed class AlertScanReadTests
     public async Task TheNameIndex_IsWrittenWithTheCertificate_AndRowsFromBeforeItAreIndexedOnce()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
-        var (portal, _, _) = await AlertLifecycleTests.StartAsync(TestDatabase.Sqlite, time);
+        var (portal, _, _) = await AlertLifecycleTests.StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var now = time.GetUtcNow();
         var (named, nameless, written) = await portal.InScopeAsync(async sp =>
