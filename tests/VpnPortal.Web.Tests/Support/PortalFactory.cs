@@ -22,10 +22,13 @@ namespace VpnPortal.Web.Tests.Support;
 /// The whole portal in memory (real pipeline, real Identity, real migrations) on its own fresh database,
 /// optionally on a fake clock. One factory is one database: never share one between tests that write.
 /// </summary>
-public sealed class PortalFactory : WebApplicationFactory<Program>
+public sealed class PortalFactory : WebApplicationFactory<Program>, IPortalScope
 {
     /// <summary>Long enough for Identity's rule (12); the same for every test user, so failures are about roles, not passwords.</summary>
     public const string Password = "correct horse battery staple";
+
+    /// <summary>PBKDF2 rounds of the test portals' password hashes (a hash says its own count, so any hash still verifies).</summary>
+    public const int TestPasswordIterations = 1_000;
 
     /// <summary>Who the audit log names for what a test arranges directly (not the behaviour under test).</summary>
     public static readonly AuditActor TestSetupActor = new(AuditActorKind.Cli, null, "test setup");
@@ -127,6 +130,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
+            // Identity's 100,000 PBKDF2 rounds are a tenth of a second of CPU for each account a test makes and each
+            // sign-in, over a thousand times a run. The portal as shipped keeps the default (PasswordHashingTests).
+            services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestPasswordIterations);
             if (Time is not null)
             {
                 services.RemoveAll<TimeProvider>();
