@@ -129,7 +129,7 @@ public sealed class CodeSenderTests : IAsyncLifetime
             ["Mfa:CodeSender:Kind"] = "HttpGateway",
             ["Mfa:CodeSender:Url"] = $"{_gateway.Urls.Single()}/send/{pathSecret}?apikey={querySecret}",
         };
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, settings, logs.AddTo);
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, time, settings, logs.AddTo);
         var alex = await portal.CreateUserAsync(Data.Roles.User);
         var actor = new AuditActor(AuditActorKind.User, alex.Id, alex.Email);
         Task<MethodChange> SendAsync(string number) =>

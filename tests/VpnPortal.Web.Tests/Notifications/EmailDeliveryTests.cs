@@ -22,7 +22,7 @@ public sealed class EmailDeliveryTests
     public async Task Email_ReachesTheServer_InTheRecipientsTimeZone_AtTheirOverrideAddress_WithAbsoluteLinks()
     {
         await using var smtp = await SmtpSink.StartAsync();
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetSmtpAsync(portal, "127.0.0.1", smtp.Port);
         await SetPreferenceAsync(portal, ana.Id, inPortal: false, timeZone: "America/New_York", address: "ana.pager@corp.example");
@@ -50,7 +50,7 @@ public sealed class EmailDeliveryTests
     public async Task Email_OverStartTls_WithAuthentication_IsAcceptedByTheServer()
     {
         await using var smtp = await SmtpSink.StartAsync(startTls: true, user: "portal", password: "s3cret-relay-password");
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall, "ana@corp.example");
         await SetSmtpAsync(portal, "127.0.0.1", smtp.Port, SmtpSecurity.StartTls, "portal", "s3cret-relay-password", trustedSha256: smtp.CertificateSha256);
         await SetPreferenceAsync(portal, ana.Id, inPortal: false, timeZone: "Europe/London");
@@ -74,7 +74,7 @@ public sealed class EmailDeliveryTests
     public async Task Email_ToARelayWhoseCertificateIsNotTrusted_FailsWithTheTlsError_AndSendsNothing()
     {
         await using var smtp = await SmtpSink.StartAsync(startTls: true, user: "portal", password: "s3cret-relay-password");
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetSmtpAsync(portal, "127.0.0.1", smtp.Port, SmtpSecurity.StartTls, "portal", "s3cret-relay-password");
         await SetPreferenceAsync(portal, ana.Id, inPortal: false);
@@ -98,7 +98,7 @@ public sealed class EmailDeliveryTests
         var time = new FakeTimeProvider(Start);
         await using var smtp = await SmtpSink.StartAsync();
         smtp.Refuse("451 4.3.0 Mailbox busy, try again later");
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, NoJobs, ReachListenersOnLoopback);
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, time, NoJobs, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetSmtpAsync(portal, "127.0.0.1", smtp.Port);
         await SetPreferenceAsync(portal, ana.Id, inPortal: false);

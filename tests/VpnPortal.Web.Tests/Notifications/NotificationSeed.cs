@@ -25,7 +25,7 @@ internal static class NotificationSeed
         ["VPN01 (Local Computer\\Personal)", "VPN02 (Local Computer\\Personal)"],
         [new NotificationLink("Certificate", "/certificates/7d0c1d2e-0000-4000-8000-000000000001"), new NotificationLink("Roll out a replacement", "/rotations/new?certificate=7d0c1d2e-0000-4000-8000-000000000001")]);
 
-    public static async Task<Guid> AddWebhookAsync(PortalFactory portal, string name, WebhookFormat format, string url, bool enabled = true)
+    public static async Task<Guid> AddWebhookAsync(IPortalScope portal, string name, WebhookFormat format, string url, bool enabled = true)
     {
         var secrets = portal.Services.GetRequiredService<NotificationSecrets>();
         var id = Guid.NewGuid();
@@ -44,7 +44,7 @@ internal static class NotificationSeed
         return id;
     }
 
-    public static async Task SetSmtpAsync(PortalFactory portal, string host, int port, SmtpSecurity security = SmtpSecurity.None, string? userName = null, string? password = null, string? trustedSha256 = null)
+    public static async Task SetSmtpAsync(IPortalScope portal, string host, int port, SmtpSecurity security = SmtpSecurity.None, string? userName = null, string? password = null, string? trustedSha256 = null)
     {
         var secrets = portal.Services.GetRequiredService<NotificationSecrets>();
         await using var db = portal.Database.CreateContext();
@@ -66,7 +66,7 @@ internal static class NotificationSeed
         await db.SaveChangesAsync(Ct);
     }
 
-    public static async Task SetPreferenceAsync(PortalFactory portal, Guid userId, bool email = true, bool inPortal = true, string timeZone = "UTC", string? address = null)
+    public static async Task SetPreferenceAsync(IPortalScope portal, Guid userId, bool email = true, bool inPortal = true, string timeZone = "UTC", string? address = null)
     {
         await using var db = portal.Database.CreateContext();
         db.NotificationPreferences.Add(new NotificationPreference { UserId = userId, EmailEnabled = email, InPortalEnabled = inPortal, TimeZoneId = timeZone, EmailAddress = address });
@@ -74,7 +74,7 @@ internal static class NotificationSeed
     }
 
     /// <summary>Enqueues and saves in one unit of work, as the alerts side does.</summary>
-    public static async Task EnqueueAsync(PortalFactory portal, params Notification[] notifications)
+    public static async Task EnqueueAsync(IPortalScope portal, params Notification[] notifications)
     {
         var outbox = portal.Services.GetRequiredService<INotificationOutbox>();
         await using var db = portal.Database.CreateContext();
@@ -87,7 +87,7 @@ internal static class NotificationSeed
     }
 
     /// <summary>One pass of the delivery worker on this portal (its jobs are off in these tests so nothing runs on its own).</summary>
-    public static Task<int> DeliverAsync(PortalFactory portal) => portal.Services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(Ct);
+    public static Task<int> DeliverAsync(IPortalScope portal) => portal.Services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(Ct);
 
     /// <summary>
     /// The one seam the delivery tests need: the test's webhook listeners and SMTP server are on loopback, which the

@@ -31,7 +31,7 @@ public sealed class NotificationTargetTests
     public async Task AWebhookOnLoopback_IsRefusedAtSendTime_ByAddressAndByName_TheListenerHearsNothing_AndOnlyTheRefusalIsSaved(string provider)
     {
         await using var hook = await WebhookListener.StartAsync();
-        await using var portal = await PortalFactory.StartAsync(provider, new FakeTimeProvider(Start), NoJobs);
+        await using var portal = await PortalServices.StartAsync(provider, new FakeTimeProvider(Start), NoJobs);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetPreferenceAsync(portal, ana.Id, email: false, inPortal: false);
         var port = new Uri(hook.BaseUrl).Port;
@@ -60,7 +60,7 @@ public sealed class NotificationTargetTests
     public async Task TheMailRelayOnLoopback_IsRefusedAtSendTime_AndTheServerHearsNothing()
     {
         await using var smtp = await SmtpSink.StartAsync();
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs);
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetSmtpAsync(portal, "localhost", smtp.Port);
         await SetPreferenceAsync(portal, ana.Id, inPortal: false);
@@ -83,7 +83,7 @@ public sealed class NotificationTargetTests
     {
         await using var hook = await WebhookListener.StartAsync();
         await using var smtp = await SmtpSink.StartAsync();
-        await using var portal = await PortalFactory.StartAsync(provider, settings: NoJobs);
+        await using var portal = await PortalServices.StartAsync(provider, settings: NoJobs);
         var admin = await portal.CreateUserAsync(Roles.Admin);
         var id = await AddWebhookAsync(portal, "Teams", WebhookFormat.Teams, $"http://localhost:{new Uri(hook.BaseUrl).Port}/teams");
         await SetSmtpAsync(portal, "localhost", smtp.Port);
@@ -108,7 +108,7 @@ public sealed class NotificationTargetTests
         await using var hook = await WebhookListener.StartAsync();
         hook.Respond = _ => (HttpStatusCode.Found, "moved, see the internal page");
         hook.RedirectTo = target.Url("/latest/meta-data/");
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetPreferenceAsync(portal, ana.Id, email: false, inPortal: false);
         await AddWebhookAsync(portal, "Generic", WebhookFormat.Generic, hook.Url("/hook"));
@@ -134,7 +134,7 @@ public sealed class NotificationTargetTests
     [InlineData("https://0.0.0.0/hook", "0.0.0.0 is an unspecified address")]
     public async Task Saving_AWebhookAtARefusedLiteralAddress_IsRefusedSayingWhy_AndWritesNothing(string url, string reason)
     {
-        await using var portal = await PortalFactory.StartAsync(settings: NoJobs);
+        await using var portal = await PortalServices.StartAsync(settings: NoJobs);
         var admin = await portal.CreateUserAsync(Roles.Admin);
         var before = await portal.CountRowsAsync();
 
@@ -154,7 +154,7 @@ public sealed class NotificationTargetTests
     [InlineData("192.168.1.25", "192.168.1.25 is a private-network address")]
     public async Task Saving_TheRelayAtARefusedLiteralAddress_IsRefusedSayingWhy_AndWritesNothing(string host, string reason)
     {
-        await using var portal = await PortalFactory.StartAsync(settings: NoJobs);
+        await using var portal = await PortalServices.StartAsync(settings: NoJobs);
         var admin = await portal.CreateUserAsync(Roles.Admin);
         var before = await portal.CountRowsAsync();
 
@@ -170,7 +170,7 @@ public sealed class NotificationTargetTests
     public async Task PrivateNetworkTargets_AreSavedWhenAllowed_LoopbackAndMetadataStillNot()
     {
         var settings = new Dictionary<string, string>(NoJobs) { ["Notifications:AllowPrivateNetworkTargets"] = "true" };
-        await using var portal = await PortalFactory.StartAsync(settings: settings);
+        await using var portal = await PortalServices.StartAsync(settings: settings);
         var admin = await portal.CreateUserAsync(Roles.Admin);
 
         var relay = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().SaveSmtpAsync(

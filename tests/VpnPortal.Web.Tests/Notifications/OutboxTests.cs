@@ -23,7 +23,7 @@ public sealed class OutboxTests
     [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
     public async Task Enqueue_OneRowPerEnabledChannel_WebhooksOncePerSourceKey_AndDuplicatesAreIgnored(string provider)
     {
-        await using var portal = await PortalFactory.StartAsync(provider, new FakeTimeProvider(Start), NoJobs);
+        await using var portal = await PortalServices.StartAsync(provider, new FakeTimeProvider(Start), NoJobs);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         var ben = await portal.CreateUserAsync(Roles.OnCall);
         await SetSmtpAsync(portal, "127.0.0.1", 25);
@@ -47,7 +47,7 @@ public sealed class OutboxTests
     [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
     public async Task Enqueue_TwoNodesRacing_BothSavesSucceed_AndTheRowIsWrittenOnce(string provider)
     {
-        await using var portal = await PortalFactory.StartAsync(provider, new FakeTimeProvider(Start), NoJobs);
+        await using var portal = await PortalServices.StartAsync(provider, new FakeTimeProvider(Start), NoJobs);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         var outbox = portal.Services.GetRequiredService<INotificationOutbox>();
         await using var first = portal.Database.CreateContext();
@@ -71,7 +71,7 @@ public sealed class OutboxTests
     [Fact]
     public async Task Enqueue_TheCallersSaveFails_NothingIsEnqueued_AndARetriedSaveWritesIt()
     {
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs);
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         var outbox = portal.Services.GetRequiredService<INotificationOutbox>();
         await using var db = portal.Database.CreateContext();
@@ -96,7 +96,7 @@ public sealed class OutboxTests
     public async Task Deliver_InPortal_AddsItToTheRecipientsList_InTheirTimeZone_WithAbsoluteLinks(string provider)
     {
         var time = new FakeTimeProvider(Start);
-        await using var portal = await PortalFactory.StartAsync(provider, time, NoJobs);
+        await using var portal = await PortalServices.StartAsync(provider, time, NoJobs);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetPreferenceAsync(portal, ana.Id, email: false, timeZone: "Europe/London");
         await EnqueueAsync(portal, new Notification("alert:2:threshold:14", Guid.NewGuid(), ana.Id, Content()));
@@ -125,7 +125,7 @@ public sealed class OutboxTests
         var time = new FakeTimeProvider(Start);
         await using var hook = await WebhookListener.StartAsync();
         hook.Respond = n => n <= 2 ? (HttpStatusCode.InternalServerError, "upstream exploded") : (HttpStatusCode.OK, "1");
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, NoJobs, ReachListenersOnLoopback);
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, time, NoJobs, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetPreferenceAsync(portal, ana.Id, email: false, inPortal: false);
         await AddWebhookAsync(portal, "Generic", WebhookFormat.Generic, hook.Url("/hook"));
@@ -164,7 +164,7 @@ public sealed class OutboxTests
         var time = new FakeTimeProvider(Start);
         await using var hook = await WebhookListener.StartAsync();
         hook.Respond = n => n <= 2 ? (HttpStatusCode.BadGateway, "") : (HttpStatusCode.OK, "ok");
-        await using var portal = await PortalFactory.StartAsync(provider, time, NoJobs, ReachListenersOnLoopback);
+        await using var portal = await PortalServices.StartAsync(provider, time, NoJobs, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetPreferenceAsync(portal, ana.Id, email: false, inPortal: false);
         await AddWebhookAsync(portal, "Generic", WebhookFormat.Generic, hook.Url("/hook"));
@@ -193,7 +193,7 @@ public sealed class OutboxTests
         await using var hook = await WebhookListener.StartAsync();
         hook.Respond = _ => (HttpStatusCode.ServiceUnavailable, "down");
         var settings = new Dictionary<string, string>(NoJobs) { ["Notifications:MaxAttempts"] = "2" };
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, settings, ReachListenersOnLoopback);
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, time, settings, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetPreferenceAsync(portal, ana.Id, email: false, inPortal: false);
         await AddWebhookAsync(portal, "Generic", WebhookFormat.Generic, hook.Url("/hook"));
@@ -216,7 +216,7 @@ public sealed class OutboxTests
     public async Task AClaimHeldByAnotherNode_IsLeftAlone_UntilItsLeaseRunsOut()
     {
         var time = new FakeTimeProvider(Start);
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, NoJobs);
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, time, NoJobs);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await SetPreferenceAsync(portal, ana.Id, email: false);
         await EnqueueAsync(portal, new Notification("alert:5:threshold:3", null, ana.Id, Content()));
@@ -244,7 +244,7 @@ public sealed class OutboxTests
     public async Task History_ListsAnAlertsDeliveries_WithRecipientAndChannel()
     {
         var time = new FakeTimeProvider(Start);
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, NoJobs);
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, time, NoJobs);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await AddWebhookAsync(portal, "Teams ops", WebhookFormat.Teams, "http://127.0.0.1:9/never");
         var alertId = Guid.NewGuid();
@@ -258,7 +258,7 @@ public sealed class OutboxTests
         history.ShouldAllBe(h => h.SourceKey == "alert:x:threshold:30");
     }
 
-    private static async Task<NotificationOutboxMessage> MessageAsync(PortalFactory portal)
+    private static async Task<NotificationOutboxMessage> MessageAsync(PortalServices portal)
     {
         await using var db = portal.Database.CreateContext();
         return await db.NotificationOutbox.AsNoTracking().Include(m => m.AttemptLog).SingleAsync(Ct);

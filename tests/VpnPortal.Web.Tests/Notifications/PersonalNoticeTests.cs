@@ -28,7 +28,7 @@ public sealed class PersonalNoticeTests
         await using var gateway = await LoopbackSmsGateway.StartAsync();
         await using var hook = await WebhookListener.StartAsync();
         await using var smtp = await SmtpSink.StartAsync();
-        await using var portal = await PortalFactory.StartAsync(provider, time, NoJobs.Concat(gateway.Settings).ToDictionary(), ReachListenersOnLoopback);
+        await using var portal = await PortalServices.StartAsync(provider, time, NoJobs.Concat(gateway.Settings).ToDictionary(), ReachListenersOnLoopback);
         var alex = await portal.CreateUserAsync(Roles.OnCall, "alex@corp.example");
         await SetSmtpAsync(portal, "127.0.0.1", smtp.Port);
         // Alex wants no alerts by e-mail: a notice about Alex's own account comes all the same.
@@ -63,7 +63,7 @@ public sealed class PersonalNoticeTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         await using var hook = await WebhookListener.StartAsync();
         await using var smtp = await SmtpSink.StartAsync();
-        await using var portal = await PortalFactory.StartAsync(time: time, settings: NoJobs.ToDictionary(), services: ReachListenersOnLoopback);
+        await using var portal = await PortalServices.StartAsync(time: time, settings: NoJobs.ToDictionary(), services: ReachListenersOnLoopback);
         var alex = await portal.CreateUserAsync(Roles.OnCall, "alex@corp.example");
         await SetSmtpAsync(portal, "127.0.0.1", smtp.Port);
         await SetPreferenceAsync(portal, alex.Id, email: false, inPortal: true);

@@ -18,7 +18,7 @@ public sealed class WebhookFormatTests
     public async Task GenericTeamsAndSlack_EachGetTheirOwnShape_InTheRotasTimeZone_WithAbsoluteLinks()
     {
         await using var hook = await WebhookListener.StartAsync();
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         await using (var db = portal.Database.CreateContext())
         {

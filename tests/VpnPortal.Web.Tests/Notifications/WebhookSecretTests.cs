@@ -29,7 +29,7 @@ public sealed class WebhookSecretTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         await using var hook = await WebhookListener.StartAsync();
         hook.Respond = n => n == 1 ? (HttpStatusCode.OK, "ok") : (HttpStatusCode.InternalServerError, "upstream exploded");
-        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, time, NoJobs, services =>
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, time, NoJobs, services =>
         {
             ReachListenersOnLoopback(services);
             logs.AddTo(services);

@@ -19,7 +19,7 @@ public sealed class PasswordHashingTests
     [Fact]
     public async Task ThePortalsOwnServices_HashWithIdentitysDefaultOf100000Rounds()
     {
-        await using var portal = await PortalServices.StartAsync();
+        await using var portal = await PortalServices.StartAsync(shippedPasswordHashing: true);
 
         var hash = await portal.InScopeAsync(sp => Task.FromResult(sp.GetRequiredService<IPasswordHasher<PortalUser>>().HashPassword(new PortalUser(), Password)));
 

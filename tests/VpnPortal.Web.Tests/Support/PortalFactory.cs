@@ -169,24 +169,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>, IPortalScope
 
     /// <summary>Creates an account through Identity's UserManager, as the admin pages and the CLI do.</summary>
     public Task<TestUser> CreateUserAsync(string role, string? email = null) =>
-        InScopeAsync(async sp =>
-        {
-            var users = sp.GetRequiredService<UserManager<PortalUser>>();
-            var n = Interlocked.Increment(ref _userCount);
-            email ??= $"{role.ToLowerInvariant()}{n}@corp.example";
-            var user = new PortalUser
-            {
-                Id = Guid.NewGuid(),
-                UserName = email,
-                Email = email,
-                EmailConfirmed = true,
-                DisplayName = $"{role} person {n}",
-                CreatedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(),
-            };
-            (await users.CreateAsync(user, Password)).Succeeded.ShouldBeTrue();
-            (await users.AddToRoleAsync(user, role)).Succeeded.ShouldBeTrue();
-            return new TestUser(user.Id, email, Password, role);
-        });
+        InScopeAsync(sp => TestUsers.CreateAsync(sp, role, email, Interlocked.Increment(ref _userCount)));
 
     /// <summary>Creates an API key for the user through the same service the "API keys" page uses; returns the plaintext.</summary>
     public Task<string> CreateApiKeyAsync(TestUser user, string name = "tests") =>

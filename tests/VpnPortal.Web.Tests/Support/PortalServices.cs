@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,7 @@ namespace VpnPortal.Web.Tests.Support;
 public sealed class PortalServices : IPortalScope, IAsyncDisposable
 {
     private readonly ServiceProvider _services;
+    private int _userCount;
 
     private PortalServices(TestDatabase database, FakeTimeProvider? time, ServiceProvider services)
     {
@@ -39,15 +41,18 @@ public sealed class PortalServices : IPortalScope, IAsyncDisposable
     /// <summary>
     /// A fresh migrated database on <paramref name="provider"/> and the portal's services on it. Settings are the
     /// portal's configuration keys, as for <see cref="PortalFactory.StartAsync(string, FakeTimeProvider?, IReadOnlyDictionary{string, string}?, Action{IServiceCollection}?)"/>;
-    /// <paramref name="services"/> replaces services after the portal registered its own.
+    /// <paramref name="services"/> replaces services after the portal registered its own. Passwords are hashed with
+    /// <see cref="PortalFactory.TestPasswordIterations"/> rounds, as in the test portals, unless
+    /// <paramref name="shippedPasswordHashing"/> keeps the portal's own.
     /// </summary>
     public static async Task<PortalServices> StartAsync(
-        string provider = TestDatabase.Sqlite, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
+        string provider = TestDatabase.Sqlite, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null,
+        bool shippedPasswordHashing = false)
     {
         var database = await TestDatabase.CreateMigratedAsync(provider);
         try
         {
-            return new PortalServices(database, time, Build(database, time, settings, services));
+            return new PortalServices(database, time, Build(database, time, settings, services, shippedPasswordHashing));
         }
         catch
         {
@@ -56,7 +61,8 @@ public sealed class PortalServices : IPortalScope, IAsyncDisposable
         }
     }
 
-    private static ServiceProvider Build(TestDatabase database, FakeTimeProvider? time, IReadOnlyDictionary<string, string>? settings, Action<IServiceCollection>? replace)
+    private static ServiceProvider Build(
+        TestDatabase database, FakeTimeProvider? time, IReadOnlyDictionary<string, string>? settings, Action<IServiceCollection>? replace, bool shippedPasswordHashing)
     {
         var values = new Dictionary<string, string?>
         {
@@ -78,6 +84,11 @@ public sealed class PortalServices : IPortalScope, IAsyncDisposable
         services.AddSingleton<IWebHostEnvironment>(environment);
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddPortal(configuration);
+        if (!shippedPasswordHashing)
+        {
+            services.Configure<PasswordHasherOptions>(o => o.IterationCount = PortalFactory.TestPasswordIterations);
+        }
+
         if (time is not null)
         {
             services.RemoveAll<TimeProvider>();
@@ -101,6 +112,10 @@ public sealed class PortalServices : IPortalScope, IAsyncDisposable
             await work(sp);
             return true;
         }, actor);
+
+    /// <summary>Creates an account through Identity's UserManager, as the admin pages and the CLI do.</summary>
+    public Task<TestUser> CreateUserAsync(string role, string? email = null) =>
+        InScopeAsync(sp => TestUsers.CreateAsync(sp, role, email, Interlocked.Increment(ref _userCount)));
 
     /// <summary>Counts the rows of every table now, to compare after work that must write nothing.</summary>
     public Task<RowCounts> CountRowsAsync() => RowCounts.TakeAsync(Database);
