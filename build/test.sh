@@ -6,7 +6,6 @@
 # - Uses the PostgreSQL server named by VPNPORTAL_TEST_POSTGRES if set; otherwise starts a throwaway
 #   server (Debian's postgresql package) on a free loopback port and removes it on exit.
 # - Points browser tests at Debian's chromium through VPNPORTAL_TEST_CHROMIUM when it is installed.
-# - Without arguments, the browser tests (trait Category=Browser) run beside the rest, not after them.
 # - Ends with one line "N passed, N failed, N skipped" summed over every test project; exits non-zero
 #   when the build or any test failed.
 # Set VPNPORTAL_TEST_RESULTS_DIR to a folder to keep the TRX files (one subfolder per test project,
@@ -166,29 +165,7 @@ results_dir=$(cd "$results_dir" && pwd)
 export VPNPORTAL_TEST_RESULTS_DIR=$results_dir
 
 status=0
-if [[ $fast == false && $# -eq 0 ]]; then
-  # The browser journeys run one at a time and mostly wait on Chromium and a portal process, so they run beside the
-  # other tests instead of after them. The two filters are exact complements: every test runs in one of the two.
-  dotnet build VpnPortal.sln --nologo -v quiet || status=$?
-  if [[ $status -eq 0 ]]; then
-    browser_log=$results_dir/browser-tests.log
-    echo "== browser tests run alongside (their output follows the others')"
-    VPNPORTAL_TEST_RESULTS_DIR=$results_dir/browser dotnet test VpnPortal.sln --no-build --logger trx \
-      --filter "Category=Browser" >"$browser_log" 2>&1 &
-    browser_pid=$!
-    VPNPORTAL_TEST_RESULTS_DIR=$results_dir/other dotnet test VpnPortal.sln --no-build --logger trx \
-      --filter "Category!=Browser" || status=$?
-    browser_status=0
-    wait "$browser_pid" || browser_status=$?
-    echo "== browser tests"
-    cat "$browser_log"
-    if [[ $browser_status -ne 0 ]]; then
-      status=$browser_status
-    fi
-  fi
-else
-  dotnet test VpnPortal.sln --logger trx "$@" || status=$?
-fi
+dotnet test VpnPortal.sln --logger trx "$@" || status=$?
 
 passed=$(count Passed)
 failed=$(count 'Failed|Error|Timeout|Aborted')
