@@ -1,17 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Testing;
+using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Tests.Support;
 
-/// <summary>What a test helper needs of a portal under test, with or without its web host: its database and a scope.</summary>
+/// <summary>What a test helper needs of a portal under test, with or without its web host: its database and its services.</summary>
 public interface IPortalScope
 {
     TestDatabase Database { get; }
 
     IServiceProvider Services { get; }
 
-    /// <summary>Runs <paramref name="work"/> in a fresh DI scope, acting as <paramref name="actor"/> for the audit log.</summary>
-    Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> work, AuditActor? actor = null);
+    /// <summary>The number of the next account this portal's tests make (1, 2, ...), which names it when no address is given.</summary>
+    int NextUserNumber();
+}
 
-    Task InScopeAsync(Func<IServiceProvider, Task> work, AuditActor? actor = null);
+/// <summary>The work every portal under test does the same way, web host or not.</summary>
+public static class PortalScopeExtensions
+{
+    /// <summary>Runs <paramref name="work"/> in a fresh DI scope, acting as <paramref name="actor"/> for the audit log.</summary>
+    public static async Task<T> InScopeAsync<T>(this IPortalScope portal, Func<IServiceProvider, Task<T>> work, AuditActor? actor = null)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(actor ?? PortalFactory.TestSetupActor);
+        return await work(scope.ServiceProvider);
+    }
+
+    public static Task InScopeAsync(this IPortalScope portal, Func<IServiceProvider, Task> work, AuditActor? actor = null) =>
+        portal.InScopeAsync(async sp =>
+        {
+            await work(sp);
+            return true;
+        }, actor);
+
+    /// <summary>Creates an account through Identity's UserManager, as the admin pages and the CLI do.</summary>
+    public static Task<TestUser> CreateUserAsync(this IPortalScope portal, string role, string? email = null) =>
+        portal.InScopeAsync(sp => TestUsers.CreateAsync(sp, role, email, portal.NextUserNumber()));
+
+    /// <summary>Counts the rows of every table now, to compare after work that must write nothing.</summary>
+    public static Task<RowCounts> CountRowsAsync(this IPortalScope portal) => RowCounts.TakeAsync(portal.Database);
 }

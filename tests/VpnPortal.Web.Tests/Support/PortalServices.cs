@@ -6,10 +6,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using VpnPortal.Data.Auditing;
 using VpnPortal.Testing;
 using VpnPortal.Web.Hosting;
-using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Tests.Support;
 
@@ -99,26 +97,7 @@ public sealed class PortalServices : IPortalScope, IAsyncDisposable
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
-    public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> work, AuditActor? actor = null)
-    {
-        await using var scope = _services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(actor ?? PortalFactory.TestSetupActor);
-        return await work(scope.ServiceProvider);
-    }
-
-    public Task InScopeAsync(Func<IServiceProvider, Task> work, AuditActor? actor = null) =>
-        InScopeAsync(async sp =>
-        {
-            await work(sp);
-            return true;
-        }, actor);
-
-    /// <summary>Creates an account through Identity's UserManager, as the admin pages and the CLI do.</summary>
-    public Task<TestUser> CreateUserAsync(string role, string? email = null) =>
-        InScopeAsync(sp => TestUsers.CreateAsync(sp, role, email, Interlocked.Increment(ref _userCount)));
-
-    /// <summary>Counts the rows of every table now, to compare after work that must write nothing.</summary>
-    public Task<RowCounts> CountRowsAsync() => RowCounts.TakeAsync(Database);
+    public int NextUserNumber() => Interlocked.Increment(ref _userCount);
 
     public async ValueTask DisposeAsync()
     {
