@@ -11,7 +11,7 @@ using static VpnPortal.Web.Tests.Alerts.AlertLifecycleTests;
 
 namespace VpnPortal.Web.Tests.Alerts;
 
-/// <summary>Repeats, escalation, acknowledgement and silences, scanned every 15 minutes on a fake clock.</summary>
+/// <summary>Repeats, escalation, acknowledgement and silences, scanned every 15 minutes on a fake clock (hourly over days).</summary>
 public sealed class AlertEscalationTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -28,12 +28,12 @@ public sealed class AlertEscalationTests
         });
 
     /// <summary>Scans every 15 minutes until <paramref name="until"/> after now.</summary>
-    private static async Task RunForAsync(PortalServices portal, FakeTimeProvider time, TimeSpan until)
+    private static async Task RunForAsync(PortalServices portal, FakeTimeProvider time, TimeSpan until, TimeSpan? every = null)
     {
         var end = time.GetUtcNow() + until;
         while (time.GetUtcNow() < end)
         {
-            time.Advance(TimeSpan.FromMinutes(15));
+            time.Advance(every ?? TimeSpan.FromMinutes(15));
             await ScanAsync(portal);
         }
     }
@@ -74,7 +74,8 @@ public sealed class AlertEscalationTests
         time.Advance(TimeSpan.FromMinutes(10));
         var result = await portal.InScopeAsync(sp => sp.GetRequiredService<AcknowledgeAlert>().RunAsync(alert.Id, "renewing it today", Ana, Ct));
         result.Succeeded.ShouldBeTrue();
-        await RunForAsync(portal, time, TimeSpan.FromDays(2));
+        // Hourly over days: every step of the policy (30 and 60 minutes, then every 4 hours) still falls due between two scans.
+        await RunForAsync(portal, time, TimeSpan.FromDays(2), every: TimeSpan.FromHours(1));
 
         (await CommittedAsync(portal)).ShouldBe([$"alert:{alert.Id}:threshold:14|{Primary}"]);
         alert = await AlertAsync(portal, cert.Sha1Thumbprint);
@@ -83,7 +84,7 @@ public sealed class AlertEscalationTests
         alert.AcknowledgementNote.ShouldBe("renewing it today");
 
         // 7 days before expiry: the step notifies and fires the alert again.
-        await RunForAsync(portal, time, TimeSpan.FromDays(1.1));
+        await RunForAsync(portal, time, TimeSpan.FromDays(1.1), every: TimeSpan.FromHours(1));
         (await CommittedAsync(portal)).ShouldContain($"alert:{alert.Id}:threshold:7|{Primary}");
         (await AlertAsync(portal, cert.Sha1Thumbprint)).State.ShouldBe(AlertState.Firing);
     }
