@@ -102,6 +102,7 @@ public sealed partial class PortalProcess : IAsyncDisposable
             start.Environment.Remove(name);
         }
 
+        ShortLivedDotnet.Apply(start);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Database__Provider"] = TestDatabase.Sqlite;
         // Plain http on loopback: Secure cookies are for the deployed portal (see the README).

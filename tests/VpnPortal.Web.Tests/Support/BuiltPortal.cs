@@ -51,6 +51,7 @@ internal static class BuiltPortal
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
+        ShortLivedDotnet.Apply(start);
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         start.Environment.Remove("DOTNET_ENVIRONMENT");
 
