@@ -76,6 +76,36 @@ public sealed class TwoFactorPageTests
     }
 
     [Fact]
+    public async Task TheQrCode_HoldsTheOtpauthAddressOfTheKeyShown_AndAnAppThatScansItTurnsItOn()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var user = await portal.CreateUserAsync(Roles.User, "ana.lopez+vpn@corp.example");
+        using var browser = await portal.SignInAsync(user);
+        using var page = await browser.GetAsync(Page);
+        var html = await page.BodyAsync();
+        var document = new HtmlParser().ParseDocument(html);
+
+        var svg = document.QuerySelector("#authenticator-qr svg").ShouldNotBeNull("the code is drawn in the page itself");
+        svg.QuerySelectorAll("[href], image, script, foreignObject").ShouldBeEmpty("nothing is loaded from elsewhere");
+        var scanned = SvgQrReader.Read(svg).ShouldNotBeNull("a QR reader finds a code in the drawing");
+        scanned.ShouldBe(document.QuerySelector("#authenticator-uri")!.TextContent, "the code holds the address the page shows");
+
+        var uri = new Uri(scanned);
+        (uri.Scheme, uri.Host).ShouldBe(("otpauth", "totp"));
+        Uri.UnescapeDataString(uri.AbsolutePath).ShouldBe("/VpnPortal:ana.lopez+vpn@corp.example");
+        var query = System.Web.HttpUtility.ParseQueryString(uri.Query);
+        query["issuer"].ShouldBe("VpnPortal");
+        query["digits"].ShouldBe("6");
+        var key = query["secret"].ShouldNotBeNull();
+        FormatKey(key).ToLowerInvariant().ShouldBe(document.QuerySelector("#shared-key")!.TextContent, "the key typed by hand is the same");
+
+        // An app that scanned the code sends codes for its secret: that turns the app on.
+        var form = HtmlForm.Find(html, "enable-2fa", Page);
+        using var response = await browser.SubmitAsync(form, new Dictionary<string, string> { ["Input.Code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
+        (await response.BodyAsync()).ShouldContain("Two-factor sign-in is on.");
+    }
+
+    [Fact]
     public async Task AWrongCode_OrAKeyTheFormWasAlteredTo_StoresNothing()
     {
         await using var portal = await PortalFactory.StartAsync();
