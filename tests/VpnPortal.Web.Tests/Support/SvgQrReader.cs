@@ -56,7 +56,10 @@ internal static partial class SvgQrReader
         }
 
         var source = new RGBLuminanceSource(pixels, width, height, RGBLuminanceSource.BitmapFormat.Gray8);
-        var hints = new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true };
+        // The drawing is the code alone, square to the axes, with its quiet zone: read as such. ZXing's search for the
+        // finder patterns, made for camera pictures, missed about 2 % of these synthetic drawings (8 of 400 random
+        // keys), all of which read correctly this way.
+        var hints = new Dictionary<DecodeHintType, object> { [DecodeHintType.PURE_BARCODE] = true };
         return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)), hints)?.Text;
     }
 
