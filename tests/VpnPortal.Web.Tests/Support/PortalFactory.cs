@@ -129,17 +129,29 @@ public sealed class PortalFactory : WebApplicationFactory<Program>, IPortalScope
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
+            UseTestServices(services, Time, testPasswordHashing: true);
+            _services?.Invoke(services);
+        });
+    }
+
+    /// <summary>
+    /// What every portal under test changes in the portal's own registrations, with its web host or without: the fake
+    /// clock, when a test gives one, and fewer password-hashing rounds unless <paramref name="testPasswordHashing"/> is false.
+    /// </summary>
+    internal static void UseTestServices(IServiceCollection services, FakeTimeProvider? time, bool testPasswordHashing)
+    {
+        if (testPasswordHashing)
+        {
             // Identity's 100,000 PBKDF2 rounds are a tenth of a second of CPU for each account a test makes and each
             // sign-in, over a thousand times a run. The portal as shipped keeps the default (PasswordHashingTests).
             services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestPasswordIterations);
-            if (Time is not null)
-            {
-                services.RemoveAll<TimeProvider>();
-                services.AddSingleton<TimeProvider>(Time);
-            }
+        }
 
-            _services?.Invoke(services);
-        });
+        if (time is not null)
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(time);
+        }
     }
 
     public override async ValueTask DisposeAsync()

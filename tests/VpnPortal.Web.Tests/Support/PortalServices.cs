@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -82,17 +80,7 @@ public sealed class PortalServices : IPortalScope, IAsyncDisposable
         services.AddSingleton<IWebHostEnvironment>(environment);
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddPortal(configuration);
-        if (!shippedPasswordHashing)
-        {
-            services.Configure<PasswordHasherOptions>(o => o.IterationCount = PortalFactory.TestPasswordIterations);
-        }
-
-        if (time is not null)
-        {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(time);
-        }
-
+        PortalFactory.UseTestServices(services, time, testPasswordHashing: !shippedPasswordHashing);
         replace?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
