@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
+using Polly.Timeout;
 using VpnPortal.Contracts.Agents;
 
 namespace VpnPortal.Agent.Runtime;
@@ -46,8 +48,9 @@ public enum CommandResultDelivery
 /// The agent's side of the agent API over one <see cref="HttpClient"/>, which may be shared by many agents (the
 /// simulated fleet): the credential goes on each request, never on the client, and each attempt has its own
 /// timeout, so give it a client whose <see cref="HttpClient.Timeout"/> is infinite or longer than the poll timeout.
-/// Transient failures are retried here with exponential back-off and jitter; everything else becomes a typed result
-/// or exception.
+/// Transient failures (Microsoft.Extensions.Http.Resilience's judgement: 5xx, 408, 429, failed connections, an attempt's
+/// timeout) are retried with exponential back-off and jitter, or after the portal's Retry-After up to
+/// <see cref="AgentRetryOptions.MaxDelay"/>; everything else becomes a typed result or exception.
 /// </summary>
 public sealed class AgentClient
 {
@@ -57,9 +60,10 @@ public sealed class AgentClient
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly AgentRetryOptions _options;
-    private readonly ResiliencePipeline<HttpResponseMessage> _persistent;
-    private readonly ResiliencePipeline<HttpResponseMessage> _snapshotRetries;
-    private readonly ResiliencePipeline<HttpResponseMessage> _enrollRetries;
+    private readonly ResiliencePipeline<HttpResponseMessage> _polls;
+    private readonly ResiliencePipeline<HttpResponseMessage> _results;
+    private readonly ResiliencePipeline<HttpResponseMessage> _snapshots;
+    private readonly ResiliencePipeline<HttpResponseMessage> _enrollment;
 
     /// <summary>A client for one agent; <paramref name="credential"/> is null for a client that only enrolls.</summary>
     public AgentClient(HttpClient http, Uri portal, string? credential, ILogger logger, TimeProvider? time = null, AgentRetryOptions? options = null)
@@ -70,9 +74,10 @@ public sealed class AgentClient
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _options = options ?? new AgentRetryOptions();
-        _persistent = BuildPipeline(int.MaxValue);
-        _snapshotRetries = BuildPipeline(_options.SnapshotRetries);
-        _enrollRetries = BuildPipeline(_options.EnrollRetries);
+        _polls = BuildPipeline(int.MaxValue, _options.PollTimeout);
+        _results = BuildPipeline(int.MaxValue, _options.RequestTimeout);
+        _snapshots = BuildPipeline(_options.SnapshotRetries, _options.RequestTimeout);
+        _enrollment = BuildPipeline(_options.EnrollRetries, _options.RequestTimeout);
     }
 
     public Uri Portal => _portal;
@@ -80,7 +85,7 @@ public sealed class AgentClient
     /// <summary>Presents an enrollment token. Throws <see cref="EnrollmentRejectedException"/> when the portal refuses it.</summary>
     public async Task<EnrollResponse> EnrollAsync(EnrollRequest request, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(_enrollRetries, "enrollment", HttpMethod.Post, AgentRoutes.Enroll, Json(request), authenticate: false, _options.RequestTimeout, cancellationToken);
+        using var response = await SendAsync(_enrollment, "enrollment", HttpMethod.Post, AgentRoutes.Enroll, Json(request), authenticate: false, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return await ReadAsync<EnrollResponse>(response, cancellationToken);
@@ -104,7 +109,7 @@ public sealed class AgentClient
 
     public async Task<SnapshotReceipt> SendSnapshotAsync(AgentSnapshot snapshot, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(_snapshotRetries, $"snapshot {snapshot.Sequence}", HttpMethod.Post, AgentRoutes.Snapshots, Json(snapshot), authenticate: true, _options.RequestTimeout, cancellationToken);
+        using var response = await SendAsync(_snapshots, $"snapshot {snapshot.Sequence}", HttpMethod.Post, AgentRoutes.Snapshots, Json(snapshot), authenticate: true, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return await ReadAsync<SnapshotReceipt>(response, cancellationToken);
@@ -127,7 +132,7 @@ public sealed class AgentClient
     /// <summary>Long-polls for commands; retries transient failures until cancelled.</summary>
     public async Task<CommandBatch> PollCommandsAsync(CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(_persistent, "command poll", HttpMethod.Get, AgentRoutes.Commands, content: null, authenticate: true, _options.PollTimeout, cancellationToken);
+        using var response = await SendAsync(_polls, "command poll", HttpMethod.Get, AgentRoutes.Commands, content: null, authenticate: true, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return await ReadAsync<CommandBatch>(response, cancellationToken);
@@ -146,7 +151,7 @@ public sealed class AgentClient
     public async Task<CommandResultDelivery> PostCommandResultAsync(Guid commandId, CommandResultRequest result, CancellationToken cancellationToken)
     {
         var operation = $"result of command {commandId}";
-        using var response = await SendAsync(_persistent, operation, HttpMethod.Post, AgentRoutes.CommandResult(commandId), Json(result), authenticate: true, _options.RequestTimeout, cancellationToken);
+        using var response = await SendAsync(_results, operation, HttpMethod.Post, AgentRoutes.CommandResult(commandId), Json(result), authenticate: true, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return CommandResultDelivery.Accepted;
@@ -177,37 +182,33 @@ public sealed class AgentClient
         string route,
         byte[]? content,
         bool authenticate,
-        TimeSpan attemptTimeout,
         CancellationToken cancellationToken)
     {
         var uri = new Uri(_portal, route.TrimStart('/'));
         var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
         try
         {
+            // The attempt's timeout strategy, innermost, turns what an attempt throws into an outcome for the retries.
             var outcome = await pipeline.ExecuteOutcomeAsync(
-                static async (ctx, state) =>
-                {
-                    try
-                    {
-                        return Outcome.FromResult(await state.Client.AttemptAsync(state.Method, state.Uri, state.Content, state.Authenticate, state.Timeout, ctx.CancellationToken));
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TimeoutException)
-                    {
-                        // Handed to the retry strategy as an outcome; rethrown below once the retries are spent.
-                        return Outcome.FromException<HttpResponseMessage>(e);
-                    }
-                },
+                static async (ctx, state) => Outcome.FromResult(await state.Client.AttemptAsync(state.Method, state.Uri, state.Content, state.Authenticate, ctx.CancellationToken)),
                 context,
-                (Client: this, Method: method, Uri: uri, Content: content, Authenticate: authenticate, Timeout: attemptTimeout));
+                (Client: this, Method: method, Uri: uri, Content: content, Authenticate: authenticate));
 
             if (outcome.Exception is { } exception)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                throw new AgentPortalUnreachableException($"The portal could not be reached for the {operation}: {exception.Message}", exception);
+                if (exception is not (HttpRequestException or TimeoutRejectedException))
+                {
+                    ExceptionDispatchInfo.Throw(exception);
+                }
+
+                throw new AgentPortalUnreachableException($"The portal could not be reached for the {operation}: {Describe(exception)}", exception);
             }
 
             var response = outcome.Result!;
-            if (IsTransient(response.StatusCode))
+#pragma warning disable CA2016 // The overload that takes the token is experimental (EXTEXP0001); the status alone decides here.
+            if (HttpClientResiliencePredicates.IsTransient(Outcome.FromResult(response)))
+#pragma warning restore CA2016
             {
                 var status = (int)response.StatusCode;
                 response.Dispose();
@@ -222,7 +223,7 @@ public sealed class AgentClient
         }
     }
 
-    private async Task<HttpResponseMessage> AttemptAsync(HttpMethod method, Uri uri, byte[]? content, bool authenticate, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> AttemptAsync(HttpMethod method, Uri uri, byte[]? content, bool authenticate, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, uri);
         if (content is not null)
@@ -239,74 +240,52 @@ public sealed class AgentClient
 
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("VpnPortal.Agent", AgentVersion.Current));
 
-        using var attemptTimeout = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
-        try
-        {
-            // ResponseContentRead: the body is read inside this attempt's timeout, so a stalled body is retried too.
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
-        }
-        catch (OperationCanceledException e) when (attemptTimeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"no answer within {timeout.TotalSeconds:0.#} s", e);
-        }
+        // ResponseContentRead: the body is read inside this attempt's timeout, so a stalled body is retried too.
+        return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
     }
 
-    private ResiliencePipeline<HttpResponseMessage> BuildPipeline(int retries)
+    /// <summary>
+    /// Retries (none when <paramref name="retries"/> is 0) around one attempt of at most <paramref name="attemptTimeout"/>,
+    /// with Microsoft.Extensions.Http.Resilience's options for HTTP: what counts as transient, and Retry-After read from
+    /// the answer (a delta or a date), here capped at <see cref="AgentRetryOptions.MaxDelay"/>.
+    /// </summary>
+    private ResiliencePipeline<HttpResponseMessage> BuildPipeline(int retries, TimeSpan attemptTimeout)
     {
-        if (retries <= 0)
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time };
+        if (retries > 0)
         {
-            return ResiliencePipeline<HttpResponseMessage>.Empty;
-        }
-
-        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            var retry = new HttpRetryStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
-                {
-                    { Exception: HttpRequestException or TimeoutException } => true,
-                    { Result: { } response } => IsTransient(response.StatusCode),
-                    _ => false,
-                }),
                 MaxRetryAttempts = retries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = _options.BaseDelay,
                 MaxDelay = _options.MaxDelay,
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                ShouldRetryAfterHeader = true,
                 OnRetry = args =>
                 {
-                    var reason = args.Outcome.Exception?.Message ?? $"{(int)args.Outcome.Result!.StatusCode} {args.Outcome.Result.ReasonPhrase}";
+                    var reason = args.Outcome.Exception is { } e ? Describe(e) : $"{(int)args.Outcome.Result!.StatusCode} {args.Outcome.Result.ReasonPhrase}";
                     _logger.LogWarning("The {Operation} failed ({Reason}); attempt {Attempt}, retrying in {Delay:0.0} s", args.Context.OperationKey, reason, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds);
 
                     // The retried response is never returned to a caller: free its connection now.
                     args.Outcome.Result?.Dispose();
                     return ValueTask.CompletedTask;
                 },
-            })
-            .Build();
-    }
+            };
 
-    /// <summary>A portal that is shedding load (429/503 with Retry-After) says when to come back; honour it, within the cap.</summary>
-    private TimeSpan? RetryAfter(HttpResponseMessage? response)
-    {
-        var retryAfter = response?.Headers.RetryAfter;
-        if (retryAfter is null)
-        {
-            return null;
+            // A portal shedding load (429/503 with Retry-After) says when to come back: honoured, but never longer than
+            // the back-off's own cap, which Retry-After would otherwise bypass.
+            var retryAfter = retry.DelayGenerator!;
+            retry.DelayGenerator = async args => await retryAfter(args) is { } wait ? (wait > _options.MaxDelay ? _options.MaxDelay : wait) : null;
+            builder.AddRetry(retry);
         }
 
-        var delay = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - _time.GetUtcNow() : null);
-        if (delay is not { } d || d <= TimeSpan.Zero)
-        {
-            return null;
-        }
-
-        return d > _options.MaxDelay ? _options.MaxDelay : d;
+        return builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = attemptTimeout }).Build();
     }
 
-    private static bool IsTransient(HttpStatusCode status) =>
-        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+    /// <summary>An attempt's failure in words: "no answer within 30 s" for a timeout, the network error otherwise.</summary>
+    private static string Describe(Exception e) =>
+        e is TimeoutRejectedException timeout ? $"no answer within {timeout.Timeout.TotalSeconds:0.#} s" : e.Message;
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {

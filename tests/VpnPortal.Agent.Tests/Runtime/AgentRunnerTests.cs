@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Agent.Runtime;
 using VpnPortal.Contracts.Agents;
@@ -20,7 +21,7 @@ public sealed partial class AgentRunnerTests : IAsyncLifetime
 
     private static readonly AgentRetryOptions FastRetries = new() { BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(100) };
 
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(TestClock.Start);
     private readonly RecordingHost _host = new();
     private readonly RecordingLogger _log = new();
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
@@ -242,11 +243,39 @@ public sealed partial class AgentRunnerTests : IAsyncLifetime
         _portal.FailNextSnapshotsWith503(3);
         await using var running = Start(new InMemoryAgentStateStore());
 
-        await TestPortal.WaitUntilAsync(() => _portal.Snapshots.Count == 1, "the snapshot gets through");
+        await TestPortal.WaitUntilAsync(() => _portal.Snapshots.Count == 1, "the snapshot gets through", _time, FastRetries.MaxDelay);
 
         _portal.SnapshotAttempts.ShouldBe(4);
         _portal.Snapshots[0].Snapshot.Sequence.ShouldBe(1);
         _log.Lines.Count(l => l.Contains("retrying in", StringComparison.Ordinal) && l.Contains("503", StringComparison.Ordinal)).ShouldBe(3);
+    }
+
+    [Theory]
+    [InlineData("5", 5)]
+    [InlineData("3600", 10)]
+    public async Task PortalAnswering503WithRetryAfter_IsRetriedWhenItSays_ButNeverLaterThanTheBackOffsCap(string retryAfter, int expectedSeconds)
+    {
+        // Back-offs of 20 ms (never seen here: each retry below waits for the Retry-After) up to a 10 s cap.
+        var retries = new AgentRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromSeconds(10) };
+        _portal.FailNextSnapshotsWith503(1, retryAfter);
+        await using var running = new RunningAgent(Runner(new InMemoryAgentStateStore(), retries: retries));
+        await TestPortal.WaitUntilAsync(() => _portal.SnapshotAttempts == 1, "the first attempt is refused");
+
+        // The clock moves in steps of 0.1 s until the second attempt comes: the agent starts its wait a moment after the
+        // refusal, so the time seen can only be longer than its wait, and by a step or two.
+        var step = TimeSpan.FromMilliseconds(100);
+        var waited = TimeSpan.Zero;
+        while (_portal.SnapshotAttempts < 2 && waited < TimeSpan.FromMinutes(2))
+        {
+            _time.Advance(step);
+            waited += step;
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        waited.ShouldBeInRange(TimeSpan.FromSeconds(expectedSeconds), TimeSpan.FromSeconds(expectedSeconds + 1), "the agent waits as long as it was told (or its cap), not its own 20 ms back-off");
+        await TestPortal.WaitUntilAsync(() => _portal.Snapshots.Count == 1, "the retried snapshot gets through");
+        _portal.SnapshotAttempts.ShouldBe(2);
+        _log.Lines.ShouldContain(l => l.Contains($"retrying in {expectedSeconds:0.0} s", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -285,8 +314,8 @@ public sealed partial class AgentRunnerTests : IAsyncLifetime
 
     private RunningAgent Start(IAgentStateStore store) => new(Runner(store));
 
-    private AgentRunner Runner(IAgentStateStore store, Hosting.IServerHost? host = null) =>
-        new(host ?? _host, new AgentClient(_http, _portal.Address, _credential, _log, _time, FastRetries), store, Options, _log, _time);
+    private AgentRunner Runner(IAgentStateStore store, Hosting.IServerHost? host = null, AgentRetryOptions? retries = null) =>
+        new(host ?? _host, new AgentClient(_http, _portal.Address, _credential, _log, _time, retries ?? FastRetries), store, Options, _log, _time);
 
     private AgentCommandMessage Command(string kind) => new()
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Agent.Runtime;
 using VpnPortal.Contracts.Agents;
@@ -62,7 +63,7 @@ public sealed class FileAgentStateStoreTests
         var identity = (await store.LoadIdentityAsync(TestContext.Current.CancellationToken))!;
         var log = new RecordingLogger();
         using var http = new HttpClient();
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         var runner = new AgentRunner(new RecordingHost(), new AgentClient(http, identity.Portal, identity.Credential, log, time), store, new AgentRunnerOptions { MinimumPollSpacing = TimeSpan.Zero }, log, time);
         var run = runner.RunAsync(TestContext.Current.CancellationToken);
         await TestPortal.WaitUntilAsync(() => portal.Snapshots.Count == 1, "the first snapshot arrives");

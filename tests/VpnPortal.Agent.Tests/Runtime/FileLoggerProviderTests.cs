@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Agent.Logging;
 using VpnPortal.Testing;
@@ -12,7 +13,7 @@ public sealed class FileLoggerProviderTests
     public void Entries_GoToTheDaysFile_AndStopAtTheCap_WithTheDropsCounted()
     {
         using var directory = new TemporaryDirectory();
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         var provider = new FileLoggerProvider(directory.Path, LogLevel.Information, time, maxFileBytes: 2_000);
         var logger = provider.CreateLogger("VpnPortal.Agent");
 
@@ -41,7 +42,7 @@ public sealed class FileLoggerProviderTests
         Directory.CreateDirectory(directory.Path);
         File.WriteAllText(Path.Combine(directory.Path, "agent-20261001.log"), "old");
         File.WriteAllText(Path.Combine(directory.Path, "agent-20261120.log"), "recent");
-        var provider = new FileLoggerProvider(directory.Path, time: new FakeTimeProvider(), retainedDays: 14);
+        var provider = new FileLoggerProvider(directory.Path, time: new FakeTimeProvider(TestClock.Start), retainedDays: 14);
 
         provider.CreateLogger("x").LogWarning("first entry of the day");
         provider.Dispose();

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using VpnPortal.Contracts.Agents;
 using Xunit;
 using HttpResults = Microsoft.AspNetCore.Http.Results;
@@ -32,6 +33,7 @@ internal sealed class TestPortal : IAsyncDisposable
     private readonly List<DateTimeOffset> _snapshotAttempts = [];
     private TaskCompletionSource _commandQueued = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _failNextSnapshots;
+    private string? _failRetryAfter;
     private int _pollsInFlight;
 
     private TestPortal(WebApplication app)
@@ -131,11 +133,13 @@ internal sealed class TestPortal : IAsyncDisposable
         }
     }
 
-    public void FailNextSnapshotsWith503(int count)
+    /// <summary>Answers the next <paramref name="count"/> snapshots with 503, and <paramref name="retryAfter"/> as Retry-After when given.</summary>
+    public void FailNextSnapshotsWith503(int count, string? retryAfter = null)
     {
         lock (_lock)
         {
             _failNextSnapshots = count;
+            _failRetryAfter = retryAfter;
         }
     }
 
@@ -149,7 +153,11 @@ internal sealed class TestPortal : IAsyncDisposable
     }
 
     /// <summary>Waits (up to 10 s) until <paramref name="condition"/> holds; fails the test otherwise.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    /// <summary>
+    /// Waits (10 s at most) until <paramref name="condition"/> holds; with <paramref name="clock"/>, moves that fake clock on
+    /// by <paramref name="step"/> between looks, so back-offs and pauses timed on it pass without the test waiting them out.
+    /// </summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, FakeTimeProvider? clock = null, TimeSpan step = default)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!condition())
@@ -159,6 +167,7 @@ internal sealed class TestPortal : IAsyncDisposable
                 throw new TimeoutException($"Timed out waiting until {what}.");
             }
 
+            clock?.Advance(step);
             await Task.Delay(20, TestContext.Current.CancellationToken);
         }
     }
@@ -212,6 +221,11 @@ internal sealed class TestPortal : IAsyncDisposable
                 if (_failNextSnapshots > 0)
                 {
                     _failNextSnapshots--;
+                    if (_failRetryAfter is { } retryAfter)
+                    {
+                        http.Response.Headers.RetryAfter = retryAfter;
+                    }
+
                     return HttpResults.StatusCode(503);
                 }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Agent.Hosting;
 using VpnPortal.Agent.Runtime;
@@ -17,7 +18,7 @@ public sealed class SimulatedFleetTests
     [Fact]
     public async Task NpsServer_ReportsItsCertificateTheCaInNTAuthAndTheMfaExtension_AndRefusesRrasCommands()
     {
-        var server = new SimulatedNpsServer("NPS-SIM-01", new SimulationOptions { Seed = 1 }, new FakeTimeProvider());
+        var server = new SimulatedNpsServer("NPS-SIM-01", new SimulationOptions { Seed = 1 }, new FakeTimeProvider(TestClock.Start));
 
         var state = await server.CollectAsync(TestContext.Current.CancellationToken);
 
@@ -44,7 +45,7 @@ public sealed class SimulatedFleetTests
             new HttpClient(),
             (_, _, _) => Task.FromResult("unused"),
             NullLoggerFactory.Instance,
-            new FakeTimeProvider());
+            new FakeTimeProvider(TestClock.Start));
 
         fleet.RrasServers.Select(s => s.MachineName).ShouldBe(Enumerable.Range(1, 500).Select(i => $"RRAS-SIM-{i:D2}"));
         fleet.NpsServers.Select(s => s.MachineName).ShouldBe(["NPS-SIM-01", "NPS-SIM-02"]);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Agent.Hosting;
 using VpnPortal.Agent.Simulation;
@@ -14,7 +15,7 @@ public sealed partial class SimulatedRrasServerTests
 {
     private static readonly SimulationOptions Seeded = new() { Seed = 7, TargetSessions = 200, MeanSessionDuration = TimeSpan.FromHours(1) };
 
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(TestClock.Start);
 
     [Fact]
     public async Task Sessions_ChurnAroundTheTarget_WithCountersDurationsAndBytesConsistent()
@@ -78,9 +79,9 @@ public sealed partial class SimulatedRrasServerTests
     [Fact]
     public async Task SameSeedNameAndClock_GiveTheSameSessions()
     {
-        var first = await Collect(new SimulatedRrasServer("RRAS-SIM-03", Seeded, new FakeTimeProvider()));
-        var second = await Collect(new SimulatedRrasServer("RRAS-SIM-03", Seeded, new FakeTimeProvider()));
-        var other = await Collect(new SimulatedRrasServer("RRAS-SIM-04", Seeded, new FakeTimeProvider()));
+        var first = await Collect(new SimulatedRrasServer("RRAS-SIM-03", Seeded, new FakeTimeProvider(TestClock.Start)));
+        var second = await Collect(new SimulatedRrasServer("RRAS-SIM-03", Seeded, new FakeTimeProvider(TestClock.Start)));
+        var other = await Collect(new SimulatedRrasServer("RRAS-SIM-04", Seeded, new FakeTimeProvider(TestClock.Start)));
 
         JsonSerializer.Serialize(second.Sessions, AgentJson.Options).ShouldBe(JsonSerializer.Serialize(first.Sessions, AgentJson.Options));
         other.Sessions.Select(s => s.UserNames[0]).ShouldNotBe(first.Sessions.Select(s => s.UserNames[0]));
@@ -219,9 +220,13 @@ public sealed partial class SimulatedRrasServerTests
         await waiting.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
         server.IsAnswering.ShouldBeTrue();
 
-        server.StopAnswering(TimeSpan.FromMilliseconds(50));
+        server.StopAnswering(TimeSpan.FromSeconds(30));
+        var resumed = server.WaitUntilAnsweringAsync(TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromSeconds(29));
         server.IsAnswering.ShouldBeFalse();
-        await server.WaitUntilAnsweringAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        resumed.IsCompleted.ShouldBeFalse();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await resumed.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
         server.IsAnswering.ShouldBeTrue();
     }
 

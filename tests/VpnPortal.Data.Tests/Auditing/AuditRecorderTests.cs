@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
@@ -13,13 +14,13 @@ public sealed class AuditRecorderTests
 {
     private static readonly Guid AnaId = Guid.Parse("5d1f0c3a-0000-4000-8000-00000000a0a0");
     private static readonly AuditActor Ana = new(AuditActorKind.User, AnaId, "ana@corp.example", "192.0.2.10");
-    private static readonly TimeProvider Clock = new FakeTimeProvider();
+    private static readonly TimeProvider Clock = new FakeTimeProvider(TestClock.Start);
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task SaveChanges_PersonCreatesUpdatesAndDeletesAServer_WritesOneEntryEach(string provider)
     {
         var ct = TestContext.Current.CancellationToken;
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var db = await TestDatabase.CreateMigratedAsync(provider);
         var server = new RrasServer { Name = "VPN01", Site = "London", PublicFqdns = ["vpn.corp.example"] };
         await using (var context = db.CreateContext(Ana, clock))

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Radzen;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
@@ -71,7 +72,7 @@ internal sealed class PortalComponentContext : IAsyncDisposable
 
     /// <summary>A fresh database and clock, signed in with <paramref name="role"/> (the user's id is <see cref="AdminId"/> whatever the role).</summary>
     public static async Task<PortalComponentContext> CreateAsync(string role = Roles.Admin) =>
-        new(await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite), new FakeTimeProvider(), role);
+        new(await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite), new FakeTimeProvider(TestClock.Start), role);
 
     public PortalDbContext Db() => Database.CreateContext(time: Time);
 

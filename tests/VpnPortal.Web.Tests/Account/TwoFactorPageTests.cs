@@ -3,6 +3,7 @@ using AngleSharp.Html.Parser;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
@@ -133,7 +134,7 @@ public sealed class TwoFactorPageTests
     [Fact]
     public async Task TurningItOff_NeedsASignInWithinFiveMinutes_AndOtherwiseChangesNothing()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(time: time);
         var user = await portal.CreateUserAsync(Roles.User);
         using var browser = await portal.SignInAsync(user);
@@ -163,7 +164,7 @@ public sealed class TwoFactorPageTests
     [Fact]
     public async Task TurningItOff_WithinFiveMinutesOfSigningIn_TurnsItOff()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(time: time);
         var user = await portal.CreateUserAsync(Roles.User);
         using var browser = await portal.SignInAsync(user);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
@@ -41,7 +42,7 @@ public sealed class AlertEscalationTests
     [Fact]
     public async Task Unacknowledged_EscalatesToNextAt30Min_ToEveryoneAt60_RepeatsEvery4HoursAfter()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(TestClock.Start);
         var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var (_, cert, _) = await SeedAsync(portal, time);
@@ -64,7 +65,7 @@ public sealed class AlertEscalationTests
     [Fact]
     public async Task Acknowledged_StopsRepeatsAndEscalation_UntilTheNextStep()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(TestClock.Start);
         var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var (_, cert, _) = await SeedAsync(portal, time);
@@ -92,7 +93,7 @@ public sealed class AlertEscalationTests
     [Fact]
     public async Task SilencedCertificate_StaysVisibleAndNotifiesNobody_UntilTheSilenceEnds()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(TestClock.Start);
         var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var (_, cert, _) = await SeedAsync(portal, time);
@@ -114,7 +115,7 @@ public sealed class AlertEscalationTests
     [Fact]
     public async Task SilencedServer_HoldsAlertsOnlyOnThatServer()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(TestClock.Start);
         var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var (_, cert, server) = await SeedAsync(portal, time);
@@ -141,7 +142,7 @@ public sealed class AlertEscalationTests
     [InlineData(SilenceScope.Server, null, 2.0, "why", "serverId")]
     public async Task BadSilence_IsRefusedWithTheReason_AndWritesNothing(SilenceScope scope, string? sha1, double hours, string reason, string field)
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var before = await portal.CountRowsAsync();

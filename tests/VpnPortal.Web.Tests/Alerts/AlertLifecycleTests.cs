@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
@@ -72,7 +73,7 @@ public sealed class AlertLifecycleTests
     [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
     public async Task ACertificateWalksEveryThresholdToExpiry_ThenIsReplaced_OneMessagePerStepAndResolved(string provider)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(TestClock.Start);
         var (portal, outbox, _) = await StartServicesAsync(provider, time);
         await using var _p = portal;
         var notAfter = time.GetUtcNow().AddDays(40);
@@ -90,7 +91,7 @@ public sealed class AlertLifecycleTests
         var expected = new List<string>();
         foreach (var step in new[] { 30, 14, 7, 3, 1 })
         {
-            time.Set(notAfter.AddDays(-step));
+            time.SetUtcNow(notAfter.AddDays(-step));
             await ScanAsync(portal);
             await ScanAsync(portal); // the same instant again: nothing new
             time.Advance(TimeSpan.FromMinutes(1));
@@ -98,7 +99,7 @@ public sealed class AlertLifecycleTests
             expected.Add($"alert:{{id}}:threshold:{step}|{Primary}");
         }
 
-        time.Set(notAfter.AddSeconds(1));
+        time.SetUtcNow(notAfter.AddSeconds(1));
         await ScanAsync(portal);
         await ScanAsync(portal);
         expected.Add($"alert:{{id}}:threshold:expired|{Primary}");
@@ -144,7 +145,7 @@ public sealed class AlertLifecycleTests
     [Fact]
     public async Task ACertificateRemovedEverywhereWithoutSuccessor_ResolvesAsNoLongerInstalled()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(TestClock.Start);
         var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var (nps, cert) = await portal.InScopeAsync(async sp =>
@@ -167,7 +168,7 @@ public sealed class AlertLifecycleTests
     [Fact]
     public async Task UntrustedCertificates_AreNotWatched()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(TestClock.Start);
         var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         await portal.InScopeAsync(async sp =>

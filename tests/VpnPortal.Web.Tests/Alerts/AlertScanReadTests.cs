@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
@@ -23,7 +24,7 @@ public sealed class AlertScanReadTests
     [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
     public async Task ASuccessorFarFromExpiry_IsFoundByName_InAnyCase_AndUnrelatedCertificatesAreNotRead(string provider)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(TestClock.Start);
         var (portal, _, _) = await AlertLifecycleTests.StartServicesAsync(provider, time);
         await using var _p = portal;
         var now = time.GetUtcNow();
@@ -56,7 +57,7 @@ public sealed class AlertScanReadTests
     [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
     public async Task AScanThatFindsNothingNew_LeavesOpenAlertsAsTheyWere(string provider)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(TestClock.Start);
         var (portal, _, _) = await AlertLifecycleTests.StartServicesAsync(provider, time);
         await using var _p = portal;
         var now = time.GetUtcNow();
@@ -89,7 +90,7 @@ public sealed class AlertScanReadTests
     [Fact]
     public async Task TheNameIndex_IsWrittenWithTheCertificate_AndRowsFromBeforeItAreIndexedOnce()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(TestClock.Start);
         var (portal, _, _) = await AlertLifecycleTests.StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
         var now = time.GetUtcNow();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
@@ -20,7 +21,7 @@ public sealed class AlertsApiTests
     [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
     public async Task OnCall_ListsFiltersReadsAndAcknowledges_AndTheAlertsPagesShowIt(string provider)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(TestClock.Start);
         var (portal, _, _) = await StartAsync(provider, time);
         await using var _p = portal;
         await portal.InScopeAsync(async sp =>
@@ -65,7 +66,7 @@ public sealed class AlertsApiTests
     [InlineData("/api/v1/alerts?take=0", "take")]
     public async Task BadFilter_Is400NamingIt(string url, string field)
     {
-        var (portal, _, _) = await StartAsync(TestDatabase.Sqlite, new FakeTimeProvider());
+        var (portal, _, _) = await StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(TestClock.Start));
         await using var _p = portal;
         using var api = portal.CreateApiClient(await portal.CreateApiKeyAsync(await portal.CreateUserAsync(Roles.OnCall)));
 
@@ -78,7 +79,7 @@ public sealed class AlertsApiTests
     [Fact]
     public async Task AcknowledgeUnknownAlert_Is404_AndWritesNothing()
     {
-        var (portal, _, _) = await StartAsync(TestDatabase.Sqlite, new FakeTimeProvider());
+        var (portal, _, _) = await StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(TestClock.Start));
         await using var _p = portal;
         using var api = portal.CreateApiClient(await portal.CreateApiKeyAsync(await portal.CreateUserAsync(Roles.OnCall)));
         var before = await portal.CountRowsAsync();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
@@ -38,7 +39,7 @@ public sealed class TwoPortalNodesTests
     public async Task TwoNodesScanningAtTheSameMoments_OpenEachAlertOnce_AndEnqueueEachNotificationOnce()
     {
         await using var database = await TestDatabase.CreateEmptyAsync(TestDatabase.Postgres);
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var a = await NodeAsync(database, time, NoBackgroundJobs);
         await using var b = await NodeAsync(database, time, NoBackgroundJobs);
         await SeedAsync(a, time.GetUtcNow(), 5);

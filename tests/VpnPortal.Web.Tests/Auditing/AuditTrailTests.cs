@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
@@ -20,7 +21,7 @@ public sealed class AuditTrailTests
     [Fact]
     public async Task ServerChangesThroughHandlers_EachAuditedWithWhoWhatWhenBeforeAndAfter()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(time: clock);
         var admin = await ServerAdmin.CreateAsync(portal);
 
@@ -57,7 +58,7 @@ public sealed class AuditTrailTests
     [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
     public async Task FirstAdminCreatedOverHttp_AuditsTheAccountItsRoleAndTheSetup(string provider)
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(provider, clock);
         var token = await portal.InScopeAsync(sp => FirstAdminSetup.IssueTokenIfNoUsersAsync(
             sp.GetRequiredService<PortalDbContext>(), clock, TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
@@ -86,7 +87,7 @@ public sealed class AuditTrailTests
     [Fact]
     public async Task SignInOverHttp_AuditsWhoSignedInAndWhoFailed()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(time: clock);
         var user = await portal.CreateUserAsync(Roles.OnCall);
         using var wrong = portal.CreateBrowser();

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Testing;
@@ -25,7 +26,7 @@ public sealed class ApiKeyExpiryTests
     [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
     public async Task AKey_WorksUntilItExpires_NinetyDaysByDefault_ThenIsRefused(string provider)
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(provider, time);
         var user = await portal.CreateUserAsync(Roles.OnCall);
         using var api = portal.CreateApiClient(await portal.CreateApiKeyAsync(user));
@@ -43,7 +44,7 @@ public sealed class ApiKeyExpiryTests
     [Fact]
     public async Task TheLifetime_IsChosen_UpToTheConfiguredMaximum()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(time: time, settings: new Dictionary<string, string> { ["Security:ApiKeys:MaxLifetime"] = "180.00:00:00" });
         var user = await portal.CreateUserAsync(Roles.OnCall);
         var before = await portal.CountRowsAsync();
@@ -61,7 +62,7 @@ public sealed class ApiKeyExpiryTests
     [Fact]
     public async Task CreatingOnesOwnKey_NeedsASignInWithinFiveMinutes_AndOtherwiseWritesNothing()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(time: time);
         var user = await portal.CreateUserAsync(Roles.OnCall);
         var before = await portal.CountRowsAsync();
@@ -79,7 +80,7 @@ public sealed class ApiKeyExpiryTests
     [Fact]
     public async Task TheKeysPage_ShowsExpiryAndLastUse_AndAsksForASignInAfterFiveMinutes()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(time: time);
         var user = await portal.CreateUserAsync(Roles.OnCall);
         using var browser = await portal.SignInAsync(user);
@@ -104,7 +105,7 @@ public sealed class ApiKeyExpiryTests
     [Fact]
     public async Task LastUse_IsWrittenAtMostOnceAMinute()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(time: time);
         var user = await portal.CreateUserAsync(Roles.OnCall);
         using var api = portal.CreateApiClient(await portal.CreateApiKeyAsync(user));

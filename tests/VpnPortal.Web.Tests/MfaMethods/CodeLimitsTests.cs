@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
@@ -24,7 +25,7 @@ public sealed class CodeLimitsTests
     public async Task TwentyRequestsAtOnce_FromOneUser_SendExactlyTheUsersLimit(string provider)
     {
         await using var gateway = await LoopbackSmsGateway.StartAsync();
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await StartAsync(provider, time, gateway, new()
         {
             ["Mfa:MaxCodesPerUserPerHour"] = "3",
@@ -46,7 +47,7 @@ public sealed class CodeLimitsTests
     public async Task TwentyRequestsAtOnce_ToOneNumber_FromTwentyUsers_SendExactlyTheNumbersLimit(string provider)
     {
         await using var gateway = await LoopbackSmsGateway.StartAsync();
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await StartAsync(provider, time, gateway, new()
         {
             ["Mfa:MaxCodesPerUserPerHour"] = "100",
@@ -69,7 +70,7 @@ public sealed class CodeLimitsTests
     public async Task CodeAttempts_AreLimitedPerAccountAndPerAddress_AndTheWindowReopens()
     {
         await using var gateway = await LoopbackSmsGateway.StartAsync();
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await StartAsync(TestDatabase.Sqlite, time, gateway, new()
         {
             ["Security:RateLimits:MfaCodes:PerAccount"] = "3",

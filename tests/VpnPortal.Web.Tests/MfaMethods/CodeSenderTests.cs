@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
@@ -122,7 +123,7 @@ public sealed class CodeSenderTests : IAsyncLifetime
         const string pathSecret = "PATHSECRET";
         const string querySecret = "QUERYSECRET";
         var logs = new RecordingLoggerProvider();
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         var settings = new Dictionary<string, string>
         {
             ["Jobs:Enabled"] = "false",

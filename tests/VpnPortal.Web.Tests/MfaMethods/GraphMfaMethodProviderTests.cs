@@ -314,8 +314,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
             o.Entra.RequestTimeout = timeout ?? o.Entra.RequestTimeout;
             o.Entra.CallTimeout = callTimeout ?? o.Entra.CallTimeout;
         });
-        services.AddHttpClient(GraphMfaMethodProvider.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(_graph.CreateTrustingHandler);
+        services.AddGraphHttpClient().ConfigurePrimaryHttpMessageHandler(_graph.CreateTrustingHandler);
         services.AddSingleton<IGraphAccessTokens, MsalGraphAccessTokens>();
         services.AddSingleton<IMfaMethodProvider, GraphMfaMethodProvider>();
         _services?.Dispose();

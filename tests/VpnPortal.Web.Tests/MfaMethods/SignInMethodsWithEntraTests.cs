@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
@@ -24,7 +25,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
     private const string MobileId = "3179e48a-750b-4051-897c-87b9720928f7";
     private const string OfficeId = "e37fc753-ff3b-4958-9484-eaa9425c82bc";
 
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(TestClock.Start);
     private readonly RecordingLoggerProvider _logs = new();
     private GraphStandIn _graph = null!;
     private LoopbackSmsGateway _gateway = null!;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
@@ -13,7 +14,7 @@ namespace VpnPortal.Web.Tests.Rotations;
 /// <summary>The servers the new-rollout page offers: the filter and the open-rollout check run in SQL on each provider.</summary>
 public sealed class ListRotationServersTests
 {
-    private static readonly FakeTimeProvider Clock = new();
+    private static readonly FakeTimeProvider Clock = new(TestClock.Start);
     private static readonly DateTimeOffset Now = Clock.GetUtcNow();
     private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(30);
     private const string CurrentSha1 = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Agent.Certificates;
 using VpnPortal.Contracts.Agents;
@@ -32,7 +33,7 @@ public sealed class ScriptedRrasAgent(TestAgent agent, string initialSha1)
     public Dictionary<string, string> Failures { get; } = [];
 
     /// <summary>A fake clock to move on by a second before each poll, so the portal sees time pass between reports.</summary>
-    public VpnPortal.Testing.FakeTimeProvider? Time { get; set; }
+    public FakeTimeProvider? Time { get; set; }
 
     /// <summary>The same server's state, now reported by another agent client (e.g. to a restarted portal).</summary>
     public ScriptedRrasAgent MovedTo(TestAgent agent)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data;
@@ -30,7 +31,7 @@ public sealed class AttemptLimitsTests
     [Fact]
     public async Task SignIn_PerForwardedAddress_TheFourthAttemptGets429_AnotherAddressDoesNot_AndTheWindowReopens()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await StartAsync(time, new()
         {
             ["ForwardedHeaders:KnownProxies:0"] = Proxy,
@@ -67,7 +68,7 @@ public sealed class AttemptLimitsTests
     [Fact]
     public async Task SignIn_PerAccount_FromManyAddresses_TheFourthAttemptGets429_AnotherAccountDoesNot_AndTheWindowReopens()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await StartAsync(time, new()
         {
             ["Security:RateLimits:SignIn:PerAccount"] = "3",
@@ -104,7 +105,7 @@ public sealed class AttemptLimitsTests
     [Fact]
     public async Task SecondFactor_PerAccount_TheThirdCodeGets429_AndTheWindowReopens()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await StartAsync(time, new()
         {
             ["Security:RateLimits:SecondFactor:PerAccount"] = "2",
@@ -138,7 +139,7 @@ public sealed class AttemptLimitsTests
     [Fact]
     public async Task Enrollment_PerAddress_TheThirdAttemptGets429AsAnAgentProblem_AnotherAddressDoesNot_AndTheWindowReopens()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await StartAsync(time, new()
         {
             ["Security:RateLimits:Enrollment:PerAddress"] = "2",
@@ -173,7 +174,7 @@ public sealed class AttemptLimitsTests
     [Fact]
     public async Task ShowingTheSignInForm_IsNoAttempt()
     {
-        await using var portal = await StartAsync(new FakeTimeProvider(), new() { ["Security:RateLimits:SignIn:PerAddress"] = "1" });
+        await using var portal = await StartAsync(new FakeTimeProvider(TestClock.Start), new() { ["Security:RateLimits:SignIn:PerAddress"] = "1" });
         using var browser = Browser(portal, Attacker);
         for (var i = 0; i < 3; i++)
         {
@@ -191,7 +192,7 @@ public sealed class AttemptLimitsTests
     [InlineData("Security:RateLimits:SecondFactor:PerAccount", "-1", "Security:RateLimits:SecondFactor:PerAccount")]
     public async Task ALimitOutOfRange_StopsTheStart_SayingWhich(string key, string value, string named)
     {
-        var failure = await Should.ThrowAsync<Exception>(() => StartAsync(new FakeTimeProvider(), new() { [key] = value }));
+        var failure = await Should.ThrowAsync<Exception>(() => StartAsync(new FakeTimeProvider(TestClock.Start), new() { [key] = value }));
 
         Messages(failure).ShouldContain(m => m.Contains(named));
     }

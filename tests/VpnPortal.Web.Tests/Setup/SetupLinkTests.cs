@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
@@ -21,7 +22,7 @@ public sealed class SetupLinkTests
     [Fact]
     public async Task Start_EmptyDatabase_IssuesOneLinkAndCreatesNoAccount()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(time: clock);
 
         await using var db = portal.Database.CreateContext();
@@ -94,7 +95,7 @@ public sealed class SetupLinkTests
     [Fact]
     public async Task Setup_LinkOlderThanItsLifetime_Refused()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(time: clock);
         var token = await IssueTokenAsync(portal);
         using var browser = portal.CreateBrowser();

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Phones;
 
@@ -19,7 +19,6 @@ public sealed class GraphMfaMethodProvider(
     IHttpClientFactory httpClients,
     IGraphAccessTokens tokens,
     IOptions<MfaOptions> options,
-    TimeProvider time,
     ILogger<GraphMfaMethodProvider> logger) : IMfaMethodProvider
 {
     public const string HttpClientName = "graph";
@@ -150,75 +149,52 @@ public sealed class GraphMfaMethodProvider(
         $"{Entra.GraphBaseUrl.TrimEnd('/')}/beta/users/{Uri.EscapeDataString(user.DirectoryName)}/authentication/signInPreferences";
 
     /// <summary>
-    /// One Graph call with its retries, all within <see cref="EntraOptions.CallTimeout"/> (a person is waiting on a page):
-    /// each attempt, the access token included, may take <see cref="EntraOptions.RequestTimeout"/>, and no retry or
-    /// Retry-After wait is begun that would end after the call's deadline.
+    /// One Graph call. Its retries, each attempt's timeout and the call's budget are the "graph" client's resilience
+    /// pipeline (<see cref="GraphResilience"/>); the request says whether it is safe to repeat after a failure whose outcome
+    /// is unknown. The access token is fetched (or taken from the cache) first, within one attempt's time.
     /// </summary>
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, object? body, bool safeToRepeat, CancellationToken cancellationToken)
     {
         var client = httpClients.CreateClient(HttpClientName);
-        var started = Stopwatch.GetTimestamp();
-        TimeSpan Left() => Entra.CallTimeout - Stopwatch.GetElapsedTime(started);
-        for (var attempt = 0; ; attempt++)
+        using var request = new HttpRequestMessage(method, uri);
+        GraphResilience.SetSafeToRepeat(request, safeToRepeat);
+        if (body is not null)
         {
-            HttpResponseMessage response;
-            using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                attemptTimeout.CancelAfter(Min(Entra.RequestTimeout, Left()));
-                try
-                {
-                    using var request = new HttpRequestMessage(method, uri);
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetAsync(attemptTimeout.Token));
-                    if (body is not null)
-                    {
-                        request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-                    }
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
 
-                    response = await client.SendAsync(request, attemptTimeout.Token);
-                }
-                catch (Exception e) when (Unanswered(e, cancellationToken) && safeToRepeat && attempt < Entra.MaxRetries && Backoff(attempt) < Left())
-                {
-                    logger.LogWarning("Microsoft Graph {Method} {Path} failed ({Error}); trying again", method, PathOf(uri), Describe(e));
-                    await Task.Delay(Backoff(attempt), time, cancellationToken);
-                    continue;
-                }
-                catch (Exception e) when (Unanswered(e, cancellationToken))
-                {
-                    throw new MfaProviderException(
-                        "The sign-in methods service could not be reached. Try again in a few minutes.",
-                        $"Microsoft Graph {method} {PathOf(uri)} failed: {Describe(e)}",
-                        transient: true,
-                        e);
-                }
+        try
+        {
+            using (var tokenTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                tokenTimeout.CancelAfter(Entra.RequestTimeout);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetAsync(tokenTimeout.Token));
             }
 
-            var throttled = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
-            var retryable = throttled || (safeToRepeat && (int)response.StatusCode >= 500);
-            if (!retryable || attempt >= Entra.MaxRetries)
+            var response = await client.SendAsync(request, cancellationToken);
+            if (GraphResilience.IsThrottled(response.StatusCode) || (int)response.StatusCode >= 500)
             {
-                return response;
+                logger.LogWarning("Microsoft Graph {Method} {Path} answered {Status}", method, PathOf(uri), (int)response.StatusCode);
             }
 
-            var wait = RetryAfter(response) ?? Backoff(attempt);
-            if (wait > Entra.MaxRetryAfter || wait >= Left())
-            {
-                return response; // longer than a person should wait on a page: reported as "try again later"
-            }
-
-            logger.LogWarning("Microsoft Graph {Method} {Path} answered {Status}; trying again in {Wait}", method, PathOf(uri), (int)response.StatusCode, wait);
-            response.Dispose();
-            await Task.Delay(wait, time, cancellationToken);
+            return response;
+        }
+        catch (Exception e) when (Unanswered(e, cancellationToken))
+        {
+            throw new MfaProviderException(
+                "The sign-in methods service could not be reached. Try again in a few minutes.",
+                $"Microsoft Graph {method} {PathOf(uri)} failed: {Describe(e)}",
+                transient: true,
+                e);
         }
     }
 
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    // No answer: the connection failed, or an attempt's time ran out (a cancellation that the caller did not ask for).
+    // No answer: the connection failed, or an attempt's or the call's time ran out (not a cancellation the caller asked for).
     private static bool Unanswered(Exception e, CancellationToken cancellationToken) =>
-        e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+        e is HttpRequestException or TimeoutRejectedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private string Describe(Exception e) =>
-        e is OperationCanceledException ? $"no answer within {Entra.RequestTimeout.TotalSeconds:0.#} s (Timeout)" : e.Message;
+        e is OperationCanceledException or TimeoutRejectedException ? $"no answer within {Entra.RequestTimeout.TotalSeconds:0.#} s (Timeout)" : e.Message;
 
     private async Task EnsureSuccessAsync(HttpResponseMessage response, string doing, CancellationToken cancellationToken)
     {
@@ -267,15 +243,6 @@ public sealed class GraphMfaMethodProvider(
             return null; // an error page that is not Graph's JSON: the status code alone is reported
         }
     }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
-
-    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(250 * Math.Pow(2, attempt));
 
     // The user's name is part of the path; logs and admin details keep only the operation.
     private static string PathOf(string? uri) =>

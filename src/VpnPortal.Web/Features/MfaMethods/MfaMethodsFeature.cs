@@ -7,9 +7,7 @@ public static class MfaMethodsFeature
     {
         services.AddOptions<MfaOptions>().BindConfiguration(MfaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CodeSenderOptions>().BindConfiguration(CodeSenderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        // Without the client's own request logging: Graph's paths carry the user's name, which the provider keeps out of logs.
-        // No client timeout: the provider bounds each attempt and each call (Mfa:Entra:RequestTimeout, CallTimeout).
-        services.AddHttpClient(GraphMfaMethodProvider.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
+        services.AddGraphHttpClient();
         // Without the client's own request logging either: it writes the full URL, and a gateway's may carry its key.
         services.AddHttpClient(HttpGatewayVerificationCodeSender.HttpClientName).RemoveAllLoggers();
 

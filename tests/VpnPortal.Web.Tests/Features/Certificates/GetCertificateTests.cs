@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
@@ -8,7 +9,7 @@ namespace VpnPortal.Web.Tests.Features.Certificates;
 
 public sealed class GetCertificateTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Now = new FakeTimeProvider().GetUtcNow();
+    private static readonly DateTimeOffset Now = new FakeTimeProvider(TestClock.Start).GetUtcNow();
     private TestDatabase _db = default!;
 
     public async ValueTask InitializeAsync() => _db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);

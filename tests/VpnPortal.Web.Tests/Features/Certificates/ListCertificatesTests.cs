@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
@@ -9,7 +10,7 @@ namespace VpnPortal.Web.Tests.Features.Certificates;
 /// <summary>Search and filters run in SQL, where SQLite and PostgreSQL differ (case, arrays): every test runs on both.</summary>
 public sealed class ListCertificatesTests
 {
-    private static readonly FakeTimeProvider Clock = new();
+    private static readonly FakeTimeProvider Clock = new(TestClock.Start);
     private static readonly DateTimeOffset Now = Clock.GetUtcNow();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
@@ -9,7 +10,7 @@ namespace VpnPortal.Web.Tests.Features.Dashboard;
 /// <summary>The counts are grouped and filtered in SQL: each test runs on SQLite and PostgreSQL.</summary>
 public sealed class GetDashboardTests : IAsyncDisposable
 {
-    private readonly FakeTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(TestClock.Start);
     private TestDatabase _db = default!;
 
     public static TheoryData<string> Providers => TestDatabase.Providers;

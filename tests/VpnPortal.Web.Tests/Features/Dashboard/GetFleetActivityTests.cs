@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Testing;
@@ -23,7 +24,7 @@ public sealed class FleetApiTests
     [Theory, MemberData(nameof(Providers))]
     public async Task Sessions_ByUser_MatchAnyOfTheSessionsNamesInAnyCase_LiveOnly_NewestFirst_WithTheirServer(string provider)
     {
-        await using var portal = await PortalFactory.StartAsync(provider, new FakeTimeProvider());
+        await using var portal = await PortalFactory.StartAsync(provider, new FakeTimeProvider(TestClock.Start));
         var now = portal.Time!.GetUtcNow();
         Guid vpn1 = default, vpn2 = default;
         await SeedAsync(portal, now, f =>
@@ -51,7 +52,7 @@ public sealed class FleetApiTests
     [Theory, MemberData(nameof(Providers))]
     public async Task Sessions_ByServer_TakeTheNameInAnyCaseOrTheId_AndPage(string provider)
     {
-        await using var portal = await PortalFactory.StartAsync(provider, new FakeTimeProvider());
+        await using var portal = await PortalFactory.StartAsync(provider, new FakeTimeProvider(TestClock.Start));
         var now = portal.Time!.GetUtcNow();
         Guid vpn2 = default;
         await SeedAsync(portal, now, f =>
@@ -108,7 +109,7 @@ public sealed class FleetApiTests
     [Theory, MemberData(nameof(Providers))]
     public async Task Servers_EachCarryTheirAgentsStateLastReportAndVersion(string provider)
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(provider, clock);
         var now = clock.GetUtcNow();
         await SeedAsync(portal, now, f =>

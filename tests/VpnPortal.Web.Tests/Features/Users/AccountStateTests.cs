@@ -174,7 +174,7 @@ public sealed class AccountStateTests
         await using var f = await UserAdminFixture.CreateAsync(provider);
 
         // Identity's lockout reads the system clock, not TimeProvider: align the fake clock with it.
-        f.Clock.Set(DateTimeOffset.UtcNow);
+        f.Clock.SetUtcNow(DateTimeOffset.UtcNow);
         var id = await f.AddUserAsync("cy@corp.example", Roles.User);
         var anonymous = new AuditActor(AuditActorKind.Anonymous, null, "anonymous");
 

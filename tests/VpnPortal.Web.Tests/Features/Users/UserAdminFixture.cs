@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
@@ -45,7 +46,7 @@ internal sealed class UserAdminFixture : IAsyncDisposable
 
     public TestDatabase Database { get; }
 
-    public FakeTimeProvider Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = new(TestClock.Start);
 
     /// <summary>A fresh migrated database on <paramref name="provider"/> (PostgreSQL tests skip without a server, except on CI).</summary>
     public static async Task<UserAdminFixture> CreateAsync(string provider) => new(await TestDatabase.CreateMigratedAsync(provider));

@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Radzen;
 using Shouldly;
 using VpnPortal.Testing;
@@ -12,7 +13,7 @@ namespace VpnPortal.Web.ComponentTests.Features.Servers.Live;
 
 public sealed class LiveSessionsGridTests : IDisposable
 {
-    private static readonly FakeTimeProvider Clock = new();
+    private static readonly FakeTimeProvider Clock = new(TestClock.Start);
     private readonly BunitContext _ctx = new();
 
     public LiveSessionsGridTests()

@@ -1,8 +1,10 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data.Entities;
+using VpnPortal.Testing;
 using VpnPortal.Web.Features.Servers.Live;
 using Xunit;
 
@@ -17,7 +19,7 @@ public sealed class SstpBindingsPanelTests : IDisposable
 
     public SstpBindingsPanelTests()
     {
-        _ctx.Services.AddSingleton<TimeProvider>(new VpnPortal.Testing.FakeTimeProvider());
+        _ctx.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(TestClock.Start));
         _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
