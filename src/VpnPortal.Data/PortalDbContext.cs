@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ using VpnPortal.Data.Entities;
 namespace VpnPortal.Data;
 
 /// <summary>The portal's database: the fleet, its certificates, people, agents and the audit log.</summary>
-public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, Guid>
+public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, Guid>, IDataProtectionKeyContext
 {
     public const string SqliteProviderName = "Microsoft.EntityFrameworkCore.Sqlite";
     public const string SqlServerProviderName = "Microsoft.EntityFrameworkCore.SqlServer";
@@ -63,6 +64,7 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<SetupToken> SetupTokens => Set<SetupToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    /// <summary>ASP.NET Core data-protection keys, kept here so every node shares cookies and protected settings.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<OnCallRotation> OnCallRotations => Set<OnCallRotation>();
     public DbSet<OnCallOverride> OnCallOverrides => Set<OnCallOverride>();

@@ -56,11 +56,17 @@ public sealed class NotificationPreference : IVersioned
     public Guid Version { get; set; }
 }
 
-/// <summary>How the portal talks to its mail relay: none, or STARTTLS (what System.Net.Mail supports).</summary>
+/// <summary>How the portal talks to its mail relay.</summary>
 public enum SmtpSecurity
 {
+    /// <summary>Plain SMTP: a trusted internal relay only.</summary>
     None = 0,
+
+    /// <summary>STARTTLS, required (submission on port 587 or a relay on 25): a relay that does not offer it is not used.</summary>
     StartTls = 1,
+
+    /// <summary>TLS from the first byte (implicit TLS, submission on port 465).</summary>
+    ImplicitTls = 2,
 }
 
 /// <summary>The e-mail channel (one row, <see cref="SingletonId"/>). The password is stored encrypted with data protection.</summary>
@@ -78,6 +84,12 @@ public sealed class SmtpChannelSettings : IVersioned
 
     [NotAudited]
     public byte[]? ProtectedPassword { get; set; }
+
+    /// <summary>
+    /// Whether the user name and password may go to the relay with <see cref="SmtpSecurity.None"/>, where anyone on the
+    /// path reads them; without it such a relay is never sent the credentials.
+    /// </summary>
+    public bool AllowPasswordWithoutTls { get; set; }
 
     public string FromAddress { get; set; } = "";
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,11 +27,9 @@ public static class PortalDatabase
         services.AddDbContextFactory<PortalDbContext>(
             (sp, b) => Configure(b, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
             ServiceLifetime.Scoped);
-        services.AddSingleton<DataProtectionKeyRepository>();
-        services.AddOptions<KeyManagementOptions>()
-            .Configure<DataProtectionKeyRepository>((o, repository) => o.XmlRepository = repository);
-        // One application name on every node, so nodes sharing the database read each other's protected data.
-        services.AddDataProtection().SetApplicationName("VpnPortal");
+        // Keys in the portal database and one application name on every node, so nodes sharing the database read each
+        // other's protected data (cookies, antiforgery tokens, stored secrets).
+        services.AddDataProtection().SetApplicationName("VpnPortal").PersistKeysToDbContext<PortalDbContext>();
         services.AddKeyEncryption();
         return services;
     }

@@ -44,7 +44,7 @@ public sealed class KeyEncryptionTests
 
         File.Exists(Path.Combine(environment.ContentRootPath, KeyEncryption.DevelopmentCertificatePath)).ShouldBeTrue();
         await using var db = portal.Database.CreateContext();
-        var keys = await db.DataProtectionKeys.Select(k => k.Xml).ToListAsync(Ct);
+        var keys = await db.DataProtectionKeys.Select(k => k.Xml ?? "").ToListAsync(Ct);
         keys.ShouldNotBeEmpty();
         keys.ShouldAllBe(k => k.Contains("vpnportalEncryptedKey"), "Development encrypts its keys too, so it logs no warning about unencrypted ones");
     }
@@ -92,7 +92,7 @@ public sealed class KeyEncryptionTests
         var protectedText = Protector(portal).Protect("the SMTP password");
 
         await using var db = portal.Database.CreateContext();
-        var keys = await db.DataProtectionKeys.Select(k => k.Xml).ToListAsync(Ct);
+        var keys = await db.DataProtectionKeys.Select(k => k.Xml ?? "").ToListAsync(Ct);
         keys.ShouldNotBeEmpty();
         keys.ShouldAllBe(k => k.Contains("vpnportalEncryptedKey") && k.Contains("RSA-OAEP-SHA256+AES-256-GCM"));
         keys.ShouldAllBe(k => !k.Contains("<value>"), "the master key's value is never stored in the clear");

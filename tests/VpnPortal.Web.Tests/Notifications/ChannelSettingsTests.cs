@@ -26,7 +26,7 @@ public sealed class ChannelSettingsTests
     private static AuditActor As(TestUser user) => new(AuditActorKind.User, user.Id, user.Email);
 
     private static ChannelSettings.SmtpInput Smtp(int port, Guid? version = null, string? password = Password, string host = "127.0.0.1") =>
-        new(true, host, port, SmtpSecurity.None, "portal", password, false, "vpnportal@corp.example", null, version);
+        new(true, host, port, SmtpSecurity.None, "portal", password, false, "vpnportal@corp.example", null, version, AllowPasswordWithoutTls: true);
 
     [Fact]
     public async Task SmtpPassword_IsStoredEncrypted_NeverAudited_AndNeverEchoedByThePage()
@@ -66,6 +66,29 @@ public sealed class ChannelSettingsTests
         smtp.Errors.Keys.ShouldBe(["Host", "Port", "FromAddress", "TrustedCertificateSha256"], ignoreOrder: true);
         hook.Errors.Keys.ShouldBe(["Url"]);
         (await portal.CountRowsAsync()).ShouldEqual(before, "refused settings change nothing");
+    }
+
+    [Fact]
+    public async Task APasswordForARelayWithoutTls_IsRefused_UnlessAllowedExplicitly_AndTheChoiceIsAuditedAndShown()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: NoJobs);
+        var admin = await portal.CreateUserAsync(Roles.Admin);
+        var before = await portal.CountRowsAsync();
+
+        var refused = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().SaveSmtpAsync(Smtp(25, host: "smtp.corp.example") with { AllowPasswordWithoutTls = false }, Ct), As(admin));
+
+        refused.Errors.Keys.ShouldBe(["Security"]);
+        refused.Errors["Security"].ShouldContain("unencrypted");
+        (await portal.CountRowsAsync()).ShouldEqual(before, "a refused relay changes nothing");
+
+        var allowed = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().SaveSmtpAsync(
+            Smtp(25, host: "smtp.corp.example"), Ct), As(admin));
+
+        allowed.Succeeded.ShouldBeTrue();
+        var view = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().GetAsync(Ct), As(admin));
+        view.Smtp.AllowPasswordWithoutTls.ShouldBeTrue();
+        await using var db = portal.Database.CreateContext();
+        (await db.AuditEntries.SingleAsync(a => a.Action == "smtp-settings.created", Ct)).AfterJson.ShouldNotBeNull().ShouldContain("AllowPasswordWithoutTls");
     }
 
     [Fact]

@@ -11,7 +11,7 @@ using static VpnPortal.Web.Tests.Notifications.NotificationSeed;
 
 namespace VpnPortal.Web.Tests.Notifications;
 
-/// <summary>E-mail through System.Net.Mail to a real SMTP server (Debian's aiosmtpd), asserting on what the server received.</summary>
+/// <summary>E-mail through MailKit to a real SMTP server (Debian's aiosmtpd), asserting on what the server received.</summary>
 [Trait(TestCategories.Trait, TestCategories.Process)]
 public sealed class EmailDeliveryTests
 {
@@ -69,6 +69,73 @@ public sealed class EmailDeliveryTests
         mail.AuthenticatedAs.ShouldBe("portal");
         mail.RcptTos.ShouldBe(["ana@corp.example"]);
         mail.Text!.ShouldContain("in 14 days, on Tue 8 Dec 2026 09:00 (Europe/London)");
+    }
+
+    [Fact]
+    public async Task Email_OverImplicitTls_WithAuthentication_IsAcceptedByTheServer()
+    {
+        await using var smtp = await SmtpSink.StartAsync(implicitTls: true, user: "portal", password: "s3cret-relay-password");
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
+        var ana = await portal.CreateUserAsync(Roles.OnCall, "ana@corp.example");
+        await SetSmtpAsync(portal, "127.0.0.1", smtp.Port, SmtpSecurity.ImplicitTls, "portal", "s3cret-relay-password", trustedSha256: smtp.CertificateSha256);
+        await SetPreferenceAsync(portal, ana.Id, inPortal: false);
+
+        await EnqueueAsync(portal, new Notification("alert:5:threshold:14", null, ana.Id, Content()));
+        (await DeliverAsync(portal)).ShouldBe(1);
+
+        var mail = smtp.Received().ShouldHaveSingleItem();
+        mail.Tls.ShouldBeTrue();
+        mail.AuthenticatedAs.ShouldBe("portal");
+    }
+
+    [Fact]
+    public async Task Email_WithStartTlsRequired_ToARelayThatDoesNotOfferIt_FailsAndSendsNothing()
+    {
+        await using var smtp = await SmtpSink.StartAsync(user: "portal", password: "s3cret-relay-password");
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
+        var ana = await portal.CreateUserAsync(Roles.OnCall);
+        await SetSmtpAsync(portal, "127.0.0.1", smtp.Port, SmtpSecurity.StartTls, "portal", "s3cret-relay-password");
+        await SetPreferenceAsync(portal, ana.Id, inPortal: false);
+
+        await EnqueueAsync(portal, new Notification("alert:6:threshold:14", null, ana.Id, Content()));
+        await DeliverAsync(portal);
+
+        smtp.Received().ShouldBeEmpty();
+        await using var db = portal.Database.CreateContext();
+        var message = await db.NotificationOutbox.SingleAsync(Ct);
+        message.LastError.ShouldNotBeNull();
+        message.LastError.ShouldContain("STARTTLS");
+        message.LastError.ShouldNotContain("s3cret-relay-password");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Email_WithAPasswordToARelayWithoutTls_IsSentOnlyWhenTheChannelAllowsItExplicitly(bool allowed)
+    {
+        await using var smtp = await SmtpSink.StartAsync(user: "portal", password: "s3cret-relay-password");
+        await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(Start), NoJobs, ReachListenersOnLoopback);
+        var ana = await portal.CreateUserAsync(Roles.OnCall);
+        await SetSmtpAsync(portal, "127.0.0.1", smtp.Port, SmtpSecurity.None, "portal", "s3cret-relay-password", allowPasswordWithoutTls: allowed);
+        await SetPreferenceAsync(portal, ana.Id, inPortal: false);
+
+        await EnqueueAsync(portal, new Notification("alert:7:threshold:14", null, ana.Id, Content()));
+        await DeliverAsync(portal);
+
+        await using var db = portal.Database.CreateContext();
+        var message = await db.NotificationOutbox.SingleAsync(Ct);
+        if (allowed)
+        {
+            var mail = smtp.Received().ShouldHaveSingleItem();
+            (mail.Tls, mail.AuthenticatedAs).ShouldBe((false, "portal"));
+            message.State.ShouldBe(OutboxState.Delivered);
+        }
+        else
+        {
+            smtp.Received().ShouldBeEmpty();
+            message.LastError.ShouldNotBeNull();
+            message.LastError.ShouldContain("unencrypted");
+        }
     }
 
     [Fact]

@@ -44,7 +44,7 @@ internal static class NotificationSeed
         return id;
     }
 
-    public static async Task SetSmtpAsync(IPortalScope portal, string host, int port, SmtpSecurity security = SmtpSecurity.None, string? userName = null, string? password = null, string? trustedSha256 = null)
+    public static async Task SetSmtpAsync(IPortalScope portal, string host, int port, SmtpSecurity security = SmtpSecurity.None, string? userName = null, string? password = null, string? trustedSha256 = null, bool allowPasswordWithoutTls = false)
     {
         var secrets = portal.Services.GetRequiredService<NotificationSecrets>();
         await using var db = portal.Database.CreateContext();
@@ -63,6 +63,7 @@ internal static class NotificationSeed
         row.ProtectedPassword = password is null ? null : secrets.Protect(password);
         row.FromAddress = "vpnportal@corp.example";
         row.TrustedCertificateSha256 = trustedSha256;
+        row.AllowPasswordWithoutTls = allowPasswordWithoutTls;
         await db.SaveChangesAsync(Ct);
     }
 

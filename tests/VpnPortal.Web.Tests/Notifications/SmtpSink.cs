@@ -12,7 +12,8 @@ namespace VpnPortal.Web.Tests.Notifications;
 /// <summary>
 /// A real SMTP server for the mail tests: Debian's python3-aiosmtpd on a loopback port, started per test, writing each
 /// message it accepts to a folder as JSON (envelope, decoded headers and parts, whether TLS and AUTH were used).
-/// Optionally STARTTLS with a throwaway certificate and AUTH LOGIN/PLAIN with one user. A file named "refuse" in the
+/// Optionally TLS with a throwaway certificate (STARTTLS, required, or TLS from the first byte as on port 465) and
+/// AUTH LOGIN/PLAIN with one user. A file named "refuse" in the
 /// folder makes it answer DATA with that file's text, to stand for a relay that is failing; what it refused is kept too.
 /// Without the package the tests are skipped with the reason, except on CI (CI=true), where they fail.
 /// </summary>
@@ -27,7 +28,7 @@ public sealed class SmtpSink : IAsyncDisposable
         from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
         folder, port = sys.argv[1], int(sys.argv[2])
-        cert, key = os.environ.get("SINK_CERT"), os.environ.get("SINK_KEY")
+        cert, key, implicit = os.environ.get("SINK_CERT"), os.environ.get("SINK_KEY"), os.environ.get("SINK_IMPLICIT_TLS") == "1"
         user, password = os.environ.get("SINK_USER"), os.environ.get("SINK_PASSWORD")
 
         class Handler:
@@ -47,7 +48,7 @@ public sealed class SmtpSink : IAsyncDisposable
                     "messageId": str(msg["message-id"]) if msg["message-id"] is not None else None,
                     "text": plain.get_content() if plain is not None else None,
                     "html": html.get_content() if html is not None else None,
-                    "tls": session.ssl is not None,
+                    "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
                     "authenticatedAs": session.auth_data.decode() if isinstance(session.auth_data, bytes) else session.auth_data,
                 }
                 refuse = os.path.join(folder, "refuse")
@@ -78,17 +79,21 @@ public sealed class SmtpSink : IAsyncDisposable
             def factory(self):
                 return CaseInsensitiveAuth(self.handler, **self.SMTP_kwargs)
 
-        kwargs = {}
+        kwargs, server_context = {}, None
         if cert:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(cert, key)
-            kwargs["tls_context"] = context
-            kwargs["require_starttls"] = True
+            if implicit:
+                server_context = context
+            else:
+                kwargs["tls_context"] = context
+                kwargs["require_starttls"] = True
         if user:
             kwargs["authenticator"] = authenticate
             kwargs["auth_required"] = True
-            kwargs["auth_require_tls"] = bool(cert)
-        controller = SinkController(Handler(), hostname="127.0.0.1", port=port, **kwargs)
+            # Over implicit TLS the whole connection is encrypted; aiosmtpd only knows STARTTLS as "TLS" for AUTH.
+            kwargs["auth_require_tls"] = bool(cert) and not implicit
+        controller = SinkController(Handler(), hostname="127.0.0.1", port=port, ssl_context=server_context, **kwargs)
         controller.start()
         print("READY", flush=True)
         sys.stdin.read()
@@ -143,7 +148,8 @@ public sealed class SmtpSink : IAsyncDisposable
         return probe.ExitCode == 0;
     }
 
-    public static async Task<SmtpSink> StartAsync(bool startTls = false, string? user = null, string? password = null)
+    /// <summary>Starts a server; <paramref name="implicitTls"/> serves TLS from the first byte instead of STARTTLS.</summary>
+    public static async Task<SmtpSink> StartAsync(bool startTls = false, string? user = null, string? password = null, bool implicitTls = false)
     {
         Require();
         var folder = Directory.CreateTempSubdirectory("vpnportal-smtp-").FullName;
@@ -159,7 +165,7 @@ public sealed class SmtpSink : IAsyncDisposable
             RedirectStandardError = true,
         };
         string? sha256 = null;
-        if (startTls)
+        if (startTls || implicitTls)
         {
             using var key = RSA.Create(2048);
             var request = new CertificateRequest("CN=smtp.test.invalid", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -171,6 +177,7 @@ public sealed class SmtpSink : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(folder, "key.pem"), key.ExportPkcs8PrivateKeyPem());
             start.Environment["SINK_CERT"] = Path.Combine(folder, "cert.pem");
             start.Environment["SINK_KEY"] = Path.Combine(folder, "key.pem");
+            start.Environment["SINK_IMPLICIT_TLS"] = implicitTls ? "1" : "0";
             sha256 = Convert.ToHexString(SHA256.HashData(certificate.RawData));
         }
 

@@ -22,11 +22,14 @@ public sealed class ChannelSettings(
     IOptions<NotificationOptions> options,
     TimeProvider time)
 {
-    public sealed record SmtpView(bool Enabled, string Host, int Port, SmtpSecurity Security, string? UserName, bool HasPassword, string FromAddress, string? TrustedCertificateSha256, Guid? Version);
+    public sealed record SmtpView(
+        bool Enabled, string Host, int Port, SmtpSecurity Security, string? UserName, bool HasPassword, string FromAddress, string? TrustedCertificateSha256, Guid? Version,
+        bool AllowPasswordWithoutTls = false);
 
     /// <summary>An edit of the relay: <see cref="NewPassword"/> replaces the stored one when given, <see cref="ClearPassword"/> removes it; otherwise it is kept.</summary>
     public sealed record SmtpInput(
-        bool Enabled, string? Host, int Port, SmtpSecurity Security, string? UserName, string? NewPassword, bool ClearPassword, string? FromAddress, string? TrustedCertificateSha256, Guid? Version);
+        bool Enabled, string? Host, int Port, SmtpSecurity Security, string? UserName, string? NewPassword, bool ClearPassword, string? FromAddress, string? TrustedCertificateSha256, Guid? Version,
+        bool AllowPasswordWithoutTls = false);
 
     public sealed record WebhookView(Guid Id, string Name, WebhookFormat Format, string UrlHint, bool Enabled, Guid Version);
 
@@ -40,7 +43,7 @@ public sealed class ChannelSettings(
         var s = await db.SmtpChannelSettings.AsNoTracking().FirstOrDefaultAsync(ct);
         var smtp = s is null
             ? new SmtpView(false, "", 587, SmtpSecurity.StartTls, null, false, "", null, null)
-            : new SmtpView(s.Enabled, s.Host, s.Port, s.Security, s.UserName, s.ProtectedPassword is { Length: > 0 }, s.FromAddress, s.TrustedCertificateSha256, s.Version);
+            : new SmtpView(s.Enabled, s.Host, s.Port, s.Security, s.UserName, s.ProtectedPassword is { Length: > 0 }, s.FromAddress, s.TrustedCertificateSha256, s.Version, s.AllowPasswordWithoutTls);
         var hooks = await db.WebhookChannels.AsNoTracking().OrderBy(w => w.Name)
             .Select(w => new WebhookView(w.Id, w.Name, w.Format, w.UrlHint, w.Enabled, w.Version))
             .ToListAsync(ct);
@@ -66,7 +69,7 @@ public sealed class ChannelSettings(
 
         if (input.Port is < 1 or > 65535)
         {
-            errors["Port"] = "The port is between 1 and 65535 (587 for STARTTLS submission, 25 for a relay).";
+            errors["Port"] = "The port is between 1 and 65535 (587 for STARTTLS submission, 465 for TLS, 25 for a relay).";
         }
 
         var from = input.FromAddress?.Trim() ?? "";
@@ -89,7 +92,11 @@ public sealed class ChannelSettings(
 
         if (!Enum.IsDefined(input.Security))
         {
-            errors["Security"] = "Choose none or STARTTLS.";
+            errors["Security"] = "Choose STARTTLS, TLS or none.";
+        }
+        else if (EmailSender.CredentialsRefusal(input.Security, user, input.AllowPasswordWithoutTls) is { } refusal)
+        {
+            errors["Security"] = char.ToUpperInvariant(refusal[0]) + refusal[1..] + ".";
         }
 
         if (errors.Count > 0)
@@ -123,6 +130,7 @@ public sealed class ChannelSettings(
         row.Port = input.Port;
         row.Security = input.Security;
         row.UserName = user;
+        row.AllowPasswordWithoutTls = input.AllowPasswordWithoutTls && input.Security == SmtpSecurity.None && user is not null;
         row.FromAddress = from;
         row.TrustedCertificateSha256 = pin;
         if (!string.IsNullOrEmpty(input.NewPassword))

@@ -1,59 +1,42 @@
 using System.Net;
-using System.Net.Mail;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
 using VpnPortal.Data.Entities;
 
 namespace VpnPortal.Web.Features.Notifications;
 
 /// <summary>
-/// Sends mail through the configured relay with System.Net.Mail: STARTTLS when asked (System.Net.Mail has no implicit
-/// TLS on 465), AUTH with the stored user name and password. The relay's host is resolved and judged here and the client
-/// connects to the address that passed (System.Net.Mail would resolve it again otherwise); the relay's certificate is
-/// then compared with the host name here, since the TLS layer only knows the address. An SMTP failure becomes a
+/// Sends mail through the configured relay with MailKit: STARTTLS (required when chosen), TLS from the first byte (port
+/// 465), or none; AUTH with the stored user name and password, never over an unencrypted connection unless the channel
+/// allows it explicitly. The relay's host is resolved and judged here and the socket is connected to the address that
+/// passed; TLS then checks the relay's certificate against the host name, with this channel's own validation (a pinned
+/// certificate for an internal CA), not a process-wide callback. An SMTP failure becomes a
 /// <see cref="NotificationSendException"/> carrying the server's answer; the password never appears in it.
 /// </summary>
 public sealed class EmailSender(NotificationTargets targets)
 {
-    /// <summary>The relay of the send in progress: its host name and the certificate pinned for it, if any.</summary>
-    private static readonly AsyncLocal<Relay?> Current = new();
-
-    private sealed record Relay(string HostName, string? PinnedSha256);
-
-    static EmailSender()
-    {
-        // System.Net.Mail validates the relay's certificate only through this process-wide callback. Default validation
-        // is kept for everyone; what a send of ours adds is accepted only during that send.
-#pragma warning disable SYSLIB0014 // ServicePointManager is obsolete for HTTP, but it is still how SmtpClient takes a validation callback.
-        var previous = ServicePointManager.ServerCertificateValidationCallback;
-        ServicePointManager.ServerCertificateValidationCallback = (sender, certificate, chain, errors) =>
-            errors == SslPolicyErrors.None
-            || Current.Value is { } relay && AcceptsRelayCertificate(relay.HostName, relay.PinnedSha256, certificate, errors)
-            || previous?.Invoke(sender, certificate, chain, errors) == true;
-#pragma warning restore SYSLIB0014
-    }
-
     /// <summary>
     /// Sends <paramref name="message"/> to <paramref name="to"/> with <paramref name="messageKey"/> in its Message-ID, so
     /// every retry of one outbox message carries the same Message-ID and a mail system can drop the repeats.
     /// </summary>
     public async Task SendAsync(SmtpChannelSettings settings, string? password, string to, string messageKey, RenderedNotification message, TimeSpan timeout, CancellationToken ct)
     {
-        using var mail = new MailMessage
+        var from = new MailboxAddress("VpnPortal", settings.FromAddress);
+        using var mail = new MimeMessage
         {
-            From = new MailAddress(settings.FromAddress, "VpnPortal"),
             Subject = message.Subject,
-            SubjectEncoding = Encoding.UTF8,
-            Body = message.Text(),
-            BodyEncoding = Encoding.UTF8,
-            IsBodyHtml = false,
+            MessageId = MessageId(messageKey, from.Domain).Trim('<', '>'),
+            Body = new BodyBuilder { TextBody = message.Text(), HtmlBody = message.Html() }.ToMessageBody(),
         };
-        mail.To.Add(new MailAddress(to));
-        mail.Headers["Message-ID"] = MessageId(messageKey, mail.From.Host);
-        mail.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(message.Html(), Encoding.UTF8, "text/html"));
+        mail.From.Add(from);
+        mail.To.Add(MailboxAddress.Parse(to));
         await SendAsync(settings, password, mail, timeout, ct);
     }
 
@@ -61,68 +44,75 @@ public sealed class EmailSender(NotificationTargets targets)
     public static string MessageId(string key, string senderDomain) => $"<{key}@{senderDomain}>";
 
     /// <summary>
-    /// Whether a send of ours accepts the relay's certificate when default validation did not: the pinned certificate
-    /// whatever else is wrong with it (an internal relay whose CA the host does not trust); otherwise a certificate whose only
-    /// fault is not naming the address connected to, when it names the relay's host.
+    /// Whether a send of ours accepts the relay's certificate: one that passes the platform's validation against the relay's
+    /// host name, or the pinned certificate whatever else is wrong with it (an internal relay whose CA the host does not trust).
     /// </summary>
-    internal static bool AcceptsRelayCertificate(string hostName, string? pinnedSha256, X509Certificate? certificate, SslPolicyErrors errors)
+    internal static bool AcceptsRelayCertificate(string? pinnedSha256, X509Certificate? certificate, SslPolicyErrors errors) =>
+        errors == SslPolicyErrors.None
+        || certificate is not null && pinnedSha256 is { } pin
+            && Convert.ToHexString(SHA256.HashData(certificate.GetRawCertData())).Equals(pin, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Null when a user name and password may go to the relay over this channel; otherwise why not.</summary>
+    public static string? CredentialsRefusal(SmtpSecurity security, string? userName, bool allowPasswordWithoutTls) =>
+        security == SmtpSecurity.None && !string.IsNullOrEmpty(userName) && !allowPasswordWithoutTls
+            ? "the relay's user name and password would cross the network unencrypted: choose STARTTLS or TLS, or allow sign-in without encryption for this relay explicitly"
+            : null;
+
+    private async Task SendAsync(SmtpChannelSettings settings, string? password, MimeMessage mail, TimeSpan timeout, CancellationToken ct)
     {
-        if (certificate is null)
+        if (CredentialsRefusal(settings.Security, settings.UserName, settings.AllowPasswordWithoutTls) is { } refusal)
         {
-            return false;
+            throw new NotificationSendException($"SMTP {settings.Host}:{settings.Port}: refused to send: {refusal}.");
         }
 
-        if (pinnedSha256 is { } pin && Convert.ToHexString(SHA256.HashData(certificate.GetRawCertData())).Equals(pin, StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        if (errors != SslPolicyErrors.RemoteCertificateNameMismatch)
-        {
-            return false;
-        }
-
-        using var loaded = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return loaded.MatchesHostname(hostName);
-    }
-
-    private async Task SendAsync(SmtpChannelSettings settings, string? password, MailMessage mail, TimeSpan timeout, CancellationToken ct)
-    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
+        var pin = string.IsNullOrWhiteSpace(settings.TrustedCertificateSha256) ? null : settings.TrustedCertificateSha256.Trim();
         try
         {
-            var address = (await Resolve(settings, deadline.Token))[0];
-            using var client = new SmtpClient(address.ToString(), settings.Port)
+            var addresses = await Resolve(settings, deadline.Token);
+            using var client = new SmtpClient
             {
-                DeliveryMethod = SmtpDeliveryMethod.Network,
-                EnableSsl = settings.Security == SmtpSecurity.StartTls,
                 Timeout = (int)timeout.TotalMilliseconds,
-                UseDefaultCredentials = false,
-                // Integrated authentication names the relay by its host, not by the address connected to.
-                TargetName = $"SMTPSVC/{settings.Host}",
+                ServerCertificateValidationCallback = (_, certificate, _, errors) => AcceptsRelayCertificate(pin, certificate, errors),
             };
-            if (!string.IsNullOrEmpty(settings.UserName))
+
+            // Connected here to an address that passed the check; MailKit speaks SMTP over it and validates TLS against the host.
+            var socket = await ConnectAsync(addresses, settings.Port, deadline.Token);
+            try
             {
-                client.Credentials = new NetworkCredential(settings.UserName, password ?? "");
+                await client.ConnectAsync(socket, settings.Host, settings.Port, Options(settings.Security), deadline.Token);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            // A relay that offers no AUTH (an internal relay that trusts the portal's address) is not sent the credentials.
+            if (!string.IsNullOrEmpty(settings.UserName) && client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
+            {
+                await client.AuthenticateAsync(new NetworkCredential(settings.UserName, password ?? ""), deadline.Token);
             }
 
-            Current.Value = new Relay(settings.Host, string.IsNullOrWhiteSpace(settings.TrustedCertificateSha256) ? null : settings.TrustedCertificateSha256.Trim());
-            await client.SendMailAsync(mail, deadline.Token);
+            await client.SendAsync(mail, deadline.Token);
+            await client.DisconnectAsync(quit: true, deadline.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new NotificationSendException($"{settings.Host}:{settings.Port} did not answer within {timeout.TotalSeconds:0} s.");
+            throw new NotificationSendException($"SMTP {settings.Host}:{settings.Port}: no answer within {timeout.TotalSeconds:0} s.");
         }
-        catch (SmtpException e)
+        catch (Exception e) when (e is IOException or SocketException or MailKit.ProtocolException or CommandException or MailKit.Security.AuthenticationException or System.Security.Authentication.AuthenticationException or SslHandshakeException or NotSupportedException)
         {
             throw new NotificationSendException(Describe(settings, e), e);
         }
-        finally
-        {
-            Current.Value = null;
-        }
     }
+
+    private static SecureSocketOptions Options(SmtpSecurity security) => security switch
+    {
+        SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+        SmtpSecurity.ImplicitTls => SecureSocketOptions.SslOnConnect,
+        _ => SecureSocketOptions.None,
+    };
 
     private async Task<IPAddress[]> Resolve(SmtpChannelSettings settings, CancellationToken ct)
     {
@@ -136,18 +126,45 @@ public sealed class EmailSender(NotificationTargets targets)
         }
     }
 
-    /// <summary>The SMTP status and the server's own words, plus the underlying network or TLS error if there was one.</summary>
-    private static string Describe(SmtpChannelSettings settings, SmtpException e)
+    /// <summary>A socket connected to the first of <paramref name="addresses"/> that answers.</summary>
+    private static async Task<Socket> ConnectAsync(IPAddress[] addresses, int port, CancellationToken ct)
     {
-        var b = new StringBuilder($"SMTP {settings.Host}:{settings.Port}: {e.Message}");
-        if (e.StatusCode != SmtpStatusCode.GeneralFailure)
+        SocketException? last = null;
+        foreach (var address in addresses)
         {
-            b.Append($" (status {(int)e.StatusCode} {e.StatusCode})");
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(address, port, ct);
+                return socket;
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                last = e;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        throw last ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    /// <summary>The SMTP status and the server's own words, plus the underlying network or TLS error if there was one.</summary>
+    private static string Describe(SmtpChannelSettings settings, Exception e)
+    {
+        var b = new StringBuilder($"SMTP {settings.Host}:{settings.Port}: {e.Message.Trim()}");
+        if (e is SmtpCommandException command)
+        {
+            b.Append($" (status {(int)command.StatusCode} {command.StatusCode})");
         }
 
         for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
         {
-            b.Append(" — ").Append(inner.Message);
+            b.Append(" — ").Append(inner.Message.Trim());
         }
 
         return b.ToString();
