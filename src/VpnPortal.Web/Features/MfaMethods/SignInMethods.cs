@@ -159,7 +159,7 @@ public sealed class SignInMethods(
             return MethodChange.Fail(check.Message);
         }
 
-        var number = PhoneNumber.Parse(verification.PhoneNumber, allowExtension: true).Number
+        var number = PhoneNumber.FromStored(verification.PhoneNumber)
             ?? throw new InvalidOperationException($"Verification {verification.Id} holds a number that no longer reads as one.");
         var user = await UserAsync(userId, ct);
 
