@@ -136,6 +136,21 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALandlineGivenAsAMobile_GetsItsCodeByCallOnly()
+    {
+        var refused = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 20 7946 0018", CodeDelivery.TextMessage, Cancel));
+
+        refused.Succeeded.ShouldBeFalse();
+        refused.Message.ShouldBe("+44 20 7946 0018 is a landline, which cannot receive text messages: choose a phone call for the code, or enter a mobile number.");
+        _gateway.Sent.ShouldBeEmpty();
+
+        var called = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 20 7946 0018", CodeDelivery.VoiceCall, Cancel));
+
+        called.Succeeded.ShouldBeTrue(called.Message);
+        _gateway.Sent.ShouldHaveSingleItem().To.ShouldBe("+442079460018");
+    }
+
+    [Fact]
     public async Task CodesPerUserPerHour_AreLimited_AndFreeAgainAnHourLater()
     {
         for (var i = 0; i < 5; i++)

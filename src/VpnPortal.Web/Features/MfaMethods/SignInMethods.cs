@@ -76,6 +76,11 @@ public sealed class SignInMethods(
             return MethodChange.Fail("An office phone cannot receive text messages: choose a phone call for the code.");
         }
 
+        if (delivery == CodeDelivery.TextMessage && number.TextMessageProblem is { } noText)
+        {
+            return MethodChange.Fail(noText.Message);
+        }
+
         var user = await UserAsync(userId, ct);
         var current = await ReadAsync(user, ct);
         if (current.Phone(kind)?.Number == number)
