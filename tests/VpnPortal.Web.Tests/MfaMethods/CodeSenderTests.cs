@@ -51,13 +51,13 @@ public sealed class CodeSenderTests : IAsyncLifetime
     [Fact]
     public async Task TextMessage_IsPostedAsTheTemplateWithTheAuthHeader()
     {
-        await Sender().SendAsync(Number("+44 7700 900123"), "042917", CodeDelivery.TextMessage, Cancel);
+        await Sender().SendAsync(Number("+44 7400 900123"), "042917", CodeDelivery.TextMessage, Cancel);
 
         var (body, auth, contentType) = _received.ShouldHaveSingleItem();
         auth.ShouldBe("gateway-key");
         contentType.ShouldNotBeNull().ShouldStartWith("application/json");
         using var json = JsonDocument.Parse(body);
-        json.RootElement.GetProperty("to").GetString().ShouldBe("+447700900123");
+        json.RootElement.GetProperty("to").GetString().ShouldBe("+447400900123");
         json.RootElement.GetProperty("channel").GetString().ShouldBe("sms");
         json.RootElement.GetProperty("message").GetString().ShouldBe(
             "Your VpnPortal verification code is 042917. It expires in 10 minutes. If you did not ask for it, ignore this message.");
@@ -76,11 +76,11 @@ public sealed class CodeSenderTests : IAsyncLifetime
     [Fact]
     public void Body_ValuesAreEscapedAsJsonStringContent()
     {
-        var body = HttpGatewayVerificationCodeSender.Body("""{"text":"{{message}}","to":"{{to}}"}""", Number("+44 7700 900123"), "123456",
+        var body = HttpGatewayVerificationCodeSender.Body("""{"text":"{{message}}","to":"{{to}}"}""", Number("+44 7400 900123"), "123456",
             CodeDelivery.TextMessage, TimeSpan.FromMinutes(10));
 
         using var json = JsonDocument.Parse(body);
-        json.RootElement.GetProperty("to").GetString().ShouldBe("+447700900123");
+        json.RootElement.GetProperty("to").GetString().ShouldBe("+447400900123");
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class CodeSenderTests : IAsyncLifetime
     {
         _status = 429;
 
-        var failed = await Should.ThrowAsync<CodeDeliveryException>(() => Sender().SendAsync(Number("+44 7700 900123"), "123456", CodeDelivery.TextMessage, Cancel));
+        var failed = await Should.ThrowAsync<CodeDeliveryException>(() => Sender().SendAsync(Number("+44 7400 900123"), "123456", CodeDelivery.TextMessage, Cancel));
 
         failed.Message.ShouldContain("could not be sent");
         failed.Detail.ShouldContain("429");
@@ -102,7 +102,7 @@ public sealed class CodeSenderTests : IAsyncLifetime
         await _gateway.StopAsync(Cancel);
 
         var failed = await Should.ThrowAsync<CodeDeliveryException>(() =>
-            Sender($"http://127.0.0.1:{port}/send").SendAsync(Number("+44 7700 900123"), "123456", CodeDelivery.TextMessage, Cancel));
+            Sender($"http://127.0.0.1:{port}/send").SendAsync(Number("+44 7400 900123"), "123456", CodeDelivery.TextMessage, Cancel));
 
         failed.Detail.ShouldContain("did not answer");
     }
@@ -111,7 +111,7 @@ public sealed class CodeSenderTests : IAsyncLifetime
     public async Task WithoutAGatewayOutsideDevelopment_NothingIsSentAndTheReasonIsGiven()
     {
         var failed = await Should.ThrowAsync<CodeDeliveryException>(() =>
-            new UnconfiguredVerificationCodeSender().SendAsync(Number("+44 7700 900123"), "123456", CodeDelivery.TextMessage, Cancel));
+            new UnconfiguredVerificationCodeSender().SendAsync(Number("+44 7400 900123"), "123456", CodeDelivery.TextMessage, Cancel));
 
         failed.Message.ShouldContain("no text message service");
         failed.Detail.ShouldContain("Mfa:CodeSender");
@@ -136,11 +136,11 @@ public sealed class CodeSenderTests : IAsyncLifetime
         Task<MethodChange> SendAsync(string number) =>
             portal.InScopeAsync(sp => sp.GetRequiredService<SignInMethods>().SendCodeAsync(alex.Id, time.GetUtcNow(), PhoneKind.Mobile, number, CodeDelivery.TextMessage, Cancel), actor);
 
-        (await SendAsync("+44 7700 900123")).Succeeded.ShouldBeTrue();
+        (await SendAsync("+44 7400 900123")).Succeeded.ShouldBeTrue();
         _status = 503;
-        (await SendAsync("+44 7700 900124")).Succeeded.ShouldBeFalse();
+        (await SendAsync("+44 7400 900124")).Succeeded.ShouldBeFalse();
         await _gateway.StopAsync(Cancel);
-        (await SendAsync("+44 7700 900125")).Succeeded.ShouldBeFalse();
+        (await SendAsync("+44 7400 900125")).Succeeded.ShouldBeFalse();
 
         _received.Count.ShouldBe(2);
         logs.Lines.ShouldContain(l => l.Contains("answered 503"), "the log is captured, failures included");

@@ -34,13 +34,13 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     [Fact]
     public async Task Get_ReadsEachPhoneByTypeAndThePreferredMethod()
     {
-        _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"), ("office", "+44 2079460018x123"));
+        _graph.AddUser(Upn, "sms", ("mobile", "+44 7400900123"), ("office", "+44 2079460018x123"));
 
         var methods = await Provider().GetAsync(Alex, Cancel);
 
         methods.Preferred.ShouldBe(MfaMethod.TextMessage);
         methods.Phones.Select(p => (p.Kind, p.Number!.E164, p.Number.Extension))
-            .ShouldBe([(PhoneKind.Mobile, "+447700900123", null), (PhoneKind.Office, "+442079460018", "123")]);
+            .ShouldBe([(PhoneKind.Mobile, "+447400900123", null), (PhoneKind.Office, "+442079460018", "123")]);
         _graph.GraphRequests.Select(r => r.Path).ShouldBe([
             $"/v1.0/users/{Upn}/authentication/phoneMethods",
             $"/beta/users/{Upn}/authentication/signInPreferences",
@@ -52,16 +52,16 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     {
         _graph.AddUser(Upn);
 
-        await Provider().SetPhoneAsync(Alex, PhoneKind.Mobile, Number("+44 7700 900123"), Cancel);
+        await Provider().SetPhoneAsync(Alex, PhoneKind.Mobile, Number("+44 7400 900123"), Cancel);
 
-        _graph.PhonesOf(Upn).ShouldBe(new Dictionary<string, string> { ["mobile"] = "+44 7700900123" });
+        _graph.PhonesOf(Upn).ShouldBe(new Dictionary<string, string> { ["mobile"] = "+44 7400900123" });
         _graph.GraphRequests.Last().Method.ShouldBe("POST");
     }
 
     [Fact]
     public async Task SetPhone_ExistingKind_IsUpdatedThroughItsFixedMethodId()
     {
-        _graph.AddUser(Upn, null, ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, null, ("mobile", "+44 7400900123"));
 
         await Provider().SetPhoneAsync(Alex, PhoneKind.Mobile, Number("+33 6 12 34 56 78"), Cancel);
 
@@ -77,7 +77,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
         _graph.AddUser(Upn);
 
         var refused = await Should.ThrowAsync<MfaProviderException>(() =>
-            Provider().SetPhoneAsync(Alex, PhoneKind.AlternateMobile, Number("+44 7700 900456"), Cancel));
+            Provider().SetPhoneAsync(Alex, PhoneKind.AlternateMobile, Number("+44 7400 900456"), Cancel));
 
         refused.Message.ShouldContain("must have a mobile phone before adding an alternate mobile");
         refused.Detail.ShouldContain("400");
@@ -88,7 +88,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     [Fact]
     public async Task Remove_DeletesTheMethod_AndRemovingOneThatIsGoneIsNotAnError()
     {
-        _graph.AddUser(Upn, null, ("mobile", "+44 7700900123"), ("office", "+44 2079460018"));
+        _graph.AddUser(Upn, null, ("mobile", "+44 7400900123"), ("office", "+44 2079460018"));
         var provider = Provider();
 
         await provider.RemovePhoneAsync(Alex, PhoneKind.Office, Cancel);
@@ -102,7 +102,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     [InlineData("sms", "alternate mobile only next to a mobile number")]
     public async Task Remove_TheMobileWhileThereIsAnAlternateMobile_IsRefusedWithGraphsRuleInPlainWords(string preferred, string rule)
     {
-        _graph.AddUser(Upn, preferred, ("mobile", "+44 7700900123"), ("alternateMobile", "+44 7700900456"));
+        _graph.AddUser(Upn, preferred, ("mobile", "+44 7400900123"), ("alternateMobile", "+44 7400900456"));
 
         var refused = await Should.ThrowAsync<MfaProviderException>(() => Provider().RemovePhoneAsync(Alex, PhoneKind.Mobile, Cancel));
 
@@ -118,7 +118,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     [InlineData("voiceOffice", "office")]
     public async Task Remove_ThePhoneOfTheDefaultMethod_IsRefusedWithGraphsRuleInPlainWords(string preferred, string type)
     {
-        _graph.AddUser(Upn, preferred, ("mobile", "+44 7700900123"), ("office", "+44 2079460018"));
+        _graph.AddUser(Upn, preferred, ("mobile", "+44 7400900123"), ("office", "+44 2079460018"));
 
         var refused = await Should.ThrowAsync<MfaProviderException>(() =>
             Provider().RemovePhoneAsync(Alex, type == "mobile" ? PhoneKind.Mobile : PhoneKind.Office, Cancel));
@@ -132,7 +132,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     [InlineData("mobile", "voiceMobile")]
     public async Task SetPreferred_PhoneCall_GoesToAPhoneTheUserHas(string type, string graphName)
     {
-        _graph.AddUser(Upn, "push", (type, type == "office" ? "+44 2079460018" : "+44 7700900123"));
+        _graph.AddUser(Upn, "push", (type, type == "office" ? "+44 2079460018" : "+44 7400900123"));
 
         await Provider().SetPreferredAsync(Alex, MfaMethod.PhoneCall, Cancel);
 
@@ -146,7 +146,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
 
         (await Should.ThrowAsync<MfaProviderException>(() => provider.GetAsync(Alex, Cancel))).Message.ShouldContain("not found");
         (await Should.ThrowAsync<MfaProviderException>(() => provider.RemovePhoneAsync(Alex, PhoneKind.Mobile, Cancel))).Message.ShouldContain("not found");
-        (await Should.ThrowAsync<MfaProviderException>(() => provider.SetPhoneAsync(Alex, PhoneKind.Mobile, Number("+44 7700 900123"), Cancel)))
+        (await Should.ThrowAsync<MfaProviderException>(() => provider.SetPhoneAsync(Alex, PhoneKind.Mobile, Number("+44 7400 900123"), Cancel)))
             .Message.ShouldContain("not found");
     }
 
@@ -156,7 +156,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     [InlineData(MfaMethod.AppNotification, "push")]
     public async Task SetPreferred_UsesGraphsMethodNames(MfaMethod method, string graphName)
     {
-        _graph.AddUser(Upn, "push", ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, "push", ("mobile", "+44 7400900123"));
 
         await Provider().SetPreferredAsync(Alex, method, Cancel);
 
@@ -166,7 +166,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     [Fact]
     public async Task Throttled_TheRequestIsRepeatedAfterRetryAfter()
     {
-        _graph.AddUser(Upn, null, ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, null, ("mobile", "+44 7400900123"));
         _graph.FailNext(1, 429, retryAfter: "1");
 
         await Provider().RemovePhoneAsync(Alex, PhoneKind.Mobile, Cancel);
@@ -180,7 +180,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     [Fact]
     public async Task ThrottledMoreTimesThanAllowed_FailsAsTryLater()
     {
-        _graph.AddUser(Upn, null, ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, null, ("mobile", "+44 7400900123"));
         _graph.FailNext(10, 503, retryAfter: "0");
 
         var failed = await Should.ThrowAsync<MfaProviderException>(() => Provider(maxRetries: 2).RemovePhoneAsync(Alex, PhoneKind.Mobile, Cancel));
@@ -194,7 +194,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     [Fact]
     public async Task ARetryAfterLongerThanAPersonWaits_IsNotWaitedFor()
     {
-        _graph.AddUser(Upn, null, ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, null, ("mobile", "+44 7400900123"));
         _graph.FailNext(1, 429, retryAfter: "3600");
 
         var failed = await Should.ThrowAsync<MfaProviderException>(() => Provider().RemovePhoneAsync(Alex, PhoneKind.Mobile, Cancel));
@@ -206,12 +206,12 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     [Fact]
     public async Task ServerError_AnUpdateIsRepeated()
     {
-        _graph.AddUser(Upn, null, ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, null, ("mobile", "+44 7400900123"));
         _graph.FailNext(1, 500);
 
-        await Provider().SetPhoneAsync(Alex, PhoneKind.Mobile, Number("+44 7700 900999"), Cancel);
+        await Provider().SetPhoneAsync(Alex, PhoneKind.Mobile, Number("+44 7400 900999"), Cancel);
 
-        _graph.PhonesOf(Upn)["mobile"].ShouldBe("+44 7700900999");
+        _graph.PhonesOf(Upn)["mobile"].ShouldBe("+44 7400900999");
         _graph.GraphRequests.Select(r => r.Method).ShouldBe(["PATCH", "PATCH"]);
     }
 
@@ -222,7 +222,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
         _graph.FailNext(1, 500, method: "POST");
 
         var failed = await Should.ThrowAsync<MfaProviderException>(() =>
-            Provider().SetPhoneAsync(Alex, PhoneKind.Mobile, Number("+44 7700 900111"), Cancel));
+            Provider().SetPhoneAsync(Alex, PhoneKind.Mobile, Number("+44 7400 900111"), Cancel));
 
         failed.Transient.ShouldBeTrue();
         _graph.GraphRequests.Select(r => r.Method).ShouldBe(["PATCH", "POST"]);
@@ -231,7 +231,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     [Fact]
     public async Task NoAnswerToARead_IsGivenUpOnAtTheTimeout_AndTheReadTriedAgain()
     {
-        _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, "sms", ("mobile", "+44 7400900123"));
         _graph.StallNext(1, method: "GET");
 
         var methods = await Provider(timeout: TimeSpan.FromSeconds(1)).GetAsync(Alex, Cancel);
@@ -244,7 +244,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     public async Task AGraphThatNeverAnswers_IsGivenUpOnWithinTheCallTimeout_NotAfterEveryRetry()
     {
         // Attempts of 1 s, backoffs of 0.25, 0.5, 1, 2 s...: ten retries would take well over 20 s; the call allows 2.5 s.
-        _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, "sms", ("mobile", "+44 7400900123"));
         _graph.StallNext(20, method: "GET");
         var provider = Provider(maxRetries: 10, timeout: TimeSpan.FromSeconds(1), callTimeout: TimeSpan.FromSeconds(2.5));
 
@@ -263,7 +263,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
         _graph.StallNext(1, method: "POST");
 
         var failed = await Should.ThrowAsync<MfaProviderException>(() =>
-            Provider(timeout: TimeSpan.FromSeconds(1)).SetPhoneAsync(Alex, PhoneKind.Mobile, Number("+44 7700 900111"), Cancel));
+            Provider(timeout: TimeSpan.FromSeconds(1)).SetPhoneAsync(Alex, PhoneKind.Mobile, Number("+44 7400 900111"), Cancel));
 
         failed.Transient.ShouldBeTrue();
         failed.Message.ShouldContain("could not be reached");
@@ -274,7 +274,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
     [Fact]
     public async Task TheTokenIsFetchedOnceAndReused()
     {
-        _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, "sms", ("mobile", "+44 7400900123"));
         var provider = Provider();
 
         await provider.GetAsync(Alex, Cancel);

@@ -27,6 +27,7 @@ public sealed class HelpdeskSignInMethodsTests : IAsyncLifetime
         await _portal.InScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<PortalDbContext>();
+            // Saved before the numbering plans called Ofcom's drama range unallocated: still read, so its owner can change it.
             db.MfaPhoneMethods.Add(new MfaPhoneMethod { Id = Guid.NewGuid(), UserId = _alex.Id, Kind = PhoneKind.Mobile, PhoneNumber = "+447700900123" });
             db.MfaPhoneMethods.Add(new MfaPhoneMethod { Id = Guid.NewGuid(), UserId = _alex.Id, Kind = PhoneKind.Office, PhoneNumber = "+442079460018x123" });
             await db.SaveChangesAsync(Cancel);

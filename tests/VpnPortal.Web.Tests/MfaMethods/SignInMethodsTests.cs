@@ -40,22 +40,22 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     [Fact]
     public async Task ANewMobile_IsSavedOnlyAfterItsCodeComesBack_AuditedMasked_AndTheOwnerIsTold()
     {
-        var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900123", CodeDelivery.TextMessage, Cancel));
+        var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Cancel));
 
         sent.Succeeded.ShouldBeTrue(sent.Message);
         sent.Message.ShouldContain("+44 ••••••••23");
         (await PhonesAsync()).ShouldBeEmpty();
-        _gateway.Sent.ShouldHaveSingleItem().ShouldBe(("+447700900123", "sms", _gateway.LastCodeTo("+447700900123")));
+        _gateway.Sent.ShouldHaveSingleItem().ShouldBe(("+447400900123", "sms", _gateway.LastCodeTo("+447400900123")));
 
-        var confirmed = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, _gateway.LastCodeTo("+447700900123"), Cancel));
+        var confirmed = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, _gateway.LastCodeTo("+447400900123"), Cancel));
 
         confirmed.Succeeded.ShouldBeTrue(confirmed.Message);
-        (await PhonesAsync()).ShouldBe([(PhoneKind.Mobile, "+447700900123")]);
+        (await PhonesAsync()).ShouldBe([(PhoneKind.Mobile, "+447400900123")]);
         var audit = await WithDbAsync(db => db.AuditEntries.SingleAsync(a => a.Action == "mfa.phone-added", Cancel));
         audit.Summary.ShouldContain("+44 ••••••••23");
-        (audit.Summary + audit.AfterJson + audit.BeforeJson).ShouldNotContain("7700900123");
+        (audit.Summary + audit.AfterJson + audit.BeforeJson).ShouldNotContain("7400900123");
         (await WithDbAsync(db => db.AuditEntries.Select(a => a.Summary + a.AfterJson + a.BeforeJson).ToListAsync(Cancel)))
-            .ShouldAllBe(text => !text.Contains("7700900123"));
+            .ShouldAllBe(text => !text.Contains("7400900123"));
 
         // The owner is told through the notification outbox, saved with the change.
         var told = await WithDbAsync(db => db.NotificationOutbox.Where(m => m.RecipientUserId == _alex.Id && m.SourceKey.StartsWith("mfa-change:")).ToListAsync(Cancel));
@@ -64,15 +64,15 @@ public sealed class SignInMethodsTests : IAsyncLifetime
         {
             content.ShouldContain("If this was not you");
             content.ShouldContain("+44 ••••••••23");
-            content.ShouldNotContain("7700900123");
+            content.ShouldNotContain("7400900123");
         }
     }
 
     [Fact]
     public async Task AWrongCode_IsRefusedWithTheTriesLeft_AndAfterTheLastTryEvenTheRightOneIs()
     {
-        var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900123", CodeDelivery.TextMessage, Cancel));
-        var right = _gateway.LastCodeTo("+447700900123");
+        var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Cancel));
+        var right = _gateway.LastCodeTo("+447400900123");
         var wrong = right == "000000" ? "111111" : "000000";
 
         for (var i = 4; i >= 0; i--)
@@ -88,10 +88,10 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     [Fact]
     public async Task ACodeAfterTenMinutes_IsExpired()
     {
-        var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900123", CodeDelivery.VoiceCall, Cancel));
+        var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.VoiceCall, Cancel));
         _time.Advance(TimeSpan.FromMinutes(10));
 
-        var late = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, _gateway.LastCodeTo("+447700900123"), Cancel));
+        var late = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, _gateway.LastCodeTo("+447400900123"), Cancel));
 
         late.Message.ShouldContain("expired");
         (await PhonesAsync()).ShouldBeEmpty();
@@ -102,7 +102,7 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     {
         var before = await _portal.CountRowsAsync();
 
-        var refused = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now - TimeSpan.FromMinutes(6), PhoneKind.Mobile, "+44 7700 900123", CodeDelivery.TextMessage, Cancel));
+        var refused = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now - TimeSpan.FromMinutes(6), PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Cancel));
 
         refused.Message.ShouldContain("sign in again");
         _gateway.Sent.ShouldBeEmpty();
@@ -112,9 +112,9 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("07700 900123", "international format")]
-    [InlineData("+44 07700 900123", "Leave out the 0 after +44")]
-    [InlineData("+44 7700 9001", "this one has 8")]
+    [InlineData("07400 900123", "international format")]
+    [InlineData("+44 07400 900123", "Leave out the 0 after +44")]
+    [InlineData("+44 7400 9001", "this one has 8")]
     [InlineData("<script>alert(1)</script>", "not part of a phone number")]
     public async Task ANumberThatIsWrong_IsExplainedAndNothingIsSent(string input, string explanation)
     {
@@ -137,20 +137,35 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALandlineGivenAsAMobile_GetsItsCodeByCallOnly()
+    {
+        var refused = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 20 7946 0018", CodeDelivery.TextMessage, Cancel));
+
+        refused.Succeeded.ShouldBeFalse();
+        refused.Message.ShouldBe("+44 20 7946 0018 is a landline, which cannot receive text messages: choose a phone call for the code, or enter a mobile number.");
+        _gateway.Sent.ShouldBeEmpty();
+
+        var called = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 20 7946 0018", CodeDelivery.VoiceCall, Cancel));
+
+        called.Succeeded.ShouldBeTrue(called.Message);
+        _gateway.Sent.ShouldHaveSingleItem().To.ShouldBe("+442079460018");
+    }
+
+    [Fact]
     public async Task CodesPerUserPerHour_AreLimited_AndFreeAgainAnHourLater()
     {
         for (var i = 0; i < 5; i++)
         {
-            (await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, $"+44 7700 90012{i}", CodeDelivery.TextMessage, Cancel))).Succeeded.ShouldBeTrue();
+            (await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, $"+44 7400 90012{i}", CodeDelivery.TextMessage, Cancel))).Succeeded.ShouldBeTrue();
             _time.Advance(TimeSpan.FromSeconds(30));
         }
 
-        var refused = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900129", CodeDelivery.TextMessage, Cancel));
+        var refused = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900129", CodeDelivery.TextMessage, Cancel));
         refused.Message.ShouldContain("Too many codes");
         _gateway.Sent.Count.ShouldBe(5);
 
         _time.Advance(TimeSpan.FromHours(1));
-        (await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900129", CodeDelivery.TextMessage, Cancel))).Succeeded.ShouldBeTrue();
+        (await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900129", CodeDelivery.TextMessage, Cancel))).Succeeded.ShouldBeTrue();
     }
 
     [Fact]
@@ -159,10 +174,10 @@ public sealed class SignInMethodsTests : IAsyncLifetime
         var sam = await _portal.CreateUserAsync(Data.Roles.User);
         for (var i = 0; i < 3; i++)
         {
-            (await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900123", CodeDelivery.TextMessage, Cancel))).Succeeded.ShouldBeTrue();
+            (await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Cancel))).Succeeded.ShouldBeTrue();
         }
 
-        var refused = await AsAlex(s => s.SendCodeAsync(sam.Id, Now, PhoneKind.Mobile, "+44 7700 900123", CodeDelivery.TextMessage, Cancel));
+        var refused = await AsAlex(s => s.SendCodeAsync(sam.Id, Now, PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Cancel));
 
         refused.Succeeded.ShouldBeFalse();
         refused.Message.ShouldContain("Too many codes");
@@ -174,7 +189,7 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     {
         _gateway.Status = 500;
 
-        var failed = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900123", CodeDelivery.TextMessage, Cancel));
+        var failed = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Cancel));
 
         failed.Message.ShouldContain("could not be sent");
         (await WithDbAsync(db => db.PhoneVerifications.CountAsync(Cancel))).ShouldBe(0);
@@ -183,7 +198,7 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     [Fact]
     public async Task RemovingANumber_RemovesItFromTheProvider_AndIsAudited()
     {
-        await AddMobileAsync("+44 7700 900123");
+        await AddMobileAsync("+44 7400 900123");
 
         var removed = await AsAlex(s => s.RemoveAsync(_alex.Id, Now, PhoneKind.Mobile, Cancel));
 
@@ -197,7 +212,7 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     {
         (await AsAlex(s => s.SetPreferredAsync(_alex.Id, Now, MfaMethod.TextMessage, Cancel))).Message.ShouldContain("add a mobile number first");
 
-        await AddMobileAsync("+44 7700 900123");
+        await AddMobileAsync("+44 7400 900123");
         (await AsAlex(s => s.SetPreferredAsync(_alex.Id, Now, MfaMethod.TextMessage, Cancel))).Succeeded.ShouldBeTrue();
         (await WithDbAsync(db => db.Users.Where(u => u.Id == _alex.Id).Select(u => u.PreferredMfaMethod).SingleAsync(Cancel))).ShouldBe(MfaMethod.TextMessage);
     }

@@ -68,7 +68,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
     [Fact]
     public async Task ThePage_ShowsWhatEntraHolds_NotThePortalsOwnStore()
     {
-        _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"), ("office", "+44 2079460018x123"));
+        _graph.AddUser(Upn, "sms", ("mobile", "+44 7400900123"), ("office", "+44 2079460018x123"));
         // A stale row in the portal's own store must not show: Entra is the configured provider.
         await _portal.InScopeAsync(async sp =>
         {
@@ -85,7 +85,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         page.Row(PhoneKind.Office).ShouldContain("+44 ••••••••18");
         page.Preferred.ShouldBe(MfaMethod.TextMessage);
         page.Text.ShouldNotContain("••••••••78");
-        page.Html.ShouldNotContain("7700900123");
+        page.Html.ShouldNotContain("7400900123");
         _graph.GraphRequests.ShouldAllBe(r => r.Method == "GET");
     }
 
@@ -94,20 +94,20 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
     {
         _graph.AddUser(Upn);
 
-        var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900123", CodeDelivery.TextMessage, Cancel));
+        var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Cancel));
 
         sent.Succeeded.ShouldBeTrue(sent.Message);
         Writes().ShouldBeEmpty();
 
-        var confirmed = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, _gateway.LastCodeTo("+447700900123"), Cancel));
+        var confirmed = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, _gateway.LastCodeTo("+447400900123"), Cancel));
 
         confirmed.Succeeded.ShouldBeTrue(confirmed.Message);
         confirmed.Message.ShouldContain("saved in Microsoft Entra ID");
         // The fixed method id answers 404 for a kind the user does not have; then the documented create.
         var writes = Writes();
         writes.Select(w => (w.Method, w.Path)).ShouldBe([("PATCH", $"{PhoneMethods}/{MobileId}"), ("POST", PhoneMethods)]);
-        Body(writes[1]).ShouldBe(("+44 7700900123", "mobile"));
-        _graph.PhonesOf(Upn).ShouldBe(new Dictionary<string, string> { ["mobile"] = "+44 7700900123" });
+        Body(writes[1]).ShouldBe(("+44 7400900123", "mobile"));
+        _graph.PhonesOf(Upn).ShouldBe(new Dictionary<string, string> { ["mobile"] = "+44 7400900123" });
         (await WithDbAsync(db => db.MfaPhoneMethods.CountAsync(Cancel))).ShouldBe(0, "Entra keeps the numbers, not the portal");
         (await AuditAsync("mfa.phone-added")).ShouldHaveSingleItem().Summary.ShouldContain("in Microsoft Entra ID");
         (await SignInMethodsPageAsync()).Row(PhoneKind.Mobile).ShouldContain("+44 ••••••••23");
@@ -116,15 +116,15 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
     [Fact]
     public async Task ChangingTheMobile_PatchesItsFixedMethodId_AndThePageShowsTheNewNumber()
     {
-        _graph.AddUser(Upn, null, ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, null, ("mobile", "+44 7400900123"));
 
-        var changed = await ChangeNumberAsync(PhoneKind.Mobile, "+44 7700 900456");
+        var changed = await ChangeNumberAsync(PhoneKind.Mobile, "+44 7400 900456");
 
         changed.Succeeded.ShouldBeTrue(changed.Message);
         var patch = Writes().ShouldHaveSingleItem();
         (patch.Method, patch.Path).ShouldBe(("PATCH", $"{PhoneMethods}/{MobileId}"));
-        Body(patch).ShouldBe(("+44 7700900456", "mobile"));
-        _graph.PhonesOf(Upn)["mobile"].ShouldBe("+44 7700900456");
+        Body(patch).ShouldBe(("+44 7400900456", "mobile"));
+        _graph.PhonesOf(Upn)["mobile"].ShouldBe("+44 7400900456");
         (await AuditAsync("mfa.phone-changed")).ShouldHaveSingleItem();
         (await SignInMethodsPageAsync()).Row(PhoneKind.Mobile).ShouldContain("+44 ••••••••56");
     }
@@ -132,7 +132,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
     [Fact]
     public async Task RemovingANumber_DeletesItsMethodInEntra_AndThePageShowsNone()
     {
-        _graph.AddUser(Upn, null, ("mobile", "+44 7700900123"), ("office", "+44 2079460018"));
+        _graph.AddUser(Upn, null, ("mobile", "+44 7400900123"), ("office", "+44 2079460018"));
 
         var removed = await AsAlex(s => s.RemoveAsync(_alex.Id, Now, PhoneKind.Office, Cancel));
 
@@ -148,7 +148,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
     [Fact]
     public async Task RemovingTheNumberOfTheDefaultMethod_IsRefusedInPlainWords_AndNothingChanges()
     {
-        _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, "sms", ("mobile", "+44 7400900123"));
 
         var refused = await AsAlex(s => s.RemoveAsync(_alex.Id, Now, PhoneKind.Mobile, Cancel));
 
@@ -168,7 +168,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
     [Fact]
     public async Task ThePreferredMethod_IsPatchedInSignInPreferences_AndThePageShowsIt()
     {
-        _graph.AddUser(Upn, "push", ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, "push", ("mobile", "+44 7400900123"));
 
         var set = await AsAlex(s => s.SetPreferredAsync(_alex.Id, Now, MfaMethod.TextMessage, Cancel));
 
@@ -186,11 +186,11 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         _graph.AddUser(Upn);
         _graph.FailNext(1, 429, retryAfter: "1", method: "POST");
 
-        var added = await ChangeNumberAsync(PhoneKind.Mobile, "+44 7700 900123");
+        var added = await ChangeNumberAsync(PhoneKind.Mobile, "+44 7400 900123");
 
         added.Succeeded.ShouldBeTrue(added.Message);
         Writes().Select(w => w.Method).ShouldBe(["PATCH", "POST", "POST"]);
-        _graph.PhonesOf(Upn).ShouldBe(new Dictionary<string, string> { ["mobile"] = "+44 7700900123" });
+        _graph.PhonesOf(Upn).ShouldBe(new Dictionary<string, string> { ["mobile"] = "+44 7400900123" });
         (await AuditAsync("mfa.phone-added")).ShouldHaveSingleItem();
         (await WithDbAsync(db => db.NotificationOutbox.CountAsync(m => m.RecipientUserId == _alex.Id, Cancel))).ShouldBe(1);
         (await AuditAsync("mfa.provider-failed")).ShouldBeEmpty();
@@ -207,8 +207,8 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         }
 
         _graph.AddUser(Upn);
-        var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900123", CodeDelivery.TextMessage, Cancel));
-        var code = _gateway.LastCodeTo("+447700900123");
+        var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Cancel));
+        var code = _gateway.LastCodeTo("+447400900123");
 
         // A double click, or the page open in two tabs.
         var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
@@ -216,7 +216,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
 
         results.Count(r => r.Succeeded).ShouldBe(1, string.Join(" | ", results.Select(r => r.Message)));
         Writes().Select(w => w.Method).ShouldBe(["PATCH", "POST"]);
-        _graph.PhonesOf(Upn).ShouldBe(new Dictionary<string, string> { ["mobile"] = "+44 7700900123" });
+        _graph.PhonesOf(Upn).ShouldBe(new Dictionary<string, string> { ["mobile"] = "+44 7400900123" });
         (await AuditAsync("mfa.phone-added")).ShouldHaveSingleItem();
         (await WithDbAsync(db => db.NotificationOutbox.CountAsync(m => m.RecipientUserId == _alex.Id, Cancel))).ShouldBe(1);
     }
@@ -229,12 +229,12 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
     public async Task EntraRefusesOrFails_TheUserIsToldPlainly_NothingIsReportedSaved_AdminsSeeTheDetail_AndTheSameCodeWorksLater(
         int status, bool hasMobile, string plainWords)
     {
-        _graph.AddUser(Upn, null, hasMobile ? [("mobile", "+44 7700900123")] : []);
+        _graph.AddUser(Upn, null, hasMobile ? [("mobile", "+44 7400900123")] : []);
         var before = _graph.PhonesOf(Upn);
         // A create is sent once (its outcome after a 5xx is unknown); an update is tried again, so it fails each time.
         _graph.FailNext(hasMobile ? 4 : 1, status, method: hasMobile ? "PATCH" : "POST");
-        var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900456", CodeDelivery.TextMessage, Cancel));
-        var code = _gateway.LastCodeTo("+447700900456");
+        var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900456", CodeDelivery.TextMessage, Cancel));
+        var code = _gateway.LastCodeTo("+447400900456");
 
         var failed = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, code, Cancel));
 
@@ -253,24 +253,24 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         var detail = failure.Summary + failure.AfterJson;
         detail.ShouldContain($"answered {status}");
         detail.ShouldContain(status switch { 400 => "badRequest", 403 => "accessDenied", _ => "generalException" });
-        detail.ShouldNotContain("7700900456");
+        detail.ShouldNotContain("7400900456");
         failure.ActorUserId.ShouldBe(_alex.Id);
 
         // The code was right and stays good until it expires: once Entra answers again, no new code is needed.
         var retried = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, code, Cancel));
 
         retried.Succeeded.ShouldBeTrue(retried.Message);
-        _graph.PhonesOf(Upn)["mobile"].ShouldBe("+44 7700900456");
+        _graph.PhonesOf(Upn)["mobile"].ShouldBe("+44 7400900456");
         _gateway.Sent.Count.ShouldBe(1);
     }
 
     [Fact]
     public async Task TalkingToGraph_LeavesTheUsersNameOutOfTheLog()
     {
-        _graph.AddUser(Upn, null, ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, null, ("mobile", "+44 7400900123"));
 
         (await SignInMethodsPageAsync()).Row(PhoneKind.Mobile).ShouldContain("+44 ••••••••23");
-        (await ChangeNumberAsync(PhoneKind.Mobile, "+44 7700 900456")).Succeeded.ShouldBeTrue();
+        (await ChangeNumberAsync(PhoneKind.Mobile, "+44 7400 900456")).Succeeded.ShouldBeTrue();
 
         _graph.GraphRequests.ShouldNotBeEmpty();
         var userName = Upn.Split('@')[0];
@@ -281,16 +281,16 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
     [Fact]
     public async Task ANumberChangedInEntraItself_ShowsOnTheNextLoad()
     {
-        _graph.AddUser(Upn, "sms", ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, "sms", ("mobile", "+44 7400900123"));
         (await SignInMethodsPageAsync()).Row(PhoneKind.Mobile).ShouldContain("+44 ••••••••23");
 
-        _graph.SetPhoneDirectly(Upn, "mobile", "+44 7700900789");
+        _graph.SetPhoneDirectly(Upn, "mobile", "+44 7400900789");
         _graph.SetPhoneDirectly(Upn, "alternateMobile", "+33 612345678");
 
         var page = await SignInMethodsPageAsync();
         page.Row(PhoneKind.Mobile).ShouldContain("+44 ••••••••89");
         page.Row(PhoneKind.AlternateMobile).ShouldContain("+33 •••••••78");
-        (await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900789", CodeDelivery.TextMessage, Cancel)))
+        (await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900789", CodeDelivery.TextMessage, Cancel)))
             .Message.ShouldContain("already your mobile number");
         _gateway.Sent.ShouldBeEmpty();
     }
@@ -298,7 +298,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
     [Fact]
     public async Task WhenEntraCannotBeRead_ThePageSaysSoPlainly_AndTheDetailIsLoggedForAdmins()
     {
-        _graph.AddUser(Upn, null, ("mobile", "+44 7700900123"));
+        _graph.AddUser(Upn, null, ("mobile", "+44 7400900123"));
         _graph.FailNext(1, 403, method: "GET");
 
         var page = await SignInMethodsPageAsync();
@@ -311,7 +311,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         // Asking for a code reads Entra first; that failure is told and logged the same way.
         _graph.FailNext(1, 403, method: "GET");
         var refused = await Should.ThrowAsync<MfaProviderException>(() =>
-            AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7700 900456", CodeDelivery.TextMessage, Cancel)));
+            AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900456", CodeDelivery.TextMessage, Cancel)));
         refused.Message.ShouldBe("The portal is not allowed to change sign-in methods. Ask the helpdesk.");
         _logs.Lines.Count(l => l.Contains("answered 403 accessDenied")).ShouldBe(2);
         _gateway.Sent.ShouldBeEmpty();
@@ -321,7 +321,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
     public async Task TheHelpdesk_SeesEntrasNumbersMasked_RemovesOne_AndAsksForReRegistration()
     {
         var admin = await _portal.CreateUserAsync(Roles.Admin);
-        _graph.AddUser(Upn, "voiceMobile", ("mobile", "+44 7700900123"), ("office", "+44 2079460018x123"));
+        _graph.AddUser(Upn, "voiceMobile", ("mobile", "+44 7400900123"), ("office", "+44 2079460018x123"));
         using var browser = await _portal.SignInAsync(admin);
 
         var userPage = WebUtility.HtmlDecode(await (await browser.GetAsync($"/users/{_alex.Id}")).Content.ReadAsStringAsync(Cancel));
@@ -329,7 +329,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         userPage.ShouldContain("As Microsoft Entra ID has them");
         userPage.ShouldContain("+44 ••••••••23");
         userPage.ShouldContain("+44 ••••••••18");
-        userPage.ShouldNotContain("7700900123");
+        userPage.ShouldNotContain("7400900123");
 
         _graph.FailNext(1, 403, method: "DELETE");
         var refused = await AsAdmin(admin, h => h.RemoveAsync(_alex.Id, PhoneKind.Office, Cancel));

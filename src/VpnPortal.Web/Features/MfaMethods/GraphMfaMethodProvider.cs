@@ -52,7 +52,7 @@ public sealed class GraphMfaMethodProvider(
         var phones = (list?.Value ?? [])
             .Select(p => (Kind: ParseKind(p.PhoneType), p.PhoneNumber))
             .Where(p => p.Kind is not null && p.PhoneNumber is not null)
-            .Select(p => new MfaPhone(p.Kind!.Value, PhoneNumber.Parse(p.PhoneNumber, allowExtension: true).Number, p.PhoneNumber!))
+            .Select(p => new MfaPhone(p.Kind!.Value, PhoneNumber.FromStored(p.PhoneNumber), p.PhoneNumber!))
             .OrderBy(p => p.Kind)
             .ToList();
 

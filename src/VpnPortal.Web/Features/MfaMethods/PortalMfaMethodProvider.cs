@@ -17,7 +17,7 @@ public sealed class PortalMfaMethodProvider(PortalDbContext db, TimeProvider tim
             ?? throw NotFound(user);
         var phones = account.PhoneMethods
             .OrderBy(p => p.Kind)
-            .Select(p => new MfaPhone(p.Kind, PhoneNumber.Parse(p.PhoneNumber, allowExtension: true).Number, p.PhoneNumber))
+            .Select(p => new MfaPhone(p.Kind, PhoneNumber.FromStored(p.PhoneNumber), p.PhoneNumber))
             .ToList();
         return new MfaMethodSet(phones, account.PreferredMfaMethod);
     }

@@ -76,6 +76,11 @@ public sealed class SignInMethods(
             return MethodChange.Fail("An office phone cannot receive text messages: choose a phone call for the code.");
         }
 
+        if (delivery == CodeDelivery.TextMessage && number.TextMessageProblem is { } noText)
+        {
+            return MethodChange.Fail(noText.Message);
+        }
+
         var user = await UserAsync(userId, ct);
         var current = await ReadAsync(user, ct);
         if (current.Phone(kind)?.Number == number)
@@ -159,7 +164,7 @@ public sealed class SignInMethods(
             return MethodChange.Fail(check.Message);
         }
 
-        var number = PhoneNumber.Parse(verification.PhoneNumber, allowExtension: true).Number
+        var number = PhoneNumber.FromStored(verification.PhoneNumber)
             ?? throw new InvalidOperationException($"Verification {verification.Id} holds a number that no longer reads as one.");
         var user = await UserAsync(userId, ct);
 
