@@ -74,12 +74,16 @@ internal static class RrasScripts
 
     /// <summary>
     /// Ends single connections by their tunnel address (Disconnect-VpnUser -HostIPAddress), for stale and duplicate
-    /// sessions. Addresses come one per line; those no live connection holds are answered as "absent".
+    /// sessions. Addresses come one per line; those no live connection holds are answered as "absent". A connection's
+    /// addresses are the CIM class's ClientIPv4Address and ClientIPv6Address; ClientIPAddress, the name the cmdlet's table
+    /// shows, is read too, should an object carry it.
     /// </summary>
     public static PowerShellScript DisconnectSessions(IReadOnlyList<string> tunnelAddresses) => new("disconnect single connections", """
         Import-Module RemoteAccess
         $wanted = @($env:VPNPORTAL_ARG_ADDRESSES -split "`n" | Where-Object { $_ })
-        $held = @(Get-RemoteAccessConnectionStatistics | ForEach-Object { @($_.ClientIPAddress) } | ForEach-Object { [string]$_ })
+        $held = @(Get-RemoteAccessConnectionStatistics |
+            ForEach-Object { @($_.ClientIPAddress) + @($_.ClientIPv4Address) + @($_.ClientIPv6Address) } |
+            Where-Object { $_ } | ForEach-Object { [string]$_ })
         $live = @($wanted | Where-Object { $held -contains $_ })
         if ($live.Count -gt 0) { Disconnect-VpnUser -HostIPAddress $live }
         "disconnected $($live.Count) absent $($wanted.Count - $live.Count)"
