@@ -30,7 +30,7 @@ internal sealed class RunVerb : IAgentVerb
         var identity = await store.LoadIdentityAsync(cancellationToken);
         if (identity is null)
         {
-            await error.WriteLineAsync($"This agent is not enrolled (no {store.IdentityPath}); enroll it with: enroll --portal URL --token TOKEN");
+            await error.WriteLineAsync($"This agent is not enrolled (no {store.IdentityPath}); enroll it with: enroll --portal URL --token-stdin");
             return AgentExitCodes.Failed;
         }
 
