@@ -14,6 +14,20 @@ internal static class RrasScripts
     public const string SstpCertificateSection = "sstpcertificate";
 
     /// <summary>
+    /// Every script the Windows host runs, those that take values with placeholder ones, so each can be parsed and checked
+    /// for what Windows PowerShell 5.1 accepts without a server at hand.
+    /// </summary>
+    public static IReadOnlyList<PowerShellScript> Catalogue() =>
+    [
+        Collect,
+        ConnectionCount,
+        DisconnectUser("CORP\\alice"),
+        DisconnectSessions(["10.20.30.41", "fd00:20:30::41"]),
+        SetSstpCertificate(new string('A', 40)),
+        RestartRemoteAccess(TimeSpan.FromSeconds(60)),
+    ];
+
+    /// <summary>
     /// One run for everything RRAS reports through PowerShell (loading the RemoteAccess module is the expensive part).
     /// Enums and dates are converted here, in one known form: names via [string] (5.1 would write enum numbers) and
     /// dates as UTC ISO 8601 (5.1 would write \/Date()\/); the parsers accept the other forms too.
