@@ -91,7 +91,7 @@ public sealed class AgentRunner
 
     /// <summary>The message logged when the portal no longer knows the credential.</summary>
     public string NotEnrolledMessage =>
-        $"this agent is no longer enrolled (revoked or unknown credential); enroll it again with: enroll --portal {_client.Portal} --token <enrollment token>";
+        $"this agent is no longer enrolled (revoked or unknown credential); enroll it again with: enroll --portal {_client.Portal} --token-stdin";
 
     /// <summary>Runs both loops; returns an <see cref="AgentExitCodes"/> value.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)

@@ -2,11 +2,15 @@ using Microsoft.Extensions.Logging;
 using VpnPortal.Agent.Hosting;
 using VpnPortal.Agent.Logging;
 using VpnPortal.Agent.Runtime;
+using VpnPortal.Agent.Service;
 using VpnPortal.Contracts.Agents;
 
 namespace VpnPortal.Agent.Cli;
 
-/// <summary><c>run</c>: the agent's service loop on an enrolled Windows RRAS or NPS server.</summary>
+/// <summary>
+/// <c>run</c>: the agent's service loop on an enrolled Windows RRAS or NPS server, as the Windows service the installer
+/// creates or in a console.
+/// </summary>
 internal sealed class RunVerb : IAgentVerb
 {
     public string Name => "run";
@@ -26,29 +30,30 @@ internal sealed class RunVerb : IAgentVerb
         var identity = await store.LoadIdentityAsync(cancellationToken);
         if (identity is null)
         {
-            await error.WriteLineAsync($"This agent is not enrolled (no {store.IdentityPath}); enroll it with: enroll --portal URL --token TOKEN");
+            await error.WriteLineAsync($"This agent is not enrolled (no {store.IdentityPath}); enroll it with: enroll --portal URL --token-stdin");
             return AgentExitCodes.Failed;
         }
 
-        using var fileLog = new FileLoggerProvider(Path.Combine(store.Directory, "logs"));
-        using var loggers = LoggerFactory.Create(b => b
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddProvider(fileLog)
-            .SetMinimumLevel(LogLevel.Information));
-        var logger = loggers.CreateLogger("VpnPortal.Agent");
-
-        var host = CreateHost(identity.Role, loggers);
+        var host = CreateHost(identity.Role);
         if (host is null)
         {
             await error.WriteLineAsync("the Windows host is not available in this build");
             return AgentExitCodes.Failed;
         }
 
+        using var fileLog = new FileLoggerProvider(Path.Combine(store.Directory, "logs"));
         using var http = AgentHttp.CreateClient();
-        var runner = new AgentRunner(host, new AgentClient(http, identity.Portal, identity.Credential, logger), store, AgentRunnerOptions.For(identity), logger);
-        logger.LogInformation("Starting {Identity}", identity);
-        var exitCode = await runner.RunAsync(cancellationToken);
-        if (exitCode == AgentExitCodes.NotEnrolled)
+        AgentRunner? runner = null;
+        using var service = AgentServiceHost.Build(
+            loggers =>
+            {
+                var logger = loggers.CreateLogger("VpnPortal.Agent");
+                logger.LogInformation("Starting {Identity}", identity);
+                return runner = new AgentRunner(host, new AgentClient(http, identity.Portal, identity.Credential, logger), store, AgentRunnerOptions.For(identity), logger);
+            },
+            [fileLog]);
+        var exitCode = await AgentServiceHost.RunAsync(service, cancellationToken);
+        if (exitCode == AgentExitCodes.NotEnrolled && runner is not null)
         {
             await error.WriteLineAsync(runner.NotEnrolledMessage);
         }
@@ -57,9 +62,5 @@ internal sealed class RunVerb : IAgentVerb
     }
 
     /// <summary>The real server this agent manages.</summary>
-    private static IServerHost? CreateHost(AgentRole role, ILoggerFactory loggers)
-    {
-        _ = loggers;
-        return OperatingSystem.IsWindows() ? new Windows.WindowsServerHost(role) : null;
-    }
+    private static IServerHost? CreateHost(AgentRole role) => OperatingSystem.IsWindows() ? new Windows.WindowsServerHost(role) : null;
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using System.Xml;
 
 namespace VpnPortal.Agent.Windows;
 
@@ -52,7 +53,7 @@ public interface IPowerShellRunner
 /// only. The script goes in through <c>-EncodedCommand</c> (base64 UTF-16LE): stdin input (<c>-Command -</c>) is read
 /// line by line by 5.1 and breaks multi-line blocks, and the encoded form needs no quoting at all.
 /// </summary>
-public sealed class PowerShellRunner(IProcessRunner processes, TimeSpan timeout, string executable = "powershell.exe") : IPowerShellRunner
+public sealed partial class PowerShellRunner(IProcessRunner processes, TimeSpan timeout, string executable = "powershell.exe") : IPowerShellRunner
 {
     // Stop on the first error (so a failed cmdlet is an exit code, not a warning in passing), no progress records (5.1
     // writes them to stderr as CLIXML when output is redirected), and UTF-8 output so non-ASCII user names survive.
@@ -76,7 +77,7 @@ public sealed class PowerShellRunner(IProcessRunner processes, TimeSpan timeout,
 
         if (outcome.ExitCode != 0)
         {
-            var detail = outcome.StandardError.Trim();
+            var detail = ErrorText(outcome.StandardError);
             throw new ToolFailedException(
                 $"PowerShell could not {script.Name} (exit code {outcome.ExitCode}): {(detail.Length == 0 ? "no error text" : FirstLines(detail, 6))}");
         }
@@ -93,6 +94,50 @@ public sealed class PowerShellRunner(IProcessRunner processes, TimeSpan timeout,
     };
 
     internal static string Encode(string text) => Convert.ToBase64String(Encoding.Unicode.GetBytes(text));
+
+    /// <summary>
+    /// What PowerShell wrote to its error stream, as text. Started with <c>-EncodedCommand</c> and non-interactive with that
+    /// stream redirected, PowerShell writes it as CLIXML (<c>#&lt; CLIXML</c>, then serialized strings with line breaks as
+    /// <c>_x000D__x000A_</c>); Windows PowerShell 5.1 does so whatever <c>-OutputFormat</c> says. The error strings are taken
+    /// out of it, without the colour codes PowerShell 7 adds; anything else is returned as it is.
+    /// </summary>
+    internal static string ErrorText(string standardError)
+    {
+        const string header = "#< CLIXML";
+        var text = standardError.TrimStart('\uFEFF').Trim();
+        if (!text.StartsWith(header, StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var errors = new StringBuilder();
+        try
+        {
+            var settings = new XmlReaderSettings { ConformanceLevel = ConformanceLevel.Fragment, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+            using var reader = XmlReader.Create(new StringReader(text.Replace(header, "", StringComparison.Ordinal)), settings);
+            reader.MoveToContent();
+            while (!reader.EOF)
+            {
+                if (reader is { NodeType: XmlNodeType.Element, LocalName: "S" } && reader.GetAttribute("S") == "Error")
+                {
+                    errors.Append(XmlConvert.DecodeName(reader.ReadElementContentAsString()));
+                }
+                else
+                {
+                    reader.Read();
+                }
+            }
+        }
+        catch (XmlException)
+        {
+            return text;
+        }
+
+        return ColourCode().Replace(errors.ToString(), "").Trim();
+    }
+
+    [GeneratedRegex("\u001B\\[[0-9;]*m", RegexOptions.CultureInvariant)]
+    private static partial Regex ColourCode();
 
     private static string FirstLines(string text, int count)
     {

@@ -14,6 +14,20 @@ internal static class RrasScripts
     public const string SstpCertificateSection = "sstpcertificate";
 
     /// <summary>
+    /// Every script the Windows host runs, those that take values with placeholder ones, so each can be parsed and checked
+    /// for what Windows PowerShell 5.1 accepts without a server at hand.
+    /// </summary>
+    public static IReadOnlyList<PowerShellScript> Catalogue() =>
+    [
+        Collect,
+        ConnectionCount,
+        DisconnectUser("CORP\\alice"),
+        DisconnectSessions(["10.20.30.41", "fd00:20:30::41"]),
+        SetSstpCertificate(new string('A', 40)),
+        RestartRemoteAccess(TimeSpan.FromSeconds(60)),
+    ];
+
+    /// <summary>
     /// One run for everything RRAS reports through PowerShell (loading the RemoteAccess module is the expensive part).
     /// Enums and dates are converted here, in one known form: names via [string] (5.1 would write enum numbers) and
     /// dates as UTC ISO 8601 (5.1 would write \/Date()\/); the parsers accept the other forms too.
@@ -74,12 +88,16 @@ internal static class RrasScripts
 
     /// <summary>
     /// Ends single connections by their tunnel address (Disconnect-VpnUser -HostIPAddress), for stale and duplicate
-    /// sessions. Addresses come one per line; those no live connection holds are answered as "absent".
+    /// sessions. Addresses come one per line; those no live connection holds are answered as "absent". A connection's
+    /// addresses are the CIM class's ClientIPv4Address and ClientIPv6Address; ClientIPAddress, the name the cmdlet's table
+    /// shows, is read too, should an object carry it.
     /// </summary>
     public static PowerShellScript DisconnectSessions(IReadOnlyList<string> tunnelAddresses) => new("disconnect single connections", """
         Import-Module RemoteAccess
         $wanted = @($env:VPNPORTAL_ARG_ADDRESSES -split "`n" | Where-Object { $_ })
-        $held = @(Get-RemoteAccessConnectionStatistics | ForEach-Object { @($_.ClientIPAddress) } | ForEach-Object { [string]$_ })
+        $held = @(Get-RemoteAccessConnectionStatistics |
+            ForEach-Object { @($_.ClientIPAddress) + @($_.ClientIPv4Address) + @($_.ClientIPv6Address) } |
+            Where-Object { $_ } | ForEach-Object { [string]$_ })
         $live = @($wanted | Where-Object { $held -contains $_ })
         if ($live.Count -gt 0) { Disconnect-VpnUser -HostIPAddress $live }
         "disconnected $($live.Count) absent $($wanted.Count - $live.Count)"

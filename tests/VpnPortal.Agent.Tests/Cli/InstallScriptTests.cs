@@ -1,13 +1,15 @@
 using System.Text.RegularExpressions;
 using Shouldly;
+using VpnPortal.Agent.Service;
 using VpnPortal.Testing;
 using Xunit;
 
 namespace VpnPortal.Agent.Tests.Cli;
 
 /// <summary>
-/// The Windows install script, read as text (PowerShell is not at hand to run it): it hands the enrollment token to the
-/// agent on standard input or as a file, never on the agent's command line, which process auditing records.
+/// The Windows install script, read as text (it needs Windows to run; Scripts/ parses it with PowerShell's own parser): it
+/// hands the enrollment token to the agent on standard input or as a file, never on the agent's command line, which
+/// process auditing records, and sets the service up as the agent expects it.
 /// </summary>
 public sealed class InstallScriptTests
 {
@@ -34,11 +36,35 @@ public sealed class InstallScriptTests
     }
 
     [Fact]
-    public void TheScheduledTask_RunsTheAgentWithoutASecret()
+    public void TheService_RunsTheAgentWithoutASecret_StartsDelayedAsLocalSystem_AndIsRestartedAfterAFailure()
     {
-        var action = Script.Split('\n').Single(l => l.Contains("New-ScheduledTaskAction", StringComparison.Ordinal));
+        var binaryPath = Script.Split('\n').Single(l => l.StartsWith("$binaryPath =", StringComparison.Ordinal));
 
-        action.ShouldContain("run --config");
-        action.ShouldNotContain("token", Case.Insensitive);
+        binaryPath.ShouldContain("run --config");
+        binaryPath.ShouldNotContain("token", Case.Insensitive);
+        Script.ShouldContain("New-Service -Name $ServiceName -BinaryPathName $binaryPath");
+        Script.ShouldContain("Invoke-ServiceControl config $ServiceName start= delayed-auto obj= LocalSystem");
+        Script.ShouldContain("Invoke-ServiceControl failure $ServiceName reset= 86400 actions= restart/60000/restart/60000/restart/300000");
+        Script.ShouldContain("Invoke-ServiceControl failureflag $ServiceName 1");
+        Script.ShouldContain("[System.Diagnostics.EventLog]::CreateEventSource($EventSource, 'Application')");
+    }
+
+    [Fact]
+    public void AnUpgrade_RemovesTheScheduledTaskOfEarlierVersions()
+    {
+        Script.ShouldContain("$OldTaskPath = '\\VpnPortal\\'");
+        Script.ShouldContain("$OldTaskName = 'VpnPortal Agent'");
+        Script.ShouldContain("Unregister-ScheduledTask -TaskPath $OldTaskPath -TaskName $OldTaskName -Confirm:$false");
+    }
+
+    [Theory]
+    [InlineData("Install-VpnPortalAgent.ps1")]
+    [InlineData("Uninstall-VpnPortalAgent.ps1")]
+    public void TheScripts_NameTheServiceAndEventSourceTheAgentUses(string name)
+    {
+        var script = File.ReadAllText(SourceTree.File("deploy", "windows", name));
+
+        script.ShouldContain($"$ServiceName = '{AgentServiceHost.ServiceName}'");
+        script.ShouldContain($"$EventSource = '{AgentServiceHost.EventLogSource}'");
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using VpnPortal.Agent.Hosting;
 using VpnPortal.Agent.Windows;
 using VpnPortal.Contracts.Agents;
@@ -215,4 +216,16 @@ internal static class TestCertificates
             return X509CertificateLoader.LoadCertificate(certificate.RawData);
         }
     }
+}
+
+/// <summary>Commands as the portal sends them.</summary>
+internal static class TestCommands
+{
+    public static AgentCommandMessage Create(string kind, object? payload, DateTimeOffset executeBy) => new()
+    {
+        Id = Guid.NewGuid(),
+        Kind = kind,
+        Payload = payload is null ? null : JsonSerializer.SerializeToElement(payload, AgentJson.Options),
+        ExecuteBy = executeBy,
+    };
 }

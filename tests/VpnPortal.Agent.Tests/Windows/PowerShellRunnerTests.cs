@@ -56,6 +56,39 @@ public sealed class PowerShellRunnerTests
         error.Message.ShouldBe("PowerShell could not disconnect the user (exit code 1): Disconnect-VpnUser : Access is denied. At line:5 char:1");
     }
 
+    /// <summary>Windows PowerShell 5.1's error stream for -EncodedCommand with stderr redirected: CLIXML, one string per line.</summary>
+    [Fact]
+    public async Task Run_NonZeroExitWithClixmlErrors_FailsWithTheErrorTextInsideThem()
+    {
+        const string clixml =
+            "#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">" +
+            "<Obj S=\"progress\" RefId=\"0\"><TN RefId=\"0\"><T>System.Management.Automation.PSCustomObject</T></TN><MS><I64 N=\"SourceId\">1</I64></MS></Obj>" +
+            "<S S=\"Error\">Disconnect-VpnUser : Access is denied._x000D__x000A_</S>" +
+            "<S S=\"Error\">At line:8 char:1_x000D__x000A_</S>" +
+            "<S S=\"Error\">+ Disconnect-VpnUser -UserName $user_x000D__x000A_</S>" +
+            "<S S=\"Error\">+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~_x000D__x000A_</S>" +
+            "<S S=\"Error\">    + CategoryInfo          : PermissionDenied: (PS_VpnUser:root/Microsoft/...s/RemoteAccess/PS_VpnUser) [Disconnect-VpnUser], CimException_x000D__x000A_</S>" +
+            "<S S=\"Error\">    + FullyQualifiedErrorId : HRESULT 0x80070005,Disconnect-VpnUser_x000D__x000A_</S>" +
+            "<S S=\"Error\"> _x000D__x000A_</S></Objs>";
+        var processes = new RecordingProcesses(new ProcessOutcome(1, "", clixml));
+
+        var error = await Should.ThrowAsync<ToolFailedException>(() => new PowerShellRunner(processes, TimeSpan.FromSeconds(5)).RunAsync(RrasScripts.DisconnectUser("a"), TestContext.Current.CancellationToken));
+
+        error.Message.ShouldBe(
+            "PowerShell could not disconnect the user (exit code 1): Disconnect-VpnUser : Access is denied. At line:8 char:1 + Disconnect-VpnUser -UserName $user " +
+            "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~ + CategoryInfo          : PermissionDenied: (PS_VpnUser:root/Microsoft/...s/RemoteAccess/PS_VpnUser) [Disconnect-VpnUser], CimException " +
+            "+ FullyQualifiedErrorId : HRESULT 0x80070005,Disconnect-VpnUser");
+    }
+
+    [Theory]
+    [InlineData("#< CLIXML\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><S S=\"Error\">_x001B_[31;1mGet-Item: _x001B_[31;1mCannot find path 'Cert:\\LocalMachine\\My\\AB' because it does not exist._x001B_[0m_x000A_</S></Objs>", "Get-Item: Cannot find path 'Cert:\\LocalMachine\\My\\AB' because it does not exist.")]
+    [InlineData("#< CLIXML\n<Objs", "#< CLIXML\n<Objs")]
+    [InlineData("plain text\r\n", "plain text")]
+    public void ErrorText_PowerShell7ClixmlMalformedOrPlain_IsReadOrKept(string standardError, string expected)
+    {
+        PowerShellRunner.ErrorText(standardError).ShouldBe(expected);
+    }
+
     [Fact]
     public async Task Run_TimedOut_FailsSayingSo()
     {

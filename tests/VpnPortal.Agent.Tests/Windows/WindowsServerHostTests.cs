@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Agent.Hosting;
@@ -67,13 +66,7 @@ public sealed partial class WindowsServerHostTests : IDisposable
         stores.With(CertificateStoreKind.My, sstpCertificate).With(CertificateStoreKind.Disallowed, untrustedDevice);
     }
 
-    private static AgentCommandMessage Command(string kind, object? payload) => new()
-    {
-        Id = Guid.NewGuid(),
-        Kind = kind,
-        Payload = payload is null ? null : JsonSerializer.SerializeToElement(payload, AgentJson.Options),
-        ExecuteBy = DateTimeOffset.UtcNow.AddMinutes(5),
-    };
+    private static AgentCommandMessage Command(string kind, object? payload) => TestCommands.Create(kind, payload, DateTimeOffset.UtcNow.AddMinutes(5));
 
     [Fact]
     public async Task Collect_Rras_MapsScriptNetshRegistryAndStores()
