@@ -116,5 +116,5 @@ public sealed class FleetGauges
         _current.OldestWaitingNotificationSeconds is { } seconds ? [new(seconds)] : [];
 
     private IEnumerable<System.Diagnostics.Metrics.Measurement<double>> ObserveAge() =>
-        _current == FleetFigures.None ? [] : [new(Math.Max(0, (_time.GetUtcNow() - _current.ReadAt).TotalSeconds))];
+        ReferenceEquals(_current, FleetFigures.None) ? [] : [new(Math.Max(0, (_time.GetUtcNow() - _current.ReadAt).TotalSeconds))];
 }
