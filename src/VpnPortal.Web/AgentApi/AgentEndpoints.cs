@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Features.Agents;
+using VpnPortal.Web.Features.Metrics;
 using VpnPortal.Web.Hosting;
 
 namespace VpnPortal.Web.AgentApi;
@@ -47,13 +48,14 @@ public static class AgentEndpoints
     }
 
     private static async Task<IResult> ReceiveSnapshotAsync(
-        HttpContext context, ApplySnapshot apply, IOptions<AgentOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        HttpContext context, ApplySnapshot apply, IOptions<AgentOptions> options, TimeProvider time, PortalMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
     {
         var agent = AgentIdentity.Of(context.User);
         var (snapshot, problem) = await ReadAsync<AgentSnapshot>(context, options.Value.MaxSnapshotBytes, ct);
         if (snapshot is null)
         {
             loggers.CreateLogger(typeof(AgentEndpoints)).LogWarning("Refused a snapshot from the agent on {Machine}: malformed", agent.MachineName);
+            metrics.SnapshotReceived(agent.Role, SnapshotOutcome.Refused);
             return problem!;
         }
 
@@ -61,9 +63,11 @@ public static class AgentEndpoints
         {
             loggers.CreateLogger(typeof(AgentEndpoints)).LogWarning(
                 "Refused a snapshot from the agent on {Machine}: {Field} {Message}", agent.MachineName, error.Field, error.Message);
+            metrics.SnapshotReceived(agent.Role, SnapshotOutcome.Refused);
             return Invalid(error.Field, $"{error.Field} {error.Message}.");
         }
 
+        var started = time.GetTimestamp();
         ApplySnapshot.Outcome outcome;
         try
         {
@@ -76,6 +80,7 @@ public static class AgentEndpoints
             outcome = await apply.RunAsync(agent.AgentId, agent.ServerId, agent.Role, snapshot, ct);
         }
 
+        metrics.SnapshotReceived(agent.Role, outcome.Applied ? SnapshotOutcome.Applied : SnapshotOutcome.Ignored, outcome.Applied ? time.GetElapsedTime(started) : null);
         return Results.Json(new SnapshotReceipt { Applied = outcome.Applied, Reason = outcome.Reason, LastAppliedSequence = outcome.LastAppliedSequence }, AgentJson.Options);
     }
 

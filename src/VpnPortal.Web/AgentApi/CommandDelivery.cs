@@ -4,6 +4,7 @@ using VpnPortal.Contracts.Agents;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Features.Agents;
+using VpnPortal.Web.Features.Metrics;
 
 namespace VpnPortal.Web.AgentApi;
 
@@ -15,7 +16,7 @@ namespace VpnPortal.Web.AgentApi;
 /// exactly one winner, and a terminal status (succeeded, failed, expired, cancelled) never changes.
 /// </summary>
 public sealed class CommandDelivery(
-    PortalDbContext db, TimeProvider time, FleetEvents events, IEnumerable<ICommandPayloadSource> payloadSources, ILogger<CommandDelivery> logger)
+    PortalDbContext db, TimeProvider time, FleetEvents events, IEnumerable<ICommandPayloadSource> payloadSources, PortalMetrics metrics, ILogger<CommandDelivery> logger)
 {
     public static readonly TimeSpan RedeliverAfter = TimeSpan.FromSeconds(60);
 
@@ -98,6 +99,18 @@ public sealed class CommandDelivery(
 
         await db.SaveChangesAsync(ct);
         events.Publish(new FleetChange(FleetChangeKind.CommandChanged, serverId));
+        foreach (var command in due)
+        {
+            if (command.Status == AgentCommandStatus.Delivered)
+            {
+                metrics.CommandDelivered(command.Kind, command.Deliveries, now - command.CreatedAt);
+            }
+            else
+            {
+                metrics.CommandsCompleted(command.Status);
+            }
+        }
+
         return messages;
     }
 
@@ -198,6 +211,7 @@ public sealed class CommandDelivery(
         command.ResultMessage = message;
         command.CompletedAt = result.CompletedAt > time.GetUtcNow() ? time.GetUtcNow() : result.CompletedAt;
         await db.SaveChangesAsync(ct);
+        metrics.CommandsCompleted(outcome);
         events.Publish(new FleetChange(FleetChangeKind.CommandChanged, serverId));
         return (ResultStatus.Recorded, null);
     }
@@ -222,6 +236,7 @@ public sealed class CommandDelivery(
                     .SetProperty(c => c.ResultMessage, "Expired: delivered, but no result came back before its deadline.")
                     .SetProperty(c => c.Version, Guid.NewGuid()),
                 ct);
+        metrics.CommandsCompleted(AgentCommandStatus.Expired, notCollected + unanswered);
         if (notCollected + unanswered > 0)
         {
             events.Publish(new FleetChange(FleetChangeKind.CommandChanged, serverId));

@@ -2,6 +2,7 @@ using VpnPortal.Web.Features.Account;
 using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Features.Api;
 using VpnPortal.Web.Features.Me;
+using VpnPortal.Web.Features.Metrics;
 using VpnPortal.Web.Features.MfaMethods;
 using VpnPortal.Web.Features.Notifications;
 
@@ -67,6 +68,7 @@ public static class PortalFeatures
         services.AddScoped<AgentApi.EnrollAgent>();
         services.AddScoped<AgentApi.CommandDelivery>();
         services.AddNotifications(configuration);
+        services.AddPortalMetrics(configuration);
         services.AddOptions<SimulationSettings>().BindConfiguration(SimulationSettings.Section);
         if (configuration.GetValue<bool>($"{SimulationSettings.Section}:Enabled"))
         {
@@ -80,6 +82,7 @@ public static class PortalFeatures
         app.MapAccountEndpoints();
         app.MapApiV1();
         AgentApi.AgentEndpoints.MapAgentApi(app);
+        app.MapPortalMetrics();
         return app;
     }
 }

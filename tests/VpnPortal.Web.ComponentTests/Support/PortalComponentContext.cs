@@ -95,6 +95,9 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         services.AddScoped<PlanRotation>();
         services.AddScoped<RotationActions>();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        // Counted into a meter nobody listens to here.
+        services.AddMetrics();
+        services.AddSingleton<Web.Features.Metrics.PortalMetrics>();
         services.AddScoped<AgentCommandQueue>();
         services.AddSingleton<Web.Features.Disconnects.DisconnectEnforcer>();
         services.AddScoped<Web.Features.Disconnects.StartDisconnect>();

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shouldly;
 using VpnPortal.Contracts.Agents;
@@ -8,6 +10,7 @@ using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
 using VpnPortal.Web.AgentApi;
 using VpnPortal.Web.Features.Agents;
+using VpnPortal.Web.Features.Metrics;
 using VpnPortal.Web.Tests.Features;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
@@ -76,7 +79,7 @@ public sealed class CommandRaceTests
     }
 
     private static CommandDelivery Delivery(PortalDbContext db) =>
-        new(db, TimeProvider.System, new FleetEvents(), [], NullLogger<CommandDelivery>.Instance);
+        new(db, TimeProvider.System, new FleetEvents(), [], new PortalMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()), NullLogger<CommandDelivery>.Instance);
 
     private static async Task<(Data.Entities.Agent Agent, Guid Command)> SeedAsync(TestDatabase database, AgentCommandStatus status)
     {

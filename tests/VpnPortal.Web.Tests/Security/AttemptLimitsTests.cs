@@ -194,7 +194,7 @@ public sealed class AttemptLimitsTests
     {
         var failure = await Should.ThrowAsync<Exception>(() => StartAsync(new FakeTimeProvider(TestClock.Start), new() { [key] = value }));
 
-        Messages(failure).ShouldContain(m => m.Contains(named));
+        failure.Messages().ShouldContain(m => m.Contains(named));
     }
 
     private static Task<PortalFactory> StartAsync(FakeTimeProvider time, Dictionary<string, string> settings) =>
@@ -230,13 +230,5 @@ public sealed class AttemptLimitsTests
     {
         var form = await browser.GetFormAsync("/account/sign-in-2fa", "sign-in-2fa");
         return await browser.SubmitAsync(form, new Dictionary<string, string> { ["Input.Code"] = recoveryCode, ["Input.UseRecoveryCode"] = "true" });
-    }
-
-    private static IEnumerable<string> Messages(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-        {
-            yield return x.Message;
-        }
     }
 }

@@ -60,7 +60,7 @@ public sealed class ProxyHeadersTests
     {
         var failure = await Should.ThrowAsync<Exception>(() => StartAsync(new() { [key] = value }));
 
-        Messages(failure).ShouldContain(m => m.Contains(value) && m.Contains(expected));
+        failure.Messages().ShouldContain(m => m.Contains(value) && m.Contains(expected));
     }
 
     private static Task<PortalFactory> StartAsync(Dictionary<string, string> settings) =>
@@ -86,14 +86,6 @@ public sealed class ProxyHeadersTests
 
     private static string AuthCookie(HttpResponseMessage response) =>
         response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(PortalBrowser.AuthCookie + "=", StringComparison.Ordinal));
-
-    private static IEnumerable<string> Messages(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-        {
-            yield return x.Message;
-        }
-    }
 
     /// <summary>A cookie jar for the https address the person uses, in front of the plain-http hop to the portal.</summary>
     private sealed class CookiesOfTheHttpsSite(CookieContainer cookies) : DelegatingHandler

@@ -5,12 +5,17 @@ using VpnPortal.Contracts.Agents;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
+using VpnPortal.Web.Features.Metrics;
 
 namespace VpnPortal.Web.Features.Agents;
 
 /// <summary>Queues commands for servers' agents; the agent's held poll picks them up at once.</summary>
-public sealed class AgentCommandQueue(PortalDbContext db, TimeProvider time, IOptions<AgentOptions> options, CommandSignals signals, FleetEvents events)
+public sealed class AgentCommandQueue(
+    PortalDbContext db, TimeProvider time, IOptions<AgentOptions> options, CommandSignals signals, FleetEvents events, PortalMetrics metrics)
 {
+    /// <summary>Commands staged and not yet announced: counted as queued once a save has written them.</summary>
+    private readonly List<AgentCommand> _staged = [];
+
     public sealed record Queued(Guid CommandId, Guid ServerId);
 
     /// <summary>
@@ -64,12 +69,28 @@ public sealed class AgentCommandQueue(PortalDbContext db, TimeProvider time, IOp
             RequestedByUserId = requestedBy.UserId,
         };
         db.AgentCommands.Add(command);
+        _staged.Add(command);
         return command;
     }
 
     /// <summary>Wakes the server's held poll and open pages after staged commands were saved.</summary>
     public void Announce(Guid serverId)
     {
+        // Saved: tracked as unchanged. One whose save failed was added still, or left the tracker when it was cleared.
+        foreach (var command in _staged.Where(c => c.ServerId == serverId).ToList())
+        {
+            var state = db.Entry(command).State;
+            if (state != EntityState.Added)
+            {
+                _staged.Remove(command);
+            }
+
+            if (state == EntityState.Unchanged)
+            {
+                metrics.CommandQueued(command.Kind);
+            }
+        }
+
         signals.Notify(serverId);
         events.Publish(new FleetChange(FleetChangeKind.CommandChanged, serverId));
     }

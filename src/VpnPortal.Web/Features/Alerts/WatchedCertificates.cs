@@ -170,7 +170,8 @@ public static class WatchedCertificates
     private static IQueryable<Row> Rows(IQueryable<Certificate> certificates) =>
         certificates.Select(c => new Row(c.Id, c.Sha1Thumbprint, c.Subject, c.SubjectAlternativeNames, c.EnhancedKeyUsages, c.NotAfter));
 
-    private static async Task<Dictionary<Guid, (string Name, ServerUse Use)>> ServersAsync(PortalDbContext db, CancellationToken ct)
+    /// <summary>Every server by id: its name and how it is set up, as far as certificate purposes are concerned.</summary>
+    internal static async Task<Dictionary<Guid, (string Name, ServerUse Use)>> ServersAsync(PortalDbContext db, CancellationToken ct)
     {
         var servers = new Dictionary<Guid, (string Name, ServerUse Use)>();
         var bound = (await db.SstpBindings.AsNoTracking()

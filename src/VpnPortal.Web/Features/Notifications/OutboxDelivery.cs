@@ -11,7 +11,8 @@ namespace VpnPortal.Web.Features.Notifications;
 /// row nobody holds, or whose holder's lease ran out, can be claimed, so two nodes never send the same row), sends each,
 /// records the attempt, and marks it delivered, failed with the next attempt after an exponential backoff, or given up.
 /// </summary>
-public sealed class OutboxDelivery(IServiceScopeFactory scopes, TimeProvider time, IOptions<NotificationOptions> options, ILogger<OutboxDelivery> logger)
+public sealed class OutboxDelivery(
+    IServiceScopeFactory scopes, TimeProvider time, IOptions<NotificationOptions> options, Metrics.PortalMetrics metrics, ILogger<OutboxDelivery> logger)
 {
     /// <summary>Names this process in claims and attempts, so a row's history says which node sent it.</summary>
     public string Node { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
@@ -127,6 +128,7 @@ public sealed class OutboxDelivery(IServiceScopeFactory scopes, TimeProvider tim
 
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        metrics.NotificationAttempt(message.Channel, state);
         if (error is not null)
         {
             logger.Log(

@@ -5,6 +5,7 @@ using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Features.Agents;
+using VpnPortal.Web.Features.Metrics;
 using VpnPortal.Web.Jobs;
 
 namespace VpnPortal.Web.Features.UntrustedCertificates;
@@ -21,6 +22,7 @@ public sealed class UntrustedCertificateConvergence : FleetReactor
     private readonly CommandSignals _signals;
     private readonly TimeProvider _time;
     private readonly IOptions<AgentOptions> _options;
+    private readonly PortalMetrics _metrics;
     private readonly ILogger _logger;
 
     public UntrustedCertificateConvergence(
@@ -29,6 +31,7 @@ public sealed class UntrustedCertificateConvergence : FleetReactor
         CommandSignals signals,
         TimeProvider time,
         IOptions<AgentOptions> options,
+        PortalMetrics metrics,
         IConfiguration configuration,
         ILogger<UntrustedCertificateConvergence> logger)
         : base(scopes, events, logger, TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Jobs:UntrustedCertificatesSweepSeconds", 60))))
@@ -37,6 +40,7 @@ public sealed class UntrustedCertificateConvergence : FleetReactor
         _signals = signals;
         _time = time;
         _options = options;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -107,7 +111,7 @@ public sealed class UntrustedCertificateConvergence : FleetReactor
     }
 
     private Task<ConvergencePass.Outcome> PassAsync(PortalDbContext db, AuditActor actor, IReadOnlySet<Guid>? serverIds, Guid? onlyUntrustedId, CancellationToken ct) =>
-        new ConvergencePass(db, _time, _options.Value, _signals, _events, _logger).RunAsync(actor, serverIds, onlyUntrustedId, ct);
+        new ConvergencePass(db, _time, _options.Value, _signals, _events, _metrics, _logger).RunAsync(actor, serverIds, onlyUntrustedId, ct);
 
     public override void Dispose()
     {
@@ -130,7 +134,8 @@ public sealed class UntrustedCertificateConvergence : FleetReactor
 /// cancelled. Once no such server lists it, the certificate leaves the set.</item>
 /// </list>
 /// </summary>
-public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, AgentOptions options, CommandSignals signals, FleetEvents events, ILogger logger)
+public sealed class ConvergencePass(
+    PortalDbContext db, TimeProvider time, AgentOptions options, CommandSignals signals, FleetEvents events, PortalMetrics metrics, ILogger logger)
 {
     /// <summary>A failed import or removal is tried again this long after the agent's answer.</summary>
     public static readonly TimeSpan RetryFailedAfter = TimeSpan.FromMinutes(10);
@@ -359,6 +364,7 @@ public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, Agent
                         .SetProperty(c => c.ResultMessage, message)
                         .SetProperty(c => c.Version, Guid.NewGuid()),
                     ct);
+            metrics.CommandsCompleted(AgentCommandStatus.Cancelled, cancelled);
             if (cancelled > 0)
             {
                 events.Publish(new FleetChange(FleetChangeKind.CommandChanged, command.ServerId));
@@ -397,7 +403,7 @@ public sealed class ConvergencePass(PortalDbContext db, TimeProvider time, Agent
             db.UntrustedCertificatePlacements.Attach(push.Placement);
         }
 
-        var queue = new AgentCommandQueue(db, time, Options.Create(options), signals, events);
+        var queue = new AgentCommandQueue(db, time, Options.Create(options), signals, events, metrics);
         var command = queue.Stage(push.Server.Id, push.Kind, payload, actor);
         if (actor.IsAudited)
         {
