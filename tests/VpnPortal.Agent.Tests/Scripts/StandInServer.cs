@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Agent.Tests.Windows;
 using VpnPortal.Agent.Windows;
 using VpnPortal.Contracts.Agents;
-using VpnPortal.Testing;
 
 namespace VpnPortal.Agent.Tests.Scripts;
 
