@@ -100,6 +100,9 @@ public sealed partial record PhoneNumber
 
     public override string ToString() => Display;
 
+    /// <summary>Whether <paramref name="region"/> is an ISO 3166 code the numbering plans know ("GB", "de"), to read numbers in.</summary>
+    public static bool IsKnownRegion(string? region) => NumberingPlans.Region(region) is not null;
+
     /// <summary>
     /// Reads a number as a person types it, or says what is wrong with it in words they can act on. With the person's
     /// country as <paramref name="region"/> (ISO 3166, "GB"), a number written as dialled at home (07400 123456,

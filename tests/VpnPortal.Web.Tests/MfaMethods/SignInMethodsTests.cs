@@ -128,6 +128,29 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithAPhoneRegion_ANumberTypedAsDialledAtHome_IsReadThereAndStoredInternational()
+    {
+        await using var portal = await PortalFactory.StartAsync(TestDatabase.Sqlite, _time, new Dictionary<string, string>(_gateway.Settings) { ["Mfa:PhoneRegion"] = "GB" });
+        var ana = await portal.CreateUserAsync(Data.Roles.User);
+        var actor = new AuditActor(AuditActorKind.User, ana.Id, ana.Email);
+
+        var sent = await portal.InScopeAsync(sp => sp.GetRequiredService<SignInMethods>().SendCodeAsync(ana.Id, Now, PhoneKind.Mobile, "07400 900123", CodeDelivery.TextMessage, Cancel), actor);
+
+        sent.Succeeded.ShouldBeTrue(sent.Message);
+        _gateway.Sent.ShouldHaveSingleItem().To.ShouldBe("+447400900123");
+        var abroad = await portal.InScopeAsync(sp => sp.GetRequiredService<SignInMethods>().SendCodeAsync(ana.Id, Now, PhoneKind.Mobile, "0612345678", CodeDelivery.TextMessage, Cancel), actor);
+        abroad.Succeeded.ShouldBeFalse("a French mobile typed without +33 is not a number in the UK");
+    }
+
+    [Fact]
+    public async Task APhoneRegionNoCountryHas_StopsTheStartWithTheSetting()
+    {
+        var failed = await Should.ThrowAsync<Exception>(() => PortalFactory.StartAsync(TestDatabase.Sqlite, _time, new Dictionary<string, string> { ["Mfa:PhoneRegion"] = "UK" }));
+
+        failed.Messages().ShouldContain(m => m.Contains("Mfa:PhoneRegion must be a two-letter country code", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AnOfficePhone_CannotTakeATextMessage()
     {
         var refused = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Office, "+44 20 7946 0018 x123", CodeDelivery.TextMessage, Cancel));

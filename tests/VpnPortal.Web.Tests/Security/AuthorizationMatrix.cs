@@ -112,6 +112,8 @@ public static class AuthorizationMatrix
         Endpoint("POST", "/account/sign-out", Audience.Anonymous, status: 400,
             why: "open to all so a half-expired session can still sign out; this probe sends no antiforgery token, so every caller gets 400 (AntiforgeryTests sign out for real)"),
         Endpoint("*", "/healthz", Audience.Anonymous, why: "the load balancer's probe"),
+        Endpoint("*", "/metrics", Audience.Anonymous, status: 403,
+            why: "no account but not open: served to loopback and Metrics:AllowedNetworks only, and this probe has no client address (MetricsAccessTests)"),
         Endpoint("POST", "/account/reauthenticate", Audience.SelfService, status: 400,
             why: "signed-in people only; this probe sends no antiforgery token, so those let in get 400 (SignInMethodsTests signs in again for real)"),
         Endpoint("GET", OidcStart, Audience.Anonymous, status: 404,

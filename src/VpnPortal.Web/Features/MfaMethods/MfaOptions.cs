@@ -29,6 +29,12 @@ public sealed class MfaOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
     public TimeSpan ReauthenticateWithin { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The country (ISO 3166, e.g. "GB") whose people may type their number as dialled at home (07400 123456): it is read
+    /// as that country reads it and stored in international form. Without it, a number must start with + or 00.
+    /// </summary>
+    public string? PhoneRegion { get; set; }
+
     public bool UsesEntra => string.Equals(Provider, "Entra", StringComparison.OrdinalIgnoreCase);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -36,6 +42,11 @@ public sealed class MfaOptions : IValidatableObject
         if (!UsesEntra && !string.Equals(Provider, "Portal", StringComparison.OrdinalIgnoreCase))
         {
             yield return new ValidationResult($"Mfa:Provider must be \"Portal\" or \"Entra\", not \"{Provider}\".", [nameof(Provider)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(PhoneRegion) && !VpnPortal.Domain.Phones.PhoneNumber.IsKnownRegion(PhoneRegion))
+        {
+            yield return new ValidationResult($"Mfa:PhoneRegion must be a two-letter country code such as GB or DE, not \"{PhoneRegion}\".", [nameof(PhoneRegion)]);
         }
 
         if (UsesEntra)

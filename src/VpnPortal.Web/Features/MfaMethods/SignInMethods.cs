@@ -43,6 +43,9 @@ public sealed class SignInMethods(
 
     public TimeSpan ReauthenticateWithin => recent.Within;
 
+    /// <summary>The country a number typed without + is read in (Mfa:PhoneRegion), if any.</summary>
+    public string? PhoneRegion => Settings.PhoneRegion;
+
     public Task<bool> ReRegistrationRequiredAsync(Guid userId, CancellationToken ct) =>
         db.Users.Where(u => u.Id == userId).Select(u => u.MfaReRegistrationRequired).SingleAsync(ct);
 
@@ -65,7 +68,7 @@ public sealed class SignInMethods(
             return limited;
         }
 
-        var parsed = PhoneNumber.Parse(input, allowExtension: kind == PhoneKind.Office);
+        var parsed = PhoneNumber.Parse(input, allowExtension: kind == PhoneKind.Office, region: Settings.PhoneRegion);
         if (parsed.Number is not { } number)
         {
             return MethodChange.Fail(parsed.Problem!.Message, parsed.Problem.Suggestion);
