@@ -78,7 +78,9 @@ public static class MetricsFeature
     /// One view for every instrument (several views matching one instrument would each make a stream of it). It leaves
     /// out instruments of meters another host's <see cref="IMeterFactory"/> made: the SDK listens by meter name across
     /// the process, and where several hosts run in one process (tests) each would otherwise report the others'. And it
-    /// drops the address the HTTP client connected to from its connection metrics: a label no dashboard needs.
+    /// keeps the host or address the portal called out of the outgoing HTTP and DNS metrics (webhooks, Graph, a relay):
+    /// no dashboard needs it, and a label must never carry an address. HttpClients made without the factory record on
+    /// the process-wide meter, which no host owns, so this holds for them too.
     /// </summary>
     private static Func<Instrument, MetricStreamConfiguration?> View(IMeterFactory factory) => instrument =>
     {
@@ -87,17 +89,16 @@ public static class MetricsFeature
             return MetricStreamConfiguration.Drop;
         }
 
-        return instrument.Name switch
+        string[]? keep = instrument.Name switch
         {
-            "http.client.open_connections" => new MetricStreamConfiguration
-            {
-                TagKeys = ["http.connection.state", "network.protocol.version", "server.address", "server.port", "url.scheme"],
-            },
-            "http.client.connection.duration" => new MetricStreamConfiguration
-            {
-                TagKeys = ["network.protocol.version", "server.address", "server.port", "url.scheme"],
-            },
+            "http.client.request.duration" => ["error.type", "http.request.method", "http.response.status_code", "network.protocol.version", "server.port", "url.scheme"],
+            "http.client.active_requests" => ["http.request.method", "server.port", "url.scheme"],
+            "http.client.request.time_in_queue" => ["http.request.method", "network.protocol.version", "server.port", "url.scheme"],
+            "http.client.open_connections" => ["http.connection.state", "network.protocol.version", "server.port", "url.scheme"],
+            "http.client.connection.duration" => ["network.protocol.version", "server.port", "url.scheme"],
+            "dns.lookup.duration" => ["error.type"],
             _ => null,
         };
+        return keep is null ? null : new MetricStreamConfiguration { TagKeys = keep };
     };
 }

@@ -33,7 +33,14 @@ public sealed partial class FleetMetricsTests
                 && s.Value("vpnportal_agent_snapshots_total", ("role", "nps"), ("outcome", "applied")) >= 1,
             "every simulated server has reported"));
 
+        // An outgoing call to an address, as to a webhook or a relay (here refused): the address must not become a label.
+        using (var outgoing = new HttpClient())
+        {
+            await Should.ThrowAsync<HttpRequestException>(() => outgoing.GetAsync($"http://127.0.0.1:{ClosedPort()}/", Ct));
+        }
+
         var scrape = await portal.ScrapeAsync();
+        scrape.Samples.ShouldContain(s => s.Name.StartsWith("http_client_request_duration", StringComparison.Ordinal), "the outgoing call is measured");
         await using var db = portal.Database.CreateContext();
         Sum(scrape, "vpnportal_servers", ("role", "rras")).ShouldBe(2);
         Sum(scrape, "vpnportal_servers", ("role", "nps")).ShouldBe(1);
@@ -65,6 +72,14 @@ public sealed partial class FleetMetricsTests
         var values = scrape.Samples.SelectMany(s => s.Labels.Values).Distinct().ToList();
         values.ShouldNotContain(v => secret.Contains(v));
         values.ShouldNotContain(v => LooksLikeAUserAnAddressOrAThumbprint(v));
+    }
+
+    /// <summary>A loopback port nothing listens on (it did a moment ago).</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static double Sum(PrometheusText scrape, string name, params (string Name, string Value)[] labels) =>
