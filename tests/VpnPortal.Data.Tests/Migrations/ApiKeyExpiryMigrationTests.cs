@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Shouldly;
 using VpnPortal.Data.Entities;
@@ -21,9 +19,7 @@ public sealed class ApiKeyExpiryMigrationTests
         var ct = TestContext.Current.CancellationToken;
         await using var db = await TestDatabase.CreateEmptyAsync(provider);
         await using var context = db.CreateContext();
-        var migrations = context.Database.GetMigrations().ToList();
-        var before = migrations[migrations.FindIndex(m => m.EndsWith("_ApiKeyExpiry", StringComparison.Ordinal)) - 1];
-        await context.GetService<IMigrator>().MigrateAsync(before, cancellationToken: ct);
+        await context.MigrateToJustBeforeAsync("_ApiKeyExpiry", ct);
 
         var userId = Guid.NewGuid();
         context.Users.Add(new PortalUser { Id = userId, UserName = "ana@corp.example", Email = "ana@corp.example", DisplayName = "Ana", SecurityStamp = "s" });

@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using VpnPortal.Testing;
@@ -39,7 +37,7 @@ public sealed class UpgradeKeepsSettingsTests
     {
         await using var db = await TestDatabase.CreateEmptyAsync(provider);
         await using var context = db.CreateContext();
-        await MigrateToJustBeforeAsync(context, "_SmtpPasswordWithoutTls");
+        await context.MigrateToJustBeforeAsync("_SmtpPasswordWithoutTls", Ct);
         await context.Database.ExecuteSqlRawAsync(
             """INSERT INTO "SmtpChannelSettings" ("Id", "Enabled", "Host", "Port", "Security", "FromAddress", "Version") VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6})""",
             [Guid.NewGuid(), true, "smtp.corp.example", 25, security, "vpnportal@corp.example", Guid.NewGuid()], Ct);
@@ -63,7 +61,7 @@ public sealed class UpgradeKeepsSettingsTests
         await using var db = await TestDatabase.CreateEmptyAsync(provider);
         await using (var context = db.CreateContext())
         {
-            await MigrateToJustBeforeAsync(context, "_SmtpPasswordWithoutTls");
+            await context.MigrateToJustBeforeAsync("_SmtpPasswordWithoutTls", Ct);
         }
 
         // Protected under the old store: its rows were written by hand (FriendlyName, Xml), as it did.
@@ -93,13 +91,6 @@ public sealed class UpgradeKeepsSettingsTests
         upgraded.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Unprotect(protectedText).ShouldBe("the relay's password");
         await using var check = db.CreateContext();
         (await check.DataProtectionKeys.CountAsync(Ct)).ShouldBe(1, "the stored key was used, not replaced by a new one");
-    }
-
-    private static async Task MigrateToJustBeforeAsync(PortalDbContext context, string migrationSuffix)
-    {
-        var migrations = context.Database.GetMigrations().ToList();
-        var before = migrations[migrations.FindIndex(m => m.EndsWith(migrationSuffix, StringComparison.Ordinal)) - 1];
-        await context.GetService<IMigrator>().MigrateAsync(before, cancellationToken: Ct);
     }
 
     private static ServiceProvider DataProtection(Action<IServiceCollection> configure)

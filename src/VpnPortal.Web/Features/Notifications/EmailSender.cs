@@ -78,7 +78,7 @@ public sealed class EmailSender(NotificationTargets targets)
             };
 
             // Connected here to an address that passed the check; MailKit speaks SMTP over it and validates TLS against the host.
-            var socket = await ConnectAsync(addresses, settings.Port, deadline.Token);
+            var socket = await NotificationTargets.ConnectAsync(addresses, settings.Port, deadline.Token);
             try
             {
                 await client.ConnectAsync(socket, settings.Host, settings.Port, Options(settings.Security), deadline.Token);
@@ -124,33 +124,6 @@ public sealed class EmailSender(NotificationTargets targets)
         {
             throw new NotificationSendException($"SMTP {settings.Host}:{settings.Port}: the name could not be resolved ({e.Message}).", e);
         }
-    }
-
-    /// <summary>A socket connected to the first of <paramref name="addresses"/> that answers.</summary>
-    private static async Task<Socket> ConnectAsync(IPAddress[] addresses, int port, CancellationToken ct)
-    {
-        SocketException? last = null;
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(address, port, ct);
-                return socket;
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                last = e;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-
-        throw last ?? new SocketException((int)SocketError.HostNotFound);
     }
 
     /// <summary>The SMTP status and the server's own words, plus the underlying network or TLS error if there was one.</summary>

@@ -67,11 +67,17 @@ public sealed class NotificationTargets(INotificationTargetPolicy policy)
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
         var addresses = await CheckedAddressesAsync(context.DnsEndPoint.Host, ct);
+        return new NetworkStream(await ConnectAsync(addresses, context.DnsEndPoint.Port, ct), ownsSocket: true);
+    }
+
+    /// <summary>A socket connected to the first of <paramref name="addresses"/> (checked ones) that answers, in their order.</summary>
+    public static async Task<Socket> ConnectAsync(IPAddress[] addresses, int port, CancellationToken ct)
+    {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, ct);
-            return new NetworkStream(socket, ownsSocket: true);
+            await socket.ConnectAsync(addresses, port, ct);
+            return socket;
         }
         catch
         {

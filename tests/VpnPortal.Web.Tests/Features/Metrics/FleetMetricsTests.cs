@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Web.Features.Metrics;
+using VpnPortal.Web.Tests.Notifications;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
 using static VpnPortal.Web.Tests.UntrustedCertificates.UntrustedFleet;
@@ -36,7 +37,7 @@ public sealed partial class FleetMetricsTests
         // An outgoing call to an address, as to a webhook or a relay (here refused): the address must not become a label.
         using (var outgoing = new HttpClient())
         {
-            await Should.ThrowAsync<HttpRequestException>(() => outgoing.GetAsync($"http://127.0.0.1:{ClosedPort()}/", Ct));
+            await Should.ThrowAsync<HttpRequestException>(() => outgoing.GetAsync($"http://127.0.0.1:{NotificationSeed.ClosedPort()}/", Ct));
         }
 
         var scrape = await portal.ScrapeAsync();
@@ -72,14 +73,6 @@ public sealed partial class FleetMetricsTests
         var values = scrape.Samples.SelectMany(s => s.Labels.Values).Distinct().ToList();
         values.ShouldNotContain(v => secret.Contains(v));
         values.ShouldNotContain(v => LooksLikeAUserAnAddressOrAThumbprint(v));
-    }
-
-    /// <summary>A loopback port nothing listens on (it did a moment ago).</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static double Sum(PrometheusText scrape, string name, params (string Name, string Value)[] labels) =>
