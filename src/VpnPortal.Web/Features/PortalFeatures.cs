@@ -81,6 +81,7 @@ public static class PortalFeatures
     {
         app.MapAccountEndpoints();
         app.MapApiV1();
+        Exports.ExportRoutes.MapExports(app);
         AgentApi.AgentEndpoints.MapAgentApi(app);
         app.MapPortalMetrics();
         return app;

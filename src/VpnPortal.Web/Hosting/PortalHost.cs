@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
 using Radzen;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
@@ -27,7 +29,7 @@ public static class PortalHost
             ApplicationName = typeof(PortalHost).Assembly.GetName().Name,
         });
 
-        // Package assets (Radzen) from the build's static web assets manifest, in every environment.
+        // Package assets (MudBlazor, Radzen) from the build's static web assets manifest, in every environment.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddPortal(builder.Configuration);
         return builder;
@@ -106,6 +108,12 @@ public static class PortalHost
         // After the framework's own registration, which this replaces: circuits revalidate their user.
         services.AddScoped<AuthenticationStateProvider, CircuitSessionRevalidation>();
         services.AddRadzenComponents();
+        services.AddMudServices(o =>
+        {
+            o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            o.SnackbarConfiguration.PreventDuplicates = false;
+            o.SnackbarConfiguration.VisibleStateDuration = 6000;
+        });
         services.AddAntiforgery(o => o.Cookie.Name = "VpnPortal.Antiforgery");
         services.AddOpenApi("v1", o =>
         {

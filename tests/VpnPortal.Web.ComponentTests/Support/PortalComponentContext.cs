@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Services;
 using Radzen;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
@@ -34,9 +35,10 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         Database = db;
         Time = time;
         Bunit = new BunitContext();
-        // Radzen calls into its own JavaScript (focus, keyboard handling); none of it matters for these tests.
+        // Radzen calls into its own JavaScript and MudBlazor call into their own JavaScript (focus, keyboard handling, popovers); none of it matters for these tests.
         Bunit.JSInterop.Mode = JSRuntimeMode.Loose;
         Bunit.Services.AddRadzenComponents();
+        Bunit.Services.AddMudServices();
         Bunit.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(new TestDbContextFactory(db, time));
         Bunit.Services.AddSingleton<TimeProvider>(time);
         Bunit.Services.AddSingleton(Options.Create(new AgentOptions()));

@@ -1,0 +1,19 @@
+using VpnPortal.Web.Security;
+
+namespace VpnPortal.Web.Features.Exports;
+
+/// <summary>
+/// CSV downloads of what a table's filter shows, under /export: signed-in people (the cookie, as the pages), GET only,
+/// nothing changed. Each feature maps its own file into the group with the policy its page has.
+/// </summary>
+public static class ExportRoutes
+{
+    public const string Prefix = "/export";
+
+    public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(Prefix).ExcludeFromDescription().RequireAuthorization(Policies.SelfService);
+        _ = group;
+        return app;
+    }
+}
