@@ -69,6 +69,7 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     public DbSet<OnCallRotation> OnCallRotations => Set<OnCallRotation>();
     public DbSet<OnCallOverride> OnCallOverrides => Set<OnCallOverride>();
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
+    public DbSet<DisplayPreference> DisplayPreferences => Set<DisplayPreference>();
     public DbSet<SmtpChannelSettings> SmtpChannelSettings => Set<SmtpChannelSettings>();
     public DbSet<WebhookChannel> WebhookChannels => Set<WebhookChannel>();
     public DbSet<NotificationOutboxMessage> NotificationOutbox => Set<NotificationOutboxMessage>();

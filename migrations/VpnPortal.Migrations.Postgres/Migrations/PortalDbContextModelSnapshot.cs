@@ -1031,6 +1031,23 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.ToTable("DisconnectEnforcements");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.DisplayPreference", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Theme")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("DisplayPreferences");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.EnforcedDisconnect", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2582,6 +2599,15 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("Operation");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.DisplayPreference", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.PortalUser", null)
+                        .WithOne()
+                        .HasForeignKey("VpnPortal.Data.Entities.DisplayPreference", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.EnforcedDisconnect", b =>

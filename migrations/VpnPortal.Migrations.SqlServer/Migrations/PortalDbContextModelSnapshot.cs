@@ -1104,6 +1104,23 @@ namespace VpnPortal.Migrations.SqlServer.Migrations
                     b.ToTable("DisconnectEnforcements");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.DisplayPreference", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Theme")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("DisplayPreferences");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.EnforcedDisconnect", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2732,6 +2749,15 @@ namespace VpnPortal.Migrations.SqlServer.Migrations
                         .IsRequired();
 
                     b.Navigation("Operation");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.DisplayPreference", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.PortalUser", null)
+                        .WithOne()
+                        .HasForeignKey("VpnPortal.Data.Entities.DisplayPreference", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.EnforcedDisconnect", b =>

@@ -1018,6 +1018,23 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.ToTable("DisconnectEnforcements");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.DisplayPreference", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Theme")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("DisplayPreferences");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.EnforcedDisconnect", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2569,6 +2586,15 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Operation");
+                });
+
+            modelBuilder.Entity("VpnPortal.Data.Entities.DisplayPreference", b =>
+                {
+                    b.HasOne("VpnPortal.Data.Entities.PortalUser", null)
+                        .WithOne()
+                        .HasForeignKey("VpnPortal.Data.Entities.DisplayPreference", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("VpnPortal.Data.Entities.EnforcedDisconnect", b =>

@@ -116,3 +116,13 @@ internal sealed class PortalNotificationConfiguration : IEntityTypeConfiguration
         b.HasOne<PortalUser>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class DisplayPreferenceConfiguration : IEntityTypeConfiguration<DisplayPreference>
+{
+    public void Configure(EntityTypeBuilder<DisplayPreference> b)
+    {
+        b.HasKey(p => p.UserId);
+        b.HasOne<PortalUser>().WithOne().HasForeignKey<DisplayPreference>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(p => p.Version).IsConcurrencyToken();
+    }
+}

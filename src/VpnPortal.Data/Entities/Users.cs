@@ -105,3 +105,20 @@ public sealed class SetupToken
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? UsedAt { get; set; }
 }
+
+/// <summary>How the portal looks to a person: light, dark, or as their operating system is set.</summary>
+public enum ThemeChoice
+{
+    System = 0,
+    Light = 1,
+    Dark = 2,
+}
+
+/// <summary>A person's own look of the portal; a person without a row follows their operating system.</summary>
+[Audited("display-preference")]
+public sealed class DisplayPreference : IVersioned
+{
+    public Guid UserId { get; set; }
+    public ThemeChoice Theme { get; set; }
+    public Guid Version { get; set; }
+}

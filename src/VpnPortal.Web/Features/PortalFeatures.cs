@@ -1,6 +1,7 @@
 using VpnPortal.Web.Features.Account;
 using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Features.Api;
+using VpnPortal.Web.Features.Appearance;
 using VpnPortal.Web.Features.Me;
 using VpnPortal.Web.Features.Metrics;
 using VpnPortal.Web.Features.MfaMethods;
@@ -17,6 +18,7 @@ public static class PortalFeatures
         services.AddSingleton<RecentSignIn>();
         services.AddScoped<AuthenticatorApp>();
         services.AddMe();
+        services.AddAppearanceFeature();
         services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FleetEvents>();
         services.AddSingleton<CommandSignals>();

@@ -37,14 +37,16 @@ public sealed class ChromiumBrowser : IAsyncDisposable
     }
 
     /// <summary>A fresh context and page on <paramref name="baseUrl"/>; skips (fails on CI) without Chromium.</summary>
-    public async Task<PortalPage> NewPageAsync(Uri baseUrl, string testName)
+    public async Task<PortalPage> NewPageAsync(Uri baseUrl, string testName, ViewportSize? viewport = null, ColorScheme colorScheme = ColorScheme.Light)
     {
         var browser = await BrowserAsync();
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl.ToString(),
-            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
+            ViewportSize = viewport ?? new ViewportSize { Width = 1366, Height = 900 },
             Locale = "en-GB",
+            // The operating system's light or dark setting, as the page's prefers-color-scheme sees it.
+            ColorScheme = colorScheme,
         });
         context.SetDefaultTimeout(20_000);
         return await PortalPage.OpenAsync(context, testName);

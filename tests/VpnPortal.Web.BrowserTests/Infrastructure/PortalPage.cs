@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Shouldly;
 using static Microsoft.Playwright.Assertions;
@@ -152,6 +154,22 @@ public sealed class PortalPage : IAsyncDisposable
         {
             await Expect(Page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
         }
+    }
+
+    /// <summary>
+    /// Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is now and returns its serious and critical violations,
+    /// each as "rule: help (where)".
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync()
+    {
+        var result = await Page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+        return result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Target?.ToString() + " " + n.Html))}")
+            .ToList();
     }
 
     public async ValueTask DisposeAsync() => await _context.CloseAsync();

@@ -39,6 +39,7 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         Bunit.JSInterop.Mode = JSRuntimeMode.Loose;
         Bunit.Services.AddRadzenComponents();
         Bunit.Services.AddMudServices();
+        Bunit.Services.AddScoped<Web.Features.Appearance.PersonalView>();
         Bunit.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(new TestDbContextFactory(db, time));
         Bunit.Services.AddSingleton<TimeProvider>(time);
         Bunit.Services.AddSingleton(Options.Create(new AgentOptions()));

@@ -14,6 +14,14 @@ public enum ChartRange
     Week = 3,
 }
 
+/// <summary>What the connections chart draws: the fleet's total, one line per server, or one per protocol.</summary>
+public enum ChartBreakdown
+{
+    Total = 0,
+    Server = 1,
+    Protocol = 2,
+}
+
 /// <summary>The fleet right now (agents online, sessions, users) and connections over time, summed across servers.</summary>
 public sealed class GetFleetActivity(PortalDbContext db, TimeProvider time, IOptions<AgentOptions> options)
 {
@@ -27,8 +35,20 @@ public sealed class GetFleetActivity(PortalDbContext db, TimeProvider time, IOpt
     /// <param name="UsersNow">Distinct user names across live user-tunnel sessions (device tunnels are machines, not users).</param>
     /// <param name="Range">The range the chart covers, up to now.</param>
     /// <param name="PointEvery">How much time each point of the chart covers.</param>
-    /// <param name="History">The chart, oldest first; empty when no agent has reported in the range.</param>
-    public sealed record Activity(int ServersOnline, int ServersEnrolled, int SessionsNow, int UsersNow, ChartRange Range, TimeSpan PointEvery, IReadOnlyList<Point> History);
+    /// <param name="History">The fleet's total, oldest first, only the points with reports; empty when no agent has reported in the range.</param>
+    /// <param name="Series">
+    /// The lines to draw for the breakdown asked for, each with a point for every <paramref name="PointEvery"/> of the whole
+    /// range (0 where nothing was reported), so the time axis spans the range chosen.
+    /// </param>
+    public sealed record Activity(
+        int ServersOnline, int ServersEnrolled, int SessionsNow, int UsersNow, ChartRange Range, TimeSpan PointEvery, IReadOnlyList<Point> History,
+        IReadOnlyList<Line> Series);
+
+    /// <summary>One line of the chart: a name ("All servers", a server's name, "SSTP") and its points, oldest first.</summary>
+    public sealed record Line(string Name, IReadOnlyList<Point> Points);
+
+    /// <summary>The most servers drawn one by one; the rest are summed into "Other servers".</summary>
+    public const int MaxServerLines = 6;
 
     public static TimeSpan Length(ChartRange range) => range switch
     {
@@ -45,7 +65,9 @@ public sealed class GetFleetActivity(PortalDbContext db, TimeProvider time, IOpt
         _ => TimeSpan.FromMinutes(ConnectionSample.BucketMinutes),
     };
 
-    public async Task<Activity> RunAsync(ChartRange range, CancellationToken ct = default)
+    public async Task<Activity> RunAsync(ChartRange range, CancellationToken ct = default) => await RunAsync(range, ChartBreakdown.Total, ct);
+
+    public async Task<Activity> RunAsync(ChartRange range, ChartBreakdown breakdown, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         var agents = await db.Servers.AsNoTracking()
@@ -59,18 +81,77 @@ public sealed class GetFleetActivity(PortalDbContext db, TimeProvider time, IOpt
         var users = await live.Where(s => !s.IsDeviceTunnel).Select(s => s.UserName.ToUpper()).Distinct().CountAsync(ct);
 
         var from = now - Length(range);
-        var sums = await db.ConnectionSamples.AsNoTracking()
-            .Where(s => s.BucketStart >= from && s.BucketStart <= now)
+        var inRange = db.ConnectionSamples.AsNoTracking().Where(s => s.BucketStart >= from && s.BucketStart <= now);
+        var sums = await inRange
             .GroupBy(s => s.BucketStart)
-            .Select(g => new { Bucket = g.Key, Sessions = g.Sum(x => x.Sessions) })
+            .Select(g => new { Bucket = g.Key, Sessions = g.Sum(x => x.Sessions), Sstp = g.Sum(x => x.SstpSessions), Ikev2 = g.Sum(x => x.Ikev2Sessions) })
             .ToListAsync(ct);
         var span = PointSpan(range);
-        var points = sums
-            .GroupBy(s => Floor(s.Bucket, span))
+        var points = Peaks(sums.Select(s => (s.Bucket, s.Sessions)), span);
+        var axis = Axis(Floor(from, span), Floor(now, span), span);
+        IReadOnlyList<Line> series = breakdown switch
+        {
+            ChartBreakdown.Protocol =>
+            [
+                Fill("SSTP", Peaks(sums.Select(s => (s.Bucket, s.Sstp)), span), axis),
+                Fill("IKEv2", Peaks(sums.Select(s => (s.Bucket, s.Ikev2)), span), axis),
+                Fill("Other", Peaks(sums.Select(s => (s.Bucket, Math.Max(0, s.Sessions - s.Sstp - s.Ikev2))), span), axis),
+            ],
+            ChartBreakdown.Server => await ServerLinesAsync(inRange, sums.Select(s => (s.Bucket, s.Sessions)).ToList(), span, axis, ct),
+            _ => [Fill("All servers", points, axis)],
+        };
+        return new Activity(online, agents.Count, sessions, users, range, span, points, series);
+    }
+
+    /// <summary>The busiest servers of the range one by one (their names), the rest summed as "Other servers".</summary>
+    private async Task<IReadOnlyList<Line>> ServerLinesAsync(
+        IQueryable<ConnectionSample> inRange, IReadOnlyList<(DateTimeOffset Bucket, int Sessions)> totals, TimeSpan span, IReadOnlyList<DateTime> axis, CancellationToken ct)
+    {
+        var busiest = await inRange
+            .GroupBy(s => s.ServerId)
+            .Select(g => new { ServerId = g.Key, Peak = g.Max(x => x.Sessions) })
+            .OrderByDescending(g => g.Peak).ThenBy(g => g.ServerId)
+            .Take(MaxServerLines)
+            .Select(g => g.ServerId)
+            .ToListAsync(ct);
+        var names = await db.Servers.AsNoTracking().Where(s => busiest.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+        var rows = await inRange.Where(s => busiest.Contains(s.ServerId)).Select(s => new { s.ServerId, s.BucketStart, s.Sessions }).ToListAsync(ct);
+        var lines = busiest
+            .Select(id => Fill(names.GetValueOrDefault(id, "(removed server)"), Peaks(rows.Where(r => r.ServerId == id).Select(r => (r.BucketStart, r.Sessions)), span), axis))
+            .OrderBy(l => l.Name, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        var drawn = rows.GroupBy(r => r.BucketStart).ToDictionary(g => g.Key, g => g.Sum(r => r.Sessions));
+        var others = totals.Select(t => (t.Bucket, t.Sessions - drawn.GetValueOrDefault(t.Bucket))).Where(t => t.Item2 > 0).ToList();
+        if (others.Count > 0)
+        {
+            lines.Add(Fill("Other servers", Peaks(others, span), axis));
+        }
+
+        return lines;
+    }
+
+    /// <summary>The highest value in each point of <paramref name="span"/>, oldest first.</summary>
+    private static List<Point> Peaks(IEnumerable<(DateTimeOffset Bucket, int Sessions)> samples, TimeSpan span) =>
+        samples.GroupBy(s => Floor(s.Bucket, span))
             .Select(g => new Point(g.Key.UtcDateTime, g.Max(x => x.Sessions)))
             .OrderBy(p => p.At)
             .ToList();
-        return new Activity(online, agents.Count, sessions, users, range, span, points);
+
+    private static List<DateTime> Axis(DateTimeOffset first, DateTimeOffset last, TimeSpan span)
+    {
+        var axis = new List<DateTime>();
+        for (var at = first; at <= last; at += span)
+        {
+            axis.Add(at.UtcDateTime);
+        }
+
+        return axis;
+    }
+
+    private static Line Fill(string name, IReadOnlyList<Point> points, IReadOnlyList<DateTime> axis)
+    {
+        var known = points.ToDictionary(p => p.At, p => p.Sessions);
+        return new Line(name, axis.Select(at => new Point(at, known.GetValueOrDefault(at))).ToList());
     }
 
     private static DateTimeOffset Floor(DateTimeOffset at, TimeSpan span)

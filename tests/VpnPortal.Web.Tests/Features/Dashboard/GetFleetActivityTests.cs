@@ -83,8 +83,42 @@ public sealed class GetFleetActivityTests : IAsyncDisposable
         day.History.Select(p => (p.At.ToString("HH:mm"), p.Sessions)).ShouldBe([("02:00", 99), ("08:45", 21), ("09:00", 15)]);
     }
 
-    private static ConnectionSample Sample(Guid server, DateTimeOffset bucket, int sessions) =>
-        new() { ServerId = server, BucketStart = bucket, Sessions = sessions, UniqueUsers = sessions };
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Series_SpanTheWholeRange_ByServerAndByProtocol(string provider)
+    {
+        _db = await TestDatabase.CreateMigratedAsync(provider);
+        var ids = new List<Guid>();
+        await SeedAsync(f => ids.AddRange(Enumerable.Range(1, GetFleetActivity.MaxServerLines + 2).Select(i => f.Rras($"VPN{i:00}").Id)));
+        var bucket = ConnectionSample.BucketOf(Now);
+        await using (var ctx = _db.CreateContext())
+        {
+            // VPN01 the busiest ... VPN08 the quietest; the two quietest are summed as "Other servers".
+            ctx.ConnectionSamples.AddRange(ids.Select((id, i) => Sample(id, bucket, 100 - i, sstp: 60 - i, ikev2: 30)));
+            ctx.ConnectionSamples.Add(Sample(ids[0], bucket.AddDays(-3), 40, sstp: 40, ikev2: 0));
+            await ctx.SaveChangesAsync(Ct);
+        }
+
+        var total = await RunAsync(ChartRange.SixHours);
+        var total6h = total.Series.ShouldHaveSingleItem();
+        total6h.Name.ShouldBe("All servers");
+        total6h.Points.Count.ShouldBe(73, "03:00 to 09:00 every 5 minutes: the axis is the range, not the reports");
+        total6h.Points[0].At.ShouldBe(new DateTime(2026, 11, 22, 3, 0, 0, DateTimeKind.Utc));
+        total6h.Points[^1].Sessions.ShouldBe(Enumerable.Range(0, 8).Sum(i => 100 - i));
+        total6h.Points.SkipLast(1).ShouldAllBe(p => p.Sessions == 0);
+
+        var week = await RunAsync(ChartRange.Week, ChartBreakdown.Server);
+        week.Series.Select(l => l.Name).ShouldBe(["VPN01", "VPN02", "VPN03", "VPN04", "VPN05", "VPN06", "Other servers"]);
+        week.Series.ShouldAllBe(l => l.Points.Count == 169);
+        week.Series[0].Points.Max(p => p.Sessions).ShouldBe(100);
+        week.Series[0].Points.Count(p => p.Sessions > 0).ShouldBe(2, "three days ago and now");
+        week.Series[^1].Points[^1].Sessions.ShouldBe(93 + 94);
+
+        var protocols = await RunAsync(ChartRange.Day, ChartBreakdown.Protocol);
+        protocols.Series.Select(l => (l.Name, l.Points[^1].Sessions)).ShouldBe([("SSTP", Enumerable.Range(0, 8).Sum(i => 60 - i)), ("IKEv2", 240), ("Other", 8 * 10)]);
+    }
+
+    private static ConnectionSample Sample(Guid server, DateTimeOffset bucket, int sessions, int sstp = 0, int ikev2 = 0) =>
+        new() { ServerId = server, BucketStart = bucket, Sessions = sessions, UniqueUsers = sessions, SstpSessions = sstp, Ikev2Sessions = ikev2 };
 
     private async Task SeedAsync(Action<FleetBuilder> build)
     {
@@ -94,9 +128,9 @@ public sealed class GetFleetActivityTests : IAsyncDisposable
         await fleet.SaveAsync(Ct);
     }
 
-    private async Task<GetFleetActivity.Activity> RunAsync(ChartRange range)
+    private async Task<GetFleetActivity.Activity> RunAsync(ChartRange range, ChartBreakdown breakdown = ChartBreakdown.Total)
     {
         await using var ctx = _db.CreateContext();
-        return await new GetFleetActivity(ctx, _clock, Options.Create(new AgentOptions())).RunAsync(range, Ct);
+        return await new GetFleetActivity(ctx, _clock, Options.Create(new AgentOptions())).RunAsync(range, breakdown, Ct);
     }
 }

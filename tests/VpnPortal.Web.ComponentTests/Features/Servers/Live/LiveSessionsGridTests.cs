@@ -21,6 +21,7 @@ public sealed class LiveSessionsGridTests : IDisposable
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddRadzenComponents();
         _ctx.Services.AddSingleton<TimeProvider>(Clock);
+        _ctx.Services.AddSingleton(Web.Features.Appearance.PersonalView.Fixed(TimeZoneInfo.Utc));
         _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
@@ -73,8 +74,8 @@ public sealed class LiveSessionsGridTests : IDisposable
 
         cut.WaitForAssertion(() => Users(cut).Count.ShouldBe(1));
         var row = cut.Find("tr.rz-data-row").TextContent;
-        row.ShouldContain("1.5 KB");
-        row.ShouldContain("5 GB");
+        row.ShouldContain("1.5 KiB");
+        row.ShouldContain("5 GiB");
         row.ShouldContain("2 h 15 min");
     }
 

@@ -20,6 +20,7 @@ public sealed class SstpBindingsPanelTests : IDisposable
     public SstpBindingsPanelTests()
     {
         _ctx.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(TestClock.Start));
+        _ctx.Services.AddSingleton(Web.Features.Appearance.PersonalView.Fixed(TimeZoneInfo.Utc));
         _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 

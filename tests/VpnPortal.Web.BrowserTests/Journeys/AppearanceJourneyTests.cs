@@ -1,0 +1,151 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Shouldly;
+using VpnPortal.Agent.Simulation;
+using VpnPortal.Web.BrowserTests.Infrastructure;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace VpnPortal.Web.BrowserTests.Journeys;
+
+/// <summary>
+/// How the portal looks to a person: the theme follows the operating system until they choose one, which is then kept
+/// for them; at phone width the navigation is a menu and pages fit the screen; and every main page passes axe-core's
+/// WCAG 2.1 AA rules (no serious or critical violation) in the light and the dark theme.
+/// </summary>
+public sealed class AppearanceJourneyTests(ChromiumBrowser chromium)
+{
+    private const string LightBackground = "rgb(244, 246, 249)";
+    private const string DarkBackground = "rgb(13, 21, 32)";
+
+    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+
+    [Fact]
+    public async Task TheTheme_FollowsTheSystem_UntilThePersonChooses_AndTheirChoiceIsKept()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await SimulatedFleetPortal.StartAsync(1, 0, new SimulationOptions { Seed = 3, TargetSessions = 4 }, ct);
+
+        await using (var tab = await chromium.NewPageAsync(env.Portal.BaseUrl, "theme-system-dark", colorScheme: ColorScheme.Dark))
+        {
+            await SignInAsync(tab);
+            await ExpectBackgroundAsync(tab, DarkBackground);
+            await tab.ScreenshotAsync("dashboard-dark");
+
+            await tab.Page.Locator("#theme-menu").ClickAsync();
+            await tab.Page.GetByRole(AriaRole.Menuitemradio, new() { Name = "Light" }).ClickAsync();
+            await ExpectBackgroundAsync(tab, LightBackground);
+
+            await tab.GotoInteractiveAsync("servers/rras");
+            await ExpectBackgroundAsync(tab, LightBackground);
+            await tab.ShouldHaveNoScriptErrorsAsync();
+        }
+
+        await using (var db = env.Database.CreateContext())
+        {
+            var entry = await db.AuditEntries.Where(a => a.Action.StartsWith("display-preference")).SingleAsync(ct);
+            entry.Actor.ShouldBe(SimulatedFleetPortal.Email);
+            entry.AfterJson.ShouldNotBeNull().ShouldContain("Light");
+        }
+
+        // Another browser, a light system: the person's choice travels with them; choosing dark takes effect at once.
+        await using (var tab = await chromium.NewPageAsync(env.Portal.BaseUrl, "theme-chosen"))
+        {
+            await SignInAsync(tab);
+            await ExpectBackgroundAsync(tab, LightBackground);
+            await tab.Page.Locator("#theme-menu").ClickAsync();
+            await tab.Page.GetByRole(AriaRole.Menuitemradio, new() { Name = "Dark" }).ClickAsync();
+            await ExpectBackgroundAsync(tab, DarkBackground);
+            await tab.GotoInteractiveAsync("sessions");
+            await ExpectBackgroundAsync(tab, DarkBackground);
+        }
+    }
+
+    [Fact]
+    public async Task AtPhoneWidth_TheNavigationIsAMenu_AndTheDashboardAndAServerPageFitTheScreen()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await SimulatedFleetPortal.StartAsync(1, 0, new SimulationOptions { Seed = 5, TargetSessions = 8 }, ct);
+        await using var tab = await chromium.NewPageAsync(env.Portal.BaseUrl, "phone", Phone);
+        await SignInAsync(tab);
+
+        var drawer = tab.Page.GetByRole(AriaRole.Link, new() { Name = "RRAS servers", Exact = true });
+        await Expect(drawer).ToBeHiddenAsync();
+        await Expect(tab.Page.Locator("#notification-bell")).ToBeInViewportAsync();
+        await ShouldFitTheScreenAsync(tab);
+        await tab.ScreenshotAsync("dashboard-phone");
+
+        await tab.Page.Locator("#nav-toggle").ClickAsync();
+        await Expect(drawer).ToBeVisibleAsync();
+        await drawer.ClickAsync();
+        await tab.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/servers/rras");
+        await Expect(drawer).ToBeHiddenAsync();
+
+        Guid serverId;
+        await using (var db = env.Database.CreateContext())
+        {
+            serverId = await db.RrasServers.Select(s => s.Id).SingleAsync(ct);
+        }
+
+        await tab.GotoInteractiveAsync($"servers/rras/{serverId}");
+        await ShouldFitTheScreenAsync(tab);
+        await tab.ScreenshotAsync("server-phone");
+        await tab.ShouldHaveNoScriptErrorsAsync();
+    }
+
+    [Fact]
+    public async Task EveryMainPage_PassesAxe_InTheLightAndTheDarkTheme()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await SimulatedFleetPortal.StartAsync(1, 1, new SimulationOptions { Seed = 9, TargetSessions = 6 }, ct);
+        Guid rras, nps;
+        await using (var db = env.Database.CreateContext())
+        {
+            rras = await db.RrasServers.Select(s => s.Id).SingleAsync(ct);
+            nps = await db.NpsServers.Select(s => s.Id).SingleAsync(ct);
+        }
+
+        string[] pages =
+        [
+            "", "servers/rras", $"servers/rras/{rras}", "servers/nps", $"servers/nps/{nps}", "sessions", "sessions/stale", "certificates",
+            "untrusted-certificates", "rotations", "rotations/new", "diagnostics", "on-call", "alerts", "agents", "users", "users/new",
+            "settings/notifications", "audit", "diagnostics/settings", "me", "me/notifications", "me/api-keys",
+        ];
+        var failures = new List<string>();
+        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+        {
+            await using var tab = await chromium.NewPageAsync(env.Portal.BaseUrl, $"axe-{scheme}", colorScheme: scheme);
+            await tab.Page.GotoAsync("account/sign-in");
+            failures.AddRange((await tab.SeriousAccessibilityViolationsAsync()).Select(v => $"[{scheme}] account/sign-in: {v}"));
+            await tab.SignInAsync(SimulatedFleetPortal.Email, SimulatedFleetPortal.Password);
+            foreach (var page in pages)
+            {
+                await tab.GotoInteractiveAsync(page);
+                await ExpectBackgroundAsync(tab, scheme == ColorScheme.Dark ? DarkBackground : LightBackground);
+                failures.AddRange((await tab.SeriousAccessibilityViolationsAsync()).Select(v => $"[{scheme}] /{page}: {v}"));
+            }
+
+            await tab.ShouldHaveNoScriptErrorsAsync();
+        }
+
+        failures.ShouldBeEmpty();
+    }
+
+    private static async Task SignInAsync(PortalPage tab)
+    {
+        await tab.Page.GotoAsync("account/sign-in");
+        await tab.SignInAsync(SimulatedFleetPortal.Email, SimulatedFleetPortal.Password);
+        await tab.GotoInteractiveAsync("");
+    }
+
+    private static async Task ExpectBackgroundAsync(PortalPage tab, string colour) =>
+        await Expect(tab.Page.Locator("body")).ToHaveCSSAsync("background-color", colour);
+
+    /// <summary>Nothing wider than the screen: the page never scrolls sideways (a wide table scrolls inside itself).</summary>
+    private static async Task ShouldFitTheScreenAsync(PortalPage tab)
+    {
+        var widths = await tab.Page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        var (page, screen) = (widths[0], widths[1]);
+        page.ShouldBeLessThanOrEqualTo(screen, "the page scrolls sideways at phone width");
+    }
+}
