@@ -126,6 +126,8 @@ public static class PortalHost
                 return Task.CompletedTask;
             });
         });
+        // Enums travel as their names in the API, as the agent channel's already do ("Rras", "Sstp", "Critical").
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddProblemDetails();
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
 

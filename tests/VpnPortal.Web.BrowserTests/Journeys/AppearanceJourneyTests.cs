@@ -70,16 +70,16 @@ public sealed class AppearanceJourneyTests(ChromiumBrowser chromium)
         await SignInAsync(tab);
 
         var drawer = tab.Page.GetByRole(AriaRole.Link, new() { Name = "RRAS servers", Exact = true });
-        await Expect(drawer).ToBeHiddenAsync();
+        await Expect(drawer).Not.ToBeInViewportAsync();
         await Expect(tab.Page.Locator("#notification-bell")).ToBeInViewportAsync();
         await ShouldFitTheScreenAsync(tab);
         await tab.ScreenshotAsync("dashboard-phone");
 
         await tab.Page.Locator("#nav-toggle").ClickAsync();
-        await Expect(drawer).ToBeVisibleAsync();
+        await Expect(drawer).ToBeInViewportAsync();
         await drawer.ClickAsync();
         await tab.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/servers/rras");
-        await Expect(drawer).ToBeHiddenAsync();
+        await Expect(drawer).Not.ToBeInViewportAsync();
 
         Guid serverId;
         await using (var db = env.Database.CreateContext())
