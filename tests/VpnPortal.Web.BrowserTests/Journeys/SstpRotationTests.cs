@@ -59,7 +59,7 @@ public sealed class SstpRotationTests(ChromiumBrowser chromium)
 
         await page.Locator("#start-rotation").ClickAsync();
         await Expect(page.Locator("#confirm-servers li")).ToHaveTextAsync(["RRAS-SIM-01", "RRAS-SIM-02"]);
-        await page.Locator(".rz-dialog-confirm-buttons button", new() { HasText = "Start rollout" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Start rollout" }).ClickAsync();
 
         await page.WaitForURLAsync(url => Guid.TryParse(new Uri(url).AbsolutePath.Replace("/rotations/", "", StringComparison.Ordinal), out _));
         await Expect(page.Locator("#rotation-sha1")).ToHaveTextAsync(certificate.Thumbprint);
