@@ -103,7 +103,8 @@ public sealed class NewRotationPageTests : IAsyncLifetime
         Upload(cut, pfx, "vpn.pfx");
         cut.Find("#pfx-password").Input(TestPfx.Password);
         Row(cut, "VPN02").QuerySelector(".move-up")!.Click();
-        cut.Find("#window-start").Change("2026-11-23T22:00:00");
+        cut.Find("#window-start-date").Change("2026-11-23");
+        cut.Find("#window-start-time").Change("22:00");
         cut.Find("#window-start-utc").TextContent.ShouldBe("That is 2026-11-23 21:00 UTC.");
         cut.Find("#check-rotation").Click();
         cut.WaitForAssertion(() => cut.Find("#check-fit").TextContent.ShouldContain("in this order: VPN02, VPN01."));
