@@ -1,3 +1,4 @@
+using Microsoft.Playwright;
 using Shouldly;
 using VpnPortal.Testing;
 using VpnPortal.Web.BrowserTests.Infrastructure;
@@ -23,7 +24,8 @@ public sealed class AgentEnrollmentTests(ChromiumBrowser chromium)
         await tab.GotoInteractiveAsync("agents");
         await Expect(page.Locator("#no-tokens")).ToBeVisibleAsync();
         await Expect(page.Locator("#create-token")).ToBeEnabledAsync();
-        await page.Locator("#token-role").SelectOptionAsync("Rras");
+        await page.Locator("#token-role").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "RRAS (VPN) server" }).ClickAsync();
         await page.Locator("#create-token").ClickAsync();
 
         await Expect(page.Locator("#new-token")).ToBeVisibleAsync();

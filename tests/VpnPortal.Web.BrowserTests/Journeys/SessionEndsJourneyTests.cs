@@ -33,7 +33,7 @@ public sealed class SessionEndsJourneyTests(ChromiumBrowser chromium)
         await tab.CreateFirstAdminAsync(await portal.SetupLinkAsync(), Email, Password);
         await tab.GotoInteractiveAsync("users");
         await Expect(page.Locator("h1")).ToHaveTextAsync("Users");
-        await Expect(page.Locator("tr.rz-data-row")).ToContainTextAsync(Email);
+        await Expect(page.Locator(".user-grid tbody tr")).ToContainTextAsync(Email);
 
         await SignOutEverywhereAsync(db, Email);
 

@@ -91,7 +91,7 @@ public sealed class SignInMethodsJourneyTests(ChromiumBrowser chromium)
             await Expect(page.Locator("#phones")).ToBeVisibleAsync();
             await Expect(page.Locator("text=Kept in Microsoft Entra ID")).ToBeVisibleAsync();
             await Expect(page.Locator("tr[data-kind=Mobile]")).ToContainTextAsync("+44 ••••••••23");
-            await Expect(page.Locator("#preferred-TextMessage")).ToBeCheckedAsync();
+            await Expect(page.Locator("#preferred")).ToHaveAttributeAsync("data-preferred", "TextMessage");
 
             await page.Locator("#edit-Mobile").ClickAsync();
             await Expect(page.Locator("#phone-number")).ToHaveValueAsync("+44 7400 900123");

@@ -49,7 +49,7 @@ public sealed class SstpRotationTests(ChromiumBrowser chromium)
         // Read over the circuit from the browser: the zone the window is typed in.
         await Expect(page.Locator("#window-zone")).ToContainTextAsync("your browser's time zone");
 
-        await tab.ChooseFileAsync("#pfx-file", new FilePayload { Name = "vpn-2027.pfx", MimeType = "application/x-pkcs12", Buffer = pfx }, page.Locator("#pfx-file-name"), "vpn-2027.pfx");
+        await tab.ChooseFileAsync("#pfx-file input[type=file]", new FilePayload { Name = "vpn-2027.pfx", MimeType = "application/x-pkcs12", Buffer = pfx }, page.Locator("#pfx-file-name"), "vpn-2027.pfx");
         await page.Locator("#pfx-password").FillAsync(PfxPassword);
         await page.Locator("#check-rotation").ClickAsync();
         await Expect(page.Locator("#check-fit")).ToContainTextAsync("in this order: RRAS-SIM-01, RRAS-SIM-02.");
@@ -59,7 +59,7 @@ public sealed class SstpRotationTests(ChromiumBrowser chromium)
 
         await page.Locator("#start-rotation").ClickAsync();
         await Expect(page.Locator("#confirm-servers li")).ToHaveTextAsync(["RRAS-SIM-01", "RRAS-SIM-02"]);
-        await page.Locator(".rz-dialog-confirm-buttons button", new() { HasText = "Start rollout" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Start rollout" }).ClickAsync();
 
         await page.WaitForURLAsync(url => Guid.TryParse(new Uri(url).AbsolutePath.Replace("/rotations/", "", StringComparison.Ordinal), out _));
         await Expect(page.Locator("#rotation-sha1")).ToHaveTextAsync(certificate.Thumbprint);

@@ -413,10 +413,10 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
             return WebUtility.HtmlDecode(Tags().Replace(row.Groups[1].Value, " "));
         }
 
-        public MfaMethod? Preferred => Enum.GetValues<MfaMethod>()
-            .Where(m => Regex.IsMatch(Html, $"<input[^>]*id=\"preferred-{m}\"[^>]*\\schecked[\\s>/=]"))
-            .Select(m => (MfaMethod?)m)
-            .SingleOrDefault();
+        /// <summary>The method the page shows chosen (the radio group's holder names it for scripts and tests).</summary>
+        public MfaMethod? Preferred => Regex.Match(Html, "id=\"preferred\" data-preferred=\"([A-Za-z]*)\"") is { Success: true } m && Enum.TryParse<MfaMethod>(m.Groups[1].Value, out var method)
+            ? method
+            : null;
 
         [GeneratedRegex("<[^>]+>")]
         private static partial Regex Tags();

@@ -25,6 +25,15 @@ public static class PresenceText
         _ => "badge muted",
     };
 
+    /// <summary>The badge's colour on the MudBlazor pages.</summary>
+    public static MudBlazor.Color Color(AgentPresenceState state) => state switch
+    {
+        AgentPresenceState.Online => MudBlazor.Color.Success,
+        AgentPresenceState.Late => MudBlazor.Color.Warning,
+        AgentPresenceState.Offline => MudBlazor.Color.Error,
+        _ => MudBlazor.Color.Default,
+    };
+
     /// <summary>What the badge's tooltip explains, in the terms of the report interval.</summary>
     public static string Explain(AgentPresenceState state, TimeSpan reportInterval) => state switch
     {

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using VpnPortal.Data;
+using VpnPortal.Data.Entities;
+using VpnPortal.Web.Components.Grids;
 
 namespace VpnPortal.Web.Features.Users;
 
@@ -14,7 +16,22 @@ public sealed class ListUsers(PortalDbContext db, TimeProvider time)
         LockedOut,
     }
 
-    public sealed record Query(string? Search = null, string? Role = null, UserStatus Status = UserStatus.Any, int Skip = 0, int Take = 50);
+    public sealed record Query(
+        string? Search = null,
+        string? Role = null,
+        UserStatus Status = UserStatus.Any,
+        int Skip = 0,
+        int Take = 50,
+        IReadOnlyList<SortBy>? Sorts = null);
+
+    /// <summary>The columns the list sorts by, named as <see cref="UserRow"/>'s properties; by e-mail address otherwise.</summary>
+    public static readonly SortMap<PortalUser> Sorting = new SortMap<PortalUser>(nameof(UserRow.Email), defaultDescending: false)
+        .Add(nameof(UserRow.Email), u => u.NormalizedEmail)
+        .Add(nameof(UserRow.DisplayName), u => u.DisplayName)
+        .Add(nameof(UserRow.TwoFactorEnabled), u => u.TwoFactorEnabled)
+        .Add(nameof(UserRow.CreatedAt), u => u.CreatedAt)
+        .Add(nameof(UserRow.LastSignInAt), u => u.LastSignInAt)
+        .TieBreak(u => u.Id);
 
     /// <summary>What a list may show of an account: no password hash, security stamp or phone number.</summary>
     public sealed record UserRow(
@@ -60,7 +77,7 @@ public sealed class ListUsers(PortalDbContext db, TimeProvider time)
         };
 
         var total = await query.CountAsync(ct);
-        var users = await query.OrderBy(u => u.NormalizedEmail).ThenBy(u => u.Id).Skip(skip).Take(take)
+        var users = await Sorting.Apply(query, q.Sorts ?? []).Skip(skip).Take(take)
             .Select(u => new { u.Id, u.Email, u.DisplayName, u.IsDisabled, u.LockoutEnd, u.TwoFactorEnabled, u.CreatedAt, u.LastSignInAt })
             .ToListAsync(ct);
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using AngleSharp.Dom;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
-using Radzen.Blazor;
+using MudBlazor;
 using Shouldly;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.ComponentTests.Support;
@@ -29,7 +29,7 @@ public sealed class AgentsPageTests : IAsyncLifetime
         var cut = _ctx.Bunit.Render<AgentsPage>();
         cut.WaitForAssertion(() => cut.Find("#no-tokens"));
 
-        cut.Find("#token-role").Change(ServerRole.Nps.ToString());
+        await cut.InvokeAsync(() => cut.FindComponent<MudSelect<ServerRole>>().Instance.SelectOption(ServerRole.Nps));
         cut.Find("#create-token").Click();
 
         cut.WaitForAssertion(() => cut.Find("#new-token"));
@@ -78,7 +78,7 @@ public sealed class AgentsPageTests : IAsyncLifetime
     public async Task RevokeAgent_AsksFirstAndSaysItMustBeEnrolledAgain_CancelKeepsIt_ConfirmRevokes()
     {
         var agentId = await SeedAgentAsync("VPN01", lastSeen: Now.AddSeconds(-5));
-        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var dialogs = _ctx.Bunit.Render<MudDialogProvider>();
         var cut = _ctx.Bunit.Render<AgentsPage>();
         cut.WaitForAssertion(() => cut.Find(".revoke-agent"));
 
@@ -108,7 +108,7 @@ public sealed class AgentsPageTests : IAsyncLifetime
         var cut = _ctx.Bunit.Render<AgentsPage>();
 
         cut.WaitForAssertion(() => Presence(cut).ShouldBe([("VPN01", "Online"), ("VPN02", "Late"), ("VPN03", "Offline"), ("VPN04", "Never seen")]));
-        cut.Find("#show-revoked").Change(true);
+        cut.FindComponent<MudCheckBox<bool>>().Find("input").Change(true);
         cut.WaitForAssertion(() => Presence(cut).Last().ShouldBe(("VPN05", "Revoked")));
         cut.Find(".revoked-reason").TextContent.ShouldContain("Replaced: the server enrolled again");
     }
@@ -127,7 +127,7 @@ public sealed class AgentsPageTests : IAsyncLifetime
         cut.WaitForAssertion(() => Presence(cut).ShouldBe([("VPN01", "Late")]));
     }
 
-    private static IElement DialogButton(IRenderedComponent<RadzenDialog> dialogs, string text) =>
+    private static IElement DialogButton(IRenderedComponent<MudDialogProvider> dialogs, string text) =>
         dialogs.FindAll("button").First(b => b.TextContent.Trim() == text);
 
     private static List<(string, string)> Presence(IRenderedComponent<AgentsPage> cut) =>

@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using MudBlazor;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
@@ -81,8 +82,10 @@ public sealed class OnCallPageTests : IAsyncDisposable
         cut.FindAll("#save-rotation").ShouldBeEmpty();
         cut.Find("#cover-user").TextContent.ShouldBe("you");
 
-        cut.Find("#cover-from").Change("2026-11-22T08:00:00");
-        cut.Find("#cover-to").Change("2026-11-22T20:00:00");
+        cut.Find("#cover-from-date").Change("2026-11-22");
+        cut.Find("#cover-from-time").Change("08:00");
+        cut.Find("#cover-to-date").Change("2026-11-22");
+        cut.Find("#cover-to-time").Change("20:00");
         cut.Find("#cover-reason").Change("Ana's flight is delayed");
         cut.Find("#add-override-button").Click();
 
@@ -98,12 +101,15 @@ public sealed class OnCallPageTests : IAsyncDisposable
     [Fact]
     public async Task Cover_EndingBeforeItStarts_IsRefusedWithTheReason_AndNothingIsSaved()
     {
-        await SeedRotaAsync(Roles.Admin);
+        var (ana, _) = await SeedRotaAsync(Roles.Admin);
         var cut = _ctx.Bunit.Render<OnCallPage>();
         cut.WaitForAssertion(() => cut.Find("#add-override"));
-        cut.Find("#cover-user").Change(cut.FindAll("#cover-user option")[1].GetAttribute("value"));
-        cut.Find("#cover-from").Change("2026-11-23T08:00:00");
-        cut.Find("#cover-to").Change("2026-11-23T07:00:00");
+        var who = cut.FindComponents<MudSelect<string>>().Single(s => s.FindAll("#cover-user").Count == 1);
+        await cut.InvokeAsync(() => who.Instance.SelectOption(ana.ToString()));
+        cut.Find("#cover-from-date").Change("2026-11-23");
+        cut.Find("#cover-from-time").Change("08:00");
+        cut.Find("#cover-to-date").Change("2026-11-23");
+        cut.Find("#cover-to-time").Change("07:00");
         cut.Find("#add-override-button").Click();
 
         cut.WaitForAssertion(() => cut.Find("#overrides .alert.error").TextContent.ShouldContain("must end after it starts"));

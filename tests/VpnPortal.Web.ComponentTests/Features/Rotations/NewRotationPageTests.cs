@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Radzen.Blazor;
+using MudBlazor;
 using Shouldly;
 using VpnPortal.Web.ComponentTests.Support;
 using VpnPortal.Web.Features.Rotations;
@@ -96,14 +96,15 @@ public sealed class NewRotationPageTests : IAsyncLifetime
         var formatter = _ctx.Bunit.JSInterop.SetupModule(invocation => invocation.Identifier == "Intl.DateTimeFormat");
         formatter.Setup<BrowserTimeZone.ResolvedOptions?>("resolvedOptions").SetResult(new BrowserTimeZone.ResolvedOptions("Europe/Paris"));
         var (pfx, certificate) = TestPfx.Create(Now);
-        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var dialogs = _ctx.Bunit.Render<MudDialogProvider>();
         var cut = _ctx.Bunit.Render<NewRotationPage>();
         cut.WaitForAssertion(() => cut.Find("#window-zone").TextContent.ShouldContain("your browser's time zone, Europe/Paris"));
 
         Upload(cut, pfx, "vpn.pfx");
         cut.Find("#pfx-password").Input(TestPfx.Password);
         Row(cut, "VPN02").QuerySelector(".move-up")!.Click();
-        cut.Find("#window-start").Change("2026-11-23T22:00:00");
+        cut.Find("#window-start-date").Change("2026-11-23");
+        cut.Find("#window-start-time").Change("22:00");
         cut.Find("#window-start-utc").TextContent.ShouldBe("That is 2026-11-23 21:00 UTC.");
         cut.Find("#check-rotation").Click();
         cut.WaitForAssertion(() => cut.Find("#check-fit").TextContent.ShouldContain("in this order: VPN02, VPN01."));
@@ -148,8 +149,8 @@ public sealed class NewRotationPageTests : IAsyncLifetime
         var cut = _ctx.Bunit.Render<NewRotationPage>();
 
         cut.WaitForAssertion(() => cut.FindAll("#server-order tbody tr").Select(r => r.GetAttribute("data-server-name")).ShouldBe(["VPN02", "VPN01"]));
-        Row(cut, "VPN02").QuerySelector(".rotate-server")!.HasAttribute("checked").ShouldBeTrue();
-        Row(cut, "VPN01").QuerySelector(".rotate-server")!.HasAttribute("checked").ShouldBeFalse();
+        Row(cut, "VPN02").QuerySelector(".rotate-server input")!.HasAttribute("checked").ShouldBeTrue();
+        Row(cut, "VPN01").QuerySelector(".rotate-server input")!.HasAttribute("checked").ShouldBeFalse();
     }
 
     private static void Upload(IRenderedComponent<NewRotationPage> cut, byte[] content, string name) =>
@@ -158,6 +159,6 @@ public sealed class NewRotationPageTests : IAsyncLifetime
     private static IElement Row(IRenderedComponent<NewRotationPage> cut, string server) =>
         cut.FindAll("#server-order tbody tr").Single(r => r.GetAttribute("data-server-name") == server);
 
-    private static IElement DialogButton(IRenderedComponent<RadzenDialog> dialogs, string text) =>
+    private static IElement DialogButton(IRenderedComponent<MudDialogProvider> dialogs, string text) =>
         dialogs.FindAll("button").First(b => b.TextContent.Trim() == text);
 }

@@ -1,7 +1,7 @@
 using AngleSharp.Dom;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
-using Radzen.Blazor;
+using MudBlazor;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
@@ -80,7 +80,7 @@ public sealed class RotationPageTests : IAsyncDisposable
     {
         _ctx = await PortalComponentContext.CreateAsync(Roles.Admin);
         var (id, vpn01, _) = await SeedStoppedAsync();
-        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var dialogs = _ctx.Bunit.Render<MudDialogProvider>();
         var cut = _ctx.Bunit.Render<RotationPage>(p => p.Add(x => x.Id, id));
         cut.WaitForAssertion(() => Server(cut, vpn01).QuerySelector(".retry-server")!.Click());
 
@@ -110,8 +110,8 @@ public sealed class RotationPageTests : IAsyncDisposable
             await db.SaveChangesAsync(Ct);
         }
 
-        var notifications = _ctx.Bunit.Render<RadzenNotification>();
-        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var notifications = _ctx.Bunit.Render<MudSnackbarProvider>();
+        var dialogs = _ctx.Bunit.Render<MudDialogProvider>();
         var cut = _ctx.Bunit.Render<RotationPage>(p => p.Add(x => x.Id, id));
         cut.WaitForAssertion(() => Server(cut, vpn02).QuerySelector(".current-step")!.TextContent.ShouldContain("Restart RemoteAccess"));
         Server(cut, vpn02).QuerySelector(".elapsed")!.TextContent.ShouldBe("42 s");
@@ -159,7 +159,7 @@ public sealed class RotationPageTests : IAsyncDisposable
 
     private static IElement Server(IRenderedComponent<RotationPage> cut, Guid serverId) => cut.Find($"#rotation-server-{serverId}");
 
-    private static IElement DialogButton(IRenderedComponent<RadzenDialog> dialogs, string text) =>
+    private static IElement DialogButton(IRenderedComponent<MudDialogProvider> dialogs, string text) =>
         dialogs.FindAll("button").First(b => b.TextContent.Trim() == text);
 
     /// <summary>

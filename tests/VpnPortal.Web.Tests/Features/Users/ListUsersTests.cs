@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Testing;
+using VpnPortal.Web.Components.Grids;
 using VpnPortal.Web.Features.Users;
 using Xunit;
 
@@ -90,6 +91,35 @@ public sealed class ListUsersTests
         page.Total.ShouldBe(5);
         page.Items.Select(u => u.Email).ShouldBe(["c@corp.example", "d@corp.example"]);
         (await ListAsync(f, new(Take: 10_000))).Take.ShouldBe(ListUsers.MaxTake);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task List_SortsByTheGridsColumnsInTheDatabase_AndFallsBackToEmailForAnUnknownColumn(string provider)
+    {
+        await using var f = await UserAdminFixture.CreateAsync(provider);
+        var start = f.Clock.GetUtcNow();
+        foreach (var (email, name, hoursAgo) in new[] { ("a@corp.example", "Zoe", 3), ("b@corp.example", "Yan", 1), ("c@corp.example", "Xia", 2) })
+        {
+            var id = await f.AddUserAsync(email, Roles.User);
+            await using var db = f.Context();
+            await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(
+                s => s.SetProperty(u => u.DisplayName, name).SetProperty(u => u.LastSignInAt, start.AddHours(-hoursAgo)), Ct);
+        }
+
+        async Task<string[]> Emails(params SortBy[] sorts) =>
+            (await ListAsync(f, new(Sorts: sorts))).Items.Select(u => u.Email).ToArray();
+
+        (await Emails(new SortBy("DisplayName", false))).ShouldBe(["c@corp.example", "b@corp.example", "a@corp.example"]);
+        (await Emails(new SortBy("DisplayName", true))).ShouldBe(["a@corp.example", "b@corp.example", "c@corp.example"]);
+        (await Emails(new SortBy("LastSignInAt", true))).ShouldBe(["b@corp.example", "c@corp.example", "a@corp.example"]);
+        (await Emails(new SortBy("Email", true))).ShouldBe(["c@corp.example", "b@corp.example", "a@corp.example"]);
+        (await Emails(new SortBy("PasswordHash", true))).ShouldBe(["a@corp.example", "b@corp.example", "c@corp.example"]);
+
+        // The sort applies before the page is cut: the second page of two by name descending is the last name.
+        var page = await ListAsync(f, new(Skip: 2, Take: 2, Sorts: [new SortBy("DisplayName", true)]));
+        page.Items.Select(u => u.Email).ShouldBe(["c@corp.example"]);
+        page.Total.ShouldBe(3);
     }
 
     [Theory]
