@@ -1,3 +1,4 @@
+using Microsoft.Playwright;
 using Shouldly;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Web.BrowserTests.Infrastructure;
@@ -37,7 +38,7 @@ public sealed class CertificateAlertJourneyTests(ChromiumBrowser chromium)
         await tab.SignInAsync(OnCallEmail, OnCallPassword);
 
         // The list is read when the page opens: look again until the scan, every 2 s, has opened the alert.
-        var row = tab.Page.Locator($".alert-row[data-state='firing']:has(code[title='{sha1}'])");
+        var row = tab.Page.Locator($".alert-row:has([data-state='firing']):has(code[title='{sha1}'])");
         var deadline = DateTime.UtcNow.AddSeconds(45);
         do
         {
@@ -72,8 +73,9 @@ public sealed class CertificateAlertJourneyTests(ChromiumBrowser chromium)
         await tab.ScreenshotAsync("acknowledged");
 
         await tab.GotoInteractiveAsync("alerts");
-        await tab.Page.Locator("#alert-state").SelectOptionAsync("acknowledged");
-        var acknowledged = tab.Page.Locator($".alert-row[data-state='acknowledged']:has(code[title='{sha1}'])");
+        await tab.Page.GetByLabel("State").ClickAsync();
+        await tab.Page.GetByRole(AriaRole.Option, new() { Name = "Acknowledged", Exact = true }).ClickAsync();
+        var acknowledged = tab.Page.Locator($".alert-row:has([data-state='acknowledged']):has(code[title='{sha1}'])");
         await Expect(acknowledged).ToBeVisibleAsync();
         await Expect(acknowledged).ToContainTextAsync($"by {OnCallEmail}");
         await tab.ShouldHaveNoScriptErrorsAsync();

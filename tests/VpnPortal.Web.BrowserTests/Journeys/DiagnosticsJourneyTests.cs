@@ -40,7 +40,7 @@ public sealed partial class DiagnosticsJourneyTests(ChromiumBrowser chromium)
         await tab.ScreenshotAsync("dashboard");
 
         await worst.Locator("td:nth-child(2) a").ClickAsync();
-        var card = tab.Page.Locator($"article.finding[data-rule='{Rule}']");
+        var card = tab.Page.Locator($".finding[data-rule='{Rule}']");
         await Expect(card).ToBeVisibleAsync();
         await Expect(card.Locator("dl.evidence dd.differs")).ToHaveCountAsync(1, new() { Timeout = 5_000 });
         await Expect(card.Locator("dl.evidence dd.differs mark").First).ToBeVisibleAsync();
@@ -56,7 +56,7 @@ public sealed partial class DiagnosticsJourneyTests(ChromiumBrowser chromium)
         }
 
         await card.Locator(".acknowledge").ClickAsync();
-        await card.Locator("textarea.reason").FillAsync("IIS test binding, removed in tonight's change CHG-1234");
+        await card.GetByLabel("Why is this acceptable for now?").FillAsync("IIS test binding, removed in tonight's change CHG-1234");
         await card.Locator(".confirm").ClickAsync();
 
         await Expect(card).ToHaveClassAsync(Muted());

@@ -59,7 +59,7 @@ public sealed class UntrustCertificateTests(ChromiumBrowser chromium)
             await Expect(tab.Page.Locator("#chosen")).ToContainTextAsync("LT-7000.corp.example");
             await tab.Page.Locator("#untrust-reason").FillAsync("Laptop stolen, INC-4711");
             await tab.Page.Locator("#untrust-button").ClickAsync();
-            await Expect(tab.Page.Locator(".rz-dialog")).ToContainTextAsync("on the 2 servers with an agent");
+            await Expect(tab.Page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("on the 2 servers with an agent");
             await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Untrust", Exact = true }).ClickAsync();
 
             await Expect(tab.Page.Locator("#untrust-done")).ToContainTextAsync("imports queued on 2 servers");

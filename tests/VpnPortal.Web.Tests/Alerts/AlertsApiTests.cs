@@ -52,8 +52,10 @@ public sealed class AlertsApiTests
         (await api.GetFromJsonAsync<JsonElement>("/api/v1/alerts?state=firing", Ct)).GetProperty("total").GetInt32().ShouldBe(1);
 
         var browser = await portal.SignInAsync(oncall);
+        // The list's table reads its rows once the page is interactive (AlertPagesTests show them); here the page answers.
         using var list = await browser.Client.GetAsync("/alerts", Ct);
-        (await list.Content.ReadAsStringAsync(Ct)).ShouldContain("later.corp.example");
+        list.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await list.Content.ReadAsStringAsync(Ct)).ShouldContain("id=\"alert-list\"");
         using var page = await browser.Client.GetAsync($"/alerts/{id}", Ct);
         var html = await page.Content.ReadAsStringAsync(Ct);
         html.ShouldContain("RRAS-01");

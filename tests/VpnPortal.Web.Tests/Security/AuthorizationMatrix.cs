@@ -109,6 +109,9 @@ public static class AuthorizationMatrix
         Agent("POST", "/api/agent/v1/commands/{id:guid}/result"),
 
         // Endpoints that are not pages.
+        Endpoint("GET", "/export/audit.csv", Audience.Admin),
+        Endpoint("GET", "/export/certificates.csv", Audience.Operator),
+        Endpoint("GET", "/export/findings.csv", Audience.Operator),
         Endpoint("POST", "/account/sign-out", Audience.Anonymous, status: 400,
             why: "open to all so a half-expired session can still sign out; this probe sends no antiforgery token, so every caller gets 400 (AntiforgeryTests sign out for real)"),
         Endpoint("*", "/healthz", Audience.Anonymous, why: "the load balancer's probe"),

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Alerts;
+using VpnPortal.Web.Components.Grids;
 
 namespace VpnPortal.Web.Features.Alerts;
 
@@ -11,7 +12,24 @@ public sealed class ListAlerts(PortalDbContext db)
     public const int MaxTake = 500;
 
     /// <summary>State: open (firing or acknowledged; default), firing, acknowledged, resolved or all. MinSeverity: that one or worse. Kind: certificate-expiry, finding or null for both.</summary>
-    public sealed record Query(string State = "open", AlertSeverity? MinSeverity = null, string? Search = null, int Skip = 0, int Take = 100, string? Kind = null);
+    public sealed record Query(
+        string State = "open", AlertSeverity? MinSeverity = null, string? Search = null, int Skip = 0, int Take = 100, string? Kind = null, IReadOnlyList<SortBy>? Sorts = null)
+    {
+        /// <summary>The same filters for a page of a table, ordered by its columns.</summary>
+        public Query ForPage(TableRequest page) => this with { Skip = page.Skip, Take = page.Take, Sorts = page.Sorts };
+    }
+
+    /// <summary>
+    /// The columns a table can order alerts by, named as <see cref="AlertRow"/>'s properties; without one of them, open
+    /// before resolved, then the worst and the soonest to expire.
+    /// </summary>
+    public static SortMap<Alert> Sorting { get; } = new SortMap<Alert>(nameof(AlertRow.OpenedAt), defaultDescending: true)
+        .Add(nameof(AlertRow.Title), a => a.Title)
+        .Add(nameof(AlertRow.Severity), a => a.Severity)
+        .Add(nameof(AlertRow.NotAfter), a => a.NotAfter)
+        .Add(nameof(AlertRow.State), a => a.State)
+        .Add(nameof(AlertRow.OpenedAt), a => a.OpenedAt)
+        .TieBreak(a => a.Id);
 
     public sealed record AlertRow(
         Guid Id, string Kind, string Title, string? Sha1Thumbprint, string State, string Severity, string? Step, DateTimeOffset? NotAfter,
@@ -58,8 +76,10 @@ public sealed class ListAlerts(PortalDbContext db)
 
         var total = await query.CountAsync(ct);
         var take = Math.Clamp(q.Take, 1, MaxTake);
-        var alerts = await query
-            .OrderBy(a => a.State == AlertState.Resolved).ThenByDescending(a => a.Severity).ThenBy(a => a.NotAfter).ThenBy(a => a.Id)
+        var ordered = q.Sorts is { Count: > 0 } sorts && sorts.Any(s => Sorting.Knows(s.Column))
+            ? Sorting.Apply(query, sorts)
+            : query.OrderBy(a => a.State == AlertState.Resolved).ThenByDescending(a => a.Severity).ThenBy(a => a.NotAfter).ThenBy(a => a.Id);
+        var alerts = await ordered
             .Skip(Math.Max(0, q.Skip)).Take(take)
             .ToListAsync(ct);
         return new Page(alerts.Select(Row).ToList(), total, Math.Max(0, q.Skip), take);

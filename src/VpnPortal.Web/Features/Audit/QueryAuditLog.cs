@@ -2,10 +2,15 @@ using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
+using VpnPortal.Data.Entities;
+using VpnPortal.Web.Components.Grids;
 
 namespace VpnPortal.Web.Features.Audit;
 
-/// <summary>Reads the audit log, newest first, for the audit page and the API. There is no operation that changes it.</summary>
+/// <summary>
+/// Reads the audit log, newest first unless another order is asked for, for the audit page, its CSV export and the API.
+/// There is no operation that changes it.
+/// </summary>
 public sealed class QueryAuditLog(PortalDbContext db)
 {
     /// <param name="Action">An action or its beginning, e.g. "rras-server." or "user.role-granted".</param>
@@ -17,6 +22,7 @@ public sealed class QueryAuditLog(PortalDbContext db)
     /// <param name="Text">Part of the summary.</param>
     /// <param name="Skip">Entries to skip.</param>
     /// <param name="Take">Entries to return, at most 500.</param>
+    /// <param name="Sorts">The order, by <see cref="AuditRow"/> property names in <see cref="Sort"/>; newest first when empty.</param>
     public sealed record Query(
         string? Action = null,
         string? Actor = null,
@@ -26,7 +32,12 @@ public sealed class QueryAuditLog(PortalDbContext db)
         DateTimeOffset? To = null,
         string? Text = null,
         int Skip = 0,
-        int Take = 50);
+        int Take = 50,
+        IReadOnlyList<SortBy>? Sorts = null)
+    {
+        /// <summary>The same filters for a page of a table.</summary>
+        public Query ForPage(TableRequest page) => this with { Skip = page.Skip, Take = page.Take, Sorts = page.Sorts };
+    }
 
     /// <summary>One entry. Before and after are the JSON the change recorded (changed fields only), or null.</summary>
     public sealed record AuditRow(
@@ -73,10 +84,33 @@ public sealed class QueryAuditLog(PortalDbContext db)
         return errors;
     }
 
+    /// <summary>The columns the log can be ordered by, named as <see cref="AuditRow"/>'s properties; entries at the same instant newest first.</summary>
+    public static SortMap<AuditEntry> Sort { get; } = new SortMap<AuditEntry>(nameof(AuditRow.OccurredAt), defaultDescending: true)
+        .Add(nameof(AuditRow.OccurredAt), a => a.OccurredAt)
+        .Add(nameof(AuditRow.Actor), a => a.Actor)
+        .Add(nameof(AuditRow.Action), a => a.Action)
+        .Add(nameof(AuditRow.EntityType), a => a.EntityType)
+        .Add(nameof(AuditRow.Summary), a => a.Summary)
+        .TieBreak(a => -a.Id);
+
     public async Task<AuditPage> RunAsync(Query q, CancellationToken ct = default)
     {
         var take = Math.Clamp(q.Take, 1, MaxTake);
         var skip = Math.Max(0, q.Skip);
+        var query = Filter(q);
+        var total = await query.CountAsync(ct);
+        var items = await Project(Sort.Apply(query, q.Sorts ?? []).Skip(skip).Take(take)).ToListAsync(ct);
+        return new AuditPage(items, total, skip, take);
+    }
+
+    /// <summary>Every entry the filter matches, in the order asked for, read as it is written out (an export).</summary>
+    public IAsyncEnumerable<AuditRow> StreamAsync(Query q) => Project(Sort.Apply(Filter(q), q.Sorts ?? [])).AsAsyncEnumerable();
+
+    private static IQueryable<AuditRow> Project(IQueryable<AuditEntry> query) =>
+        query.Select(a => new AuditRow(a.Id, a.OccurredAt, a.Actor, a.ActorUserId, a.RemoteAddress, a.Action, a.EntityType, a.EntityId, a.Summary, a.BeforeJson, a.AfterJson));
+
+    private IQueryable<AuditEntry> Filter(Query q)
+    {
         var query = db.AuditEntries.AsNoTracking();
 
         if (!string.IsNullOrWhiteSpace(q.Action))
@@ -129,10 +163,6 @@ public sealed class QueryAuditLog(PortalDbContext db)
             query = query.Where(a => a.Summary.ToUpper().Contains(text));
         }
 
-        var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id).Skip(skip).Take(take)
-            .Select(a => new AuditRow(a.Id, a.OccurredAt, a.Actor, a.ActorUserId, a.RemoteAddress, a.Action, a.EntityType, a.EntityId, a.Summary, a.BeforeJson, a.AfterJson))
-            .ToListAsync(ct);
-        return new AuditPage(items, total, skip, take);
+        return query;
     }
 }

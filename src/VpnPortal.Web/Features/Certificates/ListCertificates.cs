@@ -3,6 +3,7 @@ using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Certificates;
 using VpnPortal.Domain.Naming;
+using VpnPortal.Web.Components.Grids;
 
 namespace VpnPortal.Web.Features.Certificates;
 
@@ -48,7 +49,35 @@ public sealed class ListCertificates(PortalDbContext db, TimeProvider time)
         int Skip = 0,
         int Take = 50,
         CertificateSort Sort = CertificateSort.Expiry,
-        bool Descending = false);
+        bool Descending = false,
+        IReadOnlyList<SortBy>? Sorts = null)
+    {
+        /// <summary>The same search and filter for a page of a table, ordered by its columns.</summary>
+        public Query ForPage(TableRequest page) => this with { Skip = page.Skip, Take = page.Take, Sorts = page.Sorts };
+
+        /// <summary>
+        /// The order: the table's columns when it names any, otherwise <see cref="Sort"/> with the expiry (or, for expiry,
+        /// the subject) after it.
+        /// </summary>
+        internal IReadOnlyList<SortBy> Order() =>
+            Sorts is { Count: > 0 } sorts && sorts.Any(s => Sorting.Knows(s.Column))
+                ? sorts
+                : Sort switch
+                {
+                    CertificateSort.Subject => [new(nameof(CertificateRow.Subject), Descending), new(nameof(CertificateRow.NotAfter), false)],
+                    CertificateSort.Issuer => [new(nameof(CertificateRow.Issuer), Descending), new(nameof(CertificateRow.NotAfter), false)],
+                    CertificateSort.Servers => [new(nameof(CertificateRow.ServerCount), Descending), new(nameof(CertificateRow.NotAfter), false)],
+                    _ => [new(nameof(CertificateRow.NotAfter), Descending), new(nameof(CertificateRow.Subject), false)],
+                };
+    }
+
+    /// <summary>The columns a list can be ordered by, named as <see cref="CertificateRow"/>'s properties; every order ends on the id.</summary>
+    public static SortMap<Certificate> Sorting { get; } = new SortMap<Certificate>(nameof(CertificateRow.NotAfter), defaultDescending: false)
+        .Add(nameof(CertificateRow.NotAfter), c => c.NotAfter)
+        .Add(nameof(CertificateRow.Subject), c => c.Subject)
+        .Add(nameof(CertificateRow.Issuer), c => c.Issuer)
+        .Add(nameof(CertificateRow.ServerCount), c => c.Locations.Select(l => l.ServerId).Distinct().Count())
+        .TieBreak(c => c.Id);
 
     public sealed record CertificateRow(
         Guid Id,
@@ -88,13 +117,7 @@ public sealed class ListCertificates(PortalDbContext db, TimeProvider time)
                 g.Count(c => db.UntrustedCertificates.Any(u => u.CertificateId == c.Id) || c.Locations.Any(l => l.Store == CertificateStoreName.Disallowed))))
             .FirstOrDefaultAsync(ct) ?? new FilterCounts(0, 0, 0, 0);
 
-        var filtered = q.Filter switch
-        {
-            CertificateFilter.Expired => searched.Where(c => c.NotAfter < now),
-            CertificateFilter.Expiring => searched.Where(c => c.NotAfter >= now && c.NotAfter < soon),
-            CertificateFilter.Untrusted => searched.Where(c => db.UntrustedCertificates.Any(u => u.CertificateId == c.Id) || c.Locations.Any(l => l.Store == CertificateStoreName.Disallowed)),
-            _ => searched,
-        };
+        var filtered = Filter(searched, q.Filter, now);
         var total = q.Filter switch
         {
             CertificateFilter.Expired => counts.Expired,
@@ -103,25 +126,42 @@ public sealed class ListCertificates(PortalDbContext db, TimeProvider time)
             _ => counts.All,
         };
 
-        var items = await Sort(filtered, q.Sort, q.Descending).Skip(skip).Take(take)
-            .Select(c => new CertificateRow(
-                c.Id,
-                c.Subject,
-                c.SubjectAlternativeNames,
-                c.Issuer,
-                c.Sha1Thumbprint,
-                c.Sha256Thumbprint,
-                c.NotBefore,
-                c.NotAfter,
-                c.EnhancedKeyUsages,
-                c.IsCertificateAuthority,
-                c.Locations.Select(l => l.ServerId).Distinct().Count(),
-                db.UntrustedCertificates.Any(u => u.CertificateId == c.Id) || c.Locations.Any(l => l.Store == CertificateStoreName.Disallowed),
-                db.UntrustedCertificates.Any(u => u.CertificateId == c.Id),
-                c.Locations.Count(l => l.Store == CertificateStoreName.Disallowed)))
-            .ToListAsync(ct);
+        var items = await Project(Sorting.Apply(filtered, q.Order()).Skip(skip).Take(take)).ToListAsync(ct);
         return new Page(items, total, skip, take, counts);
     }
+
+    /// <summary>Every certificate the search and filter match, in the order asked for, read as it is written out (an export).</summary>
+    public IAsyncEnumerable<CertificateRow> StreamAsync(Query q) =>
+        Project(Sorting.Apply(Filter(Search(db.Certificates.AsNoTracking(), q.Search), q.Filter, time.GetUtcNow()), q.Order())).AsAsyncEnumerable();
+
+    private IQueryable<Certificate> Filter(IQueryable<Certificate> searched, CertificateFilter filter, DateTimeOffset now)
+    {
+        var soon = CertificateExpiry.SoonCutoff(now);
+        return filter switch
+        {
+            CertificateFilter.Expired => searched.Where(c => c.NotAfter < now),
+            CertificateFilter.Expiring => searched.Where(c => c.NotAfter >= now && c.NotAfter < soon),
+            CertificateFilter.Untrusted => searched.Where(c => db.UntrustedCertificates.Any(u => u.CertificateId == c.Id) || c.Locations.Any(l => l.Store == CertificateStoreName.Disallowed)),
+            _ => searched,
+        };
+    }
+
+    private IQueryable<CertificateRow> Project(IQueryable<Certificate> query) =>
+        query.Select(c => new CertificateRow(
+            c.Id,
+            c.Subject,
+            c.SubjectAlternativeNames,
+            c.Issuer,
+            c.Sha1Thumbprint,
+            c.Sha256Thumbprint,
+            c.NotBefore,
+            c.NotAfter,
+            c.EnhancedKeyUsages,
+            c.IsCertificateAuthority,
+            c.Locations.Select(l => l.ServerId).Distinct().Count(),
+            db.UntrustedCertificates.Any(u => u.CertificateId == c.Id) || c.Locations.Any(l => l.Store == CertificateStoreName.Disallowed),
+            db.UntrustedCertificates.Any(u => u.CertificateId == c.Id),
+            c.Locations.Count(l => l.Store == CertificateStoreName.Disallowed)));
 
     /// <summary>Subject, SANs and issuer by substring (any case); thumbprints and serial by hex fragment, separators ignored.</summary>
     internal static IQueryable<Certificate> Search(IQueryable<Certificate> query, string? search)
@@ -149,17 +189,4 @@ public sealed class ListCertificates(PortalDbContext db, TimeProvider time)
         return query.Where(c =>
             c.Subject.ToUpper().Contains(upper) || c.Issuer.ToUpper().Contains(upper) || c.SubjectAlternativeNames.Any(n => n.ToUpper().Contains(upper)));
     }
-
-    // Every order ends on the id, so paging never shows a certificate twice or skips one.
-    private static IQueryable<Certificate> Sort(IQueryable<Certificate> query, CertificateSort sort, bool descending) => (sort, descending) switch
-    {
-        (CertificateSort.Subject, false) => query.OrderBy(c => c.Subject).ThenBy(c => c.NotAfter).ThenBy(c => c.Id),
-        (CertificateSort.Subject, true) => query.OrderByDescending(c => c.Subject).ThenBy(c => c.NotAfter).ThenBy(c => c.Id),
-        (CertificateSort.Issuer, false) => query.OrderBy(c => c.Issuer).ThenBy(c => c.NotAfter).ThenBy(c => c.Id),
-        (CertificateSort.Issuer, true) => query.OrderByDescending(c => c.Issuer).ThenBy(c => c.NotAfter).ThenBy(c => c.Id),
-        (CertificateSort.Servers, false) => query.OrderBy(c => c.Locations.Select(l => l.ServerId).Distinct().Count()).ThenBy(c => c.NotAfter).ThenBy(c => c.Id),
-        (CertificateSort.Servers, true) => query.OrderByDescending(c => c.Locations.Select(l => l.ServerId).Distinct().Count()).ThenBy(c => c.NotAfter).ThenBy(c => c.Id),
-        (_, true) => query.OrderByDescending(c => c.NotAfter).ThenBy(c => c.Subject).ThenBy(c => c.Id),
-        _ => query.OrderBy(c => c.NotAfter).ThenBy(c => c.Subject).ThenBy(c => c.Id),
-    };
 }

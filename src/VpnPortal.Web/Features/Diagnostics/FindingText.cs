@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MudBlazor;
 using VpnPortal.Domain.Naming;
 
 namespace VpnPortal.Web.Features.Diagnostics;
@@ -112,6 +113,14 @@ public static partial class FindingText
 
         return segments;
     }
+
+    /// <summary>The colour a severity is shown in.</summary>
+    public static Color SeverityColor(string severity) => severity switch
+    {
+        "critical" => Color.Error,
+        "warning" => Color.Warning,
+        _ => Color.Default,
+    };
 
     public static string SeverityBadge(string severity) => severity switch
     {

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Diagnostics;
+using VpnPortal.Web.Components.Grids;
 using VpnPortal.Web.Features.Alerts;
 
 namespace VpnPortal.Web.Features.Diagnostics;
@@ -22,7 +23,25 @@ public sealed class ListFindings(PortalDbContext db, TimeProvider time)
     /// Severity: info, warning or critical (that one or worse).
     /// </summary>
     public sealed record Query(
-        Guid? ServerId = null, string? Rule = null, FindingSeverity? MinSeverity = null, string State = "open", int Skip = 0, int Take = 100, Guid? FindingId = null);
+        Guid? ServerId = null, string? Rule = null, FindingSeverity? MinSeverity = null, string State = "open", int Skip = 0, int Take = 100, Guid? FindingId = null,
+        IReadOnlyList<SortBy>? Sorts = null)
+    {
+        /// <summary>The same filters for a page of a table, ordered by its columns.</summary>
+        public Query ForPage(TableRequest page) => this with { Skip = page.Skip, Take = page.Take, Sorts = page.Sorts };
+    }
+
+    /// <summary>
+    /// The columns a table can order findings by, named as <see cref="FindingRow"/>'s properties (a finding about the
+    /// fleet has no server name and sorts as empty); without one of them, open before resolved, worst and newest first.
+    /// </summary>
+    public static SortMap<DiagnosticFinding> Sorting { get; } = new SortMap<DiagnosticFinding>(nameof(FindingRow.OpenedAt), defaultDescending: true)
+        .Add(nameof(FindingRow.Severity), f => f.Severity)
+        .Add(nameof(FindingRow.Title), f => f.Title)
+        .Add(nameof(FindingRow.RuleId), f => f.RuleId)
+        .Add(nameof(FindingRow.ServerName), f => f.Server == null ? "" : f.Server.Name)
+        .Add(nameof(FindingRow.OpenedAt), f => f.OpenedAt)
+        .Add(nameof(FindingRow.ResolvedAt), f => f.ResolvedAt)
+        .TieBreak(f => f.Id);
 
     public sealed record EvidenceRow(string Label, string Value);
 
@@ -90,8 +109,10 @@ public sealed class ListFindings(PortalDbContext db, TimeProvider time)
 
         var total = await query.CountAsync(ct);
         var take = Math.Clamp(q.Take, 1, MaxTake);
-        var rows = await query
-            .OrderByDescending(f => f.ResolvedAt == null).ThenByDescending(f => f.Severity).ThenByDescending(f => f.OpenedAt).ThenBy(f => f.Id)
+        var ordered = q.Sorts is { Count: > 0 } sorts && sorts.Any(s => Sorting.Knows(s.Column))
+            ? Sorting.Apply(query, sorts)
+            : query.OrderByDescending(f => f.ResolvedAt == null).ThenByDescending(f => f.Severity).ThenByDescending(f => f.OpenedAt).ThenBy(f => f.Id);
+        var rows = await ordered
             .Skip(Math.Max(0, q.Skip)).Take(take)
             .Select(f => new
             {
@@ -139,6 +160,31 @@ public sealed class ListFindings(PortalDbContext db, TimeProvider time)
             total,
             Math.Max(0, q.Skip),
             take);
+    }
+
+    /// <summary>Every finding the filters match, in the order asked for, read a page at a time (an export).</summary>
+    public async IAsyncEnumerable<FindingRow> StreamAsync(Query q, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        for (var skip = 0; ; skip += MaxTake)
+        {
+            var page = await RunAsync(q with { Skip = skip, Take = MaxTake }, ct);
+            foreach (var row in page.Items)
+            {
+                yield return row;
+            }
+
+            if (skip + page.Items.Count >= page.Total || page.Items.Count == 0)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The id of the server of that name (any case), or null when there is none.</summary>
+    public static Task<Guid?> ServerIdAsync(PortalDbContext db, string name, CancellationToken ct = default)
+    {
+        var upper = name.Trim().ToUpperInvariant();
+        return db.Servers.AsNoTracking().Where(s => s.Name.ToUpper() == upper).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
     }
 
     private static string RoleText(ServerRole role) => role == ServerRole.Nps ? "nps" : "rras";

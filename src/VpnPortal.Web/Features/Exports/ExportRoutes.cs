@@ -1,3 +1,6 @@
+using VpnPortal.Web.Features.Audit;
+using VpnPortal.Web.Features.Certificates;
+using VpnPortal.Web.Features.Diagnostics;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Exports;
@@ -13,7 +16,9 @@ public static class ExportRoutes
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).ExcludeFromDescription().RequireAuthorization(Policies.SelfService);
-        _ = group;
+        group.MapAuditExport();
+        group.MapCertificatesExport();
+        group.MapFindingsExport();
         return app;
     }
 }

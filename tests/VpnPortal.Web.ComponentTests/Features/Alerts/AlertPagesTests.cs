@@ -1,7 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
-using Radzen.Blazor;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
@@ -66,6 +65,13 @@ public sealed class AlertPagesTests : IAsyncDisposable
         return alert.Id;
     }
 
+    /// <summary>Chooses <paramref name="value"/> in the filter labelled <paramref name="label"/>, as picking it from its list does.</summary>
+    private static Task SelectAsync(IRenderedComponent<AlertsPage> cut, string label, string value)
+    {
+        var select = cut.FindComponents<MudBlazor.MudSelect<string>>().Single(s => s.Instance.Label == label);
+        return cut.InvokeAsync(() => select.Instance.SelectOption(value));
+    }
+
     private static IReadOnlyList<string> Titles(IRenderedComponent<AlertsPage> cut) =>
         cut.FindAll(".alert-row a.strong").Select(a => a.TextContent).Order().ToList();
 
@@ -88,26 +94,26 @@ public sealed class AlertPagesTests : IAsyncDisposable
         var acked = cut.FindAll(".alert-row").Single(r => r.TextContent.Contains("acked.corp.example"));
         acked.TextContent.ShouldContain("by Ana Lopez");
         acked.TextContent.ShouldContain("RRAS-01 · Personal (SSTP server certificate)");
-        var finding = cut.FindAll(".alert-row").Single(r => r.GetAttribute("data-kind") == "finding");
+        var finding = cut.FindAll(".alert-row").Single(r => r.QuerySelector("[data-kind=finding]") is not null);
         finding.TextContent.ShouldContain("sstp.binding-mismatch");
         finding.TextContent.ShouldContain("VPN01");
 
-        cut.Find("#alert-state").Change("resolved");
+        await SelectAsync(cut, "State", "resolved");
         cut.WaitForAssertion(() => Titles(cut).ShouldBe(["old.corp.example"]));
         cut.Find(".alert-row").TextContent.ShouldContain("Replaced by vpn.corp.example");
 
-        cut.Find("#alert-state").Change("acknowledged");
+        await SelectAsync(cut, "State", "acknowledged");
         cut.WaitForAssertion(() => Titles(cut).ShouldBe(["acked.corp.example"]));
 
-        cut.Find("#alert-state").Change("open");
-        cut.Find("#alert-kind").Change(ListAlerts.FindingKind);
+        await SelectAsync(cut, "State", "open");
+        await SelectAsync(cut, "Kind", ListAlerts.FindingKind);
         cut.WaitForAssertion(() => Titles(cut).ShouldBe(["HTTP.sys binding differs on VPN01"]));
 
-        cut.Find("#alert-kind").Change(ListAlerts.CertificateExpiryKind);
-        cut.Find("#alert-severity").Change("Critical");
+        await SelectAsync(cut, "Kind", ListAlerts.CertificateExpiryKind);
+        await SelectAsync(cut, "Severity at least", "Critical");
         cut.WaitForAssertion(() => Titles(cut).ShouldBe(["firing.corp.example"]));
 
-        cut.Find("#alert-state").Change("resolved");
+        await SelectAsync(cut, "State", "resolved");
         cut.WaitForAssertion(() => cut.Find("#no-alerts").TextContent.ShouldContain("No resolved alerts"));
     }
 
@@ -208,18 +214,18 @@ public sealed class AlertPagesTests : IAsyncDisposable
     public async Task SilencesPage_RefusesAMissingReasonAndAnEndInThePast_ThenSilencesAndLiftsWithConfirmation()
     {
         _ctx = await PortalComponentContext.CreateAsync(Roles.OnCall);
-        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var dialogs = _ctx.Bunit.Render<MudBlazor.MudDialogProvider>();
         var cut = _ctx.Bunit.Render<SilencesPage>();
         cut.WaitForAssertion(() => cut.Find("#no-silences"));
 
         cut.Find("#silence-sha1").Change(Sha1.ToLowerInvariant());
         cut.Find("#silence-create").Click();
-        cut.WaitForAssertion(() => cut.Find(".field-error").TextContent.ShouldContain("Say why notifications should stop"));
+        cut.WaitForAssertion(() => FieldError(cut, "silence-reason").ShouldContain("Say why notifications should stop"));
 
         cut.Find("#silence-reason").Change("renewal booked for Friday");
         cut.Find("#silence-hours").Change("-2");
         cut.Find("#silence-create").Click();
-        cut.WaitForAssertion(() => cut.Find(".field-error").TextContent.ShouldContain("A silence lasts from 5 minutes to 30 days."));
+        cut.WaitForAssertion(() => FieldError(cut, "silence-hours").ShouldContain("A silence lasts from 5 minutes to 30 days."));
         cut.FindAll(".silence-row").ShouldBeEmpty();
         await using (var db = _ctx.Db())
         {
@@ -230,7 +236,7 @@ public sealed class AlertPagesTests : IAsyncDisposable
         cut.Find("#silence-create").Click();
 
         cut.WaitForAssertion(() => cut.FindAll(".silence-row").Count.ShouldBe(1));
-        cut.FindAll(".field-error").ShouldBeEmpty();
+        cut.FindAll(".mud-input-error").ShouldBeEmpty();
         var row = cut.Find(".silence-row");
         row.TextContent.ShouldContain(Sha1);
         row.TextContent.ShouldContain("renewal booked for Friday");
@@ -254,6 +260,10 @@ public sealed class AlertPagesTests : IAsyncDisposable
         (await after.AlertSilences.AsNoTracking().SingleAsync(Ct)).EndedEarlyAt.ShouldNotBeNull().ShouldBe(Now, TimeSpan.FromMilliseconds(1));
     }
 
-    private static IElement DialogButton(IRenderedComponent<RadzenDialog> dialogs, string text) =>
+    private static IElement DialogButton(IRenderedComponent<MudBlazor.MudDialogProvider> dialogs, string text) =>
         dialogs.FindAll("button").First(b => b.TextContent.Trim() == text);
+
+    /// <summary>The error MudBlazor shows under the field whose input has this id.</summary>
+    private static string FieldError(IRenderedComponent<SilencesPage> cut, string inputId) =>
+        cut.Find($"#{inputId}").Closest(".mud-input-control")!.QuerySelector(".mud-input-helper-text")?.TextContent ?? "";
 }

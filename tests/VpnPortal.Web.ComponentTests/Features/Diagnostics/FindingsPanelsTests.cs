@@ -95,7 +95,7 @@ public sealed class FindingsPanelsTests : IAsyncDisposable
 
         cut.Find($"#finding-{id} .acknowledge").Click();
         cut.Find($"#finding-{id} .confirm").HasAttribute("disabled").ShouldBeTrue("a reason is required");
-        cut.Find($"#finding-{id} textarea.reason").Input("IIS test site, removed Friday");
+        cut.Find($"#finding-{id} .reason textarea").Input("IIS test site, removed Friday");
         cut.Find($"#finding-{id} .confirm").Click();
 
         cut.WaitForAssertion(() => cut.Find($"#finding-{id}").ClassList.ShouldContain("muted-finding"));
@@ -118,8 +118,9 @@ public sealed class FindingsPanelsTests : IAsyncDisposable
         cut.WaitForAssertion(() => cut.Find($"#finding-{id} .suppress"));
 
         cut.Find($"#finding-{id} .suppress").Click();
-        cut.Find($"#finding-{id} textarea.reason").Input("change window");
-        cut.Find($"#finding-{id} select.expiry").Change("30");
+        cut.Find($"#finding-{id} .reason textarea").Input("change window");
+        var expiry = cut.FindComponents<MudBlazor.MudSelect<int>>().Single(s => s.Instance.Label == "Until");
+        await cut.InvokeAsync(() => expiry.Instance.ValueChanged.InvokeAsync(30));
         cut.Find($"#finding-{id} .confirm").Click();
 
         cut.WaitForAssertion(() => cut.Find("#server-suppressions .suppression").TextContent.ShouldContain("change window"));

@@ -4,7 +4,6 @@ using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
-using Radzen.Blazor;
 using Shouldly;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data;
@@ -68,7 +67,7 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
     {
         using var device = DeviceCertificate("LT-2000.corp.example");
         var vpn01 = await SeedServerAsync("VPN01", lastSeen: Now.AddSeconds(-10));
-        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var dialogs = _ctx.Bunit.Render<MudBlazor.MudDialogProvider>();
         var cut = _ctx.Bunit.Render<UntrustedCertificatesPage>();
         cut.WaitForAssertion(() => cut.Find("#no-untrusted"));
         cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(device.RawData, "LT-2000.cer"));
@@ -77,7 +76,7 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
 
         cut.Find("#untrust-button").Click();
         dialogs.WaitForAssertion(() => dialogs.Markup.ShouldContain("on the 1 server with an agent"));
-        DialogButton(dialogs, "Cancel").Click();
+        dialogs.WaitForAssertion(() => DialogButton(dialogs, "Cancel").Click());
         await using (var db = _ctx.Db())
         {
             (await db.UntrustedCertificates.CountAsync(Ct)).ShouldBe(0, "cancelling writes nothing");
@@ -134,7 +133,7 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
         using var device = DeviceCertificate("LT-5000.corp.example");
         var vpn01 = await SeedServerAsync("VPN01", lastSeen: Now);
         var entryId = await SeedUntrustedAsync(device, "lost", inPlaceOn: [vpn01]);
-        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var dialogs = _ctx.Bunit.Render<MudBlazor.MudDialogProvider>();
         var cut = _ctx.Bunit.Render<UntrustedCertificatesPage>();
         cut.WaitForAssertion(() => cut.Find(".remove-untrusted"));
 
@@ -156,7 +155,7 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
         var vpn01 = await SeedServerAsync("VPN01", lastSeen: Now);
         var vpn02 = await SeedServerAsync("VPN02", lastSeen: Now);
         await SeedHeldAsync(device, vpn01);
-        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var dialogs = _ctx.Bunit.Render<MudBlazor.MudDialogProvider>();
         var cut = _ctx.Bunit.Render<UntrustedCertificatesPage>();
 
         cut.WaitForAssertion(() => cut.Find(".held-row").GetAttribute("data-sha1").ShouldBe(device.Thumbprint));
@@ -167,7 +166,7 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
 
         cut.Find(".adopt-held").Click();
         dialogs.WaitForAssertion(() => dialogs.Markup.ShouldContain("not only on VPN01"));
-        DialogButton(dialogs, "Cancel").Click();
+        dialogs.WaitForAssertion(() => DialogButton(dialogs, "Cancel").Click());
         await using (var db = _ctx.Db())
         {
             (await db.UntrustedCertificates.CountAsync(Ct)).ShouldBe(0, "cancelling writes nothing");
@@ -192,7 +191,7 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
         var vpn01 = await SeedServerAsync("VPN01", lastSeen: Now);
         var vpn02 = await SeedServerAsync("VPN02", lastSeen: Now);
         await SeedHeldAsync(device, vpn01, vpn02);
-        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var dialogs = _ctx.Bunit.Render<MudBlazor.MudDialogProvider>();
         var cut = _ctx.Bunit.Render<UntrustedCertificatesPage>();
         cut.WaitForAssertion(() => cut.FindAll(".remove-held").Count.ShouldBe(2));
 
@@ -245,7 +244,7 @@ public sealed class UntrustedCertificatesPageTests : IAsyncLifetime
         await db.SaveChangesAsync(Ct);
     }
 
-    private static IElement DialogButton(IRenderedComponent<RadzenDialog> dialogs, string text) =>
+    private static IElement DialogButton(IRenderedComponent<MudBlazor.MudDialogProvider> dialogs, string text) =>
         dialogs.FindAll("button").First(b => b.TextContent.Trim() == text);
 
     private static X509Certificate2 DeviceCertificate(string fqdn)

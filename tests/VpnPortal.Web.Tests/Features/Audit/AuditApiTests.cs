@@ -66,8 +66,10 @@ public sealed class AuditApiTests
             .Where(e => e.RoutePattern.RawText?.Contains("audit", StringComparison.OrdinalIgnoreCase) == true)
             .ToList();
 
-        auditEndpoints.Select(e => e.RoutePattern.RawText).ShouldBe(["/api/v1/audit", "/audit"], ignoreOrder: true);
-        var apiMethods = auditEndpoints.Single(e => e.RoutePattern.RawText == "/api/v1/audit").Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods;
-        apiMethods.ShouldBe(["GET"]);
+        auditEndpoints.Select(e => e.RoutePattern.RawText).ShouldBe(["/api/v1/audit", "/audit", "/export/audit.csv"], ignoreOrder: true);
+        foreach (var path in new[] { "/api/v1/audit", "/export/audit.csv" })
+        {
+            auditEndpoints.Single(e => e.RoutePattern.RawText == path).Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.ShouldBe(["GET"]);
+        }
     }
 }

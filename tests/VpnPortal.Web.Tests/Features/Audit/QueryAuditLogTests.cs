@@ -2,6 +2,7 @@ using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
+using VpnPortal.Web.Components.Grids;
 using VpnPortal.Web.Features.Audit;
 using Xunit;
 
@@ -156,6 +157,68 @@ public sealed class QueryAuditLogTests : IAsyncDisposable
         page.Items.Select(r => r.AfterJson).ShouldBe(["""{"N":4}""", """{"N":3}"""]);
         (await RunAsync(new(Take: 100_000))).Take.ShouldBe(QueryAuditLog.MaxTake);
         (await RunAsync(new(Skip: -5, Take: 0))).ShouldSatisfyAllConditions(p => p.Skip.ShouldBe(0), p => p.Items.Count.ShouldBe(1));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Query_SortedByAColumn_OrdersTheWholeFilterInTheDatabaseBeforePaging(string provider)
+    {
+        await SeedAsync(provider);
+
+        var bySummary = await SummariesAsync(new(Sorts: [new SortBy(nameof(QueryAuditLog.AuditRow.Summary), false)]));
+        var byActionDescending = await RunAsync(new(Sorts: [new SortBy("action", true)], Skip: 1, Take: 2));
+
+        bySummary.ShouldBe([
+            "Created NPS server NPS01", "Created RRAS server VPN01", "Failed sign-in for 'mallory@corp.example': unknown account",
+            "Role Admin granted to cy@corp.example", "Updated RRAS server VPN01"]);
+        byActionDescending.Total.ShouldBe(5);
+        byActionDescending.Items.Select(r => r.Action).ShouldBe(["rras-server.updated", "rras-server.created"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Query_SortedByActorThenTime_UsesBothInTurn(string provider)
+    {
+        await SeedAsync(provider);
+
+        var rows = (await RunAsync(new(Sorts: [new SortBy("Actor", false), new SortBy("OccurredAt", false)]))).Items;
+
+        rows.Select(r => r.AfterJson).ShouldBe(["""{"N":1}""", """{"N":2}""", """{"N":4}""", """{"N":5}""", """{"N":3}"""]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Query_SortedByAnUnknownColumn_KeepsNewestFirst(string provider)
+    {
+        await SeedAsync(provider);
+
+        var rows = (await RunAsync(new(Sorts: [new SortBy("BeforeJson", false)]))).Items;
+
+        rows.Select(r => r.AfterJson).ShouldBe(["""{"N":5}""", """{"N":4}""", """{"N":3}""", """{"N":2}""", """{"N":1}"""]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Stream_ReturnsEveryMatchingEntryInTheAskedOrder(string provider)
+    {
+        await SeedAsync(provider);
+        await using var db = _db!.CreateContext();
+
+        var rows = await new QueryAuditLog(db).StreamAsync(new(Action: "rras-server.", Take: 1, Sorts: [new SortBy("OccurredAt", false)])).ToListAsync(Ct);
+
+        rows.Select(r => r.Summary).ShouldBe(["Created RRAS server VPN01", "Updated RRAS server VPN01"]);
+    }
+
+    [Fact]
+    public void Address_DayAloneOrDayAndMinute_ReadAsUtcAndAToDayIncludesThatDay()
+    {
+        AuditAddress.From("2026-11-20").ShouldBe(Day);
+        AuditAddress.From("2026-11-20T09:30").ShouldBe(Day.AddHours(9.5));
+        AuditAddress.To("2026-11-20").ShouldBe(Day.AddDays(1));
+        AuditAddress.To("2026-11-20T09:30").ShouldBe(Day.AddHours(9.5));
+        AuditAddress.From("20/11/2026").ShouldBeNull();
+        AuditAddress.Text(Day.UtcDateTime).ShouldBe("2026-11-20");
+        AuditAddress.Text(Day.AddHours(14).UtcDateTime).ShouldBe("2026-11-20T14:00");
     }
 
     [Fact]

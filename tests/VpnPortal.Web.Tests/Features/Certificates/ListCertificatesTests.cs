@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
+using VpnPortal.Web.Components.Grids;
 using VpnPortal.Web.Features.Certificates;
 using Xunit;
 
@@ -164,6 +165,46 @@ public sealed class ListCertificatesTests
         (await ListAsync(db, new(Sort: CertificateSort.Subject))).Items.Select(r => r.Subject).ShouldBe(["CN=a", "CN=b", "CN=c"]);
         (await ListAsync(db, new(Sort: CertificateSort.Subject, Descending: true))).Items.Select(r => r.Subject).ShouldBe(["CN=c", "CN=b", "CN=a"]);
         (await ListAsync(db, new(Descending: true))).Items.Select(r => r.Subject).ShouldBe(["CN=c", "CN=a", "CN=b"]);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task TableSorts_OrderByTheGridsColumnsInTurn_BeforePaging(string provider)
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync(provider);
+        await SeedAsync(db, f =>
+        {
+            var vpn1 = f.Rras("VPN01");
+            f.InStore(f.Cert("CN=b", 10, issuer: "CN=Issuer Two"), vpn1, CertificateStoreName.My);
+            f.Cert("CN=a", 20, issuer: "CN=Issuer Two");
+            f.Cert("CN=c", 5, issuer: "CN=Issuer One");
+            f.Cert("CN=d", 1, issuer: "CN=Issuer One");
+        });
+
+        var byIssuerThenSubjectDown = await ListAsync(db, new(Sorts: [new SortBy("Issuer", false), new SortBy("Subject", true)]));
+        var byServersSecondPage = await ListAsync(db, new(Skip: 1, Take: 2, Sorts: [new SortBy("ServerCount", true), new SortBy("NotAfter", true)]));
+
+        byIssuerThenSubjectDown.Items.Select(r => r.Subject).ShouldBe(["CN=d", "CN=c", "CN=b", "CN=a"]);
+        byServersSecondPage.Items.Select(r => r.Subject).ShouldBe(["CN=a", "CN=c"]);
+        byServersSecondPage.Total.ShouldBe(4);
+        (await ListAsync(db, new(Sorts: [new SortBy("Sha256Thumbprint", false)]))).Items.Select(r => r.Subject).ShouldBe(["CN=d", "CN=c", "CN=b", "CN=a"]);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Stream_ReturnsEveryMatchOfTheSearchAndFilter_InTheTablesOrder(string provider)
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync(provider);
+        await SeedAsync(db, f =>
+        {
+            f.Cert("CN=vpn-b.corp.example", 10);
+            f.Cert("CN=vpn-a.corp.example", 20);
+            f.Cert("CN=vpn-old.corp.example", -1);
+            f.Cert("CN=other.corp.example", 15);
+        });
+        await using var ctx = db.CreateContext();
+
+        var rows = await new ListCertificates(ctx, Clock).StreamAsync(new("VPN", CertificateFilter.Expiring, Take: 1, Sorts: [new SortBy("Subject", false)])).ToListAsync(Ct);
+
+        rows.Select(r => r.Subject).ShouldBe(["CN=vpn-a.corp.example", "CN=vpn-b.corp.example"]);
     }
 
     private static async Task SeedAsync(TestDatabase db, Action<FleetBuilder> build)
