@@ -1,3 +1,4 @@
+using VpnPortal.Web.Features.Sessions;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Exports;
@@ -13,7 +14,7 @@ public static class ExportRoutes
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).ExcludeFromDescription().RequireAuthorization(Policies.SelfService);
-        _ = group;
+        group.MapSessionsExport();
         return app;
     }
 }
