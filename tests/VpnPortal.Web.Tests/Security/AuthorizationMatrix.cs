@@ -40,6 +40,7 @@ public static class AuthorizationMatrix
         Page("/sessions", Audience.Operator),
         Page("/sessions/stale", Audience.Operator),
         Endpoint("GET", "/export/sessions.csv", Audience.Operator),
+        Endpoint("GET", "/export/servers.csv", Audience.Operator),
         Page("/operations/{Id:guid}", Audience.Operator),
         Page("/rotations", Audience.Operator),
         Page("/rotations/new", Audience.Admin),

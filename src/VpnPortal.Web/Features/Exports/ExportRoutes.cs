@@ -1,3 +1,4 @@
+using VpnPortal.Web.Features.Servers;
 using VpnPortal.Web.Features.Sessions;
 using VpnPortal.Web.Security;
 
@@ -15,6 +16,7 @@ public static class ExportRoutes
     {
         var group = app.MapGroup(Prefix).ExcludeFromDescription().RequireAuthorization(Policies.SelfService);
         group.MapSessionsExport();
+        group.MapServersExport();
         return app;
     }
 }
