@@ -58,7 +58,8 @@ public sealed class DisconnectPagesTests : IAsyncDisposable
         var cut = _ctx.Bunit.Render<DisconnectEverywhere>(p => p.Add(x => x.Identity, "ana@corp.example"));
         cut.Find(".disconnect-everywhere").Click();
         cut.WaitForAssertion(() => cut.Find(".disconnect-where").TextContent.ShouldContain("VPN01 (1), VPN02 (1)"));
-        cut.Find(".enforcement-window").Change("4h");
+        var window = cut.FindComponent<MudBlazor.MudSelect<string>>();
+        await cut.InvokeAsync(() => window.Instance.ValueChanged.InvokeAsync("4h"));
         cut.Find(".confirm-disconnect").TextContent.Trim().ShouldBe("Disconnect on 2 servers");
         cut.Find(".confirm-disconnect").Click();
 
