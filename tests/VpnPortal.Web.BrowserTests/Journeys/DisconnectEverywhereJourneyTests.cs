@@ -37,7 +37,8 @@ public sealed class DisconnectEverywhereJourneyTests(ChromiumBrowser chromium)
 
         await tab.Page.Locator("#target-panel .disconnect-everywhere").ClickAsync();
         await Expect(tab.Page.Locator(".disconnect-where")).ToContainTextAsync("RRAS-SIM-01 (1), RRAS-SIM-03 (1)");
-        await tab.Page.Locator(".enforcement-window").SelectOptionAsync("1h");
+        await tab.Page.GetByLabel("Keep it off for").ClickAsync();
+        await tab.Page.GetByRole(Microsoft.Playwright.AriaRole.Option, new() { Name = "1 hour" }).ClickAsync();
         await tab.Page.Locator(".confirm-disconnect").ClickAsync();
 
         await Expect(tab.Page.Locator(".operation-state")).ToHaveTextAsync("Completed", new() { Timeout = 20_000 });

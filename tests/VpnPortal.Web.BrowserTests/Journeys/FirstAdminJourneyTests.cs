@@ -49,9 +49,9 @@ public sealed partial class FirstAdminJourneyTests(ChromiumBrowser chromium)
         await page.Locator("nav a[href='servers/rras']").ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/servers/rras");
         await Expect(page.Locator("#server-count")).ToHaveTextAsync("1 server");
-        await Expect(page.Locator("tr.rz-data-row")).ToHaveCountAsync(1);
-        await Expect(page.Locator("tr.rz-data-row").First).ToContainTextAsync("vpn.corp.example");
-        await Expect(page.Locator("tr.rz-data-row a").First).ToHaveTextAsync("VPN01");
+        await Expect(page.Locator("tr.server-row")).ToHaveCountAsync(1);
+        await Expect(page.Locator("tr.server-row").First).ToContainTextAsync("vpn.corp.example");
+        await Expect(page.Locator("tr.server-row a").First).ToHaveTextAsync("VPN01");
         await tab.ScreenshotAsync("server-list");
 
         await tab.ShouldHaveNoScriptErrorsAsync();

@@ -49,7 +49,7 @@ public sealed class LiveFleetTests(ChromiumBrowser chromium)
         }
 
         await tab.GotoInteractiveAsync($"servers/rras/{serverId}");
-        await Expect(tab.Page.Locator(".rz-data-grid")).ToContainTextAsync(someUser);
+        await Expect(tab.Page.Locator(".session-grid")).ToContainTextAsync(someUser);
         await Expect(tab.Page.Locator("body")).ToContainTextAsync("0.0.0.0:443");
         await tab.ScreenshotAsync("server-page-live-sessions");
         await tab.ShouldHaveNoScriptErrorsAsync();

@@ -39,6 +39,8 @@ public static class AuthorizationMatrix
         Page("/certificates/{Id:guid}", Audience.Operator),
         Page("/sessions", Audience.Operator),
         Page("/sessions/stale", Audience.Operator),
+        Endpoint("GET", "/export/sessions.csv", Audience.Operator),
+        Endpoint("GET", "/export/servers.csv", Audience.Operator),
         Page("/operations/{Id:guid}", Audience.Operator),
         Page("/rotations", Audience.Operator),
         Page("/rotations/new", Audience.Admin),

@@ -1,6 +1,8 @@
 using VpnPortal.Web.Features.Audit;
 using VpnPortal.Web.Features.Certificates;
 using VpnPortal.Web.Features.Diagnostics;
+using VpnPortal.Web.Features.Servers;
+using VpnPortal.Web.Features.Sessions;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Exports;
@@ -19,6 +21,8 @@ public static class ExportRoutes
         group.MapAuditExport();
         group.MapCertificatesExport();
         group.MapFindingsExport();
+        group.MapSessionsExport();
+        group.MapServersExport();
         return app;
     }
 }

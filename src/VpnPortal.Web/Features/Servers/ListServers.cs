@@ -2,17 +2,37 @@ using Microsoft.EntityFrameworkCore;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Agents;
+using VpnPortal.Web.Components.Grids;
 using VpnPortal.Web.Features.Agents;
 
 namespace VpnPortal.Web.Features.Servers;
 
 /// <summary>
-/// Server lists for pages and the API: filter, sort by name, page. Agent presence is judged by <c>time</c> (else the
+/// Server lists for pages, exports and the API: filter, sort (by name unless asked otherwise), page. Agent presence is judged by <c>time</c> (else the
 /// system clock) in units of <c>reportInterval</c> (else the protocol's default).
 /// </summary>
 public sealed class ListServers(PortalDbContext db, TimeProvider? time = null, TimeSpan? reportInterval = null)
 {
-    public sealed record Query(ServerRole? Role = null, string? Search = null, string? Site = null, int Skip = 0, int Take = 50);
+    public sealed record Query(ServerRole? Role = null, string? Search = null, string? Site = null, int Skip = 0, int Take = 50, IReadOnlyList<SortBy>? Sort = null)
+    {
+        public Filter Filter => new(Role, Search, Site);
+    }
+
+    /// <summary>Which servers. Search: part of the name, DNS name or site, any case. Site: one site, whole.</summary>
+    public sealed record Filter(ServerRole? Role = null, string? Search = null, string? Site = null);
+
+    /// <summary>The columns servers sort by, named as <see cref="ServerRow"/>'s properties; by name by default, and by name (unique) within ties.</summary>
+    public static readonly SortMap<ManagedServer> Sorts = new SortMap<ManagedServer>(nameof(ServerRow.Name), defaultDescending: false)
+        .Add(nameof(ServerRow.Name), s => s.Name)
+        .Add(nameof(ServerRow.HostFqdn), s => s.HostFqdn)
+        .Add(nameof(ServerRow.Site), s => s.Site)
+        .Add(nameof(ServerRow.LastReportAt), s => s.LastReportAt)
+        .Add(nameof(ServerRow.HasAgent), s => s.AgentId != null)
+        .Add(nameof(ServerRow.Protocols), s => s is RrasServer ? ((RrasServer)s).Protocols : VpnProtocols.None)
+        .Add(nameof(ServerRow.LiveSessions), s => s is RrasServer ? ((RrasServer)s).Sessions.Count(v => v.EndedAt == null) : 0)
+        .Add<int?>(nameof(ServerRow.RadiusTimeoutSeconds), s => s is NpsServer ? ((NpsServer)s).RadiusTimeoutSeconds : null)
+        .Add<MfaExtensionState?>(nameof(ServerRow.MfaExtension), s => s is NpsServer ? ((NpsServer)s).MfaExtension : null)
+        .TieBreak(s => s.Name);
 
     public sealed record ServerRow(
         Guid Id,
@@ -43,44 +63,62 @@ public sealed class ListServers(PortalDbContext db, TimeProvider? time = null, T
     {
         var take = Math.Clamp(q.Take, 1, MaxTake);
         var skip = Math.Max(0, q.Skip);
+        var page = await PageAsync(q.Filter, new TableRequest(skip, take, q.Sort ?? []), ct);
+        return new Page<ServerRow>(page.Items, page.Total, skip, take);
+    }
+
+    /// <summary>One page of the servers the filter matches, in the requested order, and how many match in all.</summary>
+    public async Task<TablePage<ServerRow>> PageAsync(Filter filter, TableRequest request, CancellationToken ct = default)
+    {
+        var query = Where(filter);
+        var total = await query.CountAsync(ct);
+        var items = await Project(Sorts.Apply(query, request.Sorts).Skip(Math.Max(0, request.Skip)).Take(Math.Clamp(request.Take, 1, MaxTake))).ToListAsync(ct);
+        return new TablePage<ServerRow>(await WithAgentsAsync(items, ct), total);
+    }
+
+    /// <summary>Every server the filter matches, in the requested order (an export; a fleet has hundreds at most).</summary>
+    public async Task<List<ServerRow>> AllAsync(Filter filter, IReadOnlyList<SortBy> sorts, CancellationToken ct = default) =>
+        await WithAgentsAsync(await Project(Sorts.Apply(Where(filter), sorts)).ToListAsync(ct), ct);
+
+    private IQueryable<ManagedServer> Where(Filter f)
+    {
         var query = db.Servers.AsNoTracking();
-        if (q.Role is { } role)
+        if (f.Role is { } role)
         {
             query = query.Where(s => s.Role == role);
         }
 
-        if (!string.IsNullOrWhiteSpace(q.Search))
+        if (!string.IsNullOrWhiteSpace(f.Search))
         {
-            var term = q.Search.Trim().ToUpper();
+            var term = f.Search.Trim().ToUpper();
             query = query.Where(s => s.Name.ToUpper().Contains(term) || (s.HostFqdn != null && s.HostFqdn.ToUpper().Contains(term)) || (s.Site != null && s.Site.ToUpper().Contains(term)));
         }
 
-        if (!string.IsNullOrWhiteSpace(q.Site))
+        if (!string.IsNullOrWhiteSpace(f.Site))
         {
-            query = query.Where(s => s.Site == q.Site);
+            query = query.Where(s => s.Site == f.Site);
         }
 
-        var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(s => s.Name).Skip(skip).Take(take)
-            .Select(s => new ServerRow(
-                s.Id,
-                s.Role,
-                s.Name,
-                s.HostFqdn,
-                s is RrasServer ? ((RrasServer)s).PublicFqdns : new List<string>(),
-                s.Site,
-                s is RrasServer ? ((RrasServer)s).Protocols : VpnProtocols.None,
-                s is RrasServer ? ((RrasServer)s).SstpListenerPort : 0,
-                s is RrasServer && ((RrasServer)s).TlsOffload,
-                s.AgentId != null,
-                s.LastReportAt,
-                db.VpnSessions.Count(v => v.RrasServerId == s.Id && v.EndedAt == null),
-                s.UpdatedAt,
-                s is NpsServer ? ((NpsServer)s).RadiusTimeoutSeconds : null,
-                s is NpsServer ? ((NpsServer)s).MfaExtension : null))
-            .ToListAsync(ct);
-        return new Page<ServerRow>(await WithAgentsAsync(items, ct), total, skip, take);
+        return query;
     }
+
+    private IQueryable<ServerRow> Project(IQueryable<ManagedServer> query) => query.Select(s => new ServerRow(
+        s.Id,
+        s.Role,
+        s.Name,
+        s.HostFqdn,
+        s is RrasServer ? ((RrasServer)s).PublicFqdns : new List<string>(),
+        s.Site,
+        s is RrasServer ? ((RrasServer)s).Protocols : VpnProtocols.None,
+        s is RrasServer ? ((RrasServer)s).SstpListenerPort : 0,
+        s is RrasServer && ((RrasServer)s).TlsOffload,
+        s.AgentId != null,
+        s.LastReportAt,
+        db.VpnSessions.Count(v => v.RrasServerId == s.Id && v.EndedAt == null),
+        s.UpdatedAt,
+        s is NpsServer ? ((NpsServer)s).RadiusTimeoutSeconds : null,
+        s is NpsServer ? ((NpsServer)s).MfaExtension : null,
+        null));
 
     private async Task<List<ServerRow>> WithAgentsAsync(List<ServerRow> rows, CancellationToken ct)
     {

@@ -10,10 +10,12 @@ public static class ServersApi
 {
     public static RouteGroupBuilder MapServersApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/servers", async (PortalDbContext db, TimeProvider time, IOptions<AgentOptions> agents, ServerRole? role, string? search, string? site, int? skip, int? take, CancellationToken ct) =>
-                TypedResults.Ok(await new ListServers(db, time, agents.Value.ReportInterval).RunAsync(new(role, search, site, skip ?? 0, take ?? 100), ct)))
+        api.MapGet("/servers", async (PortalDbContext db, TimeProvider time, IOptions<AgentOptions> agents, ServerRole? role, string? search, string? site, string? sort, int? skip, int? take, CancellationToken ct) =>
+                TypedResults.Ok(await new ListServers(db, time, agents.Value.ReportInterval).RunAsync(
+                    new(role, search, site, skip ?? 0, take ?? 100, Components.Grids.TableRequest.ParseSort(sort)), ct)))
             .WithName("ListServers")
-            .WithSummary("RRAS and NPS servers, filtered and paged (take at most 500), each with its agent's state: online, late, offline, never-seen, revoked or none.")
+            .WithSummary("RRAS and NPS servers, filtered, sorted (sort: columns, comma-separated, '-' before one for descending: " +
+                string.Join(", ", ListServers.Sorts.Columns) + "; by name by default) and paged (take at most 500), each with its agent's state: online, late, offline, never-seen, revoked or none.")
             .RequireAuthorization(Policies.ApiOperator);
         return api;
     }

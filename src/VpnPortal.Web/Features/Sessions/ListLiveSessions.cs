@@ -1,19 +1,51 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
+using VpnPortal.Web.Components.Grids;
 
 namespace VpnPortal.Web.Features.Sessions;
 
-/// <summary>Live VPN sessions (not ended in the last report) across the fleet or on one server, newest first.</summary>
+/// <summary>
+/// Live VPN sessions (not ended in the last report) across the fleet or on one server: filtered, sorted and paged in
+/// the database, newest first unless another order is asked for.
+/// </summary>
 public sealed class ListLiveSessions(PortalDbContext db)
 {
-    public const int MaxTake = 500;
+    public const int MaxTake = TableRequest.MaxTake;
 
     /// <summary>The most sessions a server page loads to sort and filter in the browser's circuit.</summary>
     public const int MaxPerServer = 5000;
 
-    /// <summary>User: part of any of the session's user names, any case. Server: a server's id, or its name in any case.</summary>
-    public sealed record Query(string? User = null, string? Server = null, int Skip = 0, int Take = 100);
+    /// <summary>
+    /// The columns sessions sort by, named as <see cref="SessionRow"/>'s properties (the grid's column names and the
+    /// API's <c>sort</c>); newest connection first by default.
+    /// </summary>
+    public static readonly SortMap<VpnSession> Sorts = new SortMap<VpnSession>(nameof(SessionRow.ConnectionStartTime), defaultDescending: true)
+        .Add(nameof(SessionRow.UserName), s => s.UserName)
+        .Add(nameof(SessionRow.ServerName), s => s.RrasServer!.Name)
+        .Add(nameof(SessionRow.TunnelType), s => s.TunnelType)
+        .Add(nameof(SessionRow.ClientExternalAddress), s => s.ClientExternalAddress)
+        .Add(nameof(SessionRow.TunnelAddress), s => s.ClientInternalAddress)
+        .Add(nameof(SessionRow.HostName), s => s.HostName)
+        .Add(nameof(SessionRow.ConnectionStartTime), s => s.ConnectionStartTime)
+        .Add(nameof(SessionRow.BytesIn), s => s.BytesIn)
+        .Add(nameof(SessionRow.BytesOut), s => s.BytesOut)
+        .Add(nameof(SessionRow.LastSeenAt), s => s.LastSeenAt)
+        .TieBreak(s => s.Id);
+
+    /// <summary>
+    /// Which live sessions. User: part of any of the session's user names, any case. Server: a server's id, or its name
+    /// in any case. Search: part of a user name, the host name, the external or the tunnel address, any case.
+    /// Protocol: one tunnel type.
+    /// </summary>
+    public sealed record Filter(string? User = null, string? Server = null, string? Search = null, TunnelType? Protocol = null);
+
+    /// <summary>The API's request: a filter, a page and an order.</summary>
+    public sealed record Query(string? User = null, string? Server = null, int Skip = 0, int Take = 100, string? Search = null, TunnelType? Protocol = null, IReadOnlyList<SortBy>? Sort = null)
+    {
+        public Filter Filter => new(User, Server, Search, Protocol);
+    }
 
     /// <summary>A live session; TunnelType is sstp, ikev2, l2tp, pptp or unknown; TunnelAddress the client's address inside the tunnel.</summary>
     public sealed record SessionRow(
@@ -41,20 +73,65 @@ public sealed class ListLiveSessions(PortalDbContext db)
 
     public static string TunnelName(TunnelType t) => t == Data.Entities.TunnelType.Unknown ? "unknown" : t.ToString().ToLowerInvariant();
 
+    /// <summary>A tunnel type as the API spells it (sstp, ikev2, l2tp, pptp), any case; null for anything else.</summary>
+    public static TunnelType? ParseTunnel(string? name) =>
+        Enum.TryParse<TunnelType>(name?.Trim(), ignoreCase: true, out var t) && Enum.IsDefined(t) && !int.TryParse(name, out _) ? t : null;
+
     public async Task<Page> RunAsync(Query q, CancellationToken ct = default)
     {
         var skip = Math.Max(0, q.Skip);
         var take = Math.Clamp(q.Take, 1, MaxTake);
-        var query = db.VpnSessions.AsNoTracking().Where(s => s.EndedAt == null);
-        if (!string.IsNullOrWhiteSpace(q.User))
+        var page = await PageAsync(q.Filter, new TableRequest(skip, take, q.Sort ?? []), ct);
+        return new Page(page.Items, page.Total, skip, take);
+    }
+
+    /// <summary>One page of the sessions the filter matches, in the requested order, and how many match in all.</summary>
+    public async Task<TablePage<SessionRow>> PageAsync(Filter filter, TableRequest request, CancellationToken ct = default)
+    {
+        var query = Where(filter);
+        var total = await query.CountAsync(ct);
+        var items = await Project(Sorts.Apply(query, request.Sorts).Skip(Math.Max(0, request.Skip)).Take(Math.Clamp(request.Take, 1, MaxTake)))
+            .ToListAsync(ct);
+        return new TablePage<SessionRow>(items.Select(Row).ToList(), total);
+    }
+
+    /// <summary>Every session the filter matches, in the requested order, read as they are written out (an export).</summary>
+    public async IAsyncEnumerable<SessionRow> AllAsync(Filter filter, IReadOnlyList<SortBy> sorts, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var s in Project(Sorts.Apply(Where(filter), sorts)).AsAsyncEnumerable().WithCancellation(ct))
         {
-            var term = q.User.Trim().ToUpper();
+            yield return Row(s);
+        }
+    }
+
+    /// <summary>One server's live sessions (at most <see cref="MaxPerServer"/>), newest first.</summary>
+    public async Task<List<SessionRow>> ForServerAsync(Guid serverId, CancellationToken ct = default) =>
+        (await Project(db.VpnSessions.AsNoTracking().Where(s => s.RrasServerId == serverId && s.EndedAt == null)
+            .OrderByDescending(s => s.ConnectionStartTime).ThenBy(s => s.Id).Take(MaxPerServer)).ToListAsync(ct))
+        .Select(Row).ToList();
+
+    private IQueryable<VpnSession> Where(Filter f)
+    {
+        var query = db.VpnSessions.AsNoTracking().Where(s => s.EndedAt == null);
+        if (!string.IsNullOrWhiteSpace(f.User))
+        {
+            var term = f.User.Trim().ToUpper();
             query = query.Where(s => s.UserName.ToUpper().Contains(term) || s.UserNames.Any(n => n.ToUpper().Contains(term)));
         }
 
-        if (!string.IsNullOrWhiteSpace(q.Server))
+        if (!string.IsNullOrWhiteSpace(f.Search))
         {
-            var server = q.Server.Trim();
+            var term = f.Search.Trim().ToUpper();
+            query = query.Where(s => s.UserName.ToUpper().Contains(term)
+                || s.UserNames.Any(n => n.ToUpper().Contains(term))
+                || (s.HostName != null && s.HostName.ToUpper().Contains(term))
+                || (s.ClientExternalAddress != null && s.ClientExternalAddress.ToUpper().Contains(term))
+                || (s.ClientInternalAddress != null && s.ClientInternalAddress.ToUpper().Contains(term)));
+        }
+
+        if (!string.IsNullOrWhiteSpace(f.Server))
+        {
+            var server = f.Server.Trim();
             if (Guid.TryParse(server, out var id))
             {
                 query = query.Where(s => s.RrasServerId == id);
@@ -66,41 +143,24 @@ public sealed class ListLiveSessions(PortalDbContext db)
             }
         }
 
-        var total = await query.CountAsync(ct);
-        var items = await Project(query.OrderByDescending(s => s.ConnectionStartTime).ThenBy(s => s.Id).Skip(skip).Take(take), ct);
-        return new Page(items, total, skip, take);
+        if (f.Protocol is { } protocol)
+        {
+            query = query.Where(s => s.TunnelType == protocol);
+        }
+
+        return query;
     }
 
-    /// <summary>One server's live sessions (at most <see cref="MaxPerServer"/>), newest first.</summary>
-    public Task<List<SessionRow>> ForServerAsync(Guid serverId, CancellationToken ct = default) =>
-        Project(db.VpnSessions.AsNoTracking().Where(s => s.RrasServerId == serverId && s.EndedAt == null)
-            .OrderByDescending(s => s.ConnectionStartTime).ThenBy(s => s.Id).Take(MaxPerServer), ct);
+    private sealed record Projected(
+        Guid Id, Guid RrasServerId, string ServerName, string UserName, List<string> UserNames, bool IsDeviceTunnel, string? HostName,
+        string? ClientExternalAddress, string? ClientInternalAddress, TunnelType TunnelType, string? AuthMethod,
+        DateTimeOffset ConnectionStartTime, long BytesIn, long BytesOut, DateTimeOffset LastSeenAt);
 
-    private static async Task<List<SessionRow>> Project(IQueryable<VpnSession> query, CancellationToken ct)
-    {
-        var rows = await query
-            .Select(s => new
-            {
-                s.Id,
-                s.RrasServerId,
-                ServerName = s.RrasServer!.Name,
-                s.UserName,
-                s.UserNames,
-                s.IsDeviceTunnel,
-                s.HostName,
-                s.ClientExternalAddress,
-                s.ClientInternalAddress,
-                s.TunnelType,
-                s.AuthMethod,
-                s.ConnectionStartTime,
-                s.BytesIn,
-                s.BytesOut,
-                s.LastSeenAt,
-            })
-            .ToListAsync(ct);
-        return rows.Select(s => new SessionRow(
-                s.Id, s.RrasServerId, s.ServerName, s.UserName, s.UserNames, s.IsDeviceTunnel, s.HostName, s.ClientExternalAddress,
-                s.ClientInternalAddress, TunnelName(s.TunnelType), s.AuthMethod, s.ConnectionStartTime, s.BytesIn, s.BytesOut, s.LastSeenAt))
-            .ToList();
-    }
+    private static IQueryable<Projected> Project(IQueryable<VpnSession> query) => query.Select(s => new Projected(
+        s.Id, s.RrasServerId, s.RrasServer!.Name, s.UserName, s.UserNames, s.IsDeviceTunnel, s.HostName, s.ClientExternalAddress,
+        s.ClientInternalAddress, s.TunnelType, s.AuthMethod, s.ConnectionStartTime, s.BytesIn, s.BytesOut, s.LastSeenAt));
+
+    private static SessionRow Row(Projected s) => new(
+        s.Id, s.RrasServerId, s.ServerName, s.UserName, s.UserNames, s.IsDeviceTunnel, s.HostName, s.ClientExternalAddress,
+        s.ClientInternalAddress, TunnelName(s.TunnelType), s.AuthMethod, s.ConnectionStartTime, s.BytesIn, s.BytesOut, s.LastSeenAt);
 }

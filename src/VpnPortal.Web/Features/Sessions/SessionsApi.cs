@@ -14,7 +14,9 @@ public static class SessionsApi
         api.MapGet("/sessions", ListAsync)
             .WithName("ListLiveSessions")
             .WithSummary("Live VPN sessions across the fleet, newest first. user: part of any of the session's user names (any case); " +
-                $"server: a server's id or name; skip, take (1 to {ListLiveSessions.MaxTake}).")
+                "search: part of a user name, the host name, the external or the tunnel address (any case); server: a server's id or name; " +
+                "protocol: sstp, ikev2, l2tp or pptp; sort: columns, comma-separated, '-' before one for descending (" +
+                string.Join(", ", ListLiveSessions.Sorts.Columns) + $"); skip, take (1 to {ListLiveSessions.MaxTake}).")
             .RequireAuthorization(Policies.ApiOperator);
 
         api.MapGet("/sessions/stale", StaleAsync)
@@ -82,7 +84,7 @@ public static class SessionsApi
     }
 
     private static async Task<Results<Ok<ListLiveSessions.Page>, ValidationProblem>> ListAsync(
-        PortalDbContext db, string? user, string? server, string? skip, string? take, CancellationToken ct)
+        PortalDbContext db, string? user, string? server, string? search, string? protocol, string? sort, string? skip, string? take, CancellationToken ct)
     {
         // Numbers parsed here, not bound as int: a bound "take=abc" is a bare 400 that names nothing.
         var errors = new Dictionary<string, string[]>();
@@ -98,11 +100,28 @@ public static class SessionsApi
             errors[nameof(server)] = [$"server must be at most {MaxFilterLength} characters."];
         }
 
+        if (search?.Length > MaxFilterLength)
+        {
+            errors[nameof(search)] = [$"search must be at most {MaxFilterLength} characters."];
+        }
+
+        var tunnel = ListLiveSessions.ParseTunnel(protocol);
+        if (!string.IsNullOrWhiteSpace(protocol) && tunnel is null)
+        {
+            errors[nameof(protocol)] = ["protocol must be sstp, ikev2, l2tp or pptp."];
+        }
+
+        var sorts = Components.Grids.TableRequest.ParseSort(sort);
+        if (sorts.FirstOrDefault(x => !ListLiveSessions.Sorts.Knows(x.Column)) is { } unknown)
+        {
+            errors[nameof(sort)] = [$"sort cannot order by '{unknown.Column}'; it takes {string.Join(", ", ListLiveSessions.Sorts.Columns)}."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await new ListLiveSessions(db).RunAsync(new(user, server, s, t), ct));
+        return TypedResults.Ok(await new ListLiveSessions(db).RunAsync(new(user, server, s, t, search, tunnel, sorts), ct));
     }
 }

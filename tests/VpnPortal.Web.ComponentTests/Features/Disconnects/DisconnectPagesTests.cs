@@ -2,7 +2,6 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Radzen.Blazor;
 using Shouldly;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data;
@@ -58,7 +57,8 @@ public sealed class DisconnectPagesTests : IAsyncDisposable
         var cut = _ctx.Bunit.Render<DisconnectEverywhere>(p => p.Add(x => x.Identity, "ana@corp.example"));
         cut.Find(".disconnect-everywhere").Click();
         cut.WaitForAssertion(() => cut.Find(".disconnect-where").TextContent.ShouldContain("VPN01 (1), VPN02 (1)"));
-        cut.Find(".enforcement-window").Change("4h");
+        var window = cut.FindComponent<MudBlazor.MudSelect<string>>();
+        await cut.InvokeAsync(() => window.Instance.ValueChanged.InvokeAsync("4h"));
         cut.Find(".confirm-disconnect").TextContent.Trim().ShouldBe("Disconnect on 2 servers");
         cut.Find(".confirm-disconnect").Click();
 
@@ -101,7 +101,7 @@ public sealed class DisconnectPagesTests : IAsyncDisposable
             await db.SaveChangesAsync(Ct);
         }
 
-        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var dialogs = _ctx.Bunit.Render<MudBlazor.MudDialogProvider>();
         var cut = _ctx.Bunit.Render<OperationPage>(p => p.Add(x => x.Id, operationId));
 
         cut.WaitForAssertion(() => cut.Find(".operation-outcome").TextContent.ShouldBe("Ended on 1 of 1 server; disconnected again 1 time after reconnecting"));
@@ -130,13 +130,13 @@ public sealed class DisconnectPagesTests : IAsyncDisposable
         var idle = await SessionAsync(vpn01, "carol@corp.example", "10.0.0.7", now.AddHours(-5));
         await SessionAsync(vpn01, "dave@corp.example", "10.0.0.8", now);
 
-        var dialogs = _ctx.Bunit.Render<RadzenDialog>();
+        var dialogs = _ctx.Bunit.Render<MudBlazor.MudDialogProvider>();
         var cut = _ctx.Bunit.Render<StaleSessionsPage>();
 
         cut.WaitForAssertion(() => cut.FindAll("#stale-sessions tbody tr").Count.ShouldBe(1));
         cut.Find(".stale-reason").TextContent.ShouldBe("no traffic for 5 hours");
         cut.Find("#end-selected").HasAttribute("disabled").ShouldBeTrue("nothing chosen yet");
-        cut.Find(".select-session").Change(true);
+        cut.Find(".select-session input").Change(true);
         cut.Find("#end-selected").Click();
         dialogs.WaitForAssertion(() => dialogs.Markup.ShouldContain("End 1 session on 1 server?"));
         dialogs.FindAll("button").First(b => b.TextContent.Trim() == "End sessions").Click();

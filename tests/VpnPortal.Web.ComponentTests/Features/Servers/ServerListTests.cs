@@ -1,42 +1,22 @@
 using Bunit;
-using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Radzen;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
-using VpnPortal.Testing;
+using VpnPortal.Web.ComponentTests.Support;
 using VpnPortal.Web.Features.Servers;
 using Xunit;
 
 namespace VpnPortal.Web.ComponentTests.Features.Servers;
 
-/// <summary>The server list against a real (SQLite) database: paging and search happen in the database.</summary>
-public sealed class ServerListTests : IAsyncLifetime
+/// <summary>The server list against a real (SQLite) database: paging, sorting and search happen in the database.</summary>
+public sealed class ServerListTests : IAsyncDisposable
 {
-    private readonly BunitContext _ctx = new();
-    private TestDatabase _db = default!;
+    private PortalComponentContext _ctx = default!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _db = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
-        // Radzen calls into its own JavaScript (focus, keyboard handling); none of it matters for these tests.
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddRadzenComponents();
-        _ctx.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(new TestDbContextFactory(_db));
-        // Rendered as the portal renders it: interactive on the server (after the services: this builds the renderer).
-        _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _ctx.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _ctx.DisposeAsync();
 
     [Fact]
-    public async Task FirstRender_45Servers_ShowsFirstPageOf20AndTotal45()
+    public async Task FirstRender_45Servers_ShowsFirstPageOf25AndTotal45()
     {
         await SeedAsync(45);
 
@@ -44,20 +24,36 @@ public sealed class ServerListTests : IAsyncLifetime
 
         cut.WaitForAssertion(() => RowNames(cut).Count.ShouldBe(ServerList.PageSize));
         cut.Find("#server-count").TextContent.ShouldBe("45 servers");
-        RowNames(cut).ShouldBe(Enumerable.Range(1, 20).Select(i => $"VPN{i:00}"));
+        RowNames(cut).ShouldBe(Enumerable.Range(1, 25).Select(i => $"VPN{i:00}"));
     }
 
     [Fact]
-    public async Task PageThree_45Servers_ShowsTheLast5()
+    public async Task LastPage_45Servers_ShowsTheLast20()
     {
         await SeedAsync(45);
         var cut = RenderList();
         cut.WaitForAssertion(() => RowNames(cut).Count.ShouldBe(ServerList.PageSize));
 
-        cut.Find("button[title='Page 3']").Click();
+        cut.Find("button[aria-label='Last page']").Click();
 
-        cut.WaitForAssertion(() => RowNames(cut).ShouldBe(["VPN41", "VPN42", "VPN43", "VPN44", "VPN45"]));
+        cut.WaitForAssertion(() => RowNames(cut).ShouldBe(Enumerable.Range(26, 20).Select(i => $"VPN{i:00}")));
         cut.Find("#server-count").TextContent.ShouldBe("45 servers");
+    }
+
+    [Fact]
+    public async Task SortBySite_ThenByNameDescending_IsTheDatabasesOrder_AndTheExportFollows()
+    {
+        await SeedAsync(6);
+        var cut = RenderList();
+        cut.WaitForAssertion(() => RowNames(cut).Count.ShouldBe(6));
+
+        SortBy(cut, "Site");
+        cut.WaitForAssertion(() => RowNames(cut).ShouldBe(["VPN02", "VPN04", "VPN06", "VPN01", "VPN03", "VPN05"]));
+        cut.Find("#export-servers").GetAttribute("href").ShouldBe("export/servers.csv?role=rras&sort=Site");
+        SortBy(cut, "Name");
+        SortBy(cut, "Name");
+        cut.WaitForAssertion(() => RowNames(cut).ShouldBe(["VPN06", "VPN05", "VPN04", "VPN03", "VPN02", "VPN01"]));
+        cut.Find("#export-servers").GetAttribute("href").ShouldBe("export/servers.csv?role=rras&sort=-Name");
     }
 
     [Fact]
@@ -67,23 +63,24 @@ public sealed class ServerListTests : IAsyncLifetime
         var cut = RenderList();
         cut.WaitForAssertion(() => RowNames(cut).Count.ShouldBe(ServerList.PageSize));
 
-        cut.Find("#server-search").Input("vpn07");
+        Search(cut, "vpn07");
 
         cut.WaitForAssertion(() => RowNames(cut).ShouldBe(["VPN07"]));
         cut.Find("#server-count").TextContent.ShouldBe("1 server");
+        cut.Find("#export-servers").GetAttribute("href").ShouldBe("export/servers.csv?role=rras&search=vpn07");
     }
 
     [Fact]
-    public async Task Search_BySite_CountsEveryMatchAcrossPages()
+    public async Task Search_BySite_CountsEveryMatch()
     {
         await SeedAsync(45);
         var cut = RenderList();
         cut.WaitForAssertion(() => RowNames(cut).Count.ShouldBe(ServerList.PageSize));
 
-        cut.Find("#server-search").Input("LONDON");
+        Search(cut, "LONDON");
 
         cut.WaitForAssertion(() => cut.Find("#server-count").TextContent.ShouldBe("22 servers"));
-        RowNames(cut).Count.ShouldBe(ServerList.PageSize);
+        cut.WaitForAssertion(() => RowNames(cut).Count.ShouldBe(22));
         var numbers = RowNames(cut).Select(n => int.Parse(n[3..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         numbers.ShouldAllBe(i => i % 2 == 0);
     }
@@ -94,10 +91,10 @@ public sealed class ServerListTests : IAsyncLifetime
         await SeedAsync(45);
         var cut = RenderList();
         cut.WaitForAssertion(() => RowNames(cut).Count.ShouldBe(ServerList.PageSize));
-        cut.Find("button[title='Page 3']").Click();
-        cut.WaitForAssertion(() => RowNames(cut).Count.ShouldBe(5));
+        cut.Find("button[aria-label='Last page']").Click();
+        cut.WaitForAssertion(() => RowNames(cut).Count.ShouldBe(20));
 
-        cut.Find("#server-search").Input("VPN1");
+        Search(cut, "VPN1");
 
         cut.WaitForAssertion(() => RowNames(cut).ShouldBe(Enumerable.Range(10, 10).Select(i => $"VPN{i}")));
         cut.Find("#server-count").TextContent.ShouldBe("10 servers");
@@ -110,21 +107,31 @@ public sealed class ServerListTests : IAsyncLifetime
         var cut = RenderList();
         cut.WaitForAssertion(() => RowNames(cut).Count.ShouldBe(3));
 
-        cut.Find("#server-search").Input("nowhere");
+        Search(cut, "nowhere");
 
         cut.WaitForAssertion(() => cut.Find("#server-count").TextContent.ShouldBe("0 servers"));
         RowNames(cut).ShouldBeEmpty();
-        cut.Find(".rz-datatable-emptymessage").TextContent.ShouldContain("No servers match.");
+        cut.Find("#no-servers").TextContent.ShouldContain("No servers match.");
     }
 
-    private IRenderedComponent<ServerList> RenderList() => _ctx.Render<ServerList>(p => p.Add(l => l.Role, ServerRole.Rras));
+    private IRenderedComponent<ServerList> RenderList() => _ctx.Bunit.Render<ServerList>(p => p.Add(l => l.Role, ServerRole.Rras));
 
     private static List<string> RowNames(IRenderedComponent<ServerList> cut) =>
-        cut.FindAll("tr.rz-data-row td:first-child a").Select(a => a.TextContent.Trim()).ToList();
+        cut.FindAll("tr.server-row .server-name").Select(a => a.TextContent.Trim()).ToList();
+
+    private static void SortBy(IRenderedComponent<ServerList> cut, string column) =>
+        cut.FindAll("th .sortable-column-header").Single(h => h.TextContent.Trim() == column).Click();
+
+    private static void Search(IRenderedComponent<ServerList> cut, string text)
+    {
+        cut.Find("#server-search").Input(text);
+        cut.Find("#server-search").Blur();
+    }
 
     private async Task SeedAsync(int count)
     {
-        await using var db = _db.CreateContext();
+        _ctx = await PortalComponentContext.CreateAsync(Roles.OnCall);
+        await using var db = _ctx.Db();
         for (var i = 1; i <= count; i++)
         {
             db.RrasServers.Add(new RrasServer
@@ -140,10 +147,5 @@ public sealed class ServerListTests : IAsyncLifetime
         // An NPS server never shows in the RRAS list, whatever its name.
         db.NpsServers.Add(new NpsServer { Id = Guid.NewGuid(), Name = "VPN-NPS01", Site = "London" });
         await db.SaveChangesAsync(Xunit.TestContext.Current.CancellationToken);
-    }
-
-    private sealed class TestDbContextFactory(TestDatabase db) : IDbContextFactory<PortalDbContext>
-    {
-        public PortalDbContext CreateDbContext() => db.CreateContext();
     }
 }

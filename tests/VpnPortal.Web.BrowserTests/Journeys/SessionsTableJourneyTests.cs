@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Shouldly;
+using VpnPortal.Agent.Simulation;
+using VpnPortal.Web.BrowserTests.Infrastructure;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace VpnPortal.Web.BrowserTests.Journeys;
+
+/// <summary>
+/// An operator sorts the fleet's sessions table by user (the database orders it) and downloads the CSV export, which
+/// holds every live session in the same order as the table.
+/// </summary>
+public sealed class SessionsTableJourneyTests(ChromiumBrowser chromium)
+{
+    [Fact]
+    public async Task Operator_SortsSessionsByUser_AndDownloadsThemInThatOrder()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await SimulatedFleetPortal.StartAsync(2, 0, new SimulationOptions { Seed = 11, TargetSessions = 15 }, ct);
+        var live = await EventuallyAsync(() => LiveSessionsAsync(env, ct), n => n >= 20, ct);
+
+        await using var tab = await chromium.NewPageAsync(env.Portal.BaseUrl, "sessions-table");
+        await tab.Page.GotoAsync("account/sign-in");
+        await tab.SignInAsync(SimulatedFleetPortal.Email, SimulatedFleetPortal.Password);
+        await tab.GotoInteractiveAsync("sessions");
+        var rows = tab.Page.Locator("#fleet-sessions tbody tr.session-row");
+        await Expect(rows).ToHaveCountAsync(Math.Min(25, live));
+
+        await tab.Page.Locator("#fleet-sessions th .sortable-column-header", new() { HasTextString = "User or device" }).ClickAsync();
+        await Expect(tab.Page.Locator("#export-sessions")).ToHaveAttributeAsync("href", "export/sessions.csv?sort=UserName");
+        var shown = await rows.Locator(".session-user").AllInnerTextsAsync();
+        shown.Count.ShouldBe(Math.Min(25, live));
+        await tab.ScreenshotAsync("sessions-sorted-by-user");
+
+        var download = await tab.Page.RunAndWaitForDownloadAsync(() => tab.Page.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).ClickAsync());
+        download.SuggestedFilename.ShouldStartWith("sessions-");
+        var path = await download.PathAsync();
+        var lines = (await File.ReadAllLinesAsync(path!, ct)).Where(l => l.Length > 0).ToList();
+        lines[0].TrimStart('\uFEFF').ShouldStartWith("User,Other names,");
+        var exported = lines.Skip(1).Select(l => l.Split(',')[0]).ToList();
+        exported.Count.ShouldBe(await LiveSessionsAsync(env, ct), "every live session, not one page");
+        exported.Take(shown.Count).ShouldBe(shown.Select(s => s.Trim()), "the export is in the table's order");
+        exported.ShouldBe(exported.Order(StringComparer.Ordinal).ToList(), "sorted by user name");
+        await tab.ShouldHaveNoScriptErrorsAsync();
+    }
+
+    private static async Task<int> LiveSessionsAsync(SimulatedFleetPortal env, CancellationToken ct)
+    {
+        await using var context = env.Database.CreateContext();
+        return await context.VpnSessions.CountAsync(s => s.EndedAt == null, ct);
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                done(value).ShouldBeTrue($"not reached within 30 s; last value: {value}");
+                return value;
+            }
+
+            await Task.Delay(250, ct);
+        }
+    }
+}
