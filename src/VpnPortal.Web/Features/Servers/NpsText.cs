@@ -14,7 +14,4 @@ public static class NpsText
 
     /// <summary>Chip colour for the extension state (not installed is normal for fleets without Azure MFA).</summary>
     public static MudBlazor.Color MfaExtensionColor(MfaExtensionState state) => state == MfaExtensionState.Installed ? MudBlazor.Color.Success : MudBlazor.Color.Default;
-
-    /// <summary>Badge class for the extension state (not installed is normal for fleets without Azure MFA).</summary>
-    public static string MfaExtensionBadge(MfaExtensionState state) => state == MfaExtensionState.Installed ? "badge ok" : "badge muted";
 }
