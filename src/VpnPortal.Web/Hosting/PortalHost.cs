@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
-using Radzen;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Components;
@@ -29,7 +28,7 @@ public static class PortalHost
             ApplicationName = typeof(PortalHost).Assembly.GetName().Name,
         });
 
-        // Package assets (MudBlazor, Radzen) from the build's static web assets manifest, in every environment.
+        // Package assets (MudBlazor) from the build's static web assets manifest, in every environment.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddPortal(builder.Configuration);
         return builder;
@@ -107,7 +106,6 @@ public static class PortalHost
         services.AddRazorComponents().AddInteractiveServerComponents();
         // After the framework's own registration, which this replaces: circuits revalidate their user.
         services.AddScoped<AuthenticationStateProvider, CircuitSessionRevalidation>();
-        services.AddRadzenComponents();
         services.AddMudServices(o =>
         {
             o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;

@@ -10,7 +10,7 @@ namespace VpnPortal.Web.BrowserTests.Hosting;
 
 /// <summary>
 /// `dotnet publish` output is what admins install: it must carry appsettings.json and wwwroot (the site's files, the
-/// extracted blazor.web.js, Radzen's assets), keep its embedded database under its own folder, and answer the admin
+/// extracted blazor.web.js, MudBlazor's assets), keep its embedded database under its own folder, and answer the admin
 /// verbs, all without a source tree above it and from any working directory.
 /// </summary>
 public sealed class PublishedPortalTests : IAsyncLifetime
@@ -45,7 +45,7 @@ public sealed class PublishedPortalTests : IAsyncLifetime
         await using (var portal = await PortalProcess.StartAsync(dll, database: null, ct))
         {
             using var http = new HttpClient { BaseAddress = portal.BaseUrl };
-            foreach (var path in new[] { "css/site.css", "img/logo.svg", "_framework/blazor.web.js", "_content/Radzen.Blazor/css/standard.css", "account/sign-in" })
+            foreach (var path in new[] { "css/site.css", "img/logo.svg", "_framework/blazor.web.js", "_content/MudBlazor/MudBlazor.min.css", "account/sign-in" })
             {
                 using var response = await http.GetAsync(path, ct);
                 response.StatusCode.ShouldBe(HttpStatusCode.OK, $"/{path} from the published portal");

@@ -122,6 +122,9 @@ public sealed class AppearanceJourneyTests(ChromiumBrowser chromium)
             {
                 await tab.GotoInteractiveAsync(page);
                 await ExpectBackgroundAsync(tab, scheme == ColorScheme.Dark ? DarkBackground : LightBackground);
+                // "As the system" is known once the page is interactive; MudBlazor's inputs then fade to the dark
+                // palette over 200 ms, and a label measured half-way would be a false finding.
+                await tab.Page.WaitForTimeoutAsync(400);
                 failures.AddRange((await tab.SeriousAccessibilityViolationsAsync()).Select(v => $"[{scheme}] /{page}: {v}"));
             }
 
@@ -146,6 +149,17 @@ public sealed class AppearanceJourneyTests(ChromiumBrowser chromium)
     {
         var widths = await tab.Page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
         var (page, screen) = (widths[0], widths[1]);
-        page.ShouldBeLessThanOrEqualTo(screen, "the page scrolls sideways at phone width");
+        if (page > screen)
+        {
+            // Name what sticks out, innermost first, so the failure says where to look.
+            var wide = await tab.Page.EvaluateAsync<string[]>(
+                """
+                () => [...document.querySelectorAll('main *')]
+                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+                    .slice(0, 5)
+                    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')
+                """);
+            page.ShouldBeLessThanOrEqualTo(screen, $"the page scrolls sideways at phone width: {string.Join(", ", wide)}");
+        }
     }
 }

@@ -10,7 +10,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
-using Radzen;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Testing;
@@ -23,7 +22,7 @@ namespace VpnPortal.Web.ComponentTests.Support;
 
 /// <summary>
 /// A bUnit context with what the portal's live pages need: a real (SQLite) database, a fake clock, the fleet events,
-/// Radzen's services, the services page actions run in (<see cref="ActionScopes"/>) and a signed-in admin (or another
+/// MudBlazor's services, the services page actions run in (<see cref="ActionScopes"/>) and a signed-in admin (or another
 /// role); rendered interactive on the server, as the portal renders them.
 /// </summary>
 internal sealed class PortalComponentContext : IAsyncDisposable
@@ -35,9 +34,8 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         Database = db;
         Time = time;
         Bunit = new BunitContext();
-        // Radzen calls into its own JavaScript and MudBlazor call into their own JavaScript (focus, keyboard handling, popovers); none of it matters for these tests.
+        // MudBlazor calls into its own JavaScript (focus, keyboard handling, popovers); none of it matters for these tests.
         Bunit.JSInterop.Mode = JSRuntimeMode.Loose;
-        Bunit.Services.AddRadzenComponents();
         Bunit.Services.AddMudServices();
         Bunit.Services.AddScoped<Web.Features.Appearance.PersonalView>();
         Bunit.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(new TestDbContextFactory(db, time));

@@ -109,9 +109,13 @@ public sealed class ServerListTests : IAsyncDisposable
 
         Search(cut, "nowhere");
 
-        cut.WaitForAssertion(() => cut.Find("#server-count").TextContent.ShouldBe("0 servers"));
-        RowNames(cut).ShouldBeEmpty();
-        cut.Find("#no-servers").TextContent.ShouldContain("No servers match.");
+        // The count and the grid's rows render separately: wait for both.
+        cut.WaitForAssertion(() =>
+        {
+            cut.Find("#server-count").TextContent.ShouldBe("0 servers");
+            RowNames(cut).ShouldBeEmpty();
+            cut.Find("#no-servers").TextContent.ShouldContain("No servers match.");
+        });
     }
 
     private IRenderedComponent<ServerList> RenderList() => _ctx.Bunit.Render<ServerList>(p => p.Add(l => l.Role, ServerRole.Rras));

@@ -56,7 +56,12 @@ public sealed class UsersPageTests : IAsyncLifetime
         var id = Guid.NewGuid();
         db.Users.Add(new PortalUser
         {
-            Id = id, UserName = email, Email = email, DisplayName = name, NormalizedEmail = email.ToUpperInvariant(), NormalizedUserName = email.ToUpperInvariant(),
+            Id = id,
+            UserName = email,
+            Email = email,
+            DisplayName = name,
+            NormalizedEmail = email.ToUpperInvariant(),
+            NormalizedUserName = email.ToUpperInvariant(),
             CreatedAt = _ctx.Time.GetUtcNow(),
         });
         foreach (var role in roles)
