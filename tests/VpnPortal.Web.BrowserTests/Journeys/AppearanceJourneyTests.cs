@@ -76,8 +76,9 @@ public sealed class AppearanceJourneyTests(ChromiumBrowser chromium)
         await tab.ScreenshotAsync("dashboard-phone");
 
         await tab.Page.Locator("#nav-toggle").ClickAsync();
-        await Expect(drawer).ToBeInViewportAsync();
-        await drawer.ClickAsync();
+        await Expect(drawer).ToBeInViewportAsync(new() { Ratio = 1 });
+        // Wholly on screen: the click need not wait for the slide-in's frames, which a loaded machine may starve.
+        await drawer.ClickAsync(new() { Force = true });
         await tab.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/servers/rras");
         await Expect(drawer).Not.ToBeInViewportAsync();
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Playwright;
 using Shouldly;
 using VpnPortal.Testing;
 using VpnPortal.Web.BrowserTests.Infrastructure;
@@ -46,7 +47,7 @@ public sealed partial class FirstAdminJourneyTests(ChromiumBrowser chromium)
         await page.WaitForURLAsync(ServerPage());
         await Expect(page.Locator("h1")).ToHaveTextAsync("VPN01");
 
-        await page.Locator("nav a[href='servers/rras']").ClickAsync();
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).Locator("a[href='servers/rras']").ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/servers/rras");
         await Expect(page.Locator("#server-count")).ToHaveTextAsync("1 server");
         await Expect(page.Locator("tr.server-row")).ToHaveCountAsync(1);

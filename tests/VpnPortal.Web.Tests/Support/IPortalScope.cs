@@ -40,4 +40,26 @@ public static class PortalScopeExtensions
 
     /// <summary>Counts the rows of every table now, to compare after work that must write nothing.</summary>
     public static Task<RowCounts> CountRowsAsync(this IPortalScope portal) => RowCounts.TakeAsync(portal.Database);
+
+    /// <summary>
+    /// The row counts once the portal's own reactions to what came before (findings, alerts, their notifications, all
+    /// asynchronous) have stopped writing: the same counts twice, 250 ms apart, within 10 s.
+    /// </summary>
+    public static async Task<RowCounts> CountRowsWhenSettledAsync(this IPortalScope portal)
+    {
+        var last = await portal.CountRowsAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            await Task.Delay(250, Xunit.TestContext.Current.CancellationToken);
+            var now = await portal.CountRowsAsync();
+            if (now.SameAs(last))
+            {
+                return now;
+            }
+
+            last = now;
+        }
+
+        throw new TimeoutException("The portal kept writing rows for 10 s after the test's setup.");
+    }
 }

@@ -38,6 +38,8 @@ public sealed class RowCounts
         return new RowCounts(_counts.ToDictionary(c => c.Key, c => c.Key == table ? c.Value + added : c.Value));
     }
 
+    public bool SameAs(RowCounts other) => _counts.All(c => other._counts.TryGetValue(c.Key, out var n) && n == c.Value);
+
     public void ShouldEqual(RowCounts before, string because)
     {
         var changed = _counts.Where(c => before._counts[c.Key] != c.Value).Select(c => $"{c.Key}: {before._counts[c.Key]} -> {c.Value}").ToList();

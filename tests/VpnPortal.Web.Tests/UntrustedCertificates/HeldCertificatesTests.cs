@@ -170,7 +170,7 @@ public sealed class HeldCertificatesTests
         using var api = await AdminApiAsync(portal);
         await UntrustOkAsync(api, new { certificate = Pem(managed) });
         var unknown = new string('C', 40);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         (HttpStatusCode, string)[] expected =
         [
