@@ -234,7 +234,7 @@ public sealed class HeldCertificatesTests
         await HeldOnVpn01Async(portal, device);
         using var api = await AdminApiAsync(portal);
         await JsonAsync(await AdoptAsync(api, device.Thumbprint, new { }), HttpStatusCode.Created);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await RemoveFromServerAsync(api, device.Thumbprint, new { server = "VPN01" });
 
@@ -250,7 +250,7 @@ public sealed class HeldCertificatesTests
         using var device = DeviceCertificate("LT-7007.corp.example");
         await HeldOnVpn01Async(portal, device);
         using var onCall = portal.CreateApiClient(await portal.CreateApiKeyAsync(await portal.CreateUserAsync(Roles.OnCall)));
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         (await HeldAsync(onCall, device.Thumbprint)).GetProperty("servers").GetArrayLength().ShouldBe(1);
         using var adopt = await AdoptAsync(onCall, device.Thumbprint, new { });

@@ -43,7 +43,7 @@ public sealed class UntrustRequestTests
         var vpn01 = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
         await vpn01.ReportAsync(Report(vpn01));
         using var api = await AdminApiAsync(portal);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await UntrustAsync(api, new { certificate, disconnectSessions = true });
 
@@ -65,7 +65,7 @@ public sealed class UntrustRequestTests
     {
         await using var portal = await PortalFactory.StartAsync();
         using var api = await AdminApiAsync(portal);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await api.PostAsync(Route, new StringContent(json, Encoding.UTF8, "application/json"), Ct);
 
@@ -83,7 +83,7 @@ public sealed class UntrustRequestTests
         using var device = DeviceCertificate("LT-1111.corp.example");
         using var api = await AdminApiAsync(portal);
         await UntrustOkAsync(api, new { certificate = Pem(device) });
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var unknown = await UntrustAsync(api, new { sha1Thumbprint = new string('B', 40) });
         using var again = await UntrustAsync(api, new { sha1Thumbprint = string.Join(":", device.Thumbprint.Chunk(2).Select(c => new string(c))).ToLowerInvariant() });
@@ -106,7 +106,7 @@ public sealed class UntrustRequestTests
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
         using var api = await AdminApiAsync(portal);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var sstp = await UntrustAsync(api, new { sha1Thumbprint = Snapshots.SstpCertificate.Thumbprint });
         using var authority = await UntrustAsync(api, new { certificate = Pem(ca) });
@@ -190,7 +190,7 @@ public sealed class UntrustRequestTests
         using var key = ECDsa.Create();
         using var nameless = new CertificateRequest("O=Corp", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
         using var api = await AdminApiAsync(portal);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await UntrustAsync(api, new { certificate = Pem(nameless), disconnectSessions = true });
 

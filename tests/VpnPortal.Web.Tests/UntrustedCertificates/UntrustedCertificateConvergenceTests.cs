@@ -323,7 +323,7 @@ public sealed class UntrustedCertificateConvergenceTests
     {
         await using var portal = await PortalFactory.StartAsync();
         using var api = await AdminApiAsync(portal);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var unknown = await api.DeleteAsync($"{Route}/{new string('A', 40)}", Ct);
         using var bad = await api.DeleteAsync($"{Route}/not-a-thumbprint", Ct);
