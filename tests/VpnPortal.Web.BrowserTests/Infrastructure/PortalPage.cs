@@ -46,7 +46,9 @@ public sealed class PortalPage : IAsyncDisposable
         page.Console += (_, message) =>
         {
             // A 404 is a page the journey may land on on purpose; it is asserted where it matters.
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+            // A circuit refused with 401 is the sign-out working: the page's connection retries after the cookie is gone.
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)
+                && !message.Text.Contains("negotiation with the server: Error: Unauthorized: Status code '401'", StringComparison.Ordinal))
             {
                 portalPage._scriptErrors.Enqueue("console error: " + message.Text);
             }
