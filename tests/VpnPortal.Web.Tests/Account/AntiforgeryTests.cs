@@ -22,7 +22,7 @@ public sealed class AntiforgeryTests
         using var browser = portal.CreateBrowser();
         var form = await browser.GetFormAsync(PortalBrowser.SignInPath, "sign-in"); // the victim's browser has the antiforgery cookie
         var fields = new Dictionary<string, string> { ["Input.Email"] = user.Email, ["Input.Password"] = user.Password };
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var forged = await browser.PostFormAsync(PortalBrowser.SignInPath, form.WithoutAntiforgeryToken(fields));
 
@@ -61,7 +61,7 @@ public sealed class AntiforgeryTests
         await using var portal = await PortalFactory.StartAsync();
         var user = await portal.CreateUserAsync(Roles.User);
         using var browser = await portal.SignInAsync(user);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var forged = await browser.PostFormAsync("/account/sign-out", new Dictionary<string, string>());
         using var me = await browser.GetAsync("/me");

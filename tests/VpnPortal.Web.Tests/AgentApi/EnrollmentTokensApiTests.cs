@@ -61,7 +61,7 @@ public sealed class EnrollmentTokensApiTests
         var admin = await portal.CreateUserAsync(Roles.Admin);
         using var api = portal.CreateApiClient(await portal.CreateApiKeyAsync(admin));
         await portal.EnrollAsync(Data.Entities.ServerRole.Rras, "VPN01");
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await api.PostAsync(PortalApiRoutes.EnrollmentTokens, new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
 
@@ -79,7 +79,7 @@ public sealed class EnrollmentTokensApiTests
         await using var portal = await PortalFactory.StartAsync();
         var admin = await portal.CreateUserAsync(Roles.Admin);
         using var api = portal.CreateApiClient(await portal.CreateApiKeyAsync(admin));
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await api.PostAsync(PortalApiRoutes.EnrollmentTokens, new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
 

@@ -195,7 +195,7 @@ public sealed class SnapshotTests
         var json = JsonNode.Parse(JsonSerializer.Serialize(
             Snapshots.Rras(agent, 1, [Snapshots.Session("alice@corp.example")]), AgentJson.Options))!;
         Merge(json, JsonNode.Parse(patch)!);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await agent.SendRawAsync(json.ToJsonString());
 
@@ -223,7 +223,7 @@ public sealed class SnapshotTests
         await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string> { ["Agents:MaxSnapshotBytes"] = "65536" });
         var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
         var sessions = Enumerable.Range(0, 300).Select(i => Snapshots.Session($"user{i}@corp.example", address: $"10.{i / 65536 % 256}.{i / 256 % 256}.{i % 256}")).ToList();
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await agent.SendAsync(Snapshots.Rras(agent, 1, sessions));
 
@@ -247,7 +247,7 @@ public sealed class SnapshotTests
                 "CREATE TRIGGER poison BEFORE INSERT ON \"VpnSessions\" WHEN NEW.\"UserName\" = 'poison@corp.example' BEGIN SELECT RAISE(ABORT, 'poisoned row'); END;", Ct);
         }
 
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
         var failing = Snapshots.Rras(agent, 2, [Snapshots.Session("bob@corp.example", address: "10.20.0.7"), Snapshots.Session("poison@corp.example", address: "10.20.0.8")]);
         using var response = await agent.SendAsync(failing with { Rras = failing.Rras! with { Sstp = new SstpParameters { ListenerPort = 8443, UseHttps = false } } });
 

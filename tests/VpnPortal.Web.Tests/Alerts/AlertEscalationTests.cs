@@ -145,7 +145,7 @@ public sealed class AlertEscalationTests
         var time = new FakeTimeProvider(TestClock.Start);
         var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
         await using var _p = portal;
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         var result = await portal.InScopeAsync(sp => sp.GetRequiredService<Silences>().CreateAsync(
             new Silences.Request(scope, sha1, scope == SilenceScope.Server ? Guid.NewGuid() : null, TimeSpan.FromHours(hours), reason), Ana, Ct), Ana);

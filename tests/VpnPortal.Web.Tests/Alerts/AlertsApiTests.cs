@@ -84,7 +84,7 @@ public sealed class AlertsApiTests
         var (portal, _, _) = await StartAsync(TestDatabase.Sqlite, new FakeTimeProvider(TestClock.Start));
         await using var _p = portal;
         using var api = portal.CreateApiClient(await portal.CreateApiKeyAsync(await portal.CreateUserAsync(Roles.OnCall)));
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await api.PostAsJsonAsync($"/api/v1/alerts/{Guid.NewGuid()}/acknowledge", new { note = "x" }, Ct);
 

@@ -81,7 +81,7 @@ public sealed class AcknowledgeAndSuppressTests
         await vpn01.ReportAsync(Snapshots.Rras(vpn01, vpn01.Next(), []));
         await d.EvaluateAsync(); // the mismatch resolves
         var (_, open) = await d.BrokenServerAsync("VPN02");
-        var before = await d.Portal.CountRowsAsync();
+        var before = await d.Portal.CountRowsWhenSettledAsync();
 
         using var empty = await d.PostJsonAsync(d.Admin, $"/api/v1/findings/{open}/acknowledge", new { reason = "   " });
         using var missing = await d.PostJsonAsync(d.Admin, $"/api/v1/findings/{open}/acknowledge", new { });
@@ -184,7 +184,7 @@ public sealed class AcknowledgeAndSuppressTests
     {
         await using var d = await StartAsync();
         await d.BrokenServerAsync();
-        var before = await d.Portal.CountRowsAsync();
+        var before = await d.Portal.CountRowsWhenSettledAsync();
 
         using var response = await d.PostJsonAsync(d.Admin, "/api/v1/suppressions", new
         {
@@ -209,7 +209,7 @@ public sealed class AcknowledgeAndSuppressTests
         var created = await OkJsonAsync(await d.PostJsonAsync(d.Admin, "/api/v1/suppressions", body), HttpStatusCode.Created);
         var id = created.GetProperty("id").GetGuid();
         await OkJsonAsync(await d.PostJsonAsync(d.Admin, $"/api/v1/suppressions/{id}/lift", new { }));
-        var before = await d.Portal.CountRowsAsync();
+        var before = await d.Portal.CountRowsWhenSettledAsync();
         var audited = (await d.AuditAsync("diagnostic-suppression.")).Count;
 
         using var liftAgain = await d.PostJsonAsync(d.Admin, $"/api/v1/suppressions/{id}/lift", new { });

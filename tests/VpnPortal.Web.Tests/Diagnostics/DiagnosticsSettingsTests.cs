@@ -115,7 +115,7 @@ public sealed class DiagnosticsSettingsTests
     public async Task Save_BadInput_Is400WithTheReason_AndWritesNothing(string json, string says)
     {
         await using var d = await StartAsync();
-        var before = await d.Portal.CountRowsAsync();
+        var before = await d.Portal.CountRowsWhenSettledAsync();
 
         using var response = await d.Admin.PostAsync("/api/v1/diagnostics/settings", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Ct);
 
@@ -133,7 +133,7 @@ public sealed class DiagnosticsSettingsTests
         var first = await OkJsonAsync(await d.PostJsonAsync(d.Admin, "/api/v1/diagnostics/settings", new { phoneCallMfa = true }));
         var loaded = first.GetProperty("version").GetGuid();
         await OkJsonAsync(await d.PostJsonAsync(d.Admin, "/api/v1/diagnostics/settings", new { phoneCallMfa = true, eapServerNames = new[] { "nps01.corp.example" }, version = loaded }));
-        var before = await d.Portal.CountRowsAsync();
+        var before = await d.Portal.CountRowsWhenSettledAsync();
 
         using var stale = await d.PostJsonAsync(d.Admin, "/api/v1/diagnostics/settings", new { phoneCallMfa = false, version = loaded });
         using var firstSaveAgain = await d.PostJsonAsync(d.Admin, "/api/v1/diagnostics/settings", new { phoneCallMfa = false });

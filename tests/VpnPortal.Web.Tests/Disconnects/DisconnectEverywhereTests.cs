@@ -116,7 +116,7 @@ public sealed class DisconnectEverywhereTests
         await using var portal = await PortalFactory.StartAsync();
         await FleetWithAnaOnTwoServersAsync(portal);
         using var api = await AdminApiAsync(portal);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await api.PostAsync("/api/v1/disconnects", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
 

@@ -116,7 +116,7 @@ public sealed class EnforcementWindowTests
     {
         await using var portal = await PortalFactory.StartAsync();
         using var api = await AdminApiAsync(portal);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await api.PostAsJsonAsync("/api/v1/disconnects", new { identity = "ana@corp.example", enforceFor }, Ct);
 

@@ -90,7 +90,7 @@ public sealed class StaleSessionTests
         await using var db = portal.Database.CreateContext();
         var carol = await db.VpnSessions.Where(s => s.UserName == "carol@corp.example").Select(s => s.Id).SingleAsync(Ct);
         await vpn01.ReportAsync(Snapshots.Rras(vpn01)); // everyone on VPN01 left
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         foreach (var (body, mentions) in new (object Body, string Mentions)[]
         {

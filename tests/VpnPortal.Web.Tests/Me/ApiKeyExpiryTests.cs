@@ -47,7 +47,7 @@ public sealed class ApiKeyExpiryTests
         var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(time: time, settings: new Dictionary<string, string> { ["Security:ApiKeys:MaxLifetime"] = "180.00:00:00" });
         var user = await portal.CreateUserAsync(Roles.OnCall);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         var tooLong = await CreateAsync(portal, user, "too long", TimeSpan.FromDays(181));
         var none = await CreateAsync(portal, user, "none", TimeSpan.Zero);
@@ -65,7 +65,7 @@ public sealed class ApiKeyExpiryTests
         var time = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(time: time);
         var user = await portal.CreateUserAsync(Roles.OnCall);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         var stale = await portal.InScopeAsync(sp => sp.GetRequiredService<ApiKeys>().CreateOwnAsync(user.Id, time.GetUtcNow() - TimeSpan.FromMinutes(6), "monitoring", null, Ct));
         var never = await portal.InScopeAsync(sp => sp.GetRequiredService<ApiKeys>().CreateOwnAsync(user.Id, null, "monitoring", null, Ct));

@@ -57,7 +57,7 @@ public sealed class ChannelSettingsTests
     {
         await using var portal = await PortalFactory.StartAsync(settings: NoJobs);
         var admin = await portal.CreateUserAsync(Roles.Admin);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         var smtp = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().SaveSmtpAsync(
             new ChannelSettings.SmtpInput(true, "", 70000, SmtpSecurity.StartTls, null, null, false, "not an address", "abc", null), Ct), As(admin));
@@ -73,7 +73,7 @@ public sealed class ChannelSettingsTests
     {
         await using var portal = await PortalFactory.StartAsync(settings: NoJobs);
         var admin = await portal.CreateUserAsync(Roles.Admin);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         var refused = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().SaveSmtpAsync(Smtp(25, host: "smtp.corp.example") with { AllowPasswordWithoutTls = false }, Ct), As(admin));
 

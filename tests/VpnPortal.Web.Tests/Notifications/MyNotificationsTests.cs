@@ -50,7 +50,7 @@ public sealed class MyNotificationsTests
         await using var portal = await PortalFactory.StartAsync(settings: NoJobs);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
         var actor = new AuditActor(AuditActorKind.User, ana.Id, ana.Email);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         var bad = await portal.InScopeAsync(sp => sp.GetRequiredService<MyNotifications>().SavePreferencesAsync(ana.Id, DateTimeOffset.UtcNow, new MyNotifications.Preferences(true, true, "ana at corp", "Atlantis/Capital", null, null), Ct), actor);
         bad.Errors.Keys.ShouldBe(["EmailAddress", "TimeZoneId"], ignoreOrder: true);

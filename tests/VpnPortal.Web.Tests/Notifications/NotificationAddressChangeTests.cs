@@ -42,7 +42,7 @@ public sealed class NotificationAddressChangeTests
 
         var page = await browser.Client.GetStringAsync(MyNotifications.PagePath, Ct);
         page.ShouldContain("id=\"reauthenticate\"");
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
         var newAddress = await SaveAsync(portal, ana, browser, new(true, true, "ana.pager@elsewhere.example", "UTC", null, null));
         var emailOff = await SaveAsync(portal, ana, browser, new(false, true, null, "UTC", null, null));
         newAddress.Messages.ShouldBe([MyNotifications.ReauthenticateMessage]);

@@ -40,7 +40,7 @@ public sealed class NotificationTargetTests
         await AddWebhookAsync(portal, "By name", WebhookFormat.Generic, $"http://localhost:{port}/by-name/SECRET-PATH");
         await AddWebhookAsync(portal, "By address", WebhookFormat.Generic, $"http://127.0.0.1:{port}/by-address");
         await EnqueueAsync(portal, new Notification("alert:1:threshold:14", null, ana.Id, Content()));
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         (await DeliverAsync(portal)).ShouldBe(2);
 
@@ -88,7 +88,7 @@ public sealed class NotificationTargetTests
         var admin = await portal.CreateUserAsync(Roles.Admin);
         var id = await AddWebhookAsync(portal, "Teams", WebhookFormat.Teams, $"http://localhost:{new Uri(hook.BaseUrl).Port}/teams");
         await SetSmtpAsync(portal, "localhost", smtp.Port);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         var webhook = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().SendTestWebhookAsync(id, As(admin), Ct), As(admin));
         var mail = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().SendTestEmailAsync("ana@corp.example", As(admin), Ct), As(admin));
@@ -137,7 +137,7 @@ public sealed class NotificationTargetTests
     {
         await using var portal = await PortalServices.StartAsync(settings: NoJobs);
         var admin = await portal.CreateUserAsync(Roles.Admin);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         var result = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().AddWebhookAsync("Ops", WebhookFormat.Generic, url, Ct), As(admin));
 
@@ -157,7 +157,7 @@ public sealed class NotificationTargetTests
     {
         await using var portal = await PortalServices.StartAsync(settings: NoJobs);
         var admin = await portal.CreateUserAsync(Roles.Admin);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         var result = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().SaveSmtpAsync(
             new ChannelSettings.SmtpInput(true, host, 25, SmtpSecurity.None, null, null, false, "vpnportal@corp.example", null, null), Ct), As(admin));

@@ -63,7 +63,7 @@ public sealed class OnCallTests
         var admin = await portal.CreateUserAsync(Roles.Admin);
         var user = await portal.CreateUserAsync(Roles.User);
         var ana = await portal.CreateUserAsync(Roles.OnCall);
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         var notOnCall = await SaveRotationAsync(portal, admin, ana.Id, user.Id);
         var badZone = await portal.InScopeAsync(sp => sp.GetRequiredService<OnCallRota>().SaveRotationAsync(
@@ -105,7 +105,7 @@ public sealed class OnCallTests
         (await SaveRotationAsync(portal, admin, ana.Id, ben.Id)).Succeeded.ShouldBeTrue();
         using var api = portal.CreateApiClient(await portal.CreateApiKeyAsync(ben));
 
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
         using var forAna = await api.PostAsJsonAsync("/api/v1/on-call/overrides", new { userId = ana.Id, startsAt = Start, endsAt = Start.AddHours(8) }, Ct);
         forAna.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await forAna.Content.ReadAsStringAsync(Ct)).ShouldContain("only for yourself");

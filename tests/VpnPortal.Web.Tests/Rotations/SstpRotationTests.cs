@@ -277,7 +277,7 @@ public sealed class SstpRotationTests
             "malformed-usages" => MalformedCertificates.WithBrokenUsages("CN=vpn.corp.example").Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, RotationCertificates.Password),
             _ => RotationCertificates.Pfx().Pfx,
         };
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await api.PostAsync("/api/v1/rotations", RotationCertificates.Form(file, password, servers), Ct);
 
@@ -295,7 +295,7 @@ public sealed class SstpRotationTests
         await ServerAsync(portal, "VPN01");
         using var api = await ApiAsync(portal);
         var (pfx, _) = RotationCertificates.Pfx("*.corp.example", rsaBits: 1024, notAfter: DateTimeOffset.UtcNow.AddDays(10));
-        var before = await portal.CountRowsAsync();
+        var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await api.PostAsync(
             "/api/v1/rotations", RotationCertificates.Form(pfx, RotationCertificates.Password, "VPN01", extra: ("checkOnly", "true")), Ct);
