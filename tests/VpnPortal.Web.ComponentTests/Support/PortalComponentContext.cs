@@ -13,8 +13,8 @@ using MudBlazor.Services;
 using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Testing;
+using VpnPortal.Web.Features;
 using VpnPortal.Web.Features.Agents;
-using VpnPortal.Web.Features.Rotations;
 using VpnPortal.Web.Features.Setup;
 using VpnPortal.Web.Security;
 
@@ -36,8 +36,8 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         Bunit = new BunitContext();
         // MudBlazor calls into its own JavaScript (focus, keyboard handling, popovers); none of it matters for these tests.
         Bunit.JSInterop.Mode = JSRuntimeMode.Loose;
+        AddPageActions(Bunit.Services, db, time);
         Bunit.Services.AddMudServices();
-        Bunit.Services.AddScoped<Web.Features.Appearance.PersonalView>();
         Bunit.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(new TestDbContextFactory(db, time));
         Bunit.Services.AddSingleton<TimeProvider>(time);
         Bunit.Services.AddSingleton(Options.Create(new AgentOptions()));
@@ -48,7 +48,7 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         var actor = new CurrentActor();
         actor.Set(new AuditActor(AuditActorKind.User, AdminId, userName));
         Bunit.Services.AddSingleton(actor);
-        AddPageActions(Bunit.Services, db, time);
+        Bunit.Services.AddScoped<ActionScopes>();
         // bUnit's AddAuthorization needs WebAssembly.Authentication, which this registry lacks: the framework's own
         // pieces with a fixed user instead.
         var admin = new ClaimsPrincipal(new ClaimsIdentity(
@@ -83,50 +83,19 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         await Database.DisposeAsync();
     }
 
-    /// <summary>What <see cref="ActionScopes"/> resolves in its scope: a context acting as the scope's actor, and the handlers pages run.</summary>
+    /// <summary>
+    /// What <see cref="ActionScopes"/> resolves in its scope: the handlers as the portal's features register them
+    /// (background workers are registered but never started here), on a context acting as the scope's actor.
+    /// </summary>
     private static void AddPageActions(IServiceCollection services, TestDatabase db, FakeTimeProvider time)
     {
+        var configuration = new ConfigurationBuilder().Build();
+        services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
-        services.AddScoped<ActionScopes>();
+        services.AddPortalFeatures(configuration);
         services.AddScoped(sp => db.CreateContext(sp.GetRequiredService<CurrentActor>().Current, time));
-        services.AddSingleton(Options.Create(new RotationOptions()));
         services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
-        services.AddSingleton<RotationSecrets>();
-        services.AddSingleton<RotationConductor>();
-        services.AddScoped<PlanRotation>();
-        services.AddScoped<RotationActions>();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        // Counted into a meter nobody listens to here.
-        services.AddMetrics();
-        services.AddSingleton<Web.Features.Metrics.PortalMetrics>();
-        services.AddScoped<AgentCommandQueue>();
-        services.AddSingleton<Web.Features.Disconnects.DisconnectEnforcer>();
-        services.AddScoped<Web.Features.Disconnects.StartDisconnect>();
-        services.AddScoped<Web.Features.Disconnects.EndEnforcement>();
-        services.AddScoped<Web.Features.Sessions.StaleSessions>();
-
-        // Never started here: the page's own first pass (as the admin) is what its tests look at.
-        services.AddSingleton<Web.Features.UntrustedCertificates.UntrustedCertificateConvergence>();
-        services.AddScoped<Web.Features.UntrustedCertificates.UntrustCertificate>();
-        services.AddScoped<Web.Features.UntrustedCertificates.RemoveUntrustedCertificate>();
-        services.AddScoped<Web.Features.UntrustedCertificates.AdoptUntrustedCertificate>();
-        services.AddScoped<Web.Features.UntrustedCertificates.RemoveHeldCertificate>();
-
-        // Never started either: the acknowledge, suppress and settings actions only ask it for a pass.
-        services.AddSingleton(Options.Create(new Web.Features.Diagnostics.DiagnosticsOptions()));
-        services.AddSingleton<Web.Features.Diagnostics.FindingsEvaluator>();
-        services.AddScoped<Web.Features.Diagnostics.AcknowledgeFinding>();
-        services.AddScoped<Web.Features.Diagnostics.SuppressRule>();
-        services.AddScoped<Web.Features.Diagnostics.LiftSuppression>();
-        services.AddScoped<Web.Features.Diagnostics.SaveDiagnosticsSettings>();
-        services.AddScoped<Web.Features.OnCall.OnCallRota>();
-        services.AddScoped<Web.Features.Notifications.MyNotifications>();
-        services.AddSingleton(Options.Create(new Web.Features.MfaMethods.MfaOptions()));
         services.AddSingleton<Web.Features.Notifications.INotificationOutbox>(new Web.Features.Notifications.NotificationOutbox(time));
-        services.AddScoped<Web.Features.Alerts.ListAlerts>();
-        services.AddScoped<Web.Features.Alerts.GetAlert>();
-        services.AddScoped<Web.Features.Alerts.AcknowledgeAlert>();
-        services.AddScoped<Web.Features.Alerts.Silences>();
     }
 
     private sealed class FixedAuthenticationState(ClaimsPrincipal user) : AuthenticationStateProvider

@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Shouldly;
-using VpnPortal.Data;
 using VpnPortal.Data.Entities;
+using VpnPortal.Data;
 using VpnPortal.Domain.Agents;
 using VpnPortal.Testing;
+using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Features.Rotations;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
@@ -59,7 +61,7 @@ public sealed class ListRotationServersTests
         }
 
         await using var read = db.CreateContext();
-        var servers = await new ListRotationServers(read, Clock, ReportInterval).RunAsync(Ct);
+        var servers = await new ListRotationServers(read, Clock, Options.Create(new AgentOptions { ReportIntervalSeconds = (int)ReportInterval.TotalSeconds })).RunAsync(Ct);
 
         servers.Select(s => s.Name).ShouldBe(["vpn01", "VPN02"]);
         var (one, two) = (servers[0], servers[1]);

@@ -14,12 +14,6 @@ public sealed class Agents(PortalDbContext db, TimeProvider time, IOptions<Agent
         string? AgentVersion, DateTimeOffset EnrolledAt, DateTimeOffset? LastSeenAt, DateTimeOffset? RevokedAt,
         string? RevokedReason, AgentPresenceState Presence);
 
-    public sealed record ServerChoice(Guid Id, string Name, ServerRole Role);
-
-    /// <summary>The servers in the portal by name: those a replacement token can be minted for.</summary>
-    public Task<List<ServerChoice>> ServerChoicesAsync(CancellationToken ct = default) =>
-        db.Servers.AsNoTracking().OrderBy(s => s.Name).Select(s => new ServerChoice(s.Id, s.Name, s.Role)).ToListAsync(ct);
-
     /// <summary>Agents, current ones first; revoked ones only when <paramref name="includeRevoked"/>.</summary>
     public async Task<List<AgentRow>> ListAsync(bool includeRevoked, CancellationToken ct = default)
     {

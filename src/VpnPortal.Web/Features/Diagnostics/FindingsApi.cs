@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VpnPortal.Data;
 using VpnPortal.Domain.Diagnostics;
+using VpnPortal.Web.Features.Servers;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Diagnostics;
@@ -148,13 +149,10 @@ public static class FindingsApi
         Guid? serverId = null;
         if (!string.IsNullOrWhiteSpace(server))
         {
-            var name = server.Trim();
-            serverId = Guid.TryParse(name, out var id)
-                ? await db.Servers.Where(s => s.Id == id).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct)
-                : await db.Servers.Where(s => s.Name.ToUpper() == name.ToUpper()).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
+            serverId = await db.Servers.IdOfAsync(server, ct);
             if (serverId is null)
             {
-                errors[nameof(server)] = [$"There is no server '{(name.Length > 80 ? name[..80] + "…" : name)}'."];
+                errors[nameof(server)] = [$"There is no server '{ServerLookup.Quote(server)}'."];
             }
         }
 

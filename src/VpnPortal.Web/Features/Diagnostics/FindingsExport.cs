@@ -1,6 +1,7 @@
 using VpnPortal.Data;
 using VpnPortal.Domain.Diagnostics;
 using VpnPortal.Web.Components.Grids;
+using VpnPortal.Web.Features.Servers;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Diagnostics;
@@ -30,7 +31,7 @@ public static class FindingsExport
         Guid? serverId = null;
         if (!string.IsNullOrWhiteSpace(server))
         {
-            serverId = await ListFindings.ServerIdAsync(db, server, ct);
+            serverId = await db.Servers.IdOfAsync(server, ct);
             if (serverId is null)
             {
                 return (null, $"There is no server '{server}'.");

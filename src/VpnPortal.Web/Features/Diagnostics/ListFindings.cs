@@ -180,13 +180,6 @@ public sealed class ListFindings(PortalDbContext db, TimeProvider time)
         }
     }
 
-    /// <summary>The id of the server of that name (any case), or null when there is none.</summary>
-    public static Task<Guid?> ServerIdAsync(PortalDbContext db, string name, CancellationToken ct = default)
-    {
-        var upper = name.Trim().ToUpperInvariant();
-        return db.Servers.AsNoTracking().Where(s => s.Name.ToUpper() == upper).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
-    }
-
     private static string RoleText(ServerRole role) => role == ServerRole.Nps ? "nps" : "rras";
 
     /// <summary>The suppression to show: the rule must be suppressed on every server of the finding; the one that ends first says until when.</summary>

@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
-using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Configurations;
 using VpnPortal.Data.Entities;
+using VpnPortal.Data;
 using VpnPortal.Domain.Diagnostics;
 using VpnPortal.Web.Features.Agents;
+using VpnPortal.Web.Features.Servers;
 
 namespace VpnPortal.Web.Features.Diagnostics;
 
@@ -115,10 +116,7 @@ public sealed class SuppressRule(PortalDbContext db, TimeProvider time, FleetEve
             return null;
         }
 
-        var name = server.Trim();
-        return Guid.TryParse(name, out var id)
-            ? await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct)
-            : await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Name.ToUpper() == name.ToUpper(), ct);
+        return await db.Servers.AsNoTracking().Matching(server).FirstOrDefaultAsync(ct);
     }
 
     private static string Clip(string value) => value.Length > 80 ? value[..80] + "…" : value;

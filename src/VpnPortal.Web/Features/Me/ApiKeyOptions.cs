@@ -25,14 +25,3 @@ public sealed class ApiKeyOptions : IValidatableObject
         }
     }
 }
-
-/// <summary>The self-service area's services (API keys).</summary>
-public static class MeFeature
-{
-    public static IServiceCollection AddMe(this IServiceCollection services)
-    {
-        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddScoped<ApiKeys>();
-        return services;
-    }
-}

@@ -25,7 +25,7 @@ public static class MetricsFeature
         "System.Net.Http",
     ];
 
-    public static IServiceCollection AddPortalMetrics(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddMetricsFeature(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddMetrics();

@@ -3,7 +3,7 @@ namespace VpnPortal.Web.Features.MfaMethods;
 /// <summary>Registers the configured MFA provider and code sender.</summary>
 public static class MfaMethodsFeature
 {
-    public static IServiceCollection AddMfaMethods(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddMfaMethodsFeature(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MfaOptions>().BindConfiguration(MfaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CodeSenderOptions>().BindConfiguration(CodeSenderOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -3,10 +3,9 @@ namespace VpnPortal.Web.Features.Notifications;
 /// <summary>The on-call rota, notification channels and the outbox (decision 0015); the delivery worker runs with the jobs.</summary>
 public static class NotificationsFeature
 {
-    public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddNotificationsFeature(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IOnCallRoster, OnCall.OnCallRoster>();
         services.AddSingleton<INotificationOutbox, NotificationOutbox>();
         services.AddSingleton<NotificationSecrets>();
         services.AddSingleton<INotificationTargetPolicy, NotificationTargetPolicy>();
@@ -26,7 +25,6 @@ public static class NotificationsFeature
             .RemoveAllLoggers();
         services.AddScoped<NotificationDispatch>();
         services.AddSingleton<OutboxDelivery>();
-        services.AddScoped<OnCall.OnCallRota>();
         services.AddScoped<MyNotifications>();
         services.AddScoped<ChannelSettings>();
         if (configuration.GetValue("Jobs:Enabled", true))

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Agents;
+using VpnPortal.Web.Features.Agents;
 
 namespace VpnPortal.Web.Features.Rotations;
 
@@ -9,7 +11,7 @@ namespace VpnPortal.Web.Features.Rotations;
 /// The RRAS servers a rollout can be planned for (those with an enrolled agent), with what the admin needs to choose
 /// and order them: the names clients dial, the SSTP certificate each uses now, TLS offload, and whether its agent is there.
 /// </summary>
-public sealed class ListRotationServers(PortalDbContext db, TimeProvider time, TimeSpan reportInterval)
+public sealed class ListRotationServers(PortalDbContext db, TimeProvider time, IOptions<AgentOptions> agents)
 {
     public sealed record Candidate(
         Guid Id, string Name, IReadOnlyList<string> PublicFqdns, bool TlsOffload, string? CurrentSha1, string? CurrentSubject, DateTimeOffset? CurrentNotAfter,
@@ -48,7 +50,7 @@ public sealed class ListRotationServers(PortalDbContext db, TimeProvider time, T
                 var current = r.ConfiguredCertificateSha1 is { } sha1 && certificates.TryGetValue(sha1, out var c) ? c : null;
                 return new Candidate(
                     r.Id, r.Name, r.PublicFqdns, r.Offload, r.ConfiguredCertificateSha1?.ToUpperInvariant(), current?.Subject, current?.NotAfter,
-                    AgentPresence.Classify(r.LastSeenAt, null, now, reportInterval), r.InOpenRollout);
+                    AgentPresence.Classify(r.LastSeenAt, null, now, agents.Value.ReportInterval), r.InOpenRollout);
             })
             .ToList();
     }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Agents;
@@ -8,10 +9,10 @@ using VpnPortal.Web.Features.Agents;
 namespace VpnPortal.Web.Features.Servers;
 
 /// <summary>
-/// Server lists for pages, exports and the API: filter, sort (by name unless asked otherwise), page. Agent presence is judged by <c>time</c> (else the
-/// system clock) in units of <c>reportInterval</c> (else the protocol's default).
+/// Server lists for pages, exports and the API: filter, sort (by name unless asked otherwise), page. Agent presence is
+/// judged against the agents' report interval.
 /// </summary>
-public sealed class ListServers(PortalDbContext db, TimeProvider? time = null, TimeSpan? reportInterval = null)
+public sealed class ListServers(PortalDbContext db, TimeProvider time, IOptions<AgentOptions> agentOptions)
 {
     public sealed record Query(ServerRole? Role = null, string? Search = null, string? Site = null, int Skip = 0, int Take = 50, IReadOnlyList<SortBy>? Sort = null)
     {
@@ -128,8 +129,8 @@ public sealed class ListServers(PortalDbContext db, TimeProvider? time = null, T
             : await db.Servers.AsNoTracking().Where(s => ids.Contains(s.Id) && s.Agent != null)
                 .Select(s => new { s.Id, s.Agent!.LastSeenAt, s.Agent.RevokedAt, s.Agent.AgentVersion })
                 .ToDictionaryAsync(a => a.Id, ct);
-        var now = (time ?? TimeProvider.System).GetUtcNow();
-        var interval = reportInterval ?? TimeSpan.FromSeconds(Contracts.Agents.AgentRoutes.DefaultReportIntervalSeconds);
+        var now = time.GetUtcNow();
+        var interval = agentOptions.Value.ReportInterval;
         return rows.Select(r => r with
         {
             Agent = agents.TryGetValue(r.Id, out var a)

@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Options;
-using VpnPortal.Data;
 using VpnPortal.Data.Entities;
-using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Servers;
@@ -10,8 +7,8 @@ public static class ServersApi
 {
     public static RouteGroupBuilder MapServersApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/servers", async (PortalDbContext db, TimeProvider time, IOptions<AgentOptions> agents, ServerRole? role, string? search, string? site, string? sort, int? skip, int? take, CancellationToken ct) =>
-                TypedResults.Ok(await new ListServers(db, time, agents.Value.ReportInterval).RunAsync(
+        api.MapGet("/servers", async (ListServers servers, ServerRole? role, string? search, string? site, string? sort, int? skip, int? take, CancellationToken ct) =>
+                TypedResults.Ok(await servers.RunAsync(
                     new(role, search, site, skip ?? 0, take ?? 100, Components.Grids.TableRequest.ParseSort(sort)), ct)))
             .WithName("ListServers")
             .WithSummary("RRAS and NPS servers, filtered, sorted (sort: columns, comma-separated, '-' before one for descending: " +

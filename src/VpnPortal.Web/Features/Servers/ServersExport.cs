@@ -1,9 +1,6 @@
-using Microsoft.Extensions.Options;
-using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Components.Grids;
 using VpnPortal.Web.Components.Shared;
-using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Servers;
@@ -46,11 +43,11 @@ public static class ServersExport
     public static string RoleName(ServerRole role) => role.ToString().ToLowerInvariant();
 
     private static async Task<IResult> Export(
-        PortalDbContext db, TimeProvider time, IOptions<AgentOptions> agents, string? role, string? search, string? sort, CancellationToken ct)
+        ListServers servers, TimeProvider time, string? role, string? search, string? sort, CancellationToken ct)
     {
         ServerRole? only = Enum.TryParse<ServerRole>(role, ignoreCase: true, out var r) && Enum.IsDefined(r) && !int.TryParse(role, out _) ? r : null;
         var text = string.IsNullOrWhiteSpace(search) ? null : search.Trim()[..Math.Min(search.Trim().Length, 100)];
-        var rows = await new ListServers(db, time, agents.Value.ReportInterval).AllAsync(new(only, text), TableRequest.ParseSort(sort), ct);
+        var rows = await servers.AllAsync(new(only, text), TableRequest.ParseSort(sort), ct);
         return CsvFile.Result("servers", time.GetUtcNow(), Header, rows.ToAsyncEnumerable(), s =>
         [
             s.Name,

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using VpnPortal.Data;
+using VpnPortal.Web.Features.Servers;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Sessions;
@@ -50,7 +50,7 @@ public static class SessionsApi
         Guid? serverId = null;
         if (!string.IsNullOrWhiteSpace(server))
         {
-            serverId = await ServerIdAsync(db, server.Trim(), ct);
+            serverId = await db.RrasServers.IdOfAsync(server, ct);
             if (serverId is null)
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(server)] = [$"There is no RRAS server '{server.Trim()}'."] });
@@ -70,17 +70,6 @@ public static class SessionsApi
 
         var (ended, error) = await stale.EndAsync(request.SessionIds ?? [], actor.Current, ct);
         return ended is null ? Results.Problem(statusCode: 400, title: error) : Results.Json(ended, statusCode: StatusCodes.Status202Accepted);
-    }
-
-    private static async Task<Guid?> ServerIdAsync(PortalDbContext db, string server, CancellationToken ct)
-    {
-        if (Guid.TryParse(server, out var id))
-        {
-            return await db.RrasServers.AnyAsync(s => s.Id == id, ct) ? id : null;
-        }
-
-        var name = server.ToUpper();
-        return await db.RrasServers.Where(s => s.Name.ToUpper() == name).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
     }
 
     private static async Task<Results<Ok<ListLiveSessions.Page>, ValidationProblem>> ListAsync(

@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using VpnPortal.Contracts.Agents;
-using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
+using VpnPortal.Data;
 using VpnPortal.Domain.Certificates;
 using VpnPortal.Domain.Naming;
 using VpnPortal.Web.Features.Agents;
+using VpnPortal.Web.Features.Servers;
 
 namespace VpnPortal.Web.Features.UntrustedCertificates;
 
@@ -94,10 +95,8 @@ public sealed class RemoveHeldCertificate(PortalDbContext db, AgentCommandQueue 
 
     private static Result Refused(CommandStatus status, string error) => new(status, null, error);
 
-    private async Task<ManagedServer?> FindServerAsync(string server, CancellationToken ct) =>
-        Guid.TryParse(server, out var id)
-            ? await db.Servers.AsNoTracking().Include(s => s.Agent).FirstOrDefaultAsync(s => s.Id == id, ct)
-            : await db.Servers.AsNoTracking().Include(s => s.Agent).FirstOrDefaultAsync(s => s.Name.ToUpper() == server.ToUpper(), ct);
+    private Task<ManagedServer?> FindServerAsync(string server, CancellationToken ct) =>
+        db.Servers.AsNoTracking().Include(s => s.Agent).Matching(server).FirstOrDefaultAsync(ct);
 
     private static string Clip(string value) => value.Length > 80 ? value[..80] + "…" : value;
 }

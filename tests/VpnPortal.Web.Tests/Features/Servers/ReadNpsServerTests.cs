@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Options;
 using Shouldly;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
+using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Features.Servers;
 using Xunit;
 
@@ -33,12 +35,12 @@ public sealed class ReadNpsServerTests : IAsyncLifetime
         }
 
         await using var read = db.CreateContext();
-        var page = await new ListServers(read).RunAsync(new(ServerRole.Nps), Ct);
+        var page = await new ListServers(read, TimeProvider.System, Options.Create(new AgentOptions())).RunAsync(new(ServerRole.Nps), Ct);
 
         page.Total.ShouldBe(2);
         page.Items.Select(r => (r.Name, r.RadiusTimeoutSeconds, r.MfaExtension)).ShouldBe(
             [("NPS01", 60, MfaExtensionState.Unknown), ("NPS02", 30, MfaExtensionState.Installed)]);
-        var rras = await new ListServers(read).RunAsync(new(ServerRole.Rras), Ct);
+        var rras = await new ListServers(read, TimeProvider.System, Options.Create(new AgentOptions())).RunAsync(new(ServerRole.Rras), Ct);
         rras.Items.Single().RadiusTimeoutSeconds.ShouldBeNull();
     }
 

@@ -1,10 +1,12 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Shouldly;
-using VpnPortal.Data;
 using VpnPortal.Data.Entities;
+using VpnPortal.Data;
 using VpnPortal.Testing;
 using VpnPortal.Web.Components.Grids;
+using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Features.Servers;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
@@ -27,7 +29,7 @@ public sealed class ServersTableTests
         await using var portal = await PortalFactory.StartAsync(provider, new FakeTimeProvider(TestClock.Start));
         await SeedAsync(portal);
         await using var db = portal.Database.CreateContext();
-        var servers = new ListServers(db, portal.Time);
+        var servers = new ListServers(db, portal.Time!, Options.Create(new AgentOptions()));
 
         async Task<string[]> Names(ServerRole role, string sort, int skip = 0, int take = 10) =>
             [.. (await servers.PageAsync(new(role), new TableRequest(skip, take, TableRequest.ParseSort(sort)), Ct)).Items.Select(s => s.Name)];

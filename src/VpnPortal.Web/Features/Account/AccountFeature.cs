@@ -1,0 +1,13 @@
+namespace VpnPortal.Web.Features.Account;
+
+/// <summary>Sign-in's own services: the record of each sign-in, the recent-sign-in rule and the authenticator app.</summary>
+public static class AccountFeature
+{
+    public static IServiceCollection AddAccountFeature(this IServiceCollection services)
+    {
+        services.AddScoped<SignInRecorder>();
+        services.AddSingleton<RecentSignIn>();
+        services.AddScoped<AuthenticatorApp>();
+        return services;
+    }
+}

@@ -1,0 +1,12 @@
+namespace VpnPortal.Web.Features.Me;
+
+/// <summary>The self-service area's services (API keys).</summary>
+public static class MeFeature
+{
+    public static IServiceCollection AddMeFeature(this IServiceCollection services)
+    {
+        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<ApiKeys>();
+        return services;
+    }
+}

@@ -1,0 +1,11 @@
+namespace VpnPortal.Web.Features.Sessions;
+
+public static class SessionsFeature
+{
+    public static IServiceCollection AddSessionsFeature(this IServiceCollection services)
+    {
+        services.AddScoped<ListLiveSessions>();
+        services.AddScoped<StaleSessions>();
+        return services;
+    }
+}
