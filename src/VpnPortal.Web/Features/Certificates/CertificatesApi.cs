@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using VpnPortal.Data;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Certificates;
@@ -17,7 +16,7 @@ public static class CertificatesApi
     }
 
     private static async Task<Results<Ok<ListCertificates.Page>, ValidationProblem>> ListAsync(
-        PortalDbContext db, TimeProvider time, string? search, string? filter, string? sort, bool? descending, int? skip, int? take, CancellationToken ct)
+        ListCertificates certificates, string? search, string? filter, string? sort, bool? descending, int? skip, int? take, CancellationToken ct)
     {
         // Parsed here rather than bound as enums: the framework's enum binding is case-sensitive and answers a bare 400.
         var errors = new Dictionary<string, string[]>();
@@ -28,7 +27,7 @@ public static class CertificatesApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await new ListCertificates(db, time).RunAsync(new(search, f, skip ?? 0, take ?? 100, s, descending ?? false), ct));
+        return TypedResults.Ok(await certificates.RunAsync(new(search, f, skip ?? 0, take ?? 100, s, descending ?? false), ct));
     }
 
     private static T Parse<T>(string? value, T fallback, string name, Dictionary<string, string[]> errors)

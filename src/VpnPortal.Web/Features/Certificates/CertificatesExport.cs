@@ -1,4 +1,3 @@
-using VpnPortal.Data;
 using VpnPortal.Web.Components.Grids;
 using VpnPortal.Web.Security;
 
@@ -19,10 +18,10 @@ public static class CertificatesExport
         return group;
     }
 
-    private static IResult Export(PortalDbContext db, TimeProvider time, string? search, string? filter, string? sort)
+    private static IResult Export(ListCertificates certificates, TimeProvider time, string? search, string? filter, string? sort)
     {
         var query = new ListCertificates.Query(search, CertificatesPage.ParseFilter(filter), Sorts: TableRequest.ParseSort(sort));
-        return CsvFile.Result("certificates", time.GetUtcNow(), Header, new ListCertificates(db, time).StreamAsync(query), c =>
+        return CsvFile.Result("certificates", time.GetUtcNow(), Header, certificates.StreamAsync(query), c =>
         [
             c.Subject, string.Join("; ", c.SubjectAlternativeNames), c.Issuer, c.Sha1Thumbprint, c.Sha256Thumbprint,
             CsvFile.Time(c.NotBefore), CsvFile.Time(c.NotAfter), CertificateText.Purposes(c.EnhancedKeyUsages),
