@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using VpnPortal.Data;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Audit;
@@ -19,7 +18,7 @@ public static class AuditApi
     }
 
     private static async Task<Results<Ok<QueryAuditLog.AuditPage>, ValidationProblem>> QueryAsync(
-        PortalDbContext db,
+        QueryAuditLog auditLog,
         string? action,
         string? actor,
         string? entityType,
@@ -38,6 +37,6 @@ public static class AuditApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["filter"] = [.. errors] });
         }
 
-        return TypedResults.Ok(await new QueryAuditLog(db).RunAsync(query, ct));
+        return TypedResults.Ok(await auditLog.RunAsync(query, ct));
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using VpnPortal.Data;
 using VpnPortal.Web.Components.Grids;
 using VpnPortal.Web.Security;
 
@@ -57,7 +56,7 @@ public static class AuditExport
     }
 
     private static IResult Export(
-        PortalDbContext db,
+        QueryAuditLog auditLog,
         TimeProvider time,
         string? action,
         string? actor,
@@ -75,7 +74,7 @@ public static class AuditExport
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["filter"] = [.. errors] });
         }
 
-        return CsvFile.Result("audit-log", time.GetUtcNow(), Header, new QueryAuditLog(db).StreamAsync(query), e =>
+        return CsvFile.Result("audit-log", time.GetUtcNow(), Header, auditLog.StreamAsync(query), e =>
         [
             CsvFile.Time(e.OccurredAt), e.Actor, e.ActorUserId?.ToString(), e.RemoteAddress, e.Action, e.EntityType, e.EntityId,
             e.Summary, e.BeforeJson, e.AfterJson,
