@@ -43,9 +43,9 @@ internal static class RotationBenchmark
             scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(admin);
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
             await db.RrasServers.ExecuteUpdateAsync(s => s.SetProperty(r => r.PublicFqdns, new List<string> { "vpn.corp.example" }));
-            var (id, check) = await scope.ServiceProvider.GetRequiredService<PlanRotation>().StartAsync(
+            var result = await scope.ServiceProvider.GetRequiredService<PlanRotation>().StartAsync(
                 new PlanRotation.Request(NewPfx(), "vpn.pfx", "bench-password", []), admin);
-            rotationId = id ?? throw new InvalidOperationException(string.Join("; ", check.Refusals));
+            rotationId = result.Succeeded ? result.Id!.Value : throw new InvalidOperationException(string.Join("; ", result.Value!.Refusals));
         }
 
         var started = Stopwatch.GetTimestamp();

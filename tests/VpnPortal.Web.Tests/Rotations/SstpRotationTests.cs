@@ -285,7 +285,34 @@ public sealed class SstpRotationTests
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
         body.ShouldContain(mentions);
         body.ShouldNotContain(RotationCertificates.Password);
+        var problem = JsonDocument.Parse(body).RootElement;
+        problem.GetProperty("title").GetString()!.ShouldStartWith("The certificate or the plan is not fit: ");
+        problem.GetProperty("refusals").EnumerateArray().Select(r => r.GetString()!).ShouldContain(r => r.Contains(mentions), "each refusal is listed on its own");
+        problem.GetProperty("warnings").ValueKind.ShouldBe(JsonValueKind.Array);
         (await portal.CountRowsAsync()).ShouldEqual(before, "a refused rollout writes nothing");
+    }
+
+    [Fact]
+    public async Task DecisionsOnARolloutThatDoesNotExist_AreNotFound_AndSayWhy()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: FastSettings);
+        using var api = await ApiAsync(portal);
+        var missing = Guid.NewGuid();
+
+        foreach (var (path, title) in new[]
+        {
+            ($"/api/v1/rotations/{missing}/servers/{Guid.NewGuid()}/retry", "The rollout or the server is no longer there."),
+            ($"/api/v1/rotations/{missing}/servers/{Guid.NewGuid()}/skip", "The rollout or the server is no longer there."),
+            ($"/api/v1/rotations/{missing}/abandon", "The rollout is no longer there."),
+            ($"/api/v1/rotations/{missing}/pfx", "The rollout is no longer there."),
+        })
+        {
+            using var content = path.EndsWith("/pfx", StringComparison.Ordinal) ? RotationCertificates.Form(RotationCertificates.Pfx().Pfx, RotationCertificates.Password, null) : null;
+            using var response = await api.PostAsync(path, content, Ct);
+            var body = await response.Content.ReadAsStringAsync(Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.NotFound, body);
+            JsonDocument.Parse(body).RootElement.GetProperty("title").GetString().ShouldBe(title);
+        }
     }
 
     [Fact]

@@ -43,14 +43,18 @@ public sealed class PlanRotation(PortalDbContext db, TimeProvider time, IOptions
         return check;
     }
 
-    /// <summary>Checks, and when fit records the rollout (servers in order, secrets encrypted) and sets it going.</summary>
-    public async Task<(Guid? RotationId, Check Check)> StartAsync(Request request, AuditActor actor, CancellationToken ct = default)
+    /// <summary>
+    /// Checks, and when fit records the rollout (servers in order, secrets encrypted) and sets it going: done with the
+    /// rollout's id and the check. An unfit certificate or plan is invalid, and its <see cref="CommandResult{T}.Value"/>
+    /// is still the check, so the caller can show every refusal and warning.
+    /// </summary>
+    public async Task<CommandResult<Check>> StartAsync(Request request, AuditActor actor, CancellationToken ct = default)
     {
         var (check, certificate) = await EvaluateAsync(request, ct);
         using var _ = certificate;
         if (!check.Fit || check.Certificate is null)
         {
-            return (null, check);
+            return Refused(check);
         }
 
         var now = time.GetUtcNow();
@@ -102,8 +106,14 @@ public sealed class PlanRotation(PortalDbContext db, TimeProvider time, IOptions
             });
         await db.SaveChangesAsync(ct);
         conductor.Request(null);
-        return (rotation.Id, check);
+        return CommandResult<Check>.Ok(check, rotation.Id);
     }
+
+    /// <summary>A refused plan, with the check that refused it.</summary>
+    private static CommandResult<Check> Refused(Check check) => new(
+        CommandStatus.Invalid,
+        new Dictionary<string, string> { [""] = "The certificate or the plan is not fit: " + string.Join("; ", check.Refusals) + "." },
+        check);
 
     private async Task<(Check Check, System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate)> EvaluateAsync(Request request, CancellationToken ct)
     {

@@ -14,11 +14,17 @@ namespace VpnPortal.Web.Features.Rotations;
 /// </summary>
 public sealed class RotationActions(PortalDbContext db, TimeProvider time, RotationConductor conductor, RotationSecrets secrets, IOptions<RotationOptions> options)
 {
-    /// <summary>Null when done; otherwise why not (for a 409 or the page; a 400 when <paramref name="Invalid"/>: the upload itself is wrong).</summary>
-    public sealed record Outcome(bool Found, string? Refusal, bool Invalid = false);
+    /// <summary>Why a decision about a whole rollout was not found.</summary>
+    private const string RotationGone = "The rollout is no longer there.";
 
-    /// <summary>Runs the server's rotation again from its first step (the server must have failed and been rolled back or left alone).</summary>
-    public Task<Outcome> RetryAsync(Guid rotationId, Guid serverId, AuditActor actor, CancellationToken ct = default) =>
+    /// <summary>Why a decision about one server of a rollout was not found.</summary>
+    private const string ServerGone = "The rollout or the server is no longer there.";
+
+    /// <summary>
+    /// Runs the server's rotation again from its first step (the server must have failed and been rolled back or left
+    /// alone). Done, not found, or a conflict saying why the rollout's state refuses it.
+    /// </summary>
+    public Task<CommandResult> RetryAsync(Guid rotationId, Guid serverId, AuditActor actor, CancellationToken ct = default) =>
         ChangeServerAsync(rotationId, serverId, "rotation.server-retried", "Retry", (rotation, server) =>
         {
             server.State = RotationServerState.Pending;
@@ -29,7 +35,7 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
         }, ct);
 
     /// <summary>Leaves the server on the certificate it has and lets the rollout go on with the next.</summary>
-    public Task<Outcome> SkipAsync(Guid rotationId, Guid serverId, AuditActor actor, CancellationToken ct = default) =>
+    public Task<CommandResult> SkipAsync(Guid rotationId, Guid serverId, AuditActor actor, CancellationToken ct = default) =>
         ChangeServerAsync(rotationId, serverId, "rotation.server-skipped", "Skip", (rotation, server) =>
         {
             server.State = RotationServerState.Skipped;
@@ -38,22 +44,22 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
         }, ct);
 
     /// <summary>Ends the rollout: servers not yet rotated keep their certificate; the PFX and password are deleted.</summary>
-    public async Task<Outcome> AbandonAsync(Guid rotationId, AuditActor actor, CancellationToken ct = default)
+    public async Task<CommandResult> AbandonAsync(Guid rotationId, AuditActor actor, CancellationToken ct = default)
     {
         var rotation = await db.SstpRotations.Include(r => r.Servers).ThenInclude(s => s.Server).FirstOrDefaultAsync(r => r.Id == rotationId, ct);
         if (rotation is null)
         {
-            return new(false, null);
+            return CommandResult.NotFound(RotationGone);
         }
 
         if (rotation.Status is RotationStatus.Completed or RotationStatus.Abandoned)
         {
-            return new(true, "The rollout has already ended.");
+            return CommandResult.Conflict("The rollout has already ended.");
         }
 
         if (rotation.Servers.FirstOrDefault(s => s.State == RotationServerState.InProgress) is { } busy)
         {
-            return new(true, $"{busy.Server!.Name} is in the middle of a step; abandon once it has finished or been rolled back, so no server is left half-changed.");
+            return CommandResult.Conflict($"{busy.Server!.Name} is in the middle of a step; abandon once it has finished or been rolled back, so no server is left half-changed.");
         }
 
         rotation.Status = RotationStatus.Abandoned;
@@ -62,7 +68,7 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
         rotation.StatusReason = $"Abandoned by {actor.Name}; the certificate is in use on {done} of {rotation.Servers.Count} server(s).";
         RotationEngine.Forget(rotation);
         db.Audit("rotation.abandoned", $"Abandoned the SSTP certificate rollout of {rotation.Sha1Thumbprint}", "sstp-rotation", rotation.Id.ToString());
-        return await SaveAsync(ct) ? new(true, null) : new(true, Moved);
+        return await SaveAsync(ct) ? CommandResult.Done() : CommandResult.Conflict(Moved);
     }
 
     private const string NeedsPfx = "The rollout's PFX was erased while it waited for a decision: upload it again, then decide.";
@@ -70,25 +76,26 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
     /// <summary>
     /// Stores the PFX of a stopped rollout again (after it was erased, or when it can no longer be decrypted). It must
     /// hold the rollout's own certificate with its private key; nothing else changes, so the admin then retries or skips.
+    /// A file that is not that PFX is invalid (under <c>Pfx</c>); a rollout that is not stopped refuses it (a conflict).
     /// </summary>
-    public async Task<Outcome> UploadPfxAsync(Guid rotationId, byte[] pfx, string fileName, string? password, AuditActor actor, CancellationToken ct = default)
+    public async Task<CommandResult> UploadPfxAsync(Guid rotationId, byte[] pfx, string fileName, string? password, AuditActor actor, CancellationToken ct = default)
     {
         var rotation = await db.SstpRotations.FirstOrDefaultAsync(r => r.Id == rotationId, ct);
         if (rotation is null)
         {
-            return new(false, null);
+            return CommandResult.NotFound(RotationGone);
         }
 
         if (rotation.Status != RotationStatus.Stopped)
         {
-            return new(true, rotation.Status is RotationStatus.Completed or RotationStatus.Abandoned
+            return CommandResult.Conflict(rotation.Status is RotationStatus.Completed or RotationStatus.Abandoned
                 ? "The rollout has ended; start a new one."
                 : "The rollout is running with its PFX; an upload is for a stopped rollout.");
         }
 
         if (pfx.Length == 0 || pfx.Length > options.Value.MaxPfxBytes)
         {
-            return new(true, $"Choose the PFX file (at most {options.Value.MaxPfxBytes / 1024} KB).", Invalid: true);
+            return CommandResult.Invalid(PfxField, $"Choose the PFX file (at most {options.Value.MaxPfxBytes / 1024} KB).");
         }
 
         X509Certificate2 certificate;
@@ -99,19 +106,19 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
         }
         catch (CertificateFileException e)
         {
-            return new(true, e.Message, Invalid: true);
+            return CommandResult.Invalid(PfxField, e.Message);
         }
 
         using (certificate)
         {
             if (format != "PFX" || !certificate.HasPrivateKey)
             {
-                return new(true, "The file holds only a public certificate; upload the PFX with its private key.", Invalid: true);
+                return CommandResult.Invalid(PfxField, "The file holds only a public certificate; upload the PFX with its private key.");
             }
 
             if (!string.Equals(certificate.Thumbprint, rotation.Sha1Thumbprint, StringComparison.OrdinalIgnoreCase))
             {
-                return new(true, $"This PFX holds {certificate.Thumbprint.ToUpperInvariant()}, not the rollout's certificate {rotation.Sha1Thumbprint}.", Invalid: true);
+                return CommandResult.Invalid(PfxField, $"This PFX holds {certificate.Thumbprint.ToUpperInvariant()}, not the rollout's certificate {rotation.Sha1Thumbprint}.");
             }
         }
 
@@ -120,8 +127,11 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
         rotation.PfxErasedAt = null;
         rotation.StoppedAt = time.GetUtcNow();
         db.Audit("rotation.pfx-uploaded", $"Uploaded the PFX of the SSTP certificate rollout of {rotation.Sha1Thumbprint} again", "sstp-rotation", rotation.Id.ToString());
-        return await SaveAsync(ct) ? new(true, null) : new(true, Moved);
+        return await SaveAsync(ct) ? CommandResult.Done() : CommandResult.Conflict(Moved);
     }
+
+    /// <summary>The field an unfit upload is reported under (the API's multipart field <c>pfx</c>).</summary>
+    private const string PfxField = "Pfx";
 
     private const string Moved = "The rollout moved on while you decided (a step finished or someone else acted); look at it again and decide on what it shows now.";
 
@@ -139,24 +149,24 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
         }
     }
 
-    private async Task<Outcome> ChangeServerAsync(
+    private async Task<CommandResult> ChangeServerAsync(
         Guid rotationId, Guid serverId, string action, string verb, Action<SstpRotation, SstpRotationServer> change, CancellationToken ct)
     {
         var rotation = await db.SstpRotations.Include(r => r.Servers).ThenInclude(s => s.Server).FirstOrDefaultAsync(r => r.Id == rotationId, ct);
         var server = rotation?.Servers.FirstOrDefault(s => s.ServerId == serverId);
         if (rotation is null || server is null)
         {
-            return new(false, null);
+            return CommandResult.NotFound(ServerGone);
         }
 
         if (rotation.Status != RotationStatus.Stopped || server.State != RotationServerState.Failed)
         {
-            return new(true, $"{verb} is for a server that failed in a stopped rollout; {server.Server!.Name} is {RotationText.State(server.State, server.RollbackState)}.");
+            return CommandResult.Conflict($"{verb} is for a server that failed in a stopped rollout; {server.Server!.Name} is {RotationText.State(server.State, server.RollbackState)}.");
         }
 
         if (server.RollbackState == RotationRollbackState.Failed && verb == "Retry")
         {
-            return new(true, $"{server.Server!.Name}'s rollback failed, so its state is unknown: fix it by hand, then skip it.");
+            return CommandResult.Conflict($"{server.Server!.Name}'s rollback failed, so its state is unknown: fix it by hand, then skip it.");
         }
 
         change(rotation, server);
@@ -164,7 +174,7 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
         // Servers that still have to import the certificate need the PFX, which a long stop erased.
         if (rotation.ProtectedPfx is null && rotation.Servers.Any(s => s.State == RotationServerState.Pending))
         {
-            return new(true, NeedsPfx);
+            return CommandResult.Conflict(NeedsPfx);
         }
 
         // With no other failure left the rollout goes on.
@@ -178,10 +188,10 @@ public sealed class RotationActions(PortalDbContext db, TimeProvider time, Rotat
         db.Audit(action, $"{verb} {server.Server!.Name} in the SSTP certificate rollout of {rotation.Sha1Thumbprint}", "sstp-rotation", rotation.Id.ToString());
         if (!await SaveAsync(ct))
         {
-            return new(true, Moved);
+            return CommandResult.Conflict(Moved);
         }
 
         conductor.Request(null);
-        return new(true, null);
+        return CommandResult.Done();
     }
 }

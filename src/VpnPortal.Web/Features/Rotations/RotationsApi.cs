@@ -1,5 +1,7 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using VpnPortal.Web.Features.Api;
 using VpnPortal.Web.Hosting;
 using VpnPortal.Web.Security;
 
@@ -32,13 +34,13 @@ public static class RotationsApi
             .RequireAuthorization(Policies.ApiOperator);
 
         api.MapPost("/rotations/{id:guid}/servers/{serverId:guid}/retry", async (Guid id, Guid serverId, RotationActions actions, CurrentActor actor, CancellationToken ct) =>
-                Answer(await actions.RetryAsync(id, serverId, actor.Current, ct)))
+                (await actions.RetryAsync(id, serverId, actor.Current, ct)).Answer(Results.NoContent))
             .WithName("RetrySstpRotationServer")
             .WithSummary("Run a failed (rolled back) server's rotation again; the rollout goes on.")
             .RequireAuthorization(Policies.ApiAdmin);
 
         api.MapPost("/rotations/{id:guid}/servers/{serverId:guid}/skip", async (Guid id, Guid serverId, RotationActions actions, CurrentActor actor, CancellationToken ct) =>
-                Answer(await actions.SkipAsync(id, serverId, actor.Current, ct)))
+                (await actions.SkipAsync(id, serverId, actor.Current, ct)).Answer(Results.NoContent))
             .WithName("SkipSstpRotationServer")
             .WithSummary("Leave a failed server on its certificate and go on with the next.")
             .RequireAuthorization(Policies.ApiAdmin);
@@ -51,17 +53,12 @@ public static class RotationsApi
             .RequireAuthorization(Policies.ApiAdmin);
 
         api.MapPost("/rotations/{id:guid}/abandon", async (Guid id, RotationActions actions, CurrentActor actor, CancellationToken ct) =>
-                Answer(await actions.AbandonAsync(id, actor.Current, ct)))
+                (await actions.AbandonAsync(id, actor.Current, ct)).Answer(Results.NoContent))
             .WithName("AbandonSstpRotation")
             .WithSummary("End a rollout; servers not rotated keep their certificate and the PFX is deleted.")
             .RequireAuthorization(Policies.ApiAdmin);
         return api;
     }
-
-    private static IResult Answer(RotationActions.Outcome outcome) =>
-        !outcome.Found ? Results.NotFound()
-        : outcome.Refusal is null ? Results.NoContent()
-        : Results.Problem(statusCode: outcome.Invalid ? 400 : 409, title: outcome.Refusal);
 
     /// <summary>
     /// Reads a multipart form of at most <see cref="MaxBodyBytes"/>: a larger body is refused whether it announces its
@@ -137,16 +134,17 @@ public static class RotationsApi
             return Results.Ok(await plan.CheckAsync(request, ct));
         }
 
-        var (id, check) = await plan.StartAsync(request, actor.Current, ct);
-        if (id is null)
+        var started = await plan.StartAsync(request, actor.Current, ct);
+        var answer = started.Answer(check => Results.Json(new { id = started.Id, check }, statusCode: StatusCodes.Status201Created));
+
+        // A refused plan's problem also lists each refusal and warning on its own, for a client to show.
+        if (answer is ValidationProblem { ProblemDetails: var refused } && started.Value is { } unfit)
         {
-            return Results.Problem(
-                statusCode: 400,
-                title: "The certificate or the plan is not fit: " + string.Join("; ", check.Refusals) + ".",
-                extensions: new Dictionary<string, object?> { ["refusals"] = check.Refusals, ["warnings"] = check.Warnings });
+            refused.Extensions["refusals"] = unfit.Refusals;
+            refused.Extensions["warnings"] = unfit.Warnings;
         }
 
-        return Results.Json(new { id, check }, statusCode: StatusCodes.Status201Created);
+        return answer;
     }
 
     private static async Task<IResult> UploadPfxAgainAsync(Guid id, HttpRequest http, RotationActions actions, CurrentActor actor, CancellationToken ct)
@@ -164,7 +162,7 @@ public static class RotationsApi
 
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
-        return Answer(await actions.UploadPfxAsync(id, buffer.ToArray(), file.FileName, form["password"], actor.Current, ct));
+        return (await actions.UploadPfxAsync(id, buffer.ToArray(), file.FileName, form["password"], actor.Current, ct)).Answer(Results.NoContent);
     }
 
     private static DateTimeOffset? Time(IFormCollection form, string name, Dictionary<string, string[]> errors)
