@@ -73,7 +73,11 @@ public record CommandResult(CommandStatus Status, IReadOnlyDictionary<string, st
     protected static IReadOnlyDictionary<string, string> One(string field, string message) => new Dictionary<string, string> { [field] = message };
 }
 
-/// <summary>A <see cref="CommandResult"/> that, when done, carries what the command made or found.</summary>
+/// <summary>
+/// A <see cref="CommandResult"/> that, when done, carries what the command made or found. A refusal may carry what
+/// explains it in detail (a rollout's check with every refusal and warning); <see cref="Api.ApiResults"/> answers a
+/// refusal from its messages alone, and an endpoint adds the detail to the problem if clients need it.
+/// </summary>
 public sealed record CommandResult<T>(CommandStatus Status, IReadOnlyDictionary<string, string> Errors, T? Value)
     : CommandResult(Status, Errors)
 {
