@@ -202,11 +202,11 @@ public static class AdminCli
             validFor = Durations.Parse(text) ?? throw new CliUsageException($"--valid-for '{text}' is not a duration such as 30m, 1h or 2d");
         }
 
-        var (created, error) = await sp.GetRequiredService<Features.Agents.EnrollmentTokens>()
+        var result = await sp.GetRequiredService<Features.Agents.EnrollmentTokens>()
             .CreateAsync(new Features.Agents.EnrollmentTokens.Request(role, o.GetValueOrDefault("name"), replace, validFor), null);
-        if (created is null)
+        if (result.Value is not { } created)
         {
-            await stderr.WriteLineAsync(error);
+            await stderr.WriteLineAsync(result.Error);
             return 1;
         }
 
