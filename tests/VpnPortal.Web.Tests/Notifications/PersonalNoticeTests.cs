@@ -81,7 +81,7 @@ public sealed class PersonalNoticeTests
         mail.Subject.ShouldBe("A new API key was created for your account");
         mail.Text.ShouldNotBeNull().ShouldContain("\"monitoring\"");
         mail.Text.ShouldContain("in 30 days");
-        mail.Text.ShouldNotContain(created.Key!);
+        mail.Text.ShouldNotContain(created.Value!.Key);
         await using var db = portal.Database.CreateContext();
         (await db.PortalNotifications.SingleAsync(Ct)).UserId.ShouldBe(alex.Id);
     }
