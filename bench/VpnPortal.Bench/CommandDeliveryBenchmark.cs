@@ -44,9 +44,9 @@ internal static class CommandDeliveryBenchmark
             await using var scope = app.Services.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(AuditActor.System);
             var before = Stopwatch.GetTimestamp();
-            var (queued, error) = await scope.ServiceProvider.GetRequiredService<AgentCommandQueue>()
+            var queued = await scope.ServiceProvider.GetRequiredService<AgentCommandQueue>()
                 .QueueAsync(serverIds[random.Next(serverIds.Count)], AgentCommandKinds.RefreshReport, null, AuditActor.System);
-            queuedAt[queued?.CommandId ?? throw new InvalidOperationException(error)] = before;
+            queuedAt[queued.Value?.CommandId ?? throw new InvalidOperationException(queued.Error)] = before;
             await Task.Delay(random.Next(20, 120));
         }
 

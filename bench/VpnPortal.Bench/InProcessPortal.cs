@@ -54,9 +54,9 @@ internal sealed class InProcessPortal : IAsyncDisposable
             async (role, name, ct) =>
             {
                 await using var scope = App.Services.CreateAsyncScope();
-                var (created, error) = await scope.ServiceProvider.GetRequiredService<EnrollmentTokens>()
+                var created = await scope.ServiceProvider.GetRequiredService<EnrollmentTokens>()
                     .CreateAsync(new EnrollmentTokens.Request(role == AgentRole.Rras ? ServerRole.Rras : ServerRole.Nps, name, ValidFor: TimeSpan.FromMinutes(10)), null, ct);
-                return created?.Token ?? throw new InvalidOperationException(error);
+                return created.Value?.Token ?? throw new InvalidOperationException(created.Error);
             },
             LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)));
         await fleet.EnrollAsync(null, CancellationToken.None);

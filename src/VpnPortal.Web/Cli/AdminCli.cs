@@ -167,16 +167,16 @@ public static class AdminCli
             lifetime = Durations.Parse(text) ?? throw new CliUsageException($"--valid-for '{text}' is not a duration such as 30d or 90d");
         }
 
-        var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name, lifetime);
-        if (created.Error is not null)
+        var result = await sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name, lifetime);
+        if (result.Value is not { } created)
         {
-            await stderr.WriteLineAsync(created.Error);
+            await stderr.WriteLineAsync(result.Error);
             return 1;
         }
 
         // The key itself on stdout alone, so scripts can capture it: KEY=$(... admin create-api-key ...)
         await stdout.WriteLineAsync(created.Key);
-        await stderr.WriteLineAsync($"API key '{name}' for {email} created, valid until {created.Row!.ExpiresAt:u}. It is shown only now.");
+        await stderr.WriteLineAsync($"API key '{name}' for {email} created, valid until {created.Row.ExpiresAt:u}. It is shown only now.");
         return 0;
     }
 
@@ -202,11 +202,11 @@ public static class AdminCli
             validFor = Durations.Parse(text) ?? throw new CliUsageException($"--valid-for '{text}' is not a duration such as 30m, 1h or 2d");
         }
 
-        var (created, error) = await sp.GetRequiredService<Features.Agents.EnrollmentTokens>()
+        var result = await sp.GetRequiredService<Features.Agents.EnrollmentTokens>()
             .CreateAsync(new Features.Agents.EnrollmentTokens.Request(role, o.GetValueOrDefault("name"), replace, validFor), null);
-        if (created is null)
+        if (result.Value is not { } created)
         {
-            await stderr.WriteLineAsync(error);
+            await stderr.WriteLineAsync(result.Error);
             return 1;
         }
 

@@ -18,6 +18,7 @@ using VpnPortal.Web.Features.Operations;
 using VpnPortal.Web.Features.Rotations;
 using VpnPortal.Web.Features.Servers;
 using VpnPortal.Web.Features.Sessions;
+using VpnPortal.Web.Features.Setup;
 using VpnPortal.Web.Features.UntrustedCertificates;
 using VpnPortal.Web.Features.Users;
 
@@ -31,6 +32,7 @@ public static class PortalFeatures
 {
     public static IServiceCollection AddPortalFeatures(this IServiceCollection services, IConfiguration configuration) => services
         .AddAccountFeature()
+        .AddSetupFeature()
         .AddMeFeature()
         .AddAppearanceFeature()
         .AddAgentsFeature(configuration)

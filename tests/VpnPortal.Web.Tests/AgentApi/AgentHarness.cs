@@ -63,9 +63,9 @@ public static class AgentHarness
     public static Task<string> CreateTokenAsync(this PortalFactory portal, EnrollmentTokens.Request request) =>
         portal.InScopeAsync(async sp =>
         {
-            var (created, error) = await sp.GetRequiredService<EnrollmentTokens>().CreateAsync(request, null, TestContext.Current.CancellationToken);
-            error.ShouldBeNull();
-            return created!.Token;
+            var created = await sp.GetRequiredService<EnrollmentTokens>().CreateAsync(request, null, TestContext.Current.CancellationToken);
+            created.Error.ShouldBeNull();
+            return created.Value!.Token;
         });
 
     public static Task<HttpResponseMessage> PostEnrollAsync(this PortalFactory portal, string token, string machineName) =>

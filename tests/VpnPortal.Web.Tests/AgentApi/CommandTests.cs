@@ -21,10 +21,10 @@ public sealed class CommandTests
     private static Task<Guid> QueueAsync(PortalFactory portal, Guid serverId, string kind = AgentCommandKinds.DisconnectUser, object? payload = null) =>
         portal.InScopeAsync(async sp =>
         {
-            var (queued, error) = await sp.GetRequiredService<AgentCommandQueue>().QueueAsync(
+            var queued = await sp.GetRequiredService<AgentCommandQueue>().QueueAsync(
                 serverId, kind, payload ?? new DisconnectUserPayload { UserName = "alice@corp.example" }, PortalFactory.TestSetupActor, ct: Ct);
-            error.ShouldBeNull();
-            return queued!.CommandId;
+            queued.Error.ShouldBeNull();
+            return queued.Value!.CommandId;
         });
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class CommandTests
         await Task.Delay(300, Ct);
         poll.IsCompleted.ShouldBeFalse("with nothing queued the poll is held open");
 
-        await portal.InScopeAsync(async sp => (await sp.GetRequiredService<Agents>().RevokeAsync(agent.Enrollment.AgentId, null, Ct)).ShouldBeNull());
+        await portal.InScopeAsync(async sp => (await sp.GetRequiredService<Agents>().RevokeAsync(agent.Enrollment.AgentId, null, Ct)).Error.ShouldBeNull());
         var id = await QueueAsync(portal, agent.ServerId);
         using var response = await poll;
 
@@ -249,9 +249,9 @@ public sealed class CommandTests
         await using var portal = await PortalFactory.StartAsync();
         var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
 
-        var (queued, error) = await portal.InScopeAsync(sp => sp.GetRequiredService<AgentCommandQueue>().QueueAsync(agent.ServerId, "format-c", null, PortalFactory.TestSetupActor, ct: Ct));
+        var queued = await portal.InScopeAsync(sp => sp.GetRequiredService<AgentCommandQueue>().QueueAsync(agent.ServerId, "format-c", null, PortalFactory.TestSetupActor, ct: Ct));
 
-        queued.ShouldBeNull();
-        error!.ShouldContain("format-c");
+        queued.Value.ShouldBeNull();
+        queued.Error!.ShouldContain("format-c");
     }
 }

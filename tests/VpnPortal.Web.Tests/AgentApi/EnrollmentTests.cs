@@ -187,7 +187,7 @@ public sealed class EnrollmentTests
         {
             var tokens = sp.GetRequiredService<EnrollmentTokens>();
             var row = (await tokens.ListAsync(Ct)).Single();
-            (await tokens.RevokeAsync(row.Id, null, Ct)).ShouldBeNull();
+            (await tokens.RevokeAsync(row.Id, null, Ct)).Error.ShouldBeNull();
         });
 
         using var response = await portal.PostEnrollAsync(token, "NPS01");
@@ -202,7 +202,7 @@ public sealed class EnrollmentTests
         var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
         (await agent.ReportAsync(Snapshots.Rras(agent))).Applied.ShouldBeTrue();
 
-        await portal.InScopeAsync(async sp => (await sp.GetRequiredService<VpnPortal.Web.Features.Agents.Agents>().RevokeAsync(agent.Enrollment.AgentId, null, Ct)).ShouldBeNull());
+        await portal.InScopeAsync(async sp => (await sp.GetRequiredService<VpnPortal.Web.Features.Agents.Agents>().RevokeAsync(agent.Enrollment.AgentId, null, Ct)).Error.ShouldBeNull());
 
         await using (var db = portal.Database.CreateContext())
         {

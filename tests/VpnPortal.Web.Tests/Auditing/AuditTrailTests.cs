@@ -60,8 +60,8 @@ public sealed class AuditTrailTests
     {
         var clock = new FakeTimeProvider(TestClock.Start);
         await using var portal = await PortalFactory.StartAsync(provider, clock);
-        var token = await portal.InScopeAsync(sp => FirstAdminSetup.IssueTokenIfNoUsersAsync(
-            sp.GetRequiredService<PortalDbContext>(), clock, TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
+        var token = await portal.InScopeAsync(sp => sp.GetRequiredService<FirstAdminSetup>().IssueTokenIfNoUsersAsync(
+            TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
         using var browser = portal.CreateBrowser();
         var form = await browser.GetFormAsync($"/setup?token={Uri.EscapeDataString(token!)}", "setup");
 

@@ -41,7 +41,7 @@ public sealed class ApiKeyFixture : IAsyncLifetime
         {
             var apiKeys = sp.GetRequiredService<ApiKeys>();
             var key = (await apiKeys.ListAsync(revokedOwner.Id, TestContext.Current.CancellationToken)).ShouldHaveSingleItem();
-            (await apiKeys.RevokeAsync(key.Id, revokedOwner.Id, TestContext.Current.CancellationToken)).ShouldBeNull();
+            (await apiKeys.RevokeAsync(key.Id, revokedOwner.Id, TestContext.Current.CancellationToken)).Error.ShouldBeNull();
         });
 
         var disabled = await Portal.CreateUserAsync(Roles.Admin);
@@ -204,7 +204,7 @@ public sealed class ApiKeyLifecycleTests
         using var api = portal.CreateApiClient(key);
 
         var before = await api.GetAsync("/api/v1/servers", TestContext.Current.CancellationToken);
-        var revokeError = await portal.InScopeAsync(async sp =>
+        var revoked = await portal.InScopeAsync(async sp =>
         {
             var apiKeys = sp.GetRequiredService<ApiKeys>();
             var row = (await apiKeys.ListAsync(user.Id, TestContext.Current.CancellationToken)).ShouldHaveSingleItem();
@@ -213,7 +213,7 @@ public sealed class ApiKeyLifecycleTests
         var after = await api.GetAsync("/api/v1/servers", TestContext.Current.CancellationToken);
 
         before.StatusCode.ShouldBe(HttpStatusCode.OK);
-        revokeError.ShouldBeNull();
+        revoked.Error.ShouldBeNull();
         after.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 

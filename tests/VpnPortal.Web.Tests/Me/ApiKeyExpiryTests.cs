@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Testing;
+using VpnPortal.Web.Features;
 using VpnPortal.Web.Features.Me;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
@@ -55,8 +56,8 @@ public sealed class ApiKeyExpiryTests
         tooLong.Error.ShouldBe("A key may live from 1 to 180 days.");
         none.Error.ShouldBe("A key may live from 1 to 180 days.");
         (await portal.CountRowsAsync()).ShouldEqual(before, "a refused lifetime writes nothing");
-        (await CreateAsync(portal, user, "month", TimeSpan.FromDays(30))).Row!.ExpiresAt.ShouldBe(time.GetUtcNow() + TimeSpan.FromDays(30));
-        (await CreateAsync(portal, user, "longest", TimeSpan.FromDays(180))).Row!.ExpiresAt.ShouldBe(time.GetUtcNow() + TimeSpan.FromDays(180));
+        (await CreateAsync(portal, user, "month", TimeSpan.FromDays(30))).Value!.Row.ExpiresAt.ShouldBe(time.GetUtcNow() + TimeSpan.FromDays(30));
+        (await CreateAsync(portal, user, "longest", TimeSpan.FromDays(180))).Value!.Row.ExpiresAt.ShouldBe(time.GetUtcNow() + TimeSpan.FromDays(180));
     }
 
     [Fact]
@@ -74,7 +75,7 @@ public sealed class ApiKeyExpiryTests
         never.Error.ShouldBe(ApiKeys.ReauthenticateMessage, "a principal without a sign-in (an API key's) is never recent");
         (await portal.CountRowsAsync()).ShouldEqual(before, "a refused key writes nothing");
         var recent = await portal.InScopeAsync(sp => sp.GetRequiredService<ApiKeys>().CreateOwnAsync(user.Id, time.GetUtcNow() - TimeSpan.FromMinutes(4), "monitoring", null, Ct));
-        recent.Key.ShouldNotBeNull(recent.Error);
+        recent.Value?.Key.ShouldNotBeNull(recent.Error);
     }
 
     [Fact]
@@ -157,7 +158,7 @@ public sealed class ApiKeyExpiryTests
         failure.ToString().ShouldContain("Security:ApiKeys:DefaultLifetime (400 days) must not be longer than Security:ApiKeys:MaxLifetime (365 days)");
     }
 
-    private static Task<ApiKeys.Created> CreateAsync(PortalFactory portal, TestUser user, string name, TimeSpan lifetime) =>
+    private static Task<CommandResult<ApiKeys.Created>> CreateAsync(PortalFactory portal, TestUser user, string name, TimeSpan lifetime) =>
         portal.InScopeAsync(sp => sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name, lifetime, Ct));
 
     private static async Task<Data.Entities.ApiKey> KeyAsync(PortalFactory portal, Guid userId)

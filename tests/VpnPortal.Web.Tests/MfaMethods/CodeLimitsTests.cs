@@ -5,6 +5,7 @@ using Shouldly;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
+using VpnPortal.Web.Features;
 using VpnPortal.Web.Features.MfaMethods;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
@@ -38,7 +39,7 @@ public sealed class CodeLimitsTests
 
         gateway.Sent.Count.ShouldBe(3, "what the phones received");
         results.Count(r => r.Succeeded).ShouldBe(3);
-        results.Where(r => !r.Succeeded).ShouldAllBe(r => r.Message.Contains("Too many codes") || r.Message.Contains("at the same moment"));
+        results.Where(r => !r.Succeeded).ShouldAllBe(r => r.Error!.Contains("Too many codes") || r.Error!.Contains("at the same moment"));
         (await VerificationsAsync(portal)).ShouldBe(3);
     }
 
@@ -85,19 +86,19 @@ public sealed class CodeLimitsTests
         // Alex's three tries are answered (no such code); the fourth is refused by the account's count.
         for (var i = 0; i < 3; i++)
         {
-            (await ConfirmAsync(portal, alex, time, Office)).Message.ShouldContain("not valid any more");
+            (await ConfirmAsync(portal, alex, time, Office)).Error!.ShouldContain("not valid any more");
         }
 
         var limited = await ConfirmAsync(portal, alex, time, Office);
-        limited.Message.ShouldBe("Too many attempts. Try again in 15 minutes.");
+        limited.Error.ShouldBe("Too many attempts. Try again in 15 minutes.");
 
         // Sam, from the same address: the address has made four tries, so one more is answered and the next refused.
-        (await ConfirmAsync(portal, sam, time, Office)).Message.ShouldContain("not valid any more");
-        (await ConfirmAsync(portal, sam, time, Office)).Message.ShouldStartWith("Too many attempts");
+        (await ConfirmAsync(portal, sam, time, Office)).Error!.ShouldContain("not valid any more");
+        (await ConfirmAsync(portal, sam, time, Office)).Error!.ShouldStartWith("Too many attempts");
 
         // Kim, from elsewhere, is not affected; nor is a code request refused for anything but the limit.
-        (await ConfirmAsync(portal, kim, time, "198.51.100.9")).Message.ShouldContain("not valid any more");
-        (await SendAsync(portal, alex, time, "+44 7400 900123", Office)).Message.ShouldStartWith("Too many attempts");
+        (await ConfirmAsync(portal, kim, time, "198.51.100.9")).Error!.ShouldContain("not valid any more");
+        (await SendAsync(portal, alex, time, "+44 7400 900123", Office)).Error!.ShouldStartWith("Too many attempts");
         gateway.Sent.ShouldBeEmpty();
 
         time.Advance(TimeSpan.FromMinutes(15));
@@ -116,12 +117,12 @@ public sealed class CodeLimitsTests
         return PortalFactory.StartAsync(provider, time, settings);
     }
 
-    private static Task<MethodChange> SendAsync(PortalFactory portal, TestUser user, FakeTimeProvider time, string number, string? address = null) =>
+    private static Task<CommandResult<CodeSent>> SendAsync(PortalFactory portal, TestUser user, FakeTimeProvider time, string number, string? address = null) =>
         portal.InScopeAsync(
             sp => sp.GetRequiredService<SignInMethods>().SendCodeAsync(user.Id, time.GetUtcNow(), PhoneKind.Mobile, number, CodeDelivery.TextMessage, Ct),
             new AuditActor(AuditActorKind.User, user.Id, user.Email, address));
 
-    private static Task<MethodChange> ConfirmAsync(PortalFactory portal, TestUser user, FakeTimeProvider time, string address) =>
+    private static Task<CommandResult<MethodChanged>> ConfirmAsync(PortalFactory portal, TestUser user, FakeTimeProvider time, string address) =>
         portal.InScopeAsync(
             sp => sp.GetRequiredService<SignInMethods>().ConfirmAsync(user.Id, time.GetUtcNow(), Guid.NewGuid(), "123456", Ct),
             new AuditActor(AuditActorKind.User, user.Id, user.Email, address));

@@ -12,6 +12,7 @@ using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Phones;
 using VpnPortal.Testing;
+using VpnPortal.Web.Features;
 using VpnPortal.Web.Features.MfaMethods;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
@@ -133,7 +134,7 @@ public sealed class CodeSenderTests : IAsyncLifetime
         await using var portal = await PortalServices.StartAsync(TestDatabase.Sqlite, time, settings, logs.AddTo);
         var alex = await portal.CreateUserAsync(Data.Roles.User);
         var actor = new AuditActor(AuditActorKind.User, alex.Id, alex.Email);
-        Task<MethodChange> SendAsync(string number) =>
+        Task<CommandResult<CodeSent>> SendAsync(string number) =>
             portal.InScopeAsync(sp => sp.GetRequiredService<SignInMethods>().SendCodeAsync(alex.Id, time.GetUtcNow(), PhoneKind.Mobile, number, CodeDelivery.TextMessage, Cancel), actor);
 
         (await SendAsync("+44 7400 900123")).Succeeded.ShouldBeTrue();

@@ -50,7 +50,7 @@ public sealed class HelpdeskSignInMethodsTests : IAsyncLifetime
     {
         var removed = await AsAdmin(h => h.RemoveAsync(_alex.Id, PhoneKind.Office, Cancel));
 
-        removed.Succeeded.ShouldBeTrue(removed.Message);
+        removed.Succeeded.ShouldBeTrue(removed.Error);
         (await WithDbAsync(db => db.MfaPhoneMethods.Where(m => m.UserId == _alex.Id).Select(m => m.Kind).ToListAsync(Cancel))).ShouldBe([PhoneKind.Mobile]);
         var audit = await WithDbAsync(db => db.AuditEntries.SingleAsync(a => a.Action == "mfa.phone-removed-by-helpdesk", Cancel));
         audit.ActorUserId.ShouldBe(_admin.Id);
@@ -65,7 +65,7 @@ public sealed class HelpdeskSignInMethodsTests : IAsyncLifetime
     {
         var before = await _portal.CountRowsWhenSettledAsync();
 
-        (await AsAdmin(h => h.RemoveAsync(_alex.Id, PhoneKind.AlternateMobile, Cancel))).Message.ShouldContain("no alternate mobile number");
+        (await AsAdmin(h => h.RemoveAsync(_alex.Id, PhoneKind.AlternateMobile, Cancel))).Error!.ShouldContain("no alternate mobile number");
 
         (await _portal.CountRowsAsync()).ShouldEqual(before, "a refused removal writes nothing");
     }

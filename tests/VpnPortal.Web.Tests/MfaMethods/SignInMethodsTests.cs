@@ -42,14 +42,14 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     {
         var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Cancel));
 
-        sent.Succeeded.ShouldBeTrue(sent.Message);
-        sent.Message.ShouldContain("+44 ••••••••23");
+        sent.Succeeded.ShouldBeTrue(sent.Error);
+        sent.Value!.Message.ShouldContain("+44 ••••••••23");
         (await PhonesAsync()).ShouldBeEmpty();
         _gateway.Sent.ShouldHaveSingleItem().ShouldBe(("+447400900123", "sms", _gateway.LastCodeTo("+447400900123")));
 
-        var confirmed = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, _gateway.LastCodeTo("+447400900123"), Cancel));
+        var confirmed = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.Value!.VerificationId, _gateway.LastCodeTo("+447400900123"), Cancel));
 
-        confirmed.Succeeded.ShouldBeTrue(confirmed.Message);
+        confirmed.Succeeded.ShouldBeTrue(confirmed.Error);
         (await PhonesAsync()).ShouldBe([(PhoneKind.Mobile, "+447400900123")]);
         var audit = await WithDbAsync(db => db.AuditEntries.SingleAsync(a => a.Action == "mfa.phone-added", Cancel));
         audit.Summary.ShouldContain("+44 ••••••••23");
@@ -77,11 +77,11 @@ public sealed class SignInMethodsTests : IAsyncLifetime
 
         for (var i = 4; i >= 0; i--)
         {
-            var refused = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, wrong, Cancel));
+            var refused = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.Value!.VerificationId, wrong, Cancel));
             refused.Succeeded.ShouldBeFalse();
         }
 
-        (await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, right, Cancel))).Message.ShouldContain("too many times");
+        (await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.Value!.VerificationId, right, Cancel))).Error!.ShouldContain("too many times");
         (await PhonesAsync()).ShouldBeEmpty();
     }
 
@@ -91,9 +91,9 @@ public sealed class SignInMethodsTests : IAsyncLifetime
         var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.VoiceCall, Cancel));
         _time.Advance(TimeSpan.FromMinutes(10));
 
-        var late = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, _gateway.LastCodeTo("+447400900123"), Cancel));
+        var late = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.Value!.VerificationId, _gateway.LastCodeTo("+447400900123"), Cancel));
 
-        late.Message.ShouldContain("expired");
+        late.Error!.ShouldContain("expired");
         (await PhonesAsync()).ShouldBeEmpty();
     }
 
@@ -104,11 +104,11 @@ public sealed class SignInMethodsTests : IAsyncLifetime
 
         var refused = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now - TimeSpan.FromMinutes(6), PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Cancel));
 
-        refused.Message.ShouldContain("sign in again");
+        refused.Error!.ShouldContain("sign in again");
         _gateway.Sent.ShouldBeEmpty();
         (await _portal.CountRowsAsync()).ShouldEqual(before, "a change without a recent sign-in writes nothing");
-        (await AsAlex(s => s.RemoveAsync(_alex.Id, null, PhoneKind.Mobile, Cancel))).Message.ShouldContain("sign in again");
-        (await AsAlex(s => s.SetPreferredAsync(_alex.Id, null, MfaMethod.TextMessage, Cancel))).Message.ShouldContain("sign in again");
+        (await AsAlex(s => s.RemoveAsync(_alex.Id, null, PhoneKind.Mobile, Cancel))).Error!.ShouldContain("sign in again");
+        (await AsAlex(s => s.SetPreferredAsync(_alex.Id, null, MfaMethod.TextMessage, Cancel))).Error!.ShouldContain("sign in again");
     }
 
     [Theory]
@@ -122,7 +122,7 @@ public sealed class SignInMethodsTests : IAsyncLifetime
 
         var refused = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, input, CodeDelivery.TextMessage, Cancel));
 
-        refused.Message.ShouldContain(explanation);
+        refused.Error!.ShouldContain(explanation);
         _gateway.Sent.ShouldBeEmpty();
         (await _portal.CountRowsAsync()).ShouldEqual(before, "a refused number writes nothing");
     }
@@ -136,7 +136,7 @@ public sealed class SignInMethodsTests : IAsyncLifetime
 
         var sent = await portal.InScopeAsync(sp => sp.GetRequiredService<SignInMethods>().SendCodeAsync(ana.Id, Now, PhoneKind.Mobile, "07400 900123", CodeDelivery.TextMessage, Cancel), actor);
 
-        sent.Succeeded.ShouldBeTrue(sent.Message);
+        sent.Succeeded.ShouldBeTrue(sent.Error);
         _gateway.Sent.ShouldHaveSingleItem().To.ShouldBe("+447400900123");
         var abroad = await portal.InScopeAsync(sp => sp.GetRequiredService<SignInMethods>().SendCodeAsync(ana.Id, Now, PhoneKind.Mobile, "0612345678", CodeDelivery.TextMessage, Cancel), actor);
         abroad.Succeeded.ShouldBeFalse("a French mobile typed without +33 is not a number in the UK");
@@ -155,7 +155,7 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     {
         var refused = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Office, "+44 20 7946 0018 x123", CodeDelivery.TextMessage, Cancel));
 
-        refused.Message.ShouldContain("cannot receive text messages");
+        refused.Error!.ShouldContain("cannot receive text messages");
         _gateway.Sent.ShouldBeEmpty();
     }
 
@@ -165,12 +165,12 @@ public sealed class SignInMethodsTests : IAsyncLifetime
         var refused = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 20 7946 0018", CodeDelivery.TextMessage, Cancel));
 
         refused.Succeeded.ShouldBeFalse();
-        refused.Message.ShouldBe("+44 20 7946 0018 is a landline, which cannot receive text messages: choose a phone call for the code, or enter a mobile number.");
+        refused.Error.ShouldBe("+44 20 7946 0018 is a landline, which cannot receive text messages: choose a phone call for the code, or enter a mobile number.");
         _gateway.Sent.ShouldBeEmpty();
 
         var called = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 20 7946 0018", CodeDelivery.VoiceCall, Cancel));
 
-        called.Succeeded.ShouldBeTrue(called.Message);
+        called.Succeeded.ShouldBeTrue(called.Error);
         _gateway.Sent.ShouldHaveSingleItem().To.ShouldBe("+442079460018");
     }
 
@@ -184,7 +184,7 @@ public sealed class SignInMethodsTests : IAsyncLifetime
         }
 
         var refused = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900129", CodeDelivery.TextMessage, Cancel));
-        refused.Message.ShouldContain("Too many codes");
+        refused.Error!.ShouldContain("Too many codes");
         _gateway.Sent.Count.ShouldBe(5);
 
         _time.Advance(TimeSpan.FromHours(1));
@@ -203,8 +203,8 @@ public sealed class SignInMethodsTests : IAsyncLifetime
         var refused = await AsAlex(s => s.SendCodeAsync(sam.Id, Now, PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Cancel));
 
         refused.Succeeded.ShouldBeFalse();
-        refused.Message.ShouldContain("Too many codes");
-        refused.Message.ShouldNotContain(_alex.Email);
+        refused.Error!.ShouldContain("Too many codes");
+        refused.Error!.ShouldNotContain(_alex.Email);
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class SignInMethodsTests : IAsyncLifetime
 
         var failed = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Cancel));
 
-        failed.Message.ShouldContain("could not be sent");
+        failed.Error!.ShouldContain("could not be sent");
         (await WithDbAsync(db => db.PhoneVerifications.CountAsync(Cancel))).ShouldBe(0);
     }
 
@@ -225,7 +225,7 @@ public sealed class SignInMethodsTests : IAsyncLifetime
 
         var removed = await AsAlex(s => s.RemoveAsync(_alex.Id, Now, PhoneKind.Mobile, Cancel));
 
-        removed.Succeeded.ShouldBeTrue(removed.Message);
+        removed.Succeeded.ShouldBeTrue(removed.Error);
         (await PhonesAsync()).ShouldBeEmpty();
         (await WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "mfa.phone-removed", Cancel))).ShouldBe(1);
     }
@@ -233,7 +233,7 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     [Fact]
     public async Task TextMessagesAsPreferredMethod_NeedAMobile()
     {
-        (await AsAlex(s => s.SetPreferredAsync(_alex.Id, Now, MfaMethod.TextMessage, Cancel))).Message.ShouldContain("add a mobile number first");
+        (await AsAlex(s => s.SetPreferredAsync(_alex.Id, Now, MfaMethod.TextMessage, Cancel))).Error!.ShouldContain("add a mobile number first");
 
         await AddMobileAsync("+44 7400 900123");
         (await AsAlex(s => s.SetPreferredAsync(_alex.Id, Now, MfaMethod.TextMessage, Cancel))).Succeeded.ShouldBeTrue();
@@ -260,10 +260,10 @@ public sealed class SignInMethodsTests : IAsyncLifetime
     {
         var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, number, CodeDelivery.TextMessage, Cancel));
         var e164 = Domain.Phones.PhoneNumber.Parse(number).Number!.E164;
-        (await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, _gateway.LastCodeTo(e164), Cancel))).Succeeded.ShouldBeTrue();
+        (await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.Value!.VerificationId, _gateway.LastCodeTo(e164), Cancel))).Succeeded.ShouldBeTrue();
     }
 
-    private Task<MethodChange> AsAlex(Func<SignInMethods, Task<MethodChange>> work) =>
+    private Task<T> AsAlex<T>(Func<SignInMethods, Task<T>> work) =>
         _portal.InScopeAsync(sp => work(sp.GetRequiredService<SignInMethods>()), new AuditActor(AuditActorKind.User, _alex.Id, _alex.Email));
 
     private Task<List<(PhoneKind, string)>> PhonesAsync() =>

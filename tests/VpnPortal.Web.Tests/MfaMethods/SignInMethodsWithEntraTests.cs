@@ -10,6 +10,7 @@ using VpnPortal.Data;
 using VpnPortal.Data.Auditing;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
+using VpnPortal.Web.Features;
 using VpnPortal.Web.Features.MfaMethods;
 using VpnPortal.Web.Tests.Support;
 using Xunit;
@@ -96,13 +97,13 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
 
         var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Cancel));
 
-        sent.Succeeded.ShouldBeTrue(sent.Message);
+        sent.Succeeded.ShouldBeTrue(sent.Error);
         Writes().ShouldBeEmpty();
 
-        var confirmed = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, _gateway.LastCodeTo("+447400900123"), Cancel));
+        var confirmed = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.Value!.VerificationId, _gateway.LastCodeTo("+447400900123"), Cancel));
 
-        confirmed.Succeeded.ShouldBeTrue(confirmed.Message);
-        confirmed.Message.ShouldContain("saved in Microsoft Entra ID");
+        confirmed.Succeeded.ShouldBeTrue(confirmed.Error);
+        confirmed.Value!.Message.ShouldContain("saved in Microsoft Entra ID");
         // The fixed method id answers 404 for a kind the user does not have; then the documented create.
         var writes = Writes();
         writes.Select(w => (w.Method, w.Path)).ShouldBe([("PATCH", $"{PhoneMethods}/{MobileId}"), ("POST", PhoneMethods)]);
@@ -120,7 +121,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
 
         var changed = await ChangeNumberAsync(PhoneKind.Mobile, "+44 7400 900456");
 
-        changed.Succeeded.ShouldBeTrue(changed.Message);
+        changed.Succeeded.ShouldBeTrue(changed.Error);
         var patch = Writes().ShouldHaveSingleItem();
         (patch.Method, patch.Path).ShouldBe(("PATCH", $"{PhoneMethods}/{MobileId}"));
         Body(patch).ShouldBe(("+44 7400900456", "mobile"));
@@ -136,7 +137,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
 
         var removed = await AsAlex(s => s.RemoveAsync(_alex.Id, Now, PhoneKind.Office, Cancel));
 
-        removed.Succeeded.ShouldBeTrue(removed.Message);
+        removed.Succeeded.ShouldBeTrue(removed.Error);
         Writes().Select(w => (w.Method, w.Path)).ShouldBe([("DELETE", $"{PhoneMethods}/{OfficeId}")]);
         _graph.PhonesOf(Upn).Keys.ShouldBe(["mobile"]);
         (await AuditAsync("mfa.phone-removed")).ShouldHaveSingleItem();
@@ -153,7 +154,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         var refused = await AsAlex(s => s.RemoveAsync(_alex.Id, Now, PhoneKind.Mobile, Cancel));
 
         refused.Succeeded.ShouldBeFalse();
-        refused.Message.ShouldBe("This number is how sign-ins are confirmed by default: choose another preferred method first, then remove it.");
+        refused.Error.ShouldBe("This number is how sign-ins are confirmed by default: choose another preferred method first, then remove it.");
         _graph.PhonesOf(Upn).Keys.ShouldBe(["mobile"]);
         (await AuditAsync("mfa.phone-removed")).ShouldBeEmpty();
         (await AuditAsync("mfa.provider-failed")).ShouldHaveSingleItem().Summary.ShouldContain("answered 400 badRequest");
@@ -172,7 +173,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
 
         var set = await AsAlex(s => s.SetPreferredAsync(_alex.Id, Now, MfaMethod.TextMessage, Cancel));
 
-        set.Succeeded.ShouldBeTrue(set.Message);
+        set.Succeeded.ShouldBeTrue(set.Error);
         var patch = Writes().ShouldHaveSingleItem();
         (patch.Method, patch.Path).ShouldBe(("PATCH", $"/beta/users/{Upn}/authentication/signInPreferences"));
         JsonNode.Parse(patch.Body)!["userPreferredMethodForSecondaryAuthentication"]!.GetValue<string>().ShouldBe("sms");
@@ -188,7 +189,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
 
         var added = await ChangeNumberAsync(PhoneKind.Mobile, "+44 7400 900123");
 
-        added.Succeeded.ShouldBeTrue(added.Message);
+        added.Succeeded.ShouldBeTrue(added.Error);
         Writes().Select(w => w.Method).ShouldBe(["PATCH", "POST", "POST"]);
         _graph.PhonesOf(Upn).ShouldBe(new Dictionary<string, string> { ["mobile"] = "+44 7400900123" });
         (await AuditAsync("mfa.phone-added")).ShouldHaveSingleItem();
@@ -212,9 +213,9 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
 
         // A double click, or the page open in two tabs.
         var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
-            Task.Run(() => AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, code, Cancel)), Cancel)));
+            Task.Run(() => AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.Value!.VerificationId, code, Cancel)), Cancel)));
 
-        results.Count(r => r.Succeeded).ShouldBe(1, string.Join(" | ", results.Select(r => r.Message)));
+        results.Count(r => r.Succeeded).ShouldBe(1, string.Join(" | ", results.Select(r => r.Value?.Message ?? r.Error)));
         Writes().Select(w => w.Method).ShouldBe(["PATCH", "POST"]);
         _graph.PhonesOf(Upn).ShouldBe(new Dictionary<string, string> { ["mobile"] = "+44 7400900123" });
         (await AuditAsync("mfa.phone-added")).ShouldHaveSingleItem();
@@ -236,12 +237,12 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900456", CodeDelivery.TextMessage, Cancel));
         var code = _gateway.LastCodeTo("+447400900456");
 
-        var failed = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, code, Cancel));
+        var failed = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.Value!.VerificationId, code, Cancel));
 
         failed.Succeeded.ShouldBeFalse();
-        failed.Message.ShouldContain(plainWords);
-        failed.Message.ShouldNotContain(status.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        failed.Message.ShouldNotContain("Graph");
+        failed.Error!.ShouldContain(plainWords);
+        failed.Error!.ShouldNotContain(status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        failed.Error!.ShouldNotContain("Graph");
         _graph.PhonesOf(Upn).ShouldBe(before);
         (await AuditAsync("mfa.phone-added")).ShouldBeEmpty();
         (await AuditAsync("mfa.phone-changed")).ShouldBeEmpty();
@@ -257,9 +258,9 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         failure.ActorUserId.ShouldBe(_alex.Id);
 
         // The code was right and stays good until it expires: once Entra answers again, no new code is needed.
-        var retried = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, code, Cancel));
+        var retried = await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.Value!.VerificationId, code, Cancel));
 
-        retried.Succeeded.ShouldBeTrue(retried.Message);
+        retried.Succeeded.ShouldBeTrue(retried.Error);
         _graph.PhonesOf(Upn)["mobile"].ShouldBe("+44 7400900456");
         _gateway.Sent.Count.ShouldBe(1);
     }
@@ -291,7 +292,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         page.Row(PhoneKind.Mobile).ShouldContain("+44 ••••••••89");
         page.Row(PhoneKind.AlternateMobile).ShouldContain("+33 •••••••78");
         (await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, PhoneKind.Mobile, "+44 7400 900789", CodeDelivery.TextMessage, Cancel)))
-            .Message.ShouldContain("already your mobile number");
+            .Error!.ShouldContain("already your mobile number");
         _gateway.Sent.ShouldBeEmpty();
     }
 
@@ -334,7 +335,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         _graph.FailNext(1, 403, method: "DELETE");
         var refused = await AsAdmin(admin, h => h.RemoveAsync(_alex.Id, PhoneKind.Office, Cancel));
         refused.Succeeded.ShouldBeFalse();
-        refused.Message.ShouldContain("answered 403 accessDenied", customMessage: "the helpdesk sees Entra's answer");
+        refused.Error!.ShouldContain("answered 403 accessDenied", customMessage: "the helpdesk sees Entra's answer");
         _graph.PhonesOf(Upn).Count.ShouldBe(2);
         var failure = (await AuditAsync("mfa.provider-failed")).ShouldHaveSingleItem("the refused attempt is audited");
         failure.ActorUserId.ShouldBe(admin.Id);
@@ -343,7 +344,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         failure.Summary.ShouldNotContain("2079460018");
 
         var removed = await AsAdmin(admin, h => h.RemoveAsync(_alex.Id, PhoneKind.Office, Cancel));
-        removed.Succeeded.ShouldBeTrue(removed.Message);
+        removed.Succeeded.ShouldBeTrue(removed.Error);
         Writes().Select(w => (w.Method, w.Path)).ShouldBe([("DELETE", $"{PhoneMethods}/{OfficeId}"), ("DELETE", $"{PhoneMethods}/{OfficeId}")]);
         _graph.PhonesOf(Upn).Keys.ShouldBe(["mobile"]);
         (await AuditAsync("mfa.phone-removed-by-helpdesk")).ShouldHaveSingleItem().ActorUserId.ShouldBe(admin.Id);
@@ -361,13 +362,13 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
-    private async Task<MethodChange> ChangeNumberAsync(PhoneKind kind, string number)
+    private async Task<CommandResult<MethodChanged>> ChangeNumberAsync(PhoneKind kind, string number)
     {
         var delivery = kind == PhoneKind.Office ? CodeDelivery.VoiceCall : CodeDelivery.TextMessage;
         var sent = await AsAlex(s => s.SendCodeAsync(_alex.Id, Now, kind, number, delivery, Cancel));
-        sent.Succeeded.ShouldBeTrue(sent.Message);
+        sent.Succeeded.ShouldBeTrue(sent.Error);
         var e164 = Domain.Phones.PhoneNumber.Parse(number, allowExtension: true).Number!.E164;
-        return await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.VerificationId!.Value, _gateway.LastCodeTo(e164), Cancel));
+        return await AsAlex(s => s.ConfirmAsync(_alex.Id, Now, sent.Value!.VerificationId, _gateway.LastCodeTo(e164), Cancel));
     }
 
     /// <summary>What the portal asked Entra to change (reads left out), in order.</summary>
@@ -389,7 +390,7 @@ public sealed partial class SignInMethodsWithEntraTests : IAsyncLifetime
         return new MethodsPage(await response.Content.ReadAsStringAsync(Cancel));
     }
 
-    private Task<MethodChange> AsAlex(Func<SignInMethods, Task<MethodChange>> work) =>
+    private Task<T> AsAlex<T>(Func<SignInMethods, Task<T>> work) =>
         _portal.InScopeAsync(sp => work(sp.GetRequiredService<SignInMethods>()), new AuditActor(AuditActorKind.User, _alex.Id, _alex.Email));
 
     private Task<T> AsAdmin<T>(TestUser admin, Func<HelpdeskSignInMethods, Task<T>> work) =>

@@ -38,8 +38,8 @@ public sealed class PersonalNoticeTests
         var actor = new AuditActor(AuditActorKind.User, alex.Id, alex.Email);
 
         var sent = await portal.InScopeAsync(sp => sp.GetRequiredService<SignInMethods>().SendCodeAsync(alex.Id, time.GetUtcNow(), PhoneKind.Mobile, "+44 7400 900123", CodeDelivery.TextMessage, Ct), actor);
-        var confirmed = await portal.InScopeAsync(sp => sp.GetRequiredService<SignInMethods>().ConfirmAsync(alex.Id, time.GetUtcNow(), sent.VerificationId!.Value, gateway.LastCodeTo("+447400900123"), Ct), actor);
-        confirmed.Succeeded.ShouldBeTrue(confirmed.Message);
+        var confirmed = await portal.InScopeAsync(sp => sp.GetRequiredService<SignInMethods>().ConfirmAsync(alex.Id, time.GetUtcNow(), sent.Value!.VerificationId, gateway.LastCodeTo("+447400900123"), Ct), actor);
+        confirmed.Succeeded.ShouldBeTrue(confirmed.Error);
         await DeliverAsync(portal);
 
         hook.Requests.ShouldBeEmpty("a team channel never hears of one person's sign-in methods");
@@ -81,7 +81,7 @@ public sealed class PersonalNoticeTests
         mail.Subject.ShouldBe("A new API key was created for your account");
         mail.Text.ShouldNotBeNull().ShouldContain("\"monitoring\"");
         mail.Text.ShouldContain("in 30 days");
-        mail.Text.ShouldNotContain(created.Key!);
+        mail.Text.ShouldNotContain(created.Value!.Key);
         await using var db = portal.Database.CreateContext();
         (await db.PortalNotifications.SingleAsync(Ct)).UserId.ShouldBe(alex.Id);
     }

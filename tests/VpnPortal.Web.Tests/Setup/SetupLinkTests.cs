@@ -120,8 +120,8 @@ public sealed class SetupLinkTests
         await portal.CreateUserAsync(Roles.Admin); // e.g. through the admin CLI
         using var browser = portal.CreateBrowser();
 
-        var again = await portal.InScopeAsync(sp => FirstAdminSetup.IssueTokenIfNoUsersAsync(
-            sp.GetRequiredService<PortalDbContext>(), sp.GetRequiredService<TimeProvider>(), Lifetime(portal), TestContext.Current.CancellationToken));
+        var again = await portal.InScopeAsync(sp => sp.GetRequiredService<FirstAdminSetup>().IssueTokenIfNoUsersAsync(
+            Lifetime(portal), TestContext.Current.CancellationToken));
         using var page = await browser.GetAsync(SetupUrl(earlier));
         var tokensBeforeRestart = (await portal.CountRowsAsync())["SetupTokens"];
         await using (await PortalFactory.StartOnAsync(portal.Database))
@@ -155,8 +155,8 @@ public sealed class SetupLinkTests
     /// <summary>A fresh link, as start-up prints one (start-up's own is replaced: only the newest link works).</summary>
     private static async Task<string> IssueTokenAsync(PortalFactory portal)
     {
-        var token = await portal.InScopeAsync(sp => FirstAdminSetup.IssueTokenIfNoUsersAsync(
-            sp.GetRequiredService<PortalDbContext>(), sp.GetRequiredService<TimeProvider>(), Lifetime(portal), TestContext.Current.CancellationToken));
+        var token = await portal.InScopeAsync(sp => sp.GetRequiredService<FirstAdminSetup>().IssueTokenIfNoUsersAsync(
+            Lifetime(portal), TestContext.Current.CancellationToken));
         return token.ShouldNotBeNull();
     }
 

@@ -172,7 +172,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>, IPortalScope
         {
             var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(user.Id, name, lifetime: null, TestContext.Current.CancellationToken);
             created.Error.ShouldBeNull();
-            return created.Key!;
+            return created.Value!.Key;
         });
 
     /// <summary>Turns on the authenticator app for the user directly, as if they had set it up; the key and ten recovery codes.</summary>

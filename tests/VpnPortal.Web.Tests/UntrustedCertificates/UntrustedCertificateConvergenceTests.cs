@@ -347,7 +347,7 @@ public sealed class UntrustedCertificateConvergenceTests
             db.RrasServers.Add(new RrasServer { Id = Guid.NewGuid(), Name = "VPN05", PublicFqdns = ["vpn.corp.example"] });
             await db.SaveChangesAsync(Ct);
             var agentId = await db.Agents.Where(a => a.ServerId == revoked.ServerId).Select(a => a.Id).SingleAsync(Ct);
-            (await sp.GetRequiredService<VpnPortal.Web.Features.Agents.Agents>().RevokeAsync(agentId, null, Ct)).ShouldBeNull();
+            (await sp.GetRequiredService<VpnPortal.Web.Features.Agents.Agents>().RevokeAsync(agentId, null, Ct)).Error.ShouldBeNull();
         });
         using var device = DeviceCertificate("LT-7007.corp.example");
         using var api = await AdminApiAsync(portal);

@@ -20,20 +20,20 @@ public sealed class AgentCommandQueue(
 
     /// <summary>
     /// Adds a command for <paramref name="serverId"/> (saved by this call, with an audit entry when a person asked).
-    /// Returns null and an error when the server does not exist or the command kind is unknown.
+    /// Refused when the command kind is unknown (invalid) or the server does not exist (not found).
     /// </summary>
-    public async Task<(Queued? Queued, string? Error)> QueueAsync(
+    public async Task<CommandResult<Queued>> QueueAsync(
         Guid serverId, string kind, object? payload, AuditActor requestedBy, Guid? operationId = null, CancellationToken ct = default)
     {
         if (!AgentCommandKinds.All.Contains(kind))
         {
-            return (null, $"'{kind}' is not a command agents understand.");
+            return CommandResult<Queued>.Invalid("Kind", $"'{kind}' is not a command agents understand.");
         }
 
         var server = await db.Servers.AsNoTracking().Where(s => s.Id == serverId).Select(s => new { s.Id, s.Name }).FirstOrDefaultAsync(ct);
         if (server is null)
         {
-            return (null, "That server does not exist; someone may have removed it.");
+            return CommandResult<Queued>.NotFound("That server does not exist; someone may have removed it.");
         }
 
         var command = Stage(serverId, kind, payload, requestedBy, operationId);
@@ -44,7 +44,7 @@ public sealed class AgentCommandQueue(
 
         await db.SaveChangesAsync(ct);
         Announce(serverId);
-        return (new Queued(command.Id, serverId), null);
+        return CommandResult<Queued>.Ok(new Queued(command.Id, serverId), command.Id);
     }
 
     /// <summary>

@@ -51,18 +51,18 @@ public sealed class Agents(PortalDbContext db, TimeProvider time, IOptions<Agent
             .ToList();
     }
 
-    /// <summary>Revokes an agent: its credential gets 401 from now on and it stops. Null when done, otherwise why not.</summary>
-    public async Task<string?> RevokeAsync(Guid agentId, Guid? revokedByUserId, CancellationToken ct = default)
+    /// <summary>Revokes an agent: its credential gets 401 from now on and it stops. Revoking a revoked agent changes nothing and succeeds.</summary>
+    public async Task<CommandResult> RevokeAsync(Guid agentId, Guid? revokedByUserId, CancellationToken ct = default)
     {
         var agent = await db.Agents.FirstOrDefaultAsync(a => a.Id == agentId, ct);
         if (agent is null)
         {
-            return "That agent does not exist.";
+            return CommandResult.NotFound("That agent does not exist.");
         }
 
         if (agent.RevokedAt is not null)
         {
-            return null;
+            return CommandResult.Ok(agent.Id);
         }
 
         agent.RevokedAt = time.GetUtcNow();
@@ -70,6 +70,6 @@ public sealed class Agents(PortalDbContext db, TimeProvider time, IOptions<Agent
         agent.RevokedReason = "Revoked by an admin";
         await db.SaveChangesAsync(ct);
         events.Publish(new FleetChange(FleetChangeKind.AgentsChanged, agent.ServerId));
-        return null;
+        return CommandResult.Ok(agent.Id);
     }
 }

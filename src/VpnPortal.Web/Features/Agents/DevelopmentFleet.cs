@@ -99,8 +99,8 @@ public sealed class DevelopmentFleet(
         var request = known
             ? new EnrollmentTokens.Request(null, ReplaceServer: name, ValidFor: TimeSpan.FromMinutes(10))
             : new EnrollmentTokens.Request(role == AgentRole.Rras ? ServerRole.Rras : ServerRole.Nps, name, ValidFor: TimeSpan.FromMinutes(10));
-        var (created, error) = await scope.ServiceProvider.GetRequiredService<EnrollmentTokens>().CreateAsync(request, null, ct);
-        return created?.Token ?? throw new InvalidOperationException(error);
+        var created = await scope.ServiceProvider.GetRequiredService<EnrollmentTokens>().CreateAsync(request, null, ct);
+        return created.Value?.Token ?? throw new InvalidOperationException(created.Error);
     }
 
     private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)

@@ -4,6 +4,7 @@ using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Agents;
 using VpnPortal.Domain.Naming;
+using VpnPortal.Web.Features.Servers;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Agents;
@@ -31,28 +32,32 @@ public sealed class EnrollmentTokens(PortalDbContext db, TimeProvider time, IOpt
         public bool IsReplacement => ReplacesServerId is not null;
     }
 
-    /// <summary>Mints a token; the lifetime defaults to the configured one. Returns the token (shown once) or why not.</summary>
-    public async Task<(Created? Created, string? Error)> CreateAsync(Request request, Guid? createdByUserId, CancellationToken ct = default)
+    /// <summary>
+    /// Mints a token; the lifetime defaults to the configured one. Answers the token (shown once), or why not under the
+    /// request's field it is about.
+    /// </summary>
+    public async Task<CommandResult<Created>> CreateAsync(Request request, Guid? createdByUserId, CancellationToken ct = default)
     {
         var lifetime = request.ValidFor ?? TimeSpan.FromMinutes(options.Value.EnrollmentTokenMinutes);
         if (lifetime < TimeSpan.FromMinutes(1) || lifetime > MaxValidity)
         {
-            return (null, "A token must be valid for at least a minute and at most 7 days.");
+            return CommandResult<Created>.Invalid(nameof(Request.ValidFor), "A token must be valid for at least a minute and at most 7 days.");
         }
 
-        var (grant, role, error) = await GrantAsync(request, ct);
-        if (error is not null)
+        var granted = await GrantAsync(request, ct);
+        if (!granted.Succeeded)
         {
-            return (null, error);
+            return granted.As<Created>();
         }
 
+        var (grant, role) = granted.Value;
         var token = ApiKeySecrets.NewToken();
         var now = time.GetUtcNow();
         var entity = new AgentEnrollmentToken
         {
             Id = Guid.NewGuid(),
             Role = role,
-            ServerName = grant!.ServerName,
+            ServerName = grant.ServerName,
             ReplacesServerId = grant.ReplacesServerId,
             TokenHash = ApiKeySecrets.Hash(token),
             CreatedByUserId = createdByUserId,
@@ -62,59 +67,64 @@ public sealed class EnrollmentTokens(PortalDbContext db, TimeProvider time, IOpt
         db.AgentEnrollmentTokens.Add(entity);
         await db.SaveChangesAsync(ct);
         events.Publish(new FleetChange(FleetChangeKind.AgentsChanged));
-        return (new Created(token, new TokenRow(entity.Id, role, entity.ServerName, entity.ReplacesServerId, now, entity.ExpiresAt, null, null, null, null)), null);
+        return CommandResult<Created>.Ok(
+            new Created(token, new TokenRow(entity.Id, role, entity.ServerName, entity.ReplacesServerId, now, entity.ExpiresAt, null, null, null, null)), entity.Id);
     }
 
-    private async Task<(EnrollmentGrant? Grant, ServerRole Role, string? Error)> GrantAsync(Request request, CancellationToken ct)
+    private async Task<CommandResult<(EnrollmentGrant Grant, ServerRole Role)>> GrantAsync(Request request, CancellationToken ct)
     {
         var name = string.IsNullOrWhiteSpace(request.ServerName) ? null : request.ServerName.Trim();
         if (!string.IsNullOrWhiteSpace(request.ReplaceServer))
         {
             var key = request.ReplaceServer.Trim();
-            var id = Guid.TryParse(key, out var parsed) ? parsed : (Guid?)null;
-            var lower = key.ToLowerInvariant();
-            var server = await db.Servers.AsNoTracking()
-                .Where(s => s.Id == id || s.Name.ToLower() == lower)
+            var server = await db.Servers.AsNoTracking().Matching(key)
                 .Select(s => new { s.Id, s.Name, s.Role })
                 .FirstOrDefaultAsync(ct);
             if (server is null)
             {
-                return (null, default, $"No server named {key} is in the portal. To enroll a server that is not in the portal yet, create a token for a new server.");
+                return Refused(nameof(Request.ReplaceServer),
+                    $"No server named {key} is in the portal. To enroll a server that is not in the portal yet, create a token for a new server.");
             }
 
             if (request.Role is { } role && role != server.Role)
             {
-                return (null, default, $"{server.Name} is an {RoleName(server.Role)} server; a token that replaces its agent is for {RoleName(server.Role)}.");
+                return Refused(nameof(Request.Role),
+                    $"{server.Name} is an {RoleName(server.Role)} server; a token that replaces its agent is for {RoleName(server.Role)}.");
             }
 
             if (name is not null && !EnrollmentRules.SameName(name, server.Name))
             {
-                return (null, default, $"A token that replaces {server.Name} enrolls under that name, not {name}.");
+                return Refused(nameof(Request.ServerName), $"A token that replaces {server.Name} enrolls under that name, not {name}.");
             }
 
-            return (EnrollmentGrant.Replace(server.Id, server.Name), server.Role, null);
+            return CommandResult<(EnrollmentGrant, ServerRole)>.Ok((EnrollmentGrant.Replace(server.Id, server.Name), server.Role));
         }
 
         if (request.Role is not { } newRole || !Enum.IsDefined(newRole))
         {
-            return (null, default, "Choose the role, RRAS or NPS: the token decides which kind of server enrolls with it (or name the server whose agent it replaces).");
+            return Refused(nameof(Request.Role),
+                "Choose the role, RRAS or NPS: the token decides which kind of server enrolls with it (or name the server whose agent it replaces).");
         }
 
         if (name is not null)
         {
             if (HostNames.ValidateHostName(name) is { } nameError)
             {
-                return (null, default, nameError);
+                return Refused(nameof(Request.ServerName), nameError);
             }
 
             var lower = name.ToLowerInvariant();
             if (await db.Servers.AsNoTracking().Where(s => s.Name.ToLower() == lower).Select(s => s.Name).FirstOrDefaultAsync(ct) is { } taken)
             {
-                return (null, default, $"{taken} is already in the portal. To enroll its agent again (after a rebuild), create a token that replaces {taken}.");
+                return Refused(nameof(Request.ServerName),
+                    $"{taken} is already in the portal. To enroll its agent again (after a rebuild), create a token that replaces {taken}.");
             }
         }
 
-        return (EnrollmentGrant.NewServer(name), newRole, null);
+        return CommandResult<(EnrollmentGrant, ServerRole)>.Ok((EnrollmentGrant.NewServer(name), newRole));
+
+        static CommandResult<(EnrollmentGrant, ServerRole)> Refused(string field, string message) =>
+            CommandResult<(EnrollmentGrant, ServerRole)>.Invalid(field, message);
     }
 
     internal static string RoleName(ServerRole role) => role == ServerRole.Nps ? "NPS" : "RRAS";
@@ -133,29 +143,29 @@ public sealed class EnrollmentTokens(PortalDbContext db, TimeProvider time, IOpt
         return rows.OrderByDescending(r => r.CreatedAt).ToList();
     }
 
-    /// <summary>Revokes an unused token; null when done, otherwise why not.</summary>
-    public async Task<string?> RevokeAsync(Guid id, Guid? revokedByUserId, CancellationToken ct = default)
+    /// <summary>Revokes an unused token; revoking a revoked one changes nothing and succeeds. A used token cannot be revoked.</summary>
+    public async Task<CommandResult> RevokeAsync(Guid id, Guid? revokedByUserId, CancellationToken ct = default)
     {
         var token = await db.AgentEnrollmentTokens.FirstOrDefaultAsync(t => t.Id == id, ct);
         if (token is null)
         {
-            return "That token does not exist.";
+            return CommandResult.NotFound("That token does not exist.");
         }
 
         if (token.UsedAt is not null)
         {
-            return "That token was already used; revoke the agent that enrolled with it instead.";
+            return CommandResult.Conflict("That token was already used; revoke the agent that enrolled with it instead.");
         }
 
         if (token.RevokedAt is not null)
         {
-            return null;
+            return CommandResult.Ok(token.Id);
         }
 
         token.RevokedAt = time.GetUtcNow();
         token.RevokedByUserId = revokedByUserId;
         await db.SaveChangesAsync(ct);
         events.Publish(new FleetChange(FleetChangeKind.AgentsChanged));
-        return null;
+        return CommandResult.Ok(token.Id);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data.Entities;
+using VpnPortal.Web.Features.Api;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Agents;
@@ -11,7 +12,7 @@ public static class EnrollmentTokensApi
     {
         api.MapPost("/enrollment-tokens", async (HttpRequest http, EnrollmentTokens tokens, ClaimsPrincipal user, CancellationToken ct) =>
             {
-                var (request, problem) = await Api.JsonBody.ReadAsync<CreateEnrollmentTokenRequest>(
+                var (request, problem) = await JsonBody.ReadAsync<CreateEnrollmentTokenRequest>(
                     http, AgentJson.Options, "{\"role\": \"Rras\", \"serverName\": \"VPN03\", \"validForMinutes\": 60} or {\"replaceServer\": \"VPN01\"}", ct);
                 if (request is null)
                 {
@@ -30,22 +31,20 @@ public static class EnrollmentTokensApi
 
                 var userId = Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : (Guid?)null;
                 var validFor = request.ValidForMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
-                var (created, error) = await tokens.CreateAsync(
+                var result = await tokens.CreateAsync(
                     new EnrollmentTokens.Request((ServerRole?)(int?)request.Role, request.ServerName, request.ReplaceServer, validFor), userId, ct);
-                return created is null
-                    ? Results.Problem(statusCode: 400, title: error)
-                    : Results.Json(
-                        new CreatedEnrollmentToken
-                        {
-                            Id = created.Row.Id,
-                            Role = (AgentRole)(int)created.Row.Role,
-                            ServerName = created.Row.ServerName,
-                            ReplacesServerId = created.Row.ReplacesServerId,
-                            Token = created.Token,
-                            ExpiresAt = created.Row.ExpiresAt,
-                        },
-                        AgentJson.Options,
-                        statusCode: StatusCodes.Status201Created);
+                return result.Answer(created => Results.Json(
+                    new CreatedEnrollmentToken
+                    {
+                        Id = created.Row.Id,
+                        Role = (AgentRole)(int)created.Row.Role,
+                        ServerName = created.Row.ServerName,
+                        ReplacesServerId = created.Row.ReplacesServerId,
+                        Token = created.Token,
+                        ExpiresAt = created.Row.ExpiresAt,
+                    },
+                    AgentJson.Options,
+                    statusCode: StatusCodes.Status201Created));
             })
             .Produces<CreatedEnrollmentToken>(StatusCodes.Status201Created)
             .WithName("CreateEnrollmentToken")

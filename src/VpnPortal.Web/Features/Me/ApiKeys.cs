@@ -23,7 +23,8 @@ public sealed class ApiKeys(PortalDbContext db, TimeProvider time, IOptions<ApiK
 
     public const string ReauthenticateMessage = "For your safety, sign in again before creating an API key.";
 
-    public sealed record Created(string? Key, ApiKeyRow? Row, string? Error);
+    /// <summary>A new key (shown once) and its row.</summary>
+    public sealed record Created(string Key, ApiKeyRow Row);
 
     public sealed record ApiKeyRow(
         Guid Id, Guid UserId, string UserName, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt)
@@ -59,45 +60,45 @@ public sealed class ApiKeys(PortalDbContext db, TimeProvider time, IOptions<ApiK
     }
 
     /// <summary>A person's own new key, from the page: only after a sign-in at <paramref name="signedInAt"/> recent enough.</summary>
-    public async Task<Created> CreateOwnAsync(Guid userId, DateTimeOffset? signedInAt, string? name, TimeSpan? lifetime, CancellationToken ct = default) =>
+    public async Task<CommandResult<Created>> CreateOwnAsync(Guid userId, DateTimeOffset? signedInAt, string? name, TimeSpan? lifetime, CancellationToken ct = default) =>
         recent.IsRecent(signedInAt)
             ? await CreateAsync(userId, name, lifetime, ct)
-            : new(null, null, ReauthenticateMessage);
+            : CommandResult<Created>.Invalid("", ReauthenticateMessage);
 
     /// <summary>
     /// A new key for <paramref name="userId"/> that expires after <paramref name="lifetime"/> (the default when null, at
     /// most Security:ApiKeys:MaxLifetime). For the admin command line, which needs no sign-in: it runs on the server.
     /// </summary>
-    public async Task<Created> CreateAsync(Guid userId, string? name, TimeSpan? lifetime, CancellationToken ct = default)
+    public async Task<CommandResult<Created>> CreateAsync(Guid userId, string? name, TimeSpan? lifetime, CancellationToken ct = default)
     {
         name = name?.Trim();
         if (string.IsNullOrEmpty(name))
         {
-            return new(null, null, "Give the key a name that says where it is used, e.g. \"monitoring\".");
+            return CommandResult<Created>.Invalid("Name", "Give the key a name that says where it is used, e.g. \"monitoring\".");
         }
 
         if (name.Length > FieldLimits.Name || name.Any(char.IsControl))
         {
-            return new(null, null, $"The key name may have at most {FieldLimits.Name} printable characters.");
+            return CommandResult<Created>.Invalid("Name", $"The key name may have at most {FieldLimits.Name} printable characters.");
         }
 
         var max = options.Value.MaxLifetime;
         var life = lifetime ?? options.Value.DefaultLifetime;
         if (life < TimeSpan.FromDays(1) || life > max)
         {
-            return new(null, null, $"A key may live from 1 to {max.TotalDays:0} days.");
+            return CommandResult<Created>.Invalid("Lifetime", $"A key may live from 1 to {max.TotalDays:0} days.");
         }
 
         var now = time.GetUtcNow();
         var active = await db.ApiKeys.CountAsync(k => k.UserId == userId && k.RevokedAt == null && k.ExpiresAt > now, ct);
         if (active >= MaxActiveKeysPerUser)
         {
-            return new(null, null, $"You already have {active} active keys; revoke one first.");
+            return CommandResult<Created>.Conflict($"You already have {active} active keys; revoke one first.");
         }
 
         if (await db.ApiKeys.AnyAsync(k => k.UserId == userId && k.RevokedAt == null && k.ExpiresAt > now && k.Name == name, ct))
         {
-            return new(null, null, $"You already have an active key named \"{name}\".");
+            return CommandResult<Created>.Invalid("Name", $"You already have an active key named \"{name}\".");
         }
 
         var key = ApiKeySecrets.NewKey();
@@ -116,7 +117,7 @@ public sealed class ApiKeys(PortalDbContext db, TimeProvider time, IOptions<ApiK
         // someone holding their session, or by an admin on the server, acts as them for months.
         await outbox.EnqueueAsync(db, NewKeyNotice(entity), ct);
         await db.SaveChangesAsync(ct);
-        return new(key, new ApiKeyRow(entity.Id, userId, "", name, entity.Prefix, entity.CreatedAt, entity.ExpiresAt, null, null), null);
+        return CommandResult<Created>.Ok(new(key, new ApiKeyRow(entity.Id, userId, "", name, entity.Prefix, entity.CreatedAt, entity.ExpiresAt, null, null)), entity.Id);
     }
 
     private static PersonalNotice NewKeyNotice(ApiKey key) =>
@@ -128,23 +129,26 @@ public sealed class ApiKeys(PortalDbContext db, TimeProvider time, IOptions<ApiK
             [],
             [new NotificationLink("Review your API keys", PagePath)]));
 
-    /// <summary>Revokes a key. With <paramref name="ownerId"/> only that user's key can be revoked.</summary>
-    public async Task<string?> RevokeAsync(Guid keyId, Guid? ownerId, CancellationToken ct = default)
+    /// <summary>
+    /// Revokes a key; revoking a revoked one changes nothing and succeeds. With <paramref name="ownerId"/> only that
+    /// user's key can be revoked (another's is not found).
+    /// </summary>
+    public async Task<CommandResult> RevokeAsync(Guid keyId, Guid? ownerId, CancellationToken ct = default)
     {
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && (ownerId == null || k.UserId == ownerId), ct);
         if (key is null)
         {
-            return "That key does not exist.";
+            return CommandResult.NotFound("That key does not exist.");
         }
 
         if (key.RevokedAt is not null)
         {
-            return null;
+            return CommandResult.Ok(key.Id);
         }
 
         key.RevokedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
-        return null;
+        return CommandResult.Ok(key.Id);
     }
 
     /// <summary>

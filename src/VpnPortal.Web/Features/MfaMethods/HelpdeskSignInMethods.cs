@@ -17,17 +17,17 @@ public sealed class HelpdeskSignInMethods(PortalDbContext db, IMfaMethodProvider
     }
 
     /// <summary>Removes a method; the failure message carries the provider's detail, for the admin.</summary>
-    public async Task<MethodChange> RemoveAsync(Guid userId, PhoneKind kind, CancellationToken ct)
+    public async Task<CommandResult<MethodChanged>> RemoveAsync(Guid userId, PhoneKind kind, CancellationToken ct)
     {
         if ((await MfaAccounts.FindAsync(db, userId, ct))?.User is not { } user)
         {
-            return MethodChange.Fail("That user no longer exists.");
+            return CommandResult<MethodChanged>.NotFound("That user no longer exists.");
         }
 
         var before = (await provider.GetAsync(user, ct)).Phone(kind);
         if (before is null)
         {
-            return MethodChange.Fail($"They have no {SignInMethods.Describe(kind)} number.");
+            return CommandResult<MethodChanged>.NotFound($"They have no {SignInMethods.Describe(kind)} number.");
         }
 
         try
@@ -39,7 +39,7 @@ public sealed class HelpdeskSignInMethods(PortalDbContext db, IMfaMethodProvider
             // The attempt is audited as the admin's, with the provider's answer; the admin sees that answer too.
             var detail = await SignInMethods.RecordProviderFailureAsync(
                 db, provider, logger, userId, $"The helpdesk removing the {SignInMethods.Describe(kind)} number {before.Masked}", e, before.Number, ct);
-            return MethodChange.Fail($"{e.Message} ({detail})");
+            return CommandResult<MethodChanged>.Conflict($"{e.Message} ({detail})");
         }
 
         db.Audit("mfa.phone-removed-by-helpdesk", $"{SignInMethods.Describe(kind)} number {before.Masked} of {user.DirectoryName} removed by the helpdesk, in {provider.DisplayName}",
@@ -48,26 +48,26 @@ public sealed class HelpdeskSignInMethods(PortalDbContext db, IMfaMethodProvider
             $"Your {SignInMethods.Describe(kind)} number for sign-in was removed by the helpdesk",
             $"The helpdesk removed the {SignInMethods.Describe(kind)} number {before.Masked} from your sign-in methods. If you did not ask for this, contact your helpdesk."), ct);
         await db.SaveChangesAsync(ct);
-        return new MethodChange(true, $"The {SignInMethods.Describe(kind)} number is removed.");
+        return SignInMethods.Changed($"The {SignInMethods.Describe(kind)} number is removed.");
     }
 
     /// <summary>On their next visit the user is asked to check and register their numbers; cleared by their next verified number.</summary>
-    public async Task<MethodChange> SetReRegistrationRequiredAsync(Guid userId, bool required, CancellationToken ct)
+    public async Task<CommandResult<MethodChanged>> SetReRegistrationRequiredAsync(Guid userId, bool required, CancellationToken ct)
     {
         var account = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct);
         if (account is null)
         {
-            return MethodChange.Fail("That user no longer exists.");
+            return CommandResult<MethodChanged>.NotFound("That user no longer exists.");
         }
 
         if (account.MfaReRegistrationRequired == required)
         {
-            return new MethodChange(true, required ? "They are already asked to register again." : "They are not asked to register again.");
+            return SignInMethods.Changed(required ? "They are already asked to register again." : "They are not asked to register again.");
         }
 
         account.MfaReRegistrationRequired = required;
         await db.SaveChangesAsync(ct); // audited as a change of the user's MfaReRegistrationRequired
-        return new MethodChange(true, required
+        return SignInMethods.Changed(required
             ? "They will be asked to register their sign-in methods again on their next visit."
             : "They are no longer asked to register again.");
     }

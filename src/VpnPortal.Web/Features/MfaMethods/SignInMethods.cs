@@ -11,11 +11,11 @@ using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.MfaMethods;
 
-/// <summary>The outcome of a self-service step, in words for the person who took it.</summary>
-public sealed record MethodChange(bool Succeeded, string Message, Guid? VerificationId = null, PhoneNumber? Suggestion = null)
-{
-    public static MethodChange Fail(string message, PhoneNumber? suggestion = null) => new(false, message, null, suggestion);
-}
+/// <summary>A change of sign-in methods made, in words for the person who made it.</summary>
+public sealed record MethodChanged(string Message);
+
+/// <summary>A code on its way to a number: the verification it answers, and where it went, in words for the person.</summary>
+public sealed record CodeSent(Guid VerificationId, string Message);
 
 /// <summary>
 /// A user's own MFA phone methods: a new number is saved only after a code sent to it comes back, every change needs a
@@ -56,39 +56,39 @@ public sealed class SignInMethods(
         await ReadAsync(await UserAsync(userId, ct), ct);
 
     /// <summary>Checks the number and sends a code to it; nothing is saved to the provider yet.</summary>
-    public async Task<MethodChange> SendCodeAsync(Guid userId, DateTimeOffset? signedInAt, PhoneKind kind, string? input, CodeDelivery delivery, CancellationToken ct)
+    public async Task<CommandResult<CodeSent>> SendCodeAsync(Guid userId, DateTimeOffset? signedInAt, PhoneKind kind, string? input, CodeDelivery delivery, CancellationToken ct)
     {
         if (!IsRecent(signedInAt))
         {
-            return MethodChange.Fail(ReauthenticateMessage);
+            return Refused<CodeSent>(ReauthenticateMessage);
         }
 
         if (TooManyAttempts(userId) is { } limited)
         {
-            return limited;
+            return Refused<CodeSent>(limited);
         }
 
         var parsed = PhoneNumber.Parse(input, allowExtension: kind == PhoneKind.Office, region: Settings.PhoneRegion);
         if (parsed.Number is not { } number)
         {
-            return MethodChange.Fail(parsed.Problem!.Message, parsed.Problem.Suggestion);
+            return CommandResult<CodeSent>.Invalid("Number", parsed.Problem!.Message);
         }
 
         if (kind == PhoneKind.Office && delivery == CodeDelivery.TextMessage)
         {
-            return MethodChange.Fail("An office phone cannot receive text messages: choose a phone call for the code.");
+            return CommandResult<CodeSent>.Invalid("Delivery", "An office phone cannot receive text messages: choose a phone call for the code.");
         }
 
         if (delivery == CodeDelivery.TextMessage && number.TextMessageProblem is { } noText)
         {
-            return MethodChange.Fail(noText.Message);
+            return CommandResult<CodeSent>.Invalid("Delivery", noText.Message);
         }
 
         var user = await UserAsync(userId, ct);
         var current = await ReadAsync(user, ct);
         if (current.Phone(kind)?.Number == number)
         {
-            return MethodChange.Fail($"That is already your {Describe(kind)} number.");
+            return CommandResult<CodeSent>.Invalid("Number", $"That is already your {Describe(kind)} number.");
         }
 
         var code = VerificationCodes.NewCode();
@@ -105,7 +105,7 @@ public sealed class SignInMethods(
         }
         catch (Exception e) when (LostRaces.IsLostRace(e))
         {
-            return MethodChange.Fail("Several codes were asked for at the same moment. Wait a moment, then ask again.");
+            return CommandResult<CodeSent>.Conflict("Several codes were asked for at the same moment. Wait a moment, then ask again.");
         }
 
         try
@@ -118,30 +118,32 @@ public sealed class SignInMethods(
             logger.LogWarning("Verification code for user {UserId} to {Phone} not sent: {Detail}", userId, number.Masked, e.Detail);
             db.PhoneVerifications.Remove(verification);
             await db.SaveChangesAsync(CancellationToken.None);
-            return MethodChange.Fail(e.Message);
+            return Refused<CodeSent>(e.Message);
         }
 
         var how = delivery == CodeDelivery.VoiceCall ? "We are calling" : "We sent a text message to";
-        return new MethodChange(true, $"{how} {number.Masked} with a {VerificationCodes.Digits}-digit code. Enter it below within {Settings.CodeLifetime.TotalMinutes:0} minutes.", verification.Id);
+        return CommandResult<CodeSent>.Ok(
+            new CodeSent(verification.Id, $"{how} {number.Masked} with a {VerificationCodes.Digits}-digit code. Enter it below within {Settings.CodeLifetime.TotalMinutes:0} minutes."),
+            verification.Id);
     }
 
     /// <summary>Checks the code; when it is right, saves the number with the provider and tells the user by e-mail.</summary>
-    public async Task<MethodChange> ConfirmAsync(Guid userId, DateTimeOffset? signedInAt, Guid verificationId, string? code, CancellationToken ct)
+    public async Task<CommandResult<MethodChanged>> ConfirmAsync(Guid userId, DateTimeOffset? signedInAt, Guid verificationId, string? code, CancellationToken ct)
     {
         if (!IsRecent(signedInAt))
         {
-            return MethodChange.Fail(ReauthenticateMessage);
+            return Refused<MethodChanged>(ReauthenticateMessage);
         }
 
         if (TooManyAttempts(userId) is { } limited)
         {
-            return limited;
+            return Refused<MethodChanged>(limited);
         }
 
         var verification = await db.PhoneVerifications.SingleOrDefaultAsync(v => v.Id == verificationId && v.UserId == userId, ct);
         if (verification is null)
         {
-            return MethodChange.Fail("This code request is not valid any more. Ask for a new code.");
+            return CommandResult<MethodChanged>.NotFound("This code request is not valid any more. Ask for a new code.");
         }
 
         var now = time.GetUtcNow();
@@ -158,13 +160,13 @@ public sealed class SignInMethods(
             catch (DbUpdateConcurrencyException)
             {
                 // Two tries at once: only one counts, and neither gets through unchecked.
-                return MethodChange.Fail("The code was checked twice at the same moment. Enter it again.");
+                return CommandResult<MethodChanged>.Conflict("The code was checked twice at the same moment. Enter it again.");
             }
         }
 
         if (!check.IsConfirmed)
         {
-            return MethodChange.Fail(check.Message);
+            return CommandResult<MethodChanged>.Invalid("Code", check.Message);
         }
 
         var number = PhoneNumber.FromStored(verification.PhoneNumber)
@@ -180,7 +182,7 @@ public sealed class SignInMethods(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return MethodChange.Fail("This code is being used already. Reload the page to see your numbers.");
+            return CommandResult<MethodChanged>.Conflict("This code is being used already. Reload the page to see your numbers.");
         }
 
         MfaPhone? before;
@@ -193,7 +195,7 @@ public sealed class SignInMethods(
         {
             // Given back: the code stays good until it expires, so "try again" needs no new code.
             verification.ConfirmedAt = null;
-            return await ProviderFailedAsync(userId, $"Saving the {Describe(verification.Kind)} number {number.Masked}", e, number, ct);
+            return await ProviderFailedAsync<MethodChanged>(userId, $"Saving the {Describe(verification.Kind)} number {number.Masked}", e, number, ct);
         }
 
         var account = await db.Users.SingleAsync(u => u.Id == userId, ct);
@@ -206,21 +208,21 @@ public sealed class SignInMethods(
         await TellUserAsync(account, $"Your {Describe(verification.Kind)} number for sign-in was {verb}",
             $"The {Describe(verification.Kind)} number used to confirm your sign-ins was {verb} to {number.Masked} on {now:d MMM yyyy HH:mm} UTC.", ct);
         await db.SaveChangesAsync(ct);
-        return new MethodChange(true, $"Your {Describe(verification.Kind)} number is saved in {provider.DisplayName}.");
+        return Changed($"Your {Describe(verification.Kind)} number is saved in {provider.DisplayName}.");
     }
 
-    public async Task<MethodChange> RemoveAsync(Guid userId, DateTimeOffset? signedInAt, PhoneKind kind, CancellationToken ct)
+    public async Task<CommandResult<MethodChanged>> RemoveAsync(Guid userId, DateTimeOffset? signedInAt, PhoneKind kind, CancellationToken ct)
     {
         if (!IsRecent(signedInAt))
         {
-            return MethodChange.Fail(ReauthenticateMessage);
+            return Refused<MethodChanged>(ReauthenticateMessage);
         }
 
         var user = await UserAsync(userId, ct);
         var before = (await ReadAsync(user, ct)).Phone(kind);
         if (before is null)
         {
-            return MethodChange.Fail($"You have no {Describe(kind)} number.");
+            return CommandResult<MethodChanged>.NotFound($"You have no {Describe(kind)} number.");
         }
 
         try
@@ -229,7 +231,7 @@ public sealed class SignInMethods(
         }
         catch (MfaProviderException e)
         {
-            return await ProviderFailedAsync(userId, $"Removing the {Describe(kind)} number {before.Masked}", e, before.Number, ct);
+            return await ProviderFailedAsync<MethodChanged>(userId, $"Removing the {Describe(kind)} number {before.Masked}", e, before.Number, ct);
         }
 
         var account = await db.Users.SingleAsync(u => u.Id == userId, ct);
@@ -238,31 +240,31 @@ public sealed class SignInMethods(
         await TellUserAsync(account, $"Your {Describe(kind)} number for sign-in was removed",
             $"The {Describe(kind)} number {before.Masked} was removed from your sign-in methods on {time.GetUtcNow():d MMM yyyy HH:mm} UTC.", ct);
         await db.SaveChangesAsync(ct);
-        return new MethodChange(true, $"Your {Describe(kind)} number is removed.");
+        return Changed($"Your {Describe(kind)} number is removed.");
     }
 
-    public async Task<MethodChange> SetPreferredAsync(Guid userId, DateTimeOffset? signedInAt, MfaMethod method, CancellationToken ct)
+    public async Task<CommandResult<MethodChanged>> SetPreferredAsync(Guid userId, DateTimeOffset? signedInAt, MfaMethod method, CancellationToken ct)
     {
         if (!IsRecent(signedInAt))
         {
-            return MethodChange.Fail(ReauthenticateMessage);
+            return Refused<MethodChanged>(ReauthenticateMessage);
         }
 
         var user = await UserAsync(userId, ct);
         var current = await ReadAsync(user, ct);
         if (method == MfaMethod.TextMessage && current.Phone(PhoneKind.Mobile) is null)
         {
-            return MethodChange.Fail("Text messages go to your mobile number: add a mobile number first.");
+            return CommandResult<MethodChanged>.Invalid("Method", "Text messages go to your mobile number: add a mobile number first.");
         }
 
         if (method == MfaMethod.PhoneCall && current.Phones.Count == 0)
         {
-            return MethodChange.Fail("Add a phone number first.");
+            return CommandResult<MethodChanged>.Invalid("Method", "Add a phone number first.");
         }
 
         if (current.Preferred == method)
         {
-            return new MethodChange(true, "That is already your preferred method.");
+            return Changed("That is already your preferred method.");
         }
 
         try
@@ -271,7 +273,7 @@ public sealed class SignInMethods(
         }
         catch (MfaProviderException e)
         {
-            return await ProviderFailedAsync(userId, $"Setting the preferred method to {Describe(method)}", e, null, ct);
+            return await ProviderFailedAsync<MethodChanged>(userId, $"Setting the preferred method to {Describe(method)}", e, null, ct);
         }
 
         var account = await db.Users.SingleAsync(u => u.Id == userId, ct);
@@ -280,7 +282,7 @@ public sealed class SignInMethods(
         await TellUserAsync(account, "Your preferred sign-in method was changed",
             $"Your sign-ins are now confirmed by {Describe(method)} by default (changed on {time.GetUtcNow():d MMM yyyy HH:mm} UTC).", ct);
         await db.SaveChangesAsync(ct);
-        return new MethodChange(true, $"Sign-ins are now confirmed by {Describe(method)}.");
+        return Changed($"Sign-ins are now confirmed by {Describe(method)}.");
     }
 
     public static string Describe(PhoneKind kind) => kind switch
@@ -317,11 +319,17 @@ public sealed class SignInMethods(
     /// A change the provider refused or failed: the user gets the plain message, admins the provider's answer in the audit
     /// log (its own record, since nothing else is saved), with the number masked should the provider have quoted it.
     /// </summary>
-    private async Task<MethodChange> ProviderFailedAsync(Guid userId, string doing, MfaProviderException e, PhoneNumber? number, CancellationToken ct)
+    private async Task<CommandResult<T>> ProviderFailedAsync<T>(Guid userId, string doing, MfaProviderException e, PhoneNumber? number, CancellationToken ct)
     {
         await RecordProviderFailureAsync(db, provider, logger, userId, doing, e, number, ct);
-        return MethodChange.Fail(e.Message);
+        return CommandResult<T>.Conflict(e.Message);
     }
+
+    /// <summary>A change made (or nothing to change), in words for the person.</summary>
+    internal static CommandResult<MethodChanged> Changed(string message) => CommandResult<MethodChanged>.Ok(new MethodChanged(message));
+
+    /// <summary>A step refused as a whole, in words for the person: an old sign-in, too many attempts, a code that was not sent.</summary>
+    private static CommandResult<T> Refused<T>(string message) => CommandResult<T>.Invalid("", message);
 
     /// <summary>
     /// Logs and audits (in its own save, since nothing else is saved) a change the provider refused or failed, with its
@@ -345,7 +353,7 @@ public sealed class SignInMethods(
     /// cannot all pass a check that none of them has recorded yet. SQLite lets one writer in at a time; PostgreSQL fails
     /// all but one of the racers, which run again (<see cref="LostRaces"/>) and find the codes the winner recorded.
     /// </summary>
-    private async Task<(PhoneVerification? Verification, MethodChange? Refusal)> RecordSendAsync(
+    private async Task<(PhoneVerification? Verification, CommandResult<CodeSent>? Refusal)> RecordSendAsync(
         Guid userId, PhoneKind kind, string stored, CodeDelivery delivery, string code, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
@@ -357,7 +365,7 @@ public sealed class SignInMethods(
         if (!decision.Allowed)
         {
             var wait = decision.RetryAt!.Value - now;
-            return (null, MethodChange.Fail($"{decision.Message} You can ask again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes."));
+            return (null, Refused<CodeSent>($"{decision.Message} You can ask again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes."));
         }
 
         var state = VerificationCodes.Issue(code, now, Limits);
@@ -380,9 +388,9 @@ public sealed class SignInMethods(
     }
 
     /// <summary>Asking for and entering codes, counted per account and per the address the page was opened from.</summary>
-    private MethodChange? TooManyAttempts(Guid userId) =>
+    private string? TooManyAttempts(Guid userId) =>
         attempts.TryAttempt(AttemptKind.MfaCodes, ClientAddress.Key(actor.Current.RemoteAddress), userId.ToString()) is { } wait
-            ? MethodChange.Fail(AttemptLimits.Message(wait))
+            ? AttemptLimits.Message(wait)
             : null;
 
     private static string Capitalise(string text) => char.ToUpperInvariant(text[0]) + text[1..];

@@ -46,9 +46,7 @@ public static class OnCallApi
 
                 var caller = new RotaCaller(Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!), user.IsInRole(Roles.Admin));
                 var result = await rota.AddOverrideAsync(new OnCallRota.OverrideInput(body.UserId ?? caller.UserId, body.StartsAt, body.EndsAt, body.Reason), caller, ct);
-                return result.Succeeded
-                    ? Results.Json(new { id = result.Id }, statusCode: StatusCodes.Status201Created)
-                    : Results.ValidationProblem(result.Errors.ToDictionary(e => e.Key, e => new[] { e.Value }), title: string.Join(" ", result.Messages));
+                return result.Answer(() => Results.Json(new { id = result.Id }, statusCode: StatusCodes.Status201Created));
             })
             .WithName("AddOnCallCover")
             .WithSummary("Arrange cover: a user is on call from startsAt to endsAt instead of the rota. OnCall users add cover for themselves; admins for anyone.")
@@ -58,12 +56,7 @@ public static class OnCallApi
             {
                 var caller = new RotaCaller(Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!), user.IsInRole(Roles.Admin));
                 var result = await rota.RemoveOverrideAsync(id, null, caller, ct);
-                return result.Status switch
-                {
-                    CommandStatus.Ok => Results.NoContent(),
-                    CommandStatus.NotFound => Results.Problem(statusCode: 404, title: string.Join(" ", result.Messages)),
-                    _ => Results.Problem(statusCode: 403, title: string.Join(" ", result.Messages)),
-                };
+                return result.Answer(Results.NoContent);
             })
             .WithName("RemoveOnCallCover")
             .WithSummary("Remove cover: OnCall users their own, admins anyone's.")

@@ -196,7 +196,7 @@ public sealed class OnCallRota(PortalDbContext db, TimeProvider time)
 
         if (!caller.IsAdmin && row.UserId != caller.UserId)
         {
-            return CommandResult.Invalid("", "You can remove only your own cover.");
+            return CommandResult.Forbidden("You can remove only your own cover.");
         }
 
         if (version is { } seen)

@@ -14,19 +14,18 @@ namespace VpnPortal.Web.Features.Setup;
 /// The portal ships with no default password: on an empty database it issues a one-time link, printed to the
 /// console, where the first admin account is created.
 /// </summary>
-public static class FirstAdminSetup
+/// <remarks>
+/// Scoped: the setup page is rendered on the server per request, and the request is the scope whose actor the new
+/// admin becomes. <paramref name="users"/> works on the scope's <paramref name="db"/>.
+/// </remarks>
+public sealed class FirstAdminSetup(PortalDbContext db, UserManager<PortalUser> users, CurrentActor actor, TimeProvider time)
 {
     public const string Path = "/setup";
 
     public sealed record Request(string Token, string Email, string DisplayName, string Password);
 
-    public sealed record Result(bool Succeeded, PortalUser? User, IReadOnlyList<string> Errors)
-    {
-        public static Result Fail(params string[] errors) => new(false, null, errors);
-    }
-
     /// <summary>Issues a new setup token when no account exists yet; earlier unused tokens stop working.</summary>
-    public static async Task<string?> IssueTokenIfNoUsersAsync(PortalDbContext db, TimeProvider time, TimeSpan lifetime, CancellationToken ct = default)
+    public async Task<string?> IssueTokenIfNoUsersAsync(TimeSpan lifetime, CancellationToken ct = default)
     {
         if (await db.Users.AnyAsync(ct))
         {
@@ -42,7 +41,7 @@ public static class FirstAdminSetup
     }
 
     /// <summary>Is this token one that can still create the first admin? (The page asks before showing the form.)</summary>
-    public static async Task<bool> IsUsableAsync(PortalDbContext db, TimeProvider time, string? token, CancellationToken ct = default)
+    public async Task<bool> IsUsableAsync(string? token, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
         {
@@ -55,18 +54,28 @@ public static class FirstAdminSetup
             && !await db.Users.AnyAsync(ct);
     }
 
-    /// <summary>Creates the first admin and burns the token, in one transaction.</summary>
-    public static async Task<Result> CreateFirstAdminAsync(PortalDbContext db, UserManager<PortalUser> users, CurrentActor actor, TimeProvider time, Request request, CancellationToken ct = default)
+    /// <summary>Creates the first admin and burns the token, in one transaction; answers the new admin, to sign in.</summary>
+    public async Task<CommandResult<PortalUser>> CreateFirstAdminAsync(Request request, CancellationToken ct = default)
     {
-        var errors = AccountInput.Validate(request.Email, request.DisplayName);
+        var errors = new Dictionary<string, string>();
+        if (AccountInput.ValidateEmail(request.Email) is { } email)
+        {
+            errors[nameof(Request.Email)] = email;
+        }
+
+        if (AccountInput.ValidateDisplayName(request.DisplayName) is { } name)
+        {
+            errors[nameof(Request.DisplayName)] = name;
+        }
+
         if (errors.Count > 0)
         {
-            return new Result(false, null, errors);
+            return CommandResult<PortalUser>.Invalid(errors);
         }
 
         if (string.IsNullOrWhiteSpace(request.Token) || request.Token.Length > 100)
         {
-            return Result.Fail("This setup link is not valid.");
+            return CommandResult<PortalUser>.Invalid(nameof(Request.Token), "This setup link is not valid.");
         }
 
         var hash = ApiKeySecrets.Hash(request.Token);
@@ -75,12 +84,12 @@ public static class FirstAdminSetup
         var token = await db.SetupTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
         if (token is null || token.UsedAt is not null || token.ExpiresAt <= now)
         {
-            return Result.Fail("This setup link has expired or was already used. Restart the portal to print a new one, or use the admin CLI.");
+            return CommandResult<PortalUser>.Conflict("This setup link has expired or was already used. Restart the portal to print a new one, or use the admin CLI.");
         }
 
         if (await db.Users.AnyAsync(ct))
         {
-            return Result.Fail("The portal already has accounts; sign in instead.");
+            return CommandResult<PortalUser>.Conflict("The portal already has accounts; sign in instead.");
         }
 
         var user = new PortalUser
@@ -97,21 +106,25 @@ public static class FirstAdminSetup
         var created = await users.CreateAsync(user, request.Password);
         if (!created.Succeeded)
         {
-            return new Result(false, null, created.Errors.Select(e => e.Description).ToList());
+            return Refused(created);
         }
 
         var role = await users.AddToRoleAsync(user, Roles.Admin);
         if (!role.Succeeded)
         {
-            return new Result(false, null, role.Errors.Select(e => e.Description).ToList());
+            return Refused(role);
         }
 
         token.UsedAt = now;
         db.Audit("setup.first-admin-created", $"First admin {user.Email} created through the setup link", "user", user.Id.ToString());
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return new Result(true, user, []);
+        return CommandResult<PortalUser>.Ok(user, user.Id);
     }
+
+    /// <summary>What Identity refused (a weak password, say), in its own words.</summary>
+    private static CommandResult<PortalUser> Refused(IdentityResult result) =>
+        CommandResult<PortalUser>.Invalid("", string.Join(" ", result.Errors.Select(e => e.Description)));
 
     /// <summary>Once the server listens, prints the setup link if the database has no account.</summary>
     public static void PrintLinkWhenStarted(WebApplication app)
@@ -121,8 +134,7 @@ public static class FirstAdminSetup
             using var scope = app.Services.CreateScope();
             var sp = scope.ServiceProvider;
             var options = sp.GetRequiredService<IOptions<SetupOptions>>().Value;
-            var db = sp.GetRequiredService<PortalDbContext>();
-            var token = IssueTokenIfNoUsersAsync(db, sp.GetRequiredService<TimeProvider>(), options.LinkLifetime).GetAwaiter().GetResult();
+            var token = sp.GetRequiredService<FirstAdminSetup>().IssueTokenIfNoUsersAsync(options.LinkLifetime).GetAwaiter().GetResult();
             if (token is null)
             {
                 return;

@@ -16,8 +16,7 @@ public static class UsersApi
     }
 
     private static async Task<Results<Ok<ListUsers.UserPage>, ValidationProblem>> ListAsync(
-        PortalDbContext db,
-        TimeProvider time,
+        ListUsers list,
         string? search,
         string? role,
         ListUsers.UserStatus? status,
@@ -33,7 +32,7 @@ public static class UsersApi
             });
         }
 
-        var page = await new ListUsers(db, time).RunAsync(new(search, role, status ?? ListUsers.UserStatus.Any, skip ?? 0, take ?? 100), ct);
+        var page = await list.RunAsync(new(search, role, status ?? ListUsers.UserStatus.Any, skip ?? 0, take ?? 100), ct);
         return TypedResults.Ok(page);
     }
 }

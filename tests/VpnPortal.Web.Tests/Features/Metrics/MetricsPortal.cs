@@ -62,10 +62,10 @@ internal static class MetricsPortal
     public static Task<Guid> QueueRefreshAsync(this PortalFactory portal, TestAgent agent) =>
         portal.InScopeAsync(async sp =>
         {
-            var (queued, error) = await sp.GetRequiredService<AgentCommandQueue>()
+            var queued = await sp.GetRequiredService<AgentCommandQueue>()
                 .QueueAsync(agent.ServerId, AgentCommandKinds.RefreshReport, null, AuditActor.System, ct: TestContext.Current.CancellationToken);
-            error.ShouldBeNull();
-            return queued!.CommandId;
+            queued.Error.ShouldBeNull();
+            return queued.Value!.CommandId;
         });
 
     /// <summary>The agent collects its commands and answers each as succeeded.</summary>

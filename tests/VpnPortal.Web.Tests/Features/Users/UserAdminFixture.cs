@@ -77,7 +77,7 @@ internal sealed class UserAdminFixture : IAsyncDisposable
     {
         await using var db = Context();
         var created = await ActivatorUtilities.CreateInstance<ApiKeys>(_services, db).CreateAsync(userId, "tests", lifetime: null, TestContext.Current.CancellationToken);
-        return created.Key ?? throw new InvalidOperationException(created.Error);
+        return created.Value?.Key ?? throw new InvalidOperationException(created.Error);
     }
 
     public async Task<GetUser.Detail> GetAsync(Guid id)
