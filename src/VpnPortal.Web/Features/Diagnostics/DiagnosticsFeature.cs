@@ -13,6 +13,7 @@ public static class DiagnosticsFeature
         services.AddScoped<SuppressRule>();
         services.AddScoped<LiftSuppression>();
         services.AddScoped<ListSuppressions>();
+        services.AddScoped<GetDiagnosticsSettings>();
         services.AddScoped<SaveDiagnosticsSettings>();
         services.AddSingleton<FindingsEvaluator>();
         services.AddHostedService(sp => sp.GetRequiredService<FindingsEvaluator>());
