@@ -131,9 +131,9 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
         string? disconnectSummary = null;
         if (device is not null)
         {
-            var (started, disconnectError) = await disconnect.RunAsync(device.Name, actor, enforceFor: null, ct);
-            operationId = started?.OperationId;
-            disconnectSummary = started?.Summary ?? $"Sessions were not disconnected: {disconnectError}";
+            var started = await disconnect.RunAsync(device.Name, actor, enforceFor: null, ct);
+            operationId = started.Value?.OperationId;
+            disconnectSummary = started.Value?.Summary ?? $"Sessions were not disconnected: {started.Error}";
         }
 
         var name = DistinguishedNames.ShortName(certificate.Subject);
