@@ -48,10 +48,10 @@ internal static class DisconnectBenchmark
             {
                 var admin = new AuditActor(AuditActorKind.User, null, "bench admin");
                 scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(admin);
-                var (result, error) = await scope.ServiceProvider.GetRequiredService<StartDisconnect>().RunAsync(user, admin);
-                if (result?.Servers != connectedOn)
+                var result = await scope.ServiceProvider.GetRequiredService<StartDisconnect>().RunAsync(user, admin);
+                if (result.Value?.Servers != connectedOn)
                 {
-                    throw new InvalidOperationException($"Expected {connectedOn} servers, got {result?.Servers}: {error}");
+                    throw new InvalidOperationException($"Expected {connectedOn} servers, got {result.Value?.Servers}: {result.Error}");
                 }
             }
 

@@ -93,7 +93,9 @@ public sealed class AcknowledgeAndSuppressTests
         using var onCall = await d.PostJsonAsync(d.OnCall, $"/api/v1/findings/{open}/acknowledge", new { reason = "x" });
 
         empty.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await empty.Content.ReadAsStringAsync(Ct)).ShouldContain("Give a reason");
+        var emptyBody = await empty.Content.ReadAsStringAsync(Ct);
+        emptyBody.ShouldContain("Give a reason");
+        ErrorFields(emptyBody).ShouldBe(["reason"], "the refused reason is named as the request names it");
         missing.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         notJson.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         tooLong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
@@ -174,13 +176,13 @@ public sealed class AcknowledgeAndSuppressTests
     }
 
     [Theory]
-    [InlineData("", "sstp.binding-mismatch", "reason", 1, "Give a reason")]
-    [InlineData("VPN99", "sstp.binding-mismatch", "reason", 1, "There is no server 'VPN99'")]
-    [InlineData("VPN01", "sstp.no-such-rule", "reason", 1, "There is no rule 'sstp.no-such-rule'")]
-    [InlineData("VPN01", "sstp.binding-mismatch", "", 1, "Give a reason")]
-    [InlineData("VPN01", "sstp.binding-mismatch", "reason", -1, "in the past")]
-    [InlineData("VPN01", "sstp.binding-mismatch", "reason", 366, "at most 365 days")]
-    public async Task Suppress_BadInput_Is400WithTheReason_AndWritesNothing(string server, string rule, string reason, int days, string says)
+    [InlineData("", "sstp.binding-mismatch", "reason", 1, "Give a reason", "server")]
+    [InlineData("VPN99", "sstp.binding-mismatch", "reason", 1, "There is no server 'VPN99'", "server")]
+    [InlineData("VPN01", "sstp.no-such-rule", "reason", 1, "There is no rule 'sstp.no-such-rule'", "rule")]
+    [InlineData("VPN01", "sstp.binding-mismatch", "", 1, "Give a reason", "reason")]
+    [InlineData("VPN01", "sstp.binding-mismatch", "reason", -1, "in the past", "expiresAt")]
+    [InlineData("VPN01", "sstp.binding-mismatch", "reason", 366, "at most 365 days", "expiresAt")]
+    public async Task Suppress_BadInput_Is400WithTheReason_AndWritesNothing(string server, string rule, string reason, int days, string says, string field)
     {
         await using var d = await StartAsync();
         await d.BrokenServerAsync();
@@ -197,6 +199,7 @@ public sealed class AcknowledgeAndSuppressTests
         var body = await response.Content.ReadAsStringAsync(Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
         body.ShouldContain(server.Length == 0 ? "Name the server" : says);
+        ErrorFields(body).ShouldBe([field], "the error is under the field as the request names it");
         (await d.Portal.CountRowsAsync()).ShouldEqual(before, "a refused suppression writes nothing");
     }
 
@@ -228,6 +231,13 @@ public sealed class AcknowledgeAndSuppressTests
         (await d.Portal.CountRowsAsync()).ShouldEqual(afterSecond, "refusals write nothing");
         afterSecond["DiagnosticSuppressions"].ShouldBe(before["DiagnosticSuppressions"] + 1, "only the accepted second suppression was written");
         (await d.AuditAsync("diagnostic-suppression.")).Count.ShouldBe(audited + 1);
+    }
+
+    /// <summary>The fields a validation problem names, as the client sent them.</summary>
+    private static List<string> ErrorFields(string problem)
+    {
+        using var json = JsonDocument.Parse(problem);
+        return json.RootElement.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToList();
     }
 
     private static Task<GetFindingsOverview.Overview> OverviewAsync(DiagnosticsPortal d) =>

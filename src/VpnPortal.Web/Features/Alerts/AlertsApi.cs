@@ -1,4 +1,5 @@
 using VpnPortal.Domain.Alerts;
+using VpnPortal.Web.Features.Api;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Alerts;
@@ -31,13 +32,7 @@ public static class AlertsApi
                 }
 
                 var result = await acknowledge.RunAsync(id, body.Note, actor.Current, ct);
-                return result.Status switch
-                {
-                    CommandStatus.Ok => Results.Ok(new { id, state = "acknowledged" }),
-                    CommandStatus.NotFound => Results.Problem(statusCode: 404, title: result.Errors.Values.First()),
-                    CommandStatus.Conflict => Results.Problem(statusCode: 409, title: result.Errors.Values.First()),
-                    _ => Results.Problem(statusCode: 400, title: string.Join(" ", result.Errors.Values)),
-                };
+                return result.Answer(() => Results.Ok(new { id, state = "acknowledged" }));
             })
             .WithName("AcknowledgeAlert")
             .WithSummary("Acknowledge an alert with an optional note: repeats and escalations stop until a later threshold passes.")

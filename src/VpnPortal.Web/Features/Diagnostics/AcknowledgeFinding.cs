@@ -12,38 +12,39 @@ namespace VpnPortal.Web.Features.Diagnostics;
 /// apart. Taking the acknowledgement back makes it count again. A finding that resolves and fires again later is a new
 /// finding, so an acknowledgement never outlives the problem it was about.
 /// </summary>
-public sealed class AcknowledgeFinding(PortalDbContext db, TimeProvider time, FleetEvents events)
+/// <remarks>
+/// Both answer with the finding after the change, or say why nothing changed (a refused reason under the field
+/// <c>reason</c>, as the API names it).
+/// </remarks>
+public sealed class AcknowledgeFinding(PortalDbContext db, TimeProvider time, FleetEvents events, ListFindings list)
 {
-    /// <summary>The finding after the change, or why nothing changed (the status says which kind of refusal).</summary>
-    public sealed record Result(CommandStatus Status, ListFindings.FindingRow? Finding, string? Error);
-
-    public async Task<Result> AcknowledgeAsync(Guid id, string? reason, AuditActor actor, CancellationToken ct = default)
+    public async Task<CommandResult<ListFindings.FindingRow?>> AcknowledgeAsync(Guid id, string? reason, AuditActor actor, CancellationToken ct = default)
     {
         var text = reason?.Trim() ?? "";
         if (text.Length == 0)
         {
-            return new Result(CommandStatus.Invalid, null, "Give a reason: it is what the next admin reads when they see this finding muted.");
+            return CommandResult<ListFindings.FindingRow?>.Invalid(nameof(reason), "Give a reason: it is what the next admin reads when they see this finding muted.");
         }
 
         if (text.Length > FieldLimits.Notes)
         {
-            return new Result(CommandStatus.Invalid, null, $"The reason has at most {FieldLimits.Notes} characters.");
+            return CommandResult<ListFindings.FindingRow?>.Invalid(nameof(reason), $"The reason has at most {FieldLimits.Notes} characters.");
         }
 
         var finding = await db.DiagnosticFindings.Include(f => f.Server).FirstOrDefaultAsync(f => f.Id == id, ct);
         if (finding is null)
         {
-            return new Result(CommandStatus.NotFound, null, "There is no such finding.");
+            return CommandResult<ListFindings.FindingRow?>.NotFound("There is no such finding.");
         }
 
         if (finding.ResolvedAt is not null)
         {
-            return new Result(CommandStatus.Conflict, null, "This finding is resolved: there is nothing to acknowledge. If it fires again it opens as a new finding.");
+            return CommandResult<ListFindings.FindingRow?>.Conflict("This finding is resolved: there is nothing to acknowledge. If it fires again it opens as a new finding.");
         }
 
         if (finding.AcknowledgedAt is { } at)
         {
-            return new Result(CommandStatus.Conflict, null, $"{finding.AcknowledgedBy} already acknowledged this finding on {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC: \"{finding.AcknowledgeReason}\". Take that back first to give another reason.");
+            return CommandResult<ListFindings.FindingRow?>.Conflict($"{finding.AcknowledgedBy} already acknowledged this finding on {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC: \"{finding.AcknowledgeReason}\". Take that back first to give another reason.");
         }
 
         finding.AcknowledgedAt = time.GetUtcNow();
@@ -58,20 +59,20 @@ public sealed class AcknowledgeFinding(PortalDbContext db, TimeProvider time, Fl
             after: new { finding.RuleId, finding.Key, Reason = text });
         await db.SaveChangesAsync(ct);
         Announce(finding);
-        return new Result(CommandStatus.Ok, await ReadAsync(id, ct), null);
+        return CommandResult<ListFindings.FindingRow?>.Ok(await ReadAsync(id, ct), id);
     }
 
-    public async Task<Result> UnacknowledgeAsync(Guid id, AuditActor actor, CancellationToken ct = default)
+    public async Task<CommandResult<ListFindings.FindingRow?>> UnacknowledgeAsync(Guid id, AuditActor actor, CancellationToken ct = default)
     {
         var finding = await db.DiagnosticFindings.Include(f => f.Server).FirstOrDefaultAsync(f => f.Id == id, ct);
         if (finding is null)
         {
-            return new Result(CommandStatus.NotFound, null, "There is no such finding.");
+            return CommandResult<ListFindings.FindingRow?>.NotFound("There is no such finding.");
         }
 
         if (finding.AcknowledgedAt is null)
         {
-            return new Result(CommandStatus.Conflict, null, "This finding is not acknowledged.");
+            return CommandResult<ListFindings.FindingRow?>.Conflict("This finding is not acknowledged.");
         }
 
         var before = new { finding.RuleId, finding.Key, Reason = finding.AcknowledgeReason, finding.AcknowledgedBy, finding.AcknowledgedAt };
@@ -87,7 +88,7 @@ public sealed class AcknowledgeFinding(PortalDbContext db, TimeProvider time, Fl
             before: before);
         await db.SaveChangesAsync(ct);
         Announce(finding);
-        return new Result(CommandStatus.Ok, await ReadAsync(id, ct), null);
+        return CommandResult<ListFindings.FindingRow?>.Ok(await ReadAsync(id, ct), id);
     }
 
     /// <summary>The server's name, or for a finding about the fleet the names of the servers that report it.</summary>
@@ -107,7 +108,7 @@ public sealed class AcknowledgeFinding(PortalDbContext db, TimeProvider time, Fl
     private async Task<ListFindings.FindingRow?> ReadAsync(Guid id, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        return (await new ListFindings(db, time).RunAsync(new ListFindings.Query(FindingId: id, State: "all"), ct)).Items.SingleOrDefault();
+        return (await list.RunAsync(new ListFindings.Query(FindingId: id, State: "all"), ct)).Items.SingleOrDefault();
     }
 
     private static string Clip(string value) => value.Length <= FieldLimits.Principal ? value : value[..FieldLimits.Principal];

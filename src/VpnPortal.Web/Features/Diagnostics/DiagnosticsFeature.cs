@@ -14,6 +14,7 @@ public static class DiagnosticsFeature
         services.AddScoped<LiftSuppression>();
         services.AddScoped<ListSuppressions>();
         services.AddScoped<GetServerFindings>();
+        services.AddScoped<GetDiagnosticsSettings>();
         services.AddScoped<SaveDiagnosticsSettings>();
         services.AddSingleton<FindingsEvaluator>();
         services.AddHostedService(sp => sp.GetRequiredService<FindingsEvaluator>());

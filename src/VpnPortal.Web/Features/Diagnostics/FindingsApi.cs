@@ -1,7 +1,6 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using VpnPortal.Data;
 using VpnPortal.Domain.Diagnostics;
+using VpnPortal.Web.Features.Api;
 using VpnPortal.Web.Features.Servers;
 using VpnPortal.Web.Security;
 
@@ -23,7 +22,7 @@ public static class FindingsApi
             .RequireAuthorization(Policies.ApiAdmin);
 
         api.MapPost("/findings/{id:guid}/unacknowledge", async (Guid id, AcknowledgeFinding acknowledge, CurrentActor actor, CancellationToken ct) =>
-                Answer(await acknowledge.UnacknowledgeAsync(id, actor.Current, ct)))
+                (await acknowledge.UnacknowledgeAsync(id, actor.Current, ct)).Answer(finding => Results.Ok(finding)))
             .WithName("UnacknowledgeFinding")
             .WithSummary("Take back the acknowledgement of a finding: it counts again.")
             .RequireAuthorization(Policies.ApiAdmin);
@@ -46,21 +45,12 @@ public static class FindingsApi
             .RequireAuthorization(Policies.ApiAdmin);
 
         api.MapPost("/suppressions/{id:guid}/lift", async (Guid id, LiftSuppression lift, CurrentActor actor, CancellationToken ct) =>
-            {
-                var result = await lift.RunAsync(id, actor.Current, ct);
-                return result.Status switch
-                {
-                    CommandStatus.Ok => Results.Ok(result.Suppression),
-                    CommandStatus.NotFound => Results.Problem(statusCode: 404, title: result.Error),
-                    _ => Results.Problem(statusCode: 409, title: result.Error),
-                };
-            })
+                (await lift.RunAsync(id, actor.Current, ct)).Answer(suppression => Results.Ok(suppression)))
             .WithName("LiftSuppression")
             .WithSummary("End a suppression before its expiry: the rule's findings open again from the next evaluation.")
             .RequireAuthorization(Policies.ApiAdmin);
 
-        api.MapGet("/diagnostics/settings", async (PortalDbContext db, IOptions<DiagnosticsOptions> defaults, CancellationToken ct) =>
-                Results.Ok(await DiagnosticsSettingsStore.LoadAsync(db, defaults.Value, ct)))
+        api.MapGet("/diagnostics/settings", async (GetDiagnosticsSettings get, CancellationToken ct) => Results.Ok(await get.RunAsync(ct)))
             .WithName("GetDiagnosticsSettings")
             .WithSummary("The fleet settings the rules use (EAP server names, phone-call MFA, client certificate issuers, load balancer certificates per site); " +
                 "version is null while they still come from configuration.")
@@ -92,12 +82,7 @@ public static class FindingsApi
             new SaveDiagnosticsSettings.Input(body.EapServerNames, body.PhoneCallMfa ?? false, body.ClientCertificateIssuers, body.LoadBalancerCertificates, body.Version),
             actor.Current,
             ct);
-        return result.Status switch
-        {
-            CommandStatus.Ok => Results.Ok(result.Settings),
-            CommandStatus.Conflict => Results.Problem(statusCode: 409, title: result.Errors.Values.FirstOrDefault()),
-            _ => TypedResults.ValidationProblem(result.Errors.ToDictionary(e => JsonName(e.Key), e => new[] { e.Value }), title: string.Join(" ", result.Errors.Values)),
-        };
+        return result.Answer(settings => Results.Ok(settings));
     }
 
     /// <summary>The body of <c>POST /api/v1/findings/{id}/acknowledge</c>.</summary>
@@ -109,16 +94,8 @@ public static class FindingsApi
     private static async Task<IResult> AcknowledgeAsync(Guid id, HttpRequest http, AcknowledgeFinding acknowledge, CurrentActor actor, CancellationToken ct)
     {
         var (body, problem) = await Api.JsonBody.ReadAsync<AcknowledgeRequest>(http, null, "{\"reason\": \"known: the IIS site is removed in tonight's change\"}", ct);
-        return body is null ? problem! : Answer(await acknowledge.AcknowledgeAsync(id, body.Reason, actor.Current, ct));
+        return body is null ? problem! : (await acknowledge.AcknowledgeAsync(id, body.Reason, actor.Current, ct)).Answer(finding => Results.Ok(finding));
     }
-
-    private static IResult Answer(AcknowledgeFinding.Result result) => result.Status switch
-    {
-        CommandStatus.Ok => Results.Ok(result.Finding),
-        CommandStatus.NotFound => Results.Problem(statusCode: 404, title: result.Error),
-        CommandStatus.Conflict => Results.Problem(statusCode: 409, title: result.Error),
-        _ => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [result.Error ?? ""] }, title: result.Error),
-    };
 
     private static async Task<IResult> SuppressAsync(HttpRequest http, SuppressRule suppress, CurrentActor actor, CancellationToken ct)
     {
@@ -130,20 +107,11 @@ public static class FindingsApi
         }
 
         var result = await suppress.RunAsync(new SuppressRule.Request(body.Server, body.Rule, body.Reason, body.ExpiresAt), actor.Current, ct);
-        return result.Status switch
-        {
-            CommandStatus.Ok => Results.Json(result.Suppression, statusCode: StatusCodes.Status201Created),
-            CommandStatus.Conflict => Results.Problem(statusCode: 409, title: result.Errors.Values.FirstOrDefault()),
-            _ => TypedResults.ValidationProblem(
-                result.Errors.ToDictionary(e => e.Key == nameof(SuppressRule.Request.RuleId) ? "rule" : JsonName(e.Key), e => new[] { e.Value }),
-                title: string.Join(" ", result.Errors.Values)),
-        };
+        return result.Answer(suppression => Results.Json(suppression, statusCode: StatusCodes.Status201Created));
     }
 
-    private static string JsonName(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];
-
     private static async Task<IResult> ListAsync(
-        PortalDbContext db, TimeProvider time, string? server, string? rule, string? severity, string? state, string? skip, string? take, CancellationToken ct)
+        PortalDbContext db, ListFindings list, string? server, string? rule, string? severity, string? state, string? skip, string? take, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         Guid? serverId = null;
@@ -187,6 +155,6 @@ public static class FindingsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await new ListFindings(db, time).RunAsync(new ListFindings.Query(serverId, rule, minimum, stateValue, s, t), ct));
+        return TypedResults.Ok(await list.RunAsync(new ListFindings.Query(serverId, rule, minimum, stateValue, s, t), ct));
     }
 }

@@ -1,7 +1,4 @@
-using VpnPortal.Data;
-using VpnPortal.Domain.Diagnostics;
 using VpnPortal.Web.Components.Grids;
-using VpnPortal.Web.Features.Servers;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Diagnostics;
@@ -24,37 +21,19 @@ public static class FindingsExport
         return group;
     }
 
-    /// <summary>The query for the page's filters; null with the reason when the server named does not exist.</summary>
-    public static async Task<(ListFindings.Query? Query, string? Error)> QueryAsync(
-        PortalDbContext db, string? server, string? rule, string? severity, string? state, string? sort, CancellationToken ct)
-    {
-        Guid? serverId = null;
-        if (!string.IsNullOrWhiteSpace(server))
-        {
-            serverId = await db.Servers.IdOfAsync(server, ct);
-            if (serverId is null)
-            {
-                return (null, $"There is no server '{server}'.");
-            }
-        }
-
-        FindingSeverity? minimum = Enum.TryParse<FindingSeverity>(severity, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(severity, out _) ? parsed : null;
-        return (new ListFindings.Query(serverId, string.IsNullOrWhiteSpace(rule) ? null : rule.Trim(), minimum, StateOf(state), Sorts: TableRequest.ParseSort(sort)), null);
-    }
-
     /// <summary>The state filter as the page reads it: open unless another known state is named.</summary>
     public static string StateOf(string? state) => ListFindings.States.Contains(state ?? "") ? state! : "open";
 
     private static async Task<IResult> ExportAsync(
-        PortalDbContext db, TimeProvider time, string? server, string? rule, string? severity, string? state, string? sort, CancellationToken ct)
+        ListFindings list, TimeProvider time, string? server, string? rule, string? severity, string? state, string? sort, CancellationToken ct)
     {
-        var (query, error) = await QueryAsync(db, server, rule, severity, state, sort, ct);
+        var (query, error) = await list.FilterAsync(server, rule, severity, state, sort, ct);
         if (query is null)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(server)] = [error!] });
         }
 
-        return CsvFile.Result("findings", time.GetUtcNow(), Header, new ListFindings(db, time).StreamAsync(query, ct), f =>
+        return CsvFile.Result("findings", time.GetUtcNow(), Header, list.StreamAsync(query, ct), f =>
         [
             f.Severity, f.Title, f.RuleId, f.ServerName, CsvFile.Time(f.OpenedAt), CsvFile.Time(f.LastSeenAt), CsvFile.Time(f.ResolvedAt),
             f.Acknowledged?.By, CsvFile.Time(f.Acknowledged?.At), f.Acknowledged?.Reason, CsvFile.Time(f.Suppressed?.ExpiresAt), f.Summary,

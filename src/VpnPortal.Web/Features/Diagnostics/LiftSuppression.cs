@@ -9,25 +9,24 @@ namespace VpnPortal.Web.Features.Diagnostics;
 /// <summary>Ends a suppression before its expiry: the rule opens findings on the server again from the next evaluation, which is asked for at once.</summary>
 public sealed class LiftSuppression(PortalDbContext db, TimeProvider time, FleetEvents events, FindingsEvaluator evaluator)
 {
-    public sealed record Result(CommandStatus Status, ListSuppressions.Row? Suppression, string? Error);
-
-    public async Task<Result> RunAsync(Guid id, AuditActor actor, CancellationToken ct = default)
+    /// <summary>The suppression as it is once lifted, or why it was not (gone, or already over).</summary>
+    public async Task<CommandResult<ListSuppressions.Row>> RunAsync(Guid id, AuditActor actor, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         var suppression = await db.DiagnosticSuppressions.Include(s => s.Server).FirstOrDefaultAsync(s => s.Id == id, ct);
         if (suppression is null)
         {
-            return new Result(CommandStatus.NotFound, null, "There is no such suppression.");
+            return CommandResult<ListSuppressions.Row>.NotFound("There is no such suppression.");
         }
 
         if (suppression.LiftedAt is { } lifted)
         {
-            return new Result(CommandStatus.Conflict, null, $"{suppression.LiftedBy} already lifted this suppression on {lifted.UtcDateTime:yyyy-MM-dd HH:mm} UTC.");
+            return CommandResult<ListSuppressions.Row>.Conflict($"{suppression.LiftedBy} already lifted this suppression on {lifted.UtcDateTime:yyyy-MM-dd HH:mm} UTC.");
         }
 
         if (suppression.ExpiresAt <= now)
         {
-            return new Result(CommandStatus.Conflict, null, $"This suppression already ended on {suppression.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC.");
+            return CommandResult<ListSuppressions.Row>.Conflict($"This suppression already ended on {suppression.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC.");
         }
 
         suppression.LiftedAt = now;
@@ -42,6 +41,6 @@ public sealed class LiftSuppression(PortalDbContext db, TimeProvider time, Fleet
         await db.SaveChangesAsync(ct);
         events.Publish(new FleetChange(FleetChangeKind.FindingsChanged, server.Id));
         evaluator.Request(server.Id);
-        return new Result(CommandStatus.Ok, ListSuppressions.ToRow(suppression, server.Name, server.Role, now), null);
+        return CommandResult<ListSuppressions.Row>.Ok(ListSuppressions.ToRow(suppression, server.Name, server.Role, now), suppression.Id);
     }
 }

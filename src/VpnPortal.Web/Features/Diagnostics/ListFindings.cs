@@ -4,6 +4,7 @@ using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Diagnostics;
 using VpnPortal.Web.Components.Grids;
 using VpnPortal.Web.Features.Alerts;
+using VpnPortal.Web.Features.Servers;
 
 namespace VpnPortal.Web.Features.Diagnostics;
 
@@ -160,6 +161,27 @@ public sealed class ListFindings(PortalDbContext db, TimeProvider time)
             total,
             Math.Max(0, q.Skip),
             take);
+    }
+
+    /// <summary>
+    /// The query for the diagnostics page's filters as its address has them (the server by id or name, rule, severity,
+    /// state, sort); null with the reason when the server named does not exist. The page and its export read alike.
+    /// </summary>
+    public async Task<(Query? Query, string? Error)> FilterAsync(
+        string? server, string? rule, string? severity, string? state, string? sort, CancellationToken ct = default)
+    {
+        Guid? serverId = null;
+        if (!string.IsNullOrWhiteSpace(server))
+        {
+            serverId = await db.Servers.IdOfAsync(server, ct);
+            if (serverId is null)
+            {
+                return (null, $"There is no server '{server}'.");
+            }
+        }
+
+        FindingSeverity? minimum = Enum.TryParse<FindingSeverity>(severity, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(severity, out _) ? parsed : null;
+        return (new Query(serverId, string.IsNullOrWhiteSpace(rule) ? null : rule.Trim(), minimum, FindingsExport.StateOf(state), Sorts: TableRequest.ParseSort(sort)), null);
     }
 
     /// <summary>Every finding the filters match, in the order asked for, read a page at a time (an export).</summary>

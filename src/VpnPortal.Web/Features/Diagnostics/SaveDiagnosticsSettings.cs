@@ -30,9 +30,8 @@ public sealed class SaveDiagnosticsSettings(PortalDbContext db, TimeProvider tim
         IReadOnlyList<DiagnosticsSettingsStore.SiteCertificate>? LoadBalancerCertificates,
         Guid? Version);
 
-    public sealed record Result(CommandStatus Status, DiagnosticsSettingsStore.Settings? Settings, IReadOnlyDictionary<string, string> Errors);
-
-    public async Task<Result> RunAsync(Input input, AuditActor actor, CancellationToken ct = default)
+    /// <summary>The settings as saved, or the field errors, or a conflict when someone saved since they were loaded.</summary>
+    public async Task<CommandResult<DiagnosticsSettingsStore.Settings>> RunAsync(Input input, AuditActor actor, CancellationToken ct = default)
     {
         var errors = new Dictionary<string, string>();
         var names = EapNames(input.EapServerNames, errors);
@@ -40,14 +39,14 @@ public sealed class SaveDiagnosticsSettings(PortalDbContext db, TimeProvider tim
         var sites = Sites(input.LoadBalancerCertificates, errors);
         if (errors.Count > 0)
         {
-            return new Result(CommandStatus.Invalid, null, errors);
+            return CommandResult<DiagnosticsSettingsStore.Settings>.Invalid(errors);
         }
 
         var row = await db.DiagnosticsSettings.FirstOrDefaultAsync(s => s.Id == DiagnosticsSettings.SingletonId, ct);
         var before = row is null ? DiagnosticsSettingsStore.FromOptions(options.Value) : DiagnosticsSettingsStore.FromRow(row);
         if (input.Version != before.Version)
         {
-            return new Result(CommandStatus.Conflict, null, new Dictionary<string, string> { [""] = CommandResult.ConflictMessage });
+            return CommandResult<DiagnosticsSettingsStore.Settings>.Conflict();
         }
 
         if (row is null)
@@ -81,11 +80,11 @@ public sealed class SaveDiagnosticsSettings(PortalDbContext db, TimeProvider tim
         catch (DbUpdateException) when (db.ChangeTracker.Entries<DiagnosticsSettings>().Any())
         {
             // A stale version, or another admin's first save at the same moment (the same key).
-            return new Result(CommandStatus.Conflict, null, new Dictionary<string, string> { [""] = CommandResult.ConflictMessage });
+            return CommandResult<DiagnosticsSettingsStore.Settings>.Conflict();
         }
 
         evaluator.Request(null);
-        return new Result(CommandStatus.Ok, DiagnosticsSettingsStore.FromRow(row), new Dictionary<string, string>());
+        return CommandResult<DiagnosticsSettingsStore.Settings>.Ok(DiagnosticsSettingsStore.FromRow(row));
     }
 
     private static object Audited(DiagnosticsSettingsStore.Settings s) => new

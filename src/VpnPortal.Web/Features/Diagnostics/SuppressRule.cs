@@ -18,15 +18,11 @@ public sealed class SuppressRule(PortalDbContext db, TimeProvider time, FleetEve
     /// <summary>Suppressions are for a known exception or a change window, not for ever.</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(365);
 
-    /// <summary>The server by id or host name, the rule id, the reason, and when the suppression ends.</summary>
-    public sealed record Request(string? Server, string? RuleId, string? Reason, DateTimeOffset? ExpiresAt);
+    /// <summary>The server by id or host name, the rule (its id), the reason, and when the suppression ends.</summary>
+    public sealed record Request(string? Server, string? Rule, string? Reason, DateTimeOffset? ExpiresAt);
 
-    public sealed record Result(CommandStatus Status, ListSuppressions.Row? Suppression, IReadOnlyDictionary<string, string> Errors)
-    {
-        public static Result Refused(CommandStatus status, string field, string error) => new(status, null, new Dictionary<string, string> { [field] = error });
-    }
-
-    public async Task<Result> RunAsync(Request request, AuditActor actor, CancellationToken ct = default)
+    /// <summary>The suppression made, or the field errors; a rule already suppressed on the server is a conflict.</summary>
+    public async Task<CommandResult<ListSuppressions.Row>> RunAsync(Request request, AuditActor actor, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string>();
@@ -40,11 +36,11 @@ public sealed class SuppressRule(PortalDbContext db, TimeProvider time, FleetEve
             errors[nameof(Request.Reason)] = $"The reason has at most {FieldLimits.Notes} characters.";
         }
 
-        var ruleId = request.RuleId?.Trim() ?? "";
+        var ruleId = request.Rule?.Trim() ?? "";
         var rule = DiagnosticRules.All.FirstOrDefault(r => string.Equals(r.Id, ruleId, StringComparison.OrdinalIgnoreCase));
         if (rule is null)
         {
-            errors[nameof(Request.RuleId)] = ruleId.Length == 0
+            errors[nameof(Request.Rule)] = ruleId.Length == 0
                 ? "Name the rule to suppress (its id, e.g. sstp.binding-mismatch)."
                 : $"There is no rule '{Clip(ruleId)}'. Rule ids look like sstp.binding-mismatch; GET /api/v1/findings shows them.";
         }
@@ -72,7 +68,7 @@ public sealed class SuppressRule(PortalDbContext db, TimeProvider time, FleetEve
 
         if (errors.Count > 0)
         {
-            return new Result(CommandStatus.Invalid, null, errors);
+            return CommandResult<ListSuppressions.Row>.Invalid(errors);
         }
 
         if (await db.DiagnosticSuppressions.AsNoTracking()
@@ -80,9 +76,7 @@ public sealed class SuppressRule(PortalDbContext db, TimeProvider time, FleetEve
                 .Select(s => new { s.ExpiresAt, s.CreatedBy })
                 .FirstOrDefaultAsync(ct) is { } existing)
         {
-            return Result.Refused(
-                CommandStatus.Conflict,
-                nameof(Request.RuleId),
+            return CommandResult<ListSuppressions.Row>.Conflict(
                 $"{rule!.Id} is already suppressed on {server!.Name} until {existing.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC (by {existing.CreatedBy}). Lift that suppression first to set another.");
         }
 
@@ -106,7 +100,7 @@ public sealed class SuppressRule(PortalDbContext db, TimeProvider time, FleetEve
             after: new { Server = server.Name, suppression.RuleId, suppression.Reason, suppression.ExpiresAt });
         await db.SaveChangesAsync(ct);
         events.Publish(new FleetChange(FleetChangeKind.FindingsChanged, server.Id));
-        return new Result(CommandStatus.Ok, ListSuppressions.ToRow(suppression, server.Name, server.Role, now), new Dictionary<string, string>());
+        return CommandResult<ListSuppressions.Row>.Ok(ListSuppressions.ToRow(suppression, server.Name, server.Role, now), suppression.Id);
     }
 
     private async Task<ManagedServer?> FindServerAsync(string? server, CancellationToken ct)

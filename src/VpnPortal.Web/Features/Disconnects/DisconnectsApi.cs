@@ -1,3 +1,4 @@
+using VpnPortal.Web.Features.Api;
 using VpnPortal.Web.Features.Operations;
 using VpnPortal.Web.Security;
 
@@ -31,27 +32,17 @@ public static class DisconnectsApi
                     }
                 }
 
-                var (started, error) = await start.RunAsync(request.Identity, actor.Current, enforceFor, ct);
-                if (started is null)
-                {
-                    return Results.Problem(statusCode: 400, title: error);
-                }
-
-                return started.OperationId is not null
+                var result = await start.RunAsync(request.Identity, actor.Current, enforceFor, ct);
+                return result.Answer(started => started.OperationId is not null
                     ? Results.Json(started, statusCode: StatusCodes.Status202Accepted)
-                    : Results.Ok(started);
+                    : Results.Ok(started));
             })
             .WithName("StartDisconnect")
             .WithSummary("Disconnect a user (UPN or DOMAIN\\user) or a device (FQDN) on every RRAS server where it is connected.")
             .RequireAuthorization(Policies.ApiAdmin);
 
         api.MapPost("/disconnects/{id:guid}/end-enforcement", async (Guid id, EndEnforcement end, CurrentActor actor, CancellationToken ct) =>
-                await end.RunAsync(id, actor.Current, ct) switch
-                {
-                    EndEnforcement.Result.Ended => Results.NoContent(),
-                    EndEnforcement.Result.NotFound => Results.NotFound(),
-                    _ => Results.Problem(statusCode: 409, title: "The enforcement window is already over."),
-                })
+                (await end.RunAsync(id, actor.Current, ct)).Answer(() => Results.NoContent()))
             .WithName("EndDisconnectEnforcement")
             .WithSummary("End a disconnect's enforcement window early: the user or device may connect again.")
             .RequireAuthorization(Policies.ApiAdmin);

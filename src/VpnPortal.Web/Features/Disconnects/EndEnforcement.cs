@@ -7,25 +7,19 @@ namespace VpnPortal.Web.Features.Disconnects;
 /// <summary>Ends a disconnect's enforcement window before its time: the identity may connect again at once.</summary>
 public sealed class EndEnforcement(PortalDbContext db, TimeProvider time)
 {
-    public enum Result
-    {
-        Ended,
-        NotFound,
-        AlreadyOver,
-    }
-
-    public async Task<Result> RunAsync(Guid operationId, AuditActor actor, CancellationToken ct = default)
+    /// <summary>Done, or not found (no such operation or none with a window), or a conflict when the window is already over.</summary>
+    public async Task<CommandResult> RunAsync(Guid operationId, AuditActor actor, CancellationToken ct = default)
     {
         var enforcement = await db.DisconnectEnforcements.FirstOrDefaultAsync(e => e.OperationId == operationId, ct);
         if (enforcement is null)
         {
-            return Result.NotFound;
+            return CommandResult.NotFound("That operation has no enforcement window.");
         }
 
         var now = time.GetUtcNow();
         if (enforcement.EndedEarlyAt is not null || enforcement.EndsAt <= now)
         {
-            return Result.AlreadyOver;
+            return CommandResult.Conflict("The enforcement window is already over.");
         }
 
         enforcement.EndedEarlyAt = now;
@@ -36,6 +30,6 @@ public sealed class EndEnforcement(PortalDbContext db, TimeProvider time)
             "fleet-operation",
             operationId.ToString());
         await db.SaveChangesAsync(ct);
-        return Result.Ended;
+        return CommandResult.Ok(operationId);
     }
 }

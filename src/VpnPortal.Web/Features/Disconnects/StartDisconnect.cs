@@ -23,27 +23,27 @@ public sealed class StartDisconnect(PortalDbContext db, TimeProvider time, Agent
     public sealed record Started(Guid? OperationId, int Servers, string Summary, DateTimeOffset? EnforcedUntil = null);
 
     /// <summary>
-    /// Null error and an operation id when commands were queued or a window was set; no operation when nobody was
-    /// connected and no window was asked for.
+    /// Started with an operation id when commands were queued or a window was set; with no operation when nobody was
+    /// connected and no window was asked for. An identity that is not one, or a window out of bounds, is invalid.
     /// </summary>
-    public async Task<(Started? Started, string? Error)> RunAsync(
+    public async Task<CommandResult<Started>> RunAsync(
         string? identityText, AuditActor actor, TimeSpan? enforceFor = null, CancellationToken ct = default)
     {
         var (identity, error) = VpnIdentity.Parse(identityText);
         if (identity is null)
         {
-            return (null, error);
+            return CommandResult<Started>.Invalid("Identity", error!);
         }
 
         if (enforceFor is { } window && (window < TimeSpan.FromMinutes(1) || window > MaxEnforcement))
         {
-            return (null, $"An enforcement window lasts from one minute to {MaxEnforcement.TotalDays:0} days.");
+            return CommandResult<Started>.Invalid("EnforceFor", $"An enforcement window lasts from one minute to {MaxEnforcement.TotalDays:0} days.");
         }
 
         var servers = await ServersWithLiveSessionsAsync(db, identity, serverIds: null, ct);
         if (servers.Count == 0 && enforceFor is null)
         {
-            return (new Started(null, 0, $"{identity.Name} has no live VPN session on any server: nothing to disconnect."), null);
+            return CommandResult<Started>.Ok(new Started(null, 0, $"{identity.Name} has no live VPN session on any server: nothing to disconnect."));
         }
 
         var now = time.GetUtcNow();
@@ -94,8 +94,12 @@ public sealed class StartDisconnect(PortalDbContext db, TimeProvider time, Agent
         var summary = servers.Count == 0
             ? $"{identity.Name} has no live VPN session now; it is kept off until {until:u}."
             : $"Disconnecting {identity.Name} on {servers.Count} server(s)." + (until is null ? "" : $" Kept off until {until:u}.");
-        return (new Started(operation.Id, servers.Count, summary, until), null);
+        return CommandResult<Started>.Ok(new Started(operation.Id, servers.Count, summary, until), operation.Id);
     }
+
+    /// <summary>Where a disconnect of <paramref name="identity"/> would go now: the servers it is connected to, by name.</summary>
+    public Task<List<ConnectedServer>> WhereConnectedAsync(VpnIdentity identity, CancellationToken ct = default) =>
+        ServersWithLiveSessionsAsync(db, identity, serverIds: null, ct);
 
     /// <summary>A server where the identity is connected, the name that server gave it, and how many sessions it has there.</summary>
     public sealed record ConnectedServer(Guid ServerId, string ServerName, string NameAsReported, int Sessions, DateTimeOffset LatestStart, DateTimeOffset LatestFirstSeen);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using VpnPortal.Data;
+using VpnPortal.Web.Features.Api;
 using VpnPortal.Web.Features.Servers;
 using VpnPortal.Web.Security;
 
@@ -68,12 +69,12 @@ public static class SessionsApi
             return problem!;
         }
 
-        var (ended, error) = await stale.EndAsync(request.SessionIds ?? [], actor.Current, ct);
-        return ended is null ? Results.Problem(statusCode: 400, title: error) : Results.Json(ended, statusCode: StatusCodes.Status202Accepted);
+        var result = await stale.EndAsync(request.SessionIds ?? [], actor.Current, ct);
+        return result.Answer(ended => Results.Json(ended, statusCode: StatusCodes.Status202Accepted));
     }
 
     private static async Task<Results<Ok<ListLiveSessions.Page>, ValidationProblem>> ListAsync(
-        PortalDbContext db, string? user, string? server, string? search, string? protocol, string? sort, string? skip, string? take, CancellationToken ct)
+        ListLiveSessions list, string? user, string? server, string? search, string? protocol, string? sort, string? skip, string? take, CancellationToken ct)
     {
         // Numbers parsed here, not bound as int: a bound "take=abc" is a bare 400 that names nothing.
         var errors = new Dictionary<string, string[]>();
@@ -111,6 +112,6 @@ public static class SessionsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await new ListLiveSessions(db).RunAsync(new(user, server, s, t, search, tunnel, sorts), ct));
+        return TypedResults.Ok(await list.RunAsync(new(user, server, s, t, search, tunnel, sorts), ct));
     }
 }

@@ -1,4 +1,3 @@
-using VpnPortal.Data;
 using VpnPortal.Web.Components.Grids;
 using VpnPortal.Web.Components.Shared;
 using VpnPortal.Web.Security;
@@ -45,10 +44,10 @@ public static class SessionsExport
         return query.Count == 0 ? $"export{Path}" : $"export{Path}?{string.Join("&", query)}";
     }
 
-    private static IResult Export(PortalDbContext db, TimeProvider time, string? user, string? search, string? server, string? protocol, string? sort, CancellationToken ct)
+    private static IResult Export(ListLiveSessions list, TimeProvider time, string? user, string? search, string? server, string? protocol, string? sort, CancellationToken ct)
     {
         var filter = new ListLiveSessions.Filter(Trim(user), Trim(server), Trim(search), ListLiveSessions.ParseTunnel(protocol));
-        var rows = new ListLiveSessions(db).AllAsync(filter, TableRequest.ParseSort(sort), ct);
+        var rows = list.AllAsync(filter, TableRequest.ParseSort(sort), ct);
         return CsvFile.Result("sessions", time.GetUtcNow(), Header, rows, s =>
         [
             s.UserName,

@@ -24,12 +24,9 @@ public sealed class StaleSessions(PortalDbContext db, TimeProvider time, AgentCo
         DateTimeOffset LastTrafficAt, bool Idle, bool Duplicate, string Reason);
 
     /// <summary>Stale sessions on one server (id) or the whole fleet (null), oldest traffic first.</summary>
-    public Task<IReadOnlyList<Candidate>> FindAsync(Guid? serverId, TimeSpan idleFor, CancellationToken ct = default) =>
-        FindAsync(db, time.GetUtcNow(), serverId, idleFor, ct);
-
-    /// <summary>The same, for readers that hold only a context (pages).</summary>
-    public static async Task<IReadOnlyList<Candidate>> FindAsync(PortalDbContext db, DateTimeOffset now, Guid? serverId, TimeSpan idleFor, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Candidate>> FindAsync(Guid? serverId, TimeSpan idleFor, CancellationToken ct = default)
     {
+        var now = time.GetUtcNow();
         var query = db.VpnSessions.AsNoTracking().Where(s => s.EndedAt == null);
         if (serverId is { } id)
         {
@@ -87,19 +84,20 @@ public sealed class StaleSessions(PortalDbContext db, TimeProvider time, AgentCo
 
     /// <summary>
     /// Ends the given live sessions: one <c>disconnect-sessions</c> command per server with their tunnel addresses, in
-    /// one operation. Unknown, ended or address-less sessions are refused with the reason, and nothing is queued.
+    /// one operation. Unknown, ended or address-less sessions are refused with the reason (under the field
+    /// <c>SessionIds</c>), and nothing is queued.
     /// </summary>
-    public async Task<(Ended? Ended, string? Error)> EndAsync(IReadOnlyCollection<Guid> sessionIds, AuditActor actor, CancellationToken ct = default)
+    public async Task<CommandResult<Ended>> EndAsync(IReadOnlyCollection<Guid> sessionIds, AuditActor actor, CancellationToken ct = default)
     {
         var ids = sessionIds.Distinct().ToList();
         if (ids.Count == 0)
         {
-            return (null, "Choose at least one session to end.");
+            return Refused("Choose at least one session to end.");
         }
 
         if (ids.Count > MaxSessions)
         {
-            return (null, $"At most {MaxSessions} sessions can be ended at once.");
+            return Refused($"At most {MaxSessions} sessions can be ended at once.");
         }
 
         var sessions = await db.VpnSessions.AsNoTracking().Where(s => ids.Contains(s.Id))
@@ -108,17 +106,17 @@ public sealed class StaleSessions(PortalDbContext db, TimeProvider time, AgentCo
         var missing = ids.Count - sessions.Count;
         if (missing > 0)
         {
-            return (null, $"{missing} of the chosen sessions do not exist (their server may have been removed); refresh the list.");
+            return Refused($"{missing} of the chosen sessions do not exist (their server may have been removed); refresh the list.");
         }
 
         if (sessions.FirstOrDefault(s => s.EndedAt is not null) is { } ended)
         {
-            return (null, $"{ended.UserName}'s session on {ended.ServerName} has already ended; refresh the list.");
+            return Refused($"{ended.UserName}'s session on {ended.ServerName} has already ended; refresh the list.");
         }
 
         if (sessions.FirstOrDefault(s => FirstAddress(s.ClientInternalAddress) is null) is { } unaddressed)
         {
-            return (null, $"{unaddressed.UserName}'s session on {unaddressed.ServerName} has no tunnel address reported, so it cannot be ended alone; disconnect the user instead.");
+            return Refused($"{unaddressed.UserName}'s session on {unaddressed.ServerName} has no tunnel address reported, so it cannot be ended alone; disconnect the user instead.");
         }
 
         var byServer = sessions.GroupBy(s => (s.RrasServerId, s.ServerName)).OrderBy(g => g.Key.ServerName, StringComparer.OrdinalIgnoreCase).ToList();
@@ -153,8 +151,10 @@ public sealed class StaleSessions(PortalDbContext db, TimeProvider time, AgentCo
             queue.Announce(server.Key.RrasServerId);
         }
 
-        return (new Ended(operation.Id, sessions.Count, byServer.Count, $"Ending {sessions.Count} session(s) on {byServer.Count} server(s)."), null);
+        return CommandResult<Ended>.Ok(new Ended(operation.Id, sessions.Count, byServer.Count, $"Ending {sessions.Count} session(s) on {byServer.Count} server(s)."), operation.Id);
     }
+
+    private static CommandResult<Ended> Refused(string message) => CommandResult<Ended>.Invalid("SessionIds", message);
 
     /// <summary>The first tunnel address of a session (the column lists them comma-separated).</summary>
     public static string? FirstAddress(string? addresses) =>

@@ -14,24 +14,24 @@ namespace VpnPortal.Web.Features.UntrustedCertificates;
 /// </summary>
 public sealed class AdoptUntrustedCertificate(PortalDbContext db, UntrustCertificate untrust)
 {
-    public async Task<UntrustCertificate.Result> RunAsync(string? sha1Thumbprint, string? reason, AuditActor actor, CancellationToken ct = default)
+    public async Task<CommandResult<UntrustCertificate.Done>> RunAsync(string? sha1Thumbprint, string? reason, AuditActor actor, CancellationToken ct = default)
     {
         var sha1 = Thumbprints.Normalize(sha1Thumbprint);
         if (sha1 is not { Length: 40 })
         {
-            return UntrustCertificate.Result.Refused("A SHA-1 thumbprint is 40 hexadecimal characters (spaces and colons are ignored).");
+            return CommandResult<UntrustCertificate.Done>.Invalid("", "A SHA-1 thumbprint is 40 hexadecimal characters (spaces and colons are ignored).");
         }
 
         var certificate = await db.Certificates.AsNoTracking().Where(c => c.Sha1Thumbprint == sha1).Select(c => new { c.Id, c.Subject }).FirstOrDefaultAsync(ct);
         if (certificate is null)
         {
-            return new UntrustCertificate.Result(CommandStatus.NotFound, null, $"No certificate with SHA-1 {sha1} is known to the portal.");
+            return CommandResult<UntrustCertificate.Done>.NotFound($"No certificate with SHA-1 {sha1} is known to the portal.");
         }
 
         var name = DistinguishedNames.ShortName(certificate.Subject);
         if (await db.UntrustedCertificates.AsNoTracking().AnyAsync(u => u.CertificateId == certificate.Id, ct))
         {
-            return new UntrustCertificate.Result(CommandStatus.Conflict, null, $"{name} is already managed by the portal: it is in the untrusted set (or being taken out of it).");
+            return CommandResult<UntrustCertificate.Done>.Conflict($"{name} is already managed by the portal: it is in the untrusted set (or being taken out of it).");
         }
 
         var heldBy = await db.CertificateLocations.AsNoTracking()
@@ -40,8 +40,8 @@ public sealed class AdoptUntrustedCertificate(PortalDbContext db, UntrustCertifi
             .ToListAsync(ct);
         if (heldBy.Count == 0)
         {
-            return new UntrustCertificate.Result(
-                CommandStatus.Conflict, null, $"No server holds {name} in its Untrusted Certificates store, so there is nothing to adopt: untrust it instead.");
+            return CommandResult<UntrustCertificate.Done>.Conflict(
+                $"No server holds {name} in its Untrusted Certificates store, so there is nothing to adopt: untrust it instead.");
         }
 
         heldBy.Sort(StringComparer.OrdinalIgnoreCase);

@@ -20,53 +20,51 @@ public sealed class RemoveHeldCertificate(PortalDbContext db, AgentCommandQueue 
     /// <summary>The removal queued: the command, the server and the certificate.</summary>
     public sealed record Queued(Guid CommandId, Guid ServerId, string ServerName, string Sha1Thumbprint, string Subject, string Summary);
 
-    public sealed record Result(CommandStatus Status, Queued? Queued, string? Error);
-
     /// <param name="sha1Thumbprint">The certificate.</param>
     /// <param name="server">The server, by id or name.</param>
     /// <param name="actor">Who asks: the command is queued and audited as them.</param>
     /// <param name="ct">Cancels before anything is saved.</param>
-    public async Task<Result> RunAsync(string? sha1Thumbprint, string? server, AuditActor actor, CancellationToken ct = default)
+    public async Task<CommandResult<Queued>> RunAsync(string? sha1Thumbprint, string? server, AuditActor actor, CancellationToken ct = default)
     {
         var sha1 = Thumbprints.Normalize(sha1Thumbprint);
         if (sha1 is not { Length: 40 })
         {
-            return Refused(CommandStatus.Invalid, "A SHA-1 thumbprint is 40 hexadecimal characters (spaces and colons are ignored).");
+            return CommandResult<Queued>.Invalid("", "A SHA-1 thumbprint is 40 hexadecimal characters (spaces and colons are ignored).");
         }
 
         if (string.IsNullOrWhiteSpace(server))
         {
-            return Refused(CommandStatus.Invalid, "Name the server to remove it from (its id or name).");
+            return CommandResult<Queued>.Invalid(nameof(server), "Name the server to remove it from (its id or name).");
         }
 
         var target = await FindServerAsync(server.Trim(), ct);
         if (target is null)
         {
-            return Refused(CommandStatus.NotFound, $"There is no server '{Clip(server.Trim())}'.");
+            return CommandResult<Queued>.NotFound($"There is no server '{Clip(server.Trim())}'.");
         }
 
         var certificate = await db.Certificates.AsNoTracking().Where(c => c.Sha1Thumbprint == sha1).Select(c => new { c.Id, c.Subject }).FirstOrDefaultAsync(ct);
         if (certificate is null)
         {
-            return Refused(CommandStatus.NotFound, $"No certificate with SHA-1 {sha1} is known to the portal.");
+            return CommandResult<Queued>.NotFound($"No certificate with SHA-1 {sha1} is known to the portal.");
         }
 
         var name = DistinguishedNames.ShortName(certificate.Subject);
         if (!await db.CertificateLocations.AnyAsync(l => l.CertificateId == certificate.Id && l.ServerId == target.Id && l.Store == CertificateStoreName.Disallowed, ct))
         {
-            return Refused(CommandStatus.NotFound, $"{target.Name} does not hold {name} in its Untrusted Certificates store (as of its last report).");
+            return CommandResult<Queued>.NotFound($"{target.Name} does not hold {name} in its Untrusted Certificates store (as of its last report).");
         }
 
         if (await db.UntrustedCertificates.AsNoTracking().Where(u => u.CertificateId == certificate.Id).Select(u => new { u.RemovalRequestedAt }).FirstOrDefaultAsync(ct) is { } entry)
         {
-            return Refused(CommandStatus.Conflict, entry.RemovalRequestedAt is null
+            return CommandResult<Queued>.Conflict(entry.RemovalRequestedAt is null
                 ? $"{name} is in the untrusted set: the portal keeps it on every RRAS server and would put it back. Take it out of the set instead."
                 : $"{name} is being taken out of the untrusted set: the portal is removing it from every server already.");
         }
 
         if (target.Agent is null || target.Agent.RevokedAt is not null)
         {
-            return Refused(CommandStatus.Conflict, $"{target.Name} has no enrolled agent to run the removal. Remove it on the server: Remove-Item Cert:\\LocalMachine\\Disallowed\\{sha1}");
+            return CommandResult<Queued>.Conflict($"{target.Name} has no enrolled agent to run the removal. Remove it on the server: Remove-Item Cert:\\LocalMachine\\Disallowed\\{sha1}");
         }
 
         var pending = await DisallowedCommands.ReadAsync(
@@ -75,7 +73,7 @@ public sealed class RemoveHeldCertificate(PortalDbContext db, AgentCommandQueue 
             ct);
         if (pending.FirstOrDefault(c => c.Sha1Thumbprint == sha1) is { } already)
         {
-            return Refused(CommandStatus.Conflict, $"A removal of {name} from {target.Name} is already waiting for its agent (asked {ListUntrustedCertificates.Utc(already.CreatedAt)}).");
+            return CommandResult<Queued>.Conflict($"A removal of {name} from {target.Name} is already waiting for its agent (asked {ListUntrustedCertificates.Utc(already.CreatedAt)}).");
         }
 
         var command = queue.Stage(target.Id, AgentCommandKinds.RemoveCertificate, new RemoveCertificatePayload { Store = CertificateStoreKind.Disallowed, Sha1Thumbprint = sha1 }, actor);
@@ -87,13 +85,10 @@ public sealed class RemoveHeldCertificate(PortalDbContext db, AgentCommandQueue 
             after: new { Server = target.Name, Sha1Thumbprint = sha1, certificate.Subject });
         await db.SaveChangesAsync(ct);
         queue.Announce(target.Id);
-        return new Result(
-            CommandStatus.Ok,
+        return CommandResult<Queued>.Ok(
             new Queued(command.Id, target.Id, target.Name, sha1, certificate.Subject, $"Removal of {name} queued for {target.Name}; it leaves this list once the server reports its store without it."),
-            null);
+            command.Id);
     }
-
-    private static Result Refused(CommandStatus status, string error) => new(status, null, error);
 
     private Task<ManagedServer?> FindServerAsync(string server, CancellationToken ct) =>
         db.Servers.AsNoTracking().Include(s => s.Agent).Matching(server).FirstOrDefaultAsync(ct);

@@ -15,26 +15,25 @@ public sealed class RemoveUntrustedCertificate(PortalDbContext db, TimeProvider 
     /// <summary>Where the removal stands: LeftTheSet when no server listed it, so it is already gone from the set.</summary>
     public sealed record Removing(Guid Id, string Sha1Thumbprint, string Subject, int CommandsQueued, bool LeftTheSet, string Summary);
 
-    public sealed record Result(CommandStatus Status, Removing? Removing, string? Error);
-
     /// <summary>
     /// By SHA-1 thumbprint (the API), or by entry id with the version the admin saw (the page: a stale version is a conflict).
     /// Asking again for a certificate already being removed changes nothing and says where it stands.
     /// </summary>
-    public async Task<Result> RunAsync(string? sha1Thumbprint, Guid? id, Guid? version, AuditActor actor, CancellationToken ct = default)
+    public async Task<CommandResult<Removing>> RunAsync(string? sha1Thumbprint, Guid? id, Guid? version, AuditActor actor, CancellationToken ct = default)
     {
         var sha1 = Thumbprints.Normalize(sha1Thumbprint);
         if (id is null && sha1 is not { Length: 40 })
         {
-            return new Result(CommandStatus.Invalid, null, "A SHA-1 thumbprint is 40 hexadecimal characters (spaces and colons are ignored).");
+            return CommandResult<Removing>.Invalid("", "A SHA-1 thumbprint is 40 hexadecimal characters (spaces and colons are ignored).");
         }
 
         var (found, outcome) = await convergence.ChangeAndConvergeAsync(db, actor, () => RequestRemovalAsync(sha1, id, version, actor, ct), ct);
-        if (found.Entry is not { } entry)
+        if (!found.Succeeded)
         {
-            return new Result(found.Status, null, found.Error);
+            return found.As<Removing>();
         }
 
+        var entry = found.Value!;
         db.ChangeTracker.Clear();
         var left = !await db.UntrustedCertificates.AnyAsync(u => u.Id == entry.Id, ct);
         var queued = outcome?.Queued ?? 0;
@@ -42,27 +41,28 @@ public sealed class RemoveUntrustedCertificate(PortalDbContext db, TimeProvider 
         var summary = left
             ? $"{name} is out of the untrusted set: no RRAS server lists it in Untrusted Certificates."
             : $"Removing {name} from Untrusted Certificates{(queued > 0 ? $": removals queued on {queued} {(queued == 1 ? "server" : "servers")}" : "")}; it leaves the set once no server reports it.";
-        return new Result(CommandStatus.Ok, new Removing(entry.Id, entry.Sha1Thumbprint, entry.Subject, queued, left, summary), null);
+        return CommandResult<Removing>.Ok(new Removing(entry.Id, entry.Sha1Thumbprint, entry.Subject, queued, left, summary), entry.Id);
     }
 
-    private sealed record Found(CommandStatus Status, string? Error, (Guid Id, string Sha1Thumbprint, string Subject)? Entry);
+    /// <summary>The entry in the set, as it is being removed.</summary>
+    private sealed record Entry(Guid Id, string Sha1Thumbprint, string Subject);
 
-    private async Task<(Found Result, Guid? EntryId)> RequestRemovalAsync(string? sha1, Guid? id, Guid? version, AuditActor actor, CancellationToken ct)
+    private async Task<(CommandResult<Entry> Result, Guid? EntryId)> RequestRemovalAsync(string? sha1, Guid? id, Guid? version, AuditActor actor, CancellationToken ct)
     {
         var entry = await db.UntrustedCertificates.Include(u => u.Certificate).Include(u => u.Placements)
             .FirstOrDefaultAsync(u => id != null ? u.Id == id : u.Certificate!.Sha1Thumbprint == sha1, ct);
         if (entry is null)
         {
-            return (new Found(CommandStatus.NotFound, $"{(sha1 is null ? "That certificate" : $"Certificate {sha1}")} is not in the untrusted set.", null), null);
+            return (CommandResult<Entry>.NotFound($"{(sha1 is null ? "That certificate" : $"Certificate {sha1}")} is not in the untrusted set."), null);
         }
 
         if (version is { } seen && seen != entry.Version)
         {
-            return (new Found(CommandStatus.Conflict, CommandResult.ConflictMessage, null), null);
+            return (CommandResult<Entry>.Conflict(), null);
         }
 
         var certificate = entry.Certificate!;
-        var found = new Found(CommandStatus.Ok, null, (entry.Id, certificate.Sha1Thumbprint, certificate.Subject));
+        var found = CommandResult<Entry>.Ok(new Entry(entry.Id, certificate.Sha1Thumbprint, certificate.Subject), entry.Id);
         if (entry.RemovalRequestedAt is not null)
         {
             return (found, entry.Id);
@@ -93,7 +93,7 @@ public sealed class RemoveUntrustedCertificate(PortalDbContext db, TimeProvider 
         }
         catch (DbUpdateConcurrencyException)
         {
-            return (new Found(CommandStatus.Conflict, CommandResult.ConflictMessage, null), null);
+            return (CommandResult<Entry>.Conflict(), null);
         }
 
         return (found, entry.Id);

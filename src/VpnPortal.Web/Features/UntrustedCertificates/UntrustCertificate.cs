@@ -45,13 +45,6 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
         Guid Id, Guid CertificateId, string Sha1Thumbprint, string Subject, string? DeviceName, int CommandsQueued, string Summary,
         Guid? DisconnectOperationId, string? DisconnectSummary, IReadOnlyList<string> ReadProblems);
 
-    public sealed record Result(CommandStatus Status, Done? Done, string? Error)
-    {
-        public static Result Refused(string error) => new(CommandStatus.Invalid, null, error);
-    }
-
-    private sealed record Saved(Guid? EntryId, CommandStatus Status, string? Error);
-
     /// <summary>What a chosen file holds, for the page to show before the admin confirms; with the parts that could not be read.</summary>
     public sealed record Preview(
         string Sha1Thumbprint, string Subject, string Issuer, string? DeviceName, DateTimeOffset NotAfter, bool IsCertificateAuthority, IReadOnlyList<string> ReadProblems);
@@ -81,31 +74,32 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
     private static string TooLarge(string name, long bytes) =>
         $"{name} is {bytes / 1024} KB; a certificate file is a few KB. Upload the device's certificate (.cer, .crt or .pem).";
 
-    public async Task<Result> RunAsync(Request request, AuditActor actor, CancellationToken ct = default)
+    public async Task<CommandResult<Done>> RunAsync(Request request, AuditActor actor, CancellationToken ct = default)
     {
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
         if (reason?.Length > FieldLimits.Notes)
         {
-            return Result.Refused($"The reason has at most {FieldLimits.Notes} characters.");
+            return CommandResult<Done>.Invalid(nameof(Request.Reason), $"The reason has at most {FieldLimits.Notes} characters.");
         }
 
         if (request.File is null == string.IsNullOrWhiteSpace(request.Sha1Thumbprint))
         {
-            return Result.Refused("Give either a certificate file or the SHA-1 thumbprint of a certificate the portal knows, not both and not neither.");
+            return CommandResult<Done>.Invalid("", "Give either a certificate file or the SHA-1 thumbprint of a certificate the portal knows, not both and not neither.");
         }
 
         var now = time.GetUtcNow();
-        var (certificate, error, status) = request.File is not null
+        var found = request.File is not null
             ? await FromFileAsync(request.File, string.IsNullOrWhiteSpace(request.FileName) ? "The file" : request.FileName.Trim(), now, ct)
             : await FromInventoryAsync(request.Sha1Thumbprint!, ct);
-        if (certificate is null)
+        if (!found.Succeeded)
         {
-            return new Result(status, null, error);
+            return found.As<Done>();
         }
 
+        var certificate = found.Value!;
         if (await RefusalAsync(certificate, ct) is { } refusal)
         {
-            return Result.Refused(refusal);
+            return CommandResult<Done>.Invalid("", refusal);
         }
 
         var deviceName = DeviceNames.Of(certificate.Subject, certificate.SubjectAlternativeNames);
@@ -116,24 +110,24 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
             (device, var identityError) = VpnIdentity.Parse(deviceName);
             if (device is null)
             {
-                return Result.Refused($"Cannot disconnect the device's sessions: the certificate names no usable device ({identityError}) Untrust it without disconnecting, then disconnect the device by name.");
+                return CommandResult<Done>.Invalid("", $"Cannot disconnect the device's sessions: the certificate names no usable device ({identityError}) Untrust it without disconnecting, then disconnect the device by name.");
             }
         }
 
         var (saved, outcome) = await convergence.ChangeAndConvergeAsync(
             db, actor, () => SaveAsync(certificate, reason, request.DisconnectSessions, request.AdoptedFrom, actor, now, ct), ct);
-        if (saved.EntryId is not { } id)
+        if (saved.Id is not { } id)
         {
-            return new Result(saved.Status, null, saved.Error);
+            return saved.As<Done>();
         }
 
         Guid? operationId = null;
         string? disconnectSummary = null;
         if (device is not null)
         {
-            var (started, disconnectError) = await disconnect.RunAsync(device.Name, actor, enforceFor: null, ct);
-            operationId = started?.OperationId;
-            disconnectSummary = started?.Summary ?? $"Sessions were not disconnected: {disconnectError}";
+            var started = await disconnect.RunAsync(device.Name, actor, enforceFor: null, ct);
+            operationId = started.Value?.OperationId;
+            disconnectSummary = started.Value?.Summary ?? $"Sessions were not disconnected: {started.Error}";
         }
 
         var name = DistinguishedNames.ShortName(certificate.Subject);
@@ -141,31 +135,30 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
         var summary = outcome is { Queued: var n }
             ? $"{name} {what}; imports queued on {n} {(n == 1 ? "server" : "servers")}."
             : $"{name} {what}; the imports are being queued in the background.";
-        return new Result(
-            CommandStatus.Ok,
+        return CommandResult<Done>.Ok(
             new Done(
                 id, certificate.Id, certificate.Sha1Thumbprint, certificate.Subject, deviceName, outcome?.Queued ?? 0, summary, operationId, disconnectSummary,
                 CertificateReader.ReadProblems(certificate.RawData)),
-            null);
+            id);
     }
 
     /// <summary>
     /// Records the desired state (or puts back a certificate being removed) and returns its entry's id; or, for a
-    /// certificate already in the set, why not.
+    /// certificate already in the set, why not (a conflict).
     /// </summary>
-    private async Task<(Saved Result, Guid? EntryId)> SaveAsync(
+    private async Task<(CommandResult Result, Guid? EntryId)> SaveAsync(
         Certificate certificate, string? reason, bool disconnectSessions, IReadOnlyList<string>? adoptedFrom, AuditActor actor, DateTimeOffset now, CancellationToken ct)
     {
         var name = DistinguishedNames.ShortName(certificate.Subject);
         var entry = await db.UntrustedCertificates.FirstOrDefaultAsync(u => u.CertificateId == certificate.Id, ct);
         if (entry is { RemovalRequestedAt: null })
         {
-            return (new Saved(null, CommandStatus.Conflict, $"{name} is already untrusted (since {ListUntrustedCertificates.Utc(entry.AddedAt)})."), null);
+            return (CommandResult.Conflict($"{name} is already untrusted (since {ListUntrustedCertificates.Utc(entry.AddedAt)})."), null);
         }
 
         if (entry is not null && adoptedFrom is not null)
         {
-            return (new Saved(null, CommandStatus.Conflict, $"{name} is being taken out of the untrusted set by the portal: it is managed already. Untrust it again to keep it."), null);
+            return (CommandResult.Conflict($"{name} is being taken out of the untrusted set by the portal: it is managed already. Untrust it again to keep it."), null);
         }
 
         if (entry is null)
@@ -210,17 +203,17 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
                 throw;
             }
 
-            return (new Saved(null, CommandStatus.Conflict, $"{name} was untrusted by someone else a moment ago."), null);
+            return (CommandResult.Conflict($"{name} was untrusted by someone else a moment ago."), null);
         }
 
-        return (new Saved(entry.Id, CommandStatus.Ok, null), entry.Id);
+        return (CommandResult.Ok(entry.Id), entry.Id);
     }
 
-    private async Task<(Certificate? Certificate, string? Error, CommandStatus Status)> FromFileAsync(byte[] data, string name, DateTimeOffset now, CancellationToken ct)
+    private async Task<CommandResult<Certificate>> FromFileAsync(byte[] data, string name, DateTimeOffset now, CancellationToken ct)
     {
         if (data.Length > MaxFileBytes)
         {
-            return (null, TooLarge(name, data.Length), CommandStatus.Invalid);
+            return CommandResult<Certificate>.Invalid("", TooLarge(name, data.Length));
         }
 
         X509Certificate2 x509;
@@ -230,7 +223,7 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
         }
         catch (CertificateFileException e)
         {
-            return (null, e.Message, CommandStatus.Invalid);
+            return CommandResult<Certificate>.Invalid("", e.Message);
         }
 
         using (x509)
@@ -241,32 +234,32 @@ public sealed class UntrustCertificate(PortalDbContext db, TimeProvider time, Un
             {
                 // Reported by an agent without its bytes (older reports): keep the uploaded copy so it can be pushed.
                 known.RawData ??= x509.RawData;
-                return (known, null, CommandStatus.Ok);
+                return CommandResult<Certificate>.Ok(known);
             }
 
             var row = ApplySnapshot.CertificateRow(x509, CertificateSource.Uploaded, now);
             db.Certificates.Add(row);
-            return (row, null, CommandStatus.Ok);
+            return CommandResult<Certificate>.Ok(row);
         }
     }
 
-    private async Task<(Certificate? Certificate, string? Error, CommandStatus Status)> FromInventoryAsync(string thumbprint, CancellationToken ct)
+    private async Task<CommandResult<Certificate>> FromInventoryAsync(string thumbprint, CancellationToken ct)
     {
         var sha1 = Thumbprints.Normalize(thumbprint);
         if (sha1 is not { Length: 40 })
         {
-            return (null, "A SHA-1 thumbprint is 40 hexadecimal characters (spaces and colons are ignored).", CommandStatus.Invalid);
+            return CommandResult<Certificate>.Invalid("", "A SHA-1 thumbprint is 40 hexadecimal characters (spaces and colons are ignored).");
         }
 
         var certificate = await db.Certificates.FirstOrDefaultAsync(c => c.Sha1Thumbprint == sha1, ct);
         if (certificate is null)
         {
-            return (null, $"No certificate with SHA-1 {sha1} is known to the portal: upload its file instead.", CommandStatus.NotFound);
+            return CommandResult<Certificate>.NotFound($"No certificate with SHA-1 {sha1} is known to the portal: upload its file instead.");
         }
 
         return certificate.RawData is null
-            ? (null, $"The portal has no copy of certificate {sha1} to push to the servers: upload its file instead.", CommandStatus.Invalid)
-            : (certificate, null, CommandStatus.Ok);
+            ? CommandResult<Certificate>.Invalid("", $"The portal has no copy of certificate {sha1} to push to the servers: upload its file instead.")
+            : CommandResult<Certificate>.Ok(certificate);
     }
 
     /// <summary>Certificates that must never go to Disallowed: a CA (everything it issued would fail) and what the VPN itself presents.</summary>

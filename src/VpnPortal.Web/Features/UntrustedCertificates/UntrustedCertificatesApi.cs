@@ -1,4 +1,5 @@
 using System.Text;
+using VpnPortal.Web.Features.Api;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.UntrustedCertificates;
@@ -47,19 +48,15 @@ public static class UntrustedCertificatesApi
 
                 var result = await untrust.RunAsync(
                     new UntrustCertificate.Request(file, "The certificate", body.Sha1Thumbprint, body.Reason, body.DisconnectSessions ?? false), actor.Current, ct);
-                return result.Status == CommandStatus.Ok ? Results.Json(result.Done, statusCode: StatusCodes.Status201Created) : Refusal(result.Status, result.Error);
+                return result.Answer(done => Results.Json(done, statusCode: StatusCodes.Status201Created));
             })
             .WithName("UntrustCertificate")
             .WithSummary("Untrust a device certificate on every RRAS server (its Untrusted Certificates store), from base64 DER or PEM text, or an inventory certificate's SHA-1; optionally disconnect the device's sessions.")
             .RequireAuthorization(Policies.ApiAdmin);
 
         api.MapDelete("/untrusted-certificates/{thumbprint}", async (string thumbprint, RemoveUntrustedCertificate remove, CurrentActor actor, CancellationToken ct) =>
-            {
-                var result = await remove.RunAsync(thumbprint, null, null, actor.Current, ct);
-                return result.Status == CommandStatus.Ok
-                    ? Results.Json(result.Removing, statusCode: result.Removing!.LeftTheSet ? StatusCodes.Status200OK : StatusCodes.Status202Accepted)
-                    : Refusal(result.Status, result.Error);
-            })
+                (await remove.RunAsync(thumbprint, null, null, actor.Current, ct))
+                    .Answer(removing => Results.Json(removing, statusCode: removing.LeftTheSet ? StatusCodes.Status200OK : StatusCodes.Status202Accepted)))
             .WithName("RemoveUntrustedCertificate")
             .WithSummary("Take a certificate out of the untrusted set: it is removed from Untrusted Certificates on every RRAS server that lists it (202 while that runs, 200 when none did).")
             .RequireAuthorization(Policies.ApiAdmin);
@@ -73,7 +70,7 @@ public static class UntrustedCertificatesApi
                 }
 
                 var result = await adopt.RunAsync(thumbprint, body.Reason, actor.Current, ct);
-                return result.Status == CommandStatus.Ok ? Results.Json(result.Done, statusCode: StatusCodes.Status201Created) : Refusal(result.Status, result.Error);
+                return result.Answer(done => Results.Json(done, statusCode: StatusCodes.Status201Created));
             })
             .WithName("AdoptUntrustedCertificate")
             .WithSummary("Adopt a certificate that servers hold in Untrusted Certificates without the portal having put it there (listed under \"held\"): " +
@@ -89,7 +86,7 @@ public static class UntrustedCertificatesApi
                 }
 
                 var result = await remove.RunAsync(thumbprint, body.Server, actor.Current, ct);
-                return result.Status == CommandStatus.Ok ? Results.Json(result.Queued, statusCode: StatusCodes.Status202Accepted) : Refusal(result.Status, result.Error);
+                return result.Answer(queued => Results.Json(queued, statusCode: StatusCodes.Status202Accepted));
             })
             .WithName("RemoveHeldCertificateFromServer")
             .WithSummary("Queue the removal of a certificate the portal does not manage from one server's Untrusted Certificates store (listed under \"held\"): " +
@@ -97,13 +94,6 @@ public static class UntrustedCertificatesApi
             .RequireAuthorization(Policies.ApiAdmin);
         return api;
     }
-
-    private static IResult Refusal(CommandStatus status, string? error) => status switch
-    {
-        CommandStatus.NotFound => Results.Problem(statusCode: 404, title: error),
-        CommandStatus.Conflict => Results.Problem(statusCode: 409, title: error),
-        _ => Results.Problem(statusCode: 400, title: error),
-    };
 
     /// <summary>PEM text as its bytes, base64 as the DER it encodes; null for anything else. What the bytes hold is the loader's business.</summary>
     private static byte[]? Decode(string text)
