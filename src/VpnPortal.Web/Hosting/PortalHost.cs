@@ -8,7 +8,6 @@ using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Components;
 using VpnPortal.Web.Features;
-using VpnPortal.Web.Features.Account.Oidc;
 using VpnPortal.Web.Features.Setup;
 using VpnPortal.Web.Security;
 
@@ -63,7 +62,6 @@ public static class PortalHost
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AgentApi.AgentAuthenticationHandler>(AgentApi.AgentAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
-        services.AddOrganisationSignIn();
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "VpnPortal.Auth";

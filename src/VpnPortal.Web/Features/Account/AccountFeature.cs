@@ -1,10 +1,13 @@
+using VpnPortal.Web.Features.Account.Oidc;
+
 namespace VpnPortal.Web.Features.Account;
 
-/// <summary>Sign-in's own services: the record of each sign-in, the recent-sign-in rule and the authenticator app.</summary>
+/// <summary>Sign-in's own services: organisation sign-in, the record of each sign-in, the recent-sign-in rule and the authenticator app.</summary>
 public static class AccountFeature
 {
     public static IServiceCollection AddAccountFeature(this IServiceCollection services)
     {
+        services.AddOrganisationSignIn();
         services.AddScoped<SignInRecorder>();
         services.AddSingleton<RecentSignIn>();
         services.AddScoped<AuthenticatorApp>();
