@@ -51,6 +51,11 @@ public sealed class LiveFleetTests(ChromiumBrowser chromium)
         await tab.GotoInteractiveAsync($"servers/rras/{serverId}");
         await Expect(tab.Page.Locator(".session-grid")).ToContainTextAsync(someUser);
         await Expect(tab.Page.Locator("body")).ToContainTextAsync("0.0.0.0:443");
+
+        // At a laptop's 1366 px every column the table shows fits: nothing cut off at its right edge.
+        var cut = await tab.Page.Locator(".session-grid").EvaluateAsync<int>(
+            "grid => { const t = grid.querySelector('table'); return Math.ceil(t.getBoundingClientRect().right - grid.getBoundingClientRect().right); }");
+        cut.ShouldBeLessThanOrEqualTo(0, "the live sessions table overflows its card by this many pixels");
         await tab.ScreenshotAsync("server-page-live-sessions");
         await tab.ShouldHaveNoScriptErrorsAsync();
     }

@@ -10,7 +10,8 @@ namespace VpnPortal.Web.BrowserTests.Journeys;
 
 /// <summary>
 /// An operator sorts the fleet's sessions table by user (the database orders it) and downloads the CSV export, which
-/// holds every live session in the same order as the table.
+/// holds every live session in the same order as the table; hides a column; and filters by a user, which the address
+/// keeps.
 /// </summary>
 public sealed class SessionsTableJourneyTests(ChromiumBrowser chromium)
 {
@@ -43,6 +44,28 @@ public sealed class SessionsTableJourneyTests(ChromiumBrowser chromium)
         exported.Count.ShouldBe(await LiveSessionsAsync(env, ct), "every live session, not one page");
         exported.Take(shown.Count).ShouldBe(shown.Select(s => s.Trim()), "the export is in the table's order");
         exported.ShouldBe(exported.Order(StringComparer.Ordinal).ToList(), "sorted by user name");
+
+        // A column the operator does not need leaves the table, and the menu says it is off.
+        var tunnelHeader = tab.Page.Locator("#fleet-sessions th", new() { HasTextString = "Tunnel address" });
+        await Expect(tunnelHeader).ToHaveCountAsync(1);
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Choose columns" }).ClickAsync();
+        var tunnelChoice = tab.Page.GetByRole(AriaRole.Menuitemcheckbox, new() { Name = "Tunnel address" });
+        await Expect(tunnelChoice).ToHaveAttributeAsync("aria-checked", "true");
+        await tunnelChoice.ClickAsync();
+        await Expect(tunnelHeader).ToHaveCountAsync(0);
+        await Expect(tunnelChoice).ToHaveAttributeAsync("aria-checked", "false");
+        await tab.Page.Keyboard.PressAsync("Escape");
+
+        // The search goes into the address, and the address brings the same filtered table back.
+        var one = shown.Select(u => u.Trim()).Last(u => u.Contains('@'));
+        var others = rows.Filter(new() { HasNotTextString = one });
+        await tab.Page.Locator("#identity-search").FillAsync(one);
+        await tab.Page.WaitForURLAsync(url => Uri.UnescapeDataString(url).Contains("q=" + one, StringComparison.Ordinal));
+        await Expect(others).ToHaveCountAsync(0);
+        await tab.GotoInteractiveAsync(new Uri(tab.Page.Url).PathAndQuery.TrimStart('/'));
+        await Expect(tab.Page.Locator("#identity-search")).ToHaveValueAsync(one);
+        await Expect(rows.First).ToBeVisibleAsync();
+        await Expect(others).ToHaveCountAsync(0);
         await tab.ShouldHaveNoScriptErrorsAsync();
     }
 

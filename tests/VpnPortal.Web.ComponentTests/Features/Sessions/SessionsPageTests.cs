@@ -125,4 +125,26 @@ public sealed class SessionsPageTests : IAsyncDisposable
         one.Find("#target-panel .disconnect-everywhere");
         one.Find("#export-sessions").GetAttribute("href").ShouldBe("export/sessions.csv?user=ana%40corp.example");
     }
+
+    [Fact]
+    public async Task TheFilters_ComeFromTheAddress_GoBackIntoIt_AndNonsenseInItIsIgnored()
+    {
+        _ctx = await PortalComponentContext.CreateAsync(Roles.OnCall);
+        var vpn02 = await SeedAsync();
+        var navigation = _ctx.Bunit.Services.GetRequiredService<NavigationManager>();
+
+        navigation.NavigateTo($"sessions?server={vpn02}&protocol=sstp");
+        var cut = _ctx.Bunit.Render<SessionsPage>();
+        cut.WaitForAssertion(() => Users(cut).ShouldBe(["cy@corp.example"]));
+        cut.Find("#export-sessions").GetAttribute("href")!.ShouldContain($"server={vpn02}");
+
+        Search(cut, "cy@");
+        cut.WaitForAssertion(
+            () => Uri.UnescapeDataString(navigation.Uri).ShouldEndWith($"sessions?server={vpn02}&protocol=sstp&q=cy@"), TimeSpan.FromSeconds(5));
+
+        navigation.NavigateTo($"sessions?server=not-a-server&protocol=%3Cscript%3E&q=");
+        var all = _ctx.Bunit.Render<SessionsPage>();
+        all.WaitForAssertion(() => Users(all).Count.ShouldBe(3));
+        all.Find("#export-sessions").GetAttribute("href").ShouldBe("export/sessions.csv");
+    }
 }
