@@ -145,6 +145,9 @@ public sealed class PortalPage : IAsyncDisposable
 
         Directory.CreateDirectory(folder);
         var n = Interlocked.Increment(ref _screenshots);
+
+        // From the top: a page scrolled down draws its fixed app bar and drawer halfway down a full-page picture.
+        await Page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{_testName}-{n:00}-{step}.png"), FullPage = true });
     }
 

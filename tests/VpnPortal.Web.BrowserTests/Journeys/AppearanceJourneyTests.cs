@@ -73,6 +73,9 @@ public sealed class AppearanceJourneyTests(ChromiumBrowser chromium)
         await Expect(drawer).Not.ToBeInViewportAsync();
         await Expect(tab.Page.Locator("#notification-bell")).ToBeInViewportAsync();
         await ShouldFitTheScreenAsync(tab);
+        // The connections chart draws at this width too: its grid and its line, once it has measured its space.
+        await Expect(tab.Page.Locator("#connections-chart .mud-charts-gridlines-yaxis path").First).ToBeAttachedAsync();
+        await Expect(tab.Page.Locator("#connections-chart svg path.mud-chart-serie").First).ToBeAttachedAsync();
         await tab.ScreenshotAsync("dashboard-phone");
 
         await tab.Page.Locator("#nav-toggle").ClickAsync();

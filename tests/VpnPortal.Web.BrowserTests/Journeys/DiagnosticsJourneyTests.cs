@@ -52,7 +52,7 @@ public sealed partial class DiagnosticsJourneyTests(ChromiumBrowser chromium)
         if (Environment.GetEnvironmentVariable(PortalPage.ScreenshotsVariable) is { Length: > 0 } folder)
         {
             // The README's picture of a finding: the panel alone, not the whole page.
-            await tab.Page.Locator("#server-findings").ScreenshotAsync(new() { Path = Path.Combine(folder, "findings.png") });
+            await tab.Page.Locator("#server-findings").ScreenshotAsync(new() { Path = Path.Combine(folder, "findings.png"), Style = ".mud-appbar { display: none !important; }" });
         }
 
         await card.Locator(".acknowledge").ClickAsync();

@@ -29,7 +29,7 @@ internal sealed class PortalComponentContext : IAsyncDisposable
 {
     public static readonly Guid AdminId = Guid.Parse("0d9a3c1e-0000-4000-8000-00000000a001");
 
-    private PortalComponentContext(TestDatabase db, FakeTimeProvider time, string role)
+    private PortalComponentContext(TestDatabase db, FakeTimeProvider time, string role, TimeZoneInfo? zone)
     {
         Database = db;
         Time = time;
@@ -37,6 +37,12 @@ internal sealed class PortalComponentContext : IAsyncDisposable
         // MudBlazor calls into its own JavaScript (focus, keyboard handling, popovers); none of it matters for these tests.
         Bunit.JSInterop.Mode = JSRuntimeMode.Loose;
         AddPageActions(Bunit.Services, db, time);
+        if (zone is not null)
+        {
+            // The person's own time zone, as their notification settings would give it.
+            Bunit.Services.AddScoped(_ => Web.Features.Appearance.PersonalView.Fixed(zone));
+        }
+
         Bunit.Services.AddMudServices();
         Bunit.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(new TestDbContextFactory(db, time));
         Bunit.Services.AddSingleton<TimeProvider>(time);
@@ -71,9 +77,14 @@ internal sealed class PortalComponentContext : IAsyncDisposable
 
     public FleetEvents Events { get; } = new();
 
-    /// <summary>A fresh database and clock, signed in with <paramref name="role"/> (the user's id is <see cref="AdminId"/> whatever the role).</summary>
-    public static async Task<PortalComponentContext> CreateAsync(string role = Roles.Admin) =>
-        new(await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite), new FakeTimeProvider(TestClock.Start), role);
+    /// <summary>
+    /// A fresh database and clock, signed in with <paramref name="role"/> (the user's id is <see cref="AdminId"/> whatever
+    /// the role), seeing times in <paramref name="zone"/> when given (otherwise as an account without a zone: UTC).
+    /// </summary>
+    public static async Task<PortalComponentContext> CreateAsync(string role = Roles.Admin, TimeZoneInfo? zone = null)
+    {
+        return new PortalComponentContext(await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite), new FakeTimeProvider(TestClock.Start), role, zone);
+    }
 
     public PortalDbContext Db() => Database.CreateContext(time: Time);
 

@@ -84,7 +84,8 @@ public sealed class DisconnectPagesTests : IAsyncDisposable
     [Fact]
     public async Task OperationPage_ShowsEachServersResult_TheWindow_AndTheReconnectionsCaught_AndEndsTheWindowOnConfirmation()
     {
-        _ctx = await PortalComponentContext.CreateAsync(Roles.Admin);
+        var paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+        _ctx = await PortalComponentContext.CreateAsync(Roles.Admin, paris);
         var vpn01 = await RotationSeed.ServerAsync(_ctx, "VPN01", "vpn.corp.example", Ct);
         var vpn02 = await RotationSeed.ServerAsync(_ctx, "VPN02", "vpn.corp.example", Ct);
         var now = _ctx.Time.GetUtcNow();
@@ -105,6 +106,8 @@ public sealed class DisconnectPagesTests : IAsyncDisposable
         var cut = _ctx.Bunit.Render<OperationPage>(p => p.Add(x => x.Id, operationId));
 
         cut.WaitForAssertion(() => cut.Find(".operation-outcome").TextContent.ShouldBe("Ended on 1 of 1 server; disconnected again 1 time after reconnecting"));
+        var local = TimeZoneInfo.ConvertTime(now, paris);
+        cut.Markup.ShouldContain($"Started {local:yyyy-MM-dd HH:mm:ss} {Web.Features.Appearance.PersonalView.Offset(local.Offset)}", Case.Sensitive, "in the person's own zone");
         cut.Find(".operation-state").TextContent.ShouldBe("Completed");
         cut.Find("#operation-servers .step-result").TextContent.ShouldBe("Disconnected ana@corp.example from VPN01 (1 session(s)).");
         cut.Find(".enforcement-state").TextContent.ShouldBe("Active");

@@ -140,7 +140,7 @@ public sealed class SessionsPageTests : IAsyncDisposable
 
         Search(cut, "cy@");
         cut.WaitForAssertion(
-            () => Uri.UnescapeDataString(navigation.Uri).ShouldEndWith($"sessions?server={vpn02}&protocol=sstp&q=cy@"), TimeSpan.FromSeconds(5));
+            () => Uri.UnescapeDataString(navigation.Uri).ShouldEndWith($"sessions?q=cy@&server={vpn02}&protocol=sstp"), TimeSpan.FromSeconds(5));
 
         navigation.NavigateTo($"sessions?server=not-a-server&protocol=%3Cscript%3E&q=");
         var all = _ctx.Bunit.Render<SessionsPage>();
