@@ -29,6 +29,11 @@ public sealed class SessionsTableJourneyTests(ChromiumBrowser chromium)
         var rows = tab.Page.Locator("#fleet-sessions tbody tr.session-row");
         await Expect(rows).ToHaveCountAsync(Math.Min(25, live));
 
+        // At a laptop's 1366 px every column the table shows fits: nothing cut off at its right edge.
+        var cut = await tab.Page.Locator("#fleet-sessions").EvaluateAsync<int>(
+            "grid => { const t = grid.querySelector('table'); return Math.ceil(t.getBoundingClientRect().right - grid.getBoundingClientRect().right); }");
+        cut.ShouldBeLessThanOrEqualTo(0, "the sessions table overflows its grid by this many pixels");
+
         await tab.Page.Locator("#fleet-sessions th .sortable-column-header", new() { HasTextString = "User or device" }).ClickAsync();
         await Expect(tab.Page.Locator("#export-sessions")).ToHaveAttributeAsync("href", "export/sessions.csv?sort=UserName");
         var shown = await rows.Locator(".session-user").AllInnerTextsAsync();
