@@ -113,19 +113,9 @@ public sealed class AppearanceJourneyTests(ChromiumBrowser chromium)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var env = await SimulatedFleetPortal.StartAsync(1, 1, new SimulationOptions { Seed = 9, TargetSessions = 6 }, ct);
-        Guid rras, nps;
-        await using (var db = env.Database.CreateContext())
-        {
-            rras = await db.RrasServers.Select(s => s.Id).SingleAsync(ct);
-            nps = await db.NpsServers.Select(s => s.Id).SingleAsync(ct);
-        }
+        var (rras, nps) = await ServerIdsAsync(env, ct);
 
-        string[] pages =
-        [
-            "", "servers/rras", $"servers/rras/{rras}", "servers/nps", $"servers/nps/{nps}", "sessions", "sessions/stale", "certificates",
-            "untrusted-certificates", "rotations", "rotations/new", "diagnostics", "on-call", "alerts", "agents", "users", "users/new",
-            "settings/notifications", "audit", "diagnostics/settings", "me", "me/notifications", "me/api-keys",
-        ];
+        var pages = MainPages(rras, nps);
         var failures = new List<string>();
         foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
         {
@@ -149,6 +139,44 @@ public sealed class AppearanceJourneyTests(ChromiumBrowser chromium)
         failures.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task EveryMainPage_FitsAPhoneScreen()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await SimulatedFleetPortal.StartAsync(1, 1, new SimulationOptions { Seed = 9, TargetSessions = 6 }, ct);
+        var (rras, nps) = await ServerIdsAsync(env, ct);
+
+        await using var tab = await chromium.NewPageAsync(env.Portal.BaseUrl, "phone-pages", Phone);
+        await SignInAsync(tab);
+        var failures = new List<string>();
+        foreach (var page in MainPages(rras, nps))
+        {
+            await tab.GotoInteractiveAsync(page);
+            if (await SidewaysAsync(tab) is { } wide)
+            {
+                failures.Add($"/{page}: {wide}");
+            }
+        }
+
+        await tab.ShouldHaveNoScriptErrorsAsync();
+        failures.ShouldBeEmpty("pages that scroll sideways at phone width (what sticks out, innermost first)");
+    }
+
+    /// <summary>The fleet's one RRAS and one NPS server.</summary>
+    private static async Task<(Guid Rras, Guid Nps)> ServerIdsAsync(SimulatedFleetPortal env, CancellationToken ct)
+    {
+        await using var db = env.Database.CreateContext();
+        return (await db.RrasServers.Select(s => s.Id).SingleAsync(ct), await db.NpsServers.Select(s => s.Id).SingleAsync(ct));
+    }
+
+    /// <summary>The pages the accessibility and phone checks visit: every page of the navigation, and a server of each role.</summary>
+    private static string[] MainPages(Guid rras, Guid nps) =>
+    [
+        "", "servers/rras", $"servers/rras/{rras}", "servers/nps", $"servers/nps/{nps}", "sessions", "sessions/stale", "certificates",
+        "untrusted-certificates", "rotations", "rotations/new", "diagnostics", "on-call", "alerts", "agents", "users", "users/new",
+        "settings/notifications", "audit", "diagnostics/settings", "me", "me/notifications", "me/api-keys",
+    ];
+
     private static async Task SignInAsync(PortalPage tab)
     {
         await tab.Page.GotoAsync("account/sign-in");
@@ -160,13 +188,15 @@ public sealed class AppearanceJourneyTests(ChromiumBrowser chromium)
         await Expect(tab.Page.Locator("body")).ToHaveCSSAsync("background-color", colour);
 
     /// <summary>Nothing wider than the screen: the page never scrolls sideways (a wide table scrolls inside itself).</summary>
-    private static async Task ShouldFitTheScreenAsync(PortalPage tab)
+    private static async Task ShouldFitTheScreenAsync(PortalPage tab) => (await SidewaysAsync(tab)).ShouldBeNull("the page scrolls sideways at phone width");
+
+    /// <summary>Null when the page fits the screen's width; otherwise how wide it is and what sticks out, innermost first.</summary>
+    private static async Task<string?> SidewaysAsync(PortalPage tab)
     {
         var widths = await tab.Page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
         var (page, screen) = (widths[0], widths[1]);
         if (page > screen)
         {
-            // Name what sticks out, innermost first, so the failure says where to look.
             var wide = await tab.Page.EvaluateAsync<string[]>(
                 """
                 () => [...document.querySelectorAll('main *')]
@@ -174,7 +204,9 @@ public sealed class AppearanceJourneyTests(ChromiumBrowser chromium)
                     .slice(0, 5)
                     .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')
                 """);
-            page.ShouldBeLessThanOrEqualTo(screen, $"the page scrolls sideways at phone width: {string.Join(", ", wide)}");
+            return $"{page} px wide on a {screen} px screen: {string.Join(", ", wide)}";
         }
+
+        return null;
     }
 }

@@ -72,10 +72,18 @@ internal static class UntrustedFleet
         portal.InScopeAsync(sp => sp.GetRequiredService<UntrustedCertificateConvergence>().ConvergeAsync(
             sp.GetRequiredService<PortalDbContext>(), Data.Auditing.AuditActor.System, null, null, Ct));
 
-    /// <summary>The agent's next batch, waiting up to a few seconds for the portal to queue something.</summary>
+    /// <summary>
+    /// The agent's next batch, waiting for the portal to queue something: up to three held polls of 10 s, as a real agent
+    /// polls again (the reaction to a report is asynchronous, and a loaded machine can take longer than one poll).
+    /// </summary>
     public static async Task<AgentCommandMessage> NextCommandAsync(TestAgent agent, string kind)
     {
         var batch = await agent.PollAsync(waitSeconds: 10);
+        for (var again = 0; again < 2 && batch.Commands.Count == 0; again++)
+        {
+            batch = await agent.PollAsync(waitSeconds: 10);
+        }
+
         batch.Commands.Count.ShouldBe(1, $"{agent.MachineName} should get exactly one command");
         batch.Commands[0].Kind.ShouldBe(kind);
         return batch.Commands[0];
