@@ -43,16 +43,18 @@ public static class PortalScopeExtensions
 
     /// <summary>
     /// The row counts once the portal's own reactions to what came before (findings, alerts, their notifications, all
-    /// asynchronous) have stopped writing: the same counts twice, 250 ms apart, within 10 s.
+    /// asynchronous, some after a short delay) have stopped writing: the same counts for a whole second, within 20 s.
     /// </summary>
     public static async Task<RowCounts> CountRowsWhenSettledAsync(this IPortalScope portal)
     {
         var last = await portal.CountRowsAsync();
-        for (var i = 0; i < 40; i++)
+        var steady = 0;
+        for (var i = 0; i < 80; i++)
         {
             await Task.Delay(250, Xunit.TestContext.Current.CancellationToken);
             var now = await portal.CountRowsAsync();
-            if (now.SameAs(last))
+            steady = now.SameAs(last) ? steady + 1 : 0;
+            if (steady == 4)
             {
                 return now;
             }
@@ -60,6 +62,6 @@ public static class PortalScopeExtensions
             last = now;
         }
 
-        throw new TimeoutException("The portal kept writing rows for 10 s after the test's setup.");
+        throw new TimeoutException("The portal kept writing rows for 20 s after the test's setup.");
     }
 }
