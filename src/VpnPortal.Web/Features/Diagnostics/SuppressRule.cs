@@ -63,7 +63,7 @@ public sealed class SuppressRule(PortalDbContext db, TimeProvider time, FleetEve
         {
             errors[nameof(Request.Server)] = string.IsNullOrWhiteSpace(request.Server)
                 ? "Name the server (its id or host name)."
-                : $"There is no server '{Clip(request.Server.Trim())}'.";
+                : $"There is no server '{ServerLookup.Quote(request.Server)}'.";
         }
 
         if (errors.Count > 0)

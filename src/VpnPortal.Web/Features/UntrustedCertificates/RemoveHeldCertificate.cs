@@ -40,7 +40,7 @@ public sealed class RemoveHeldCertificate(PortalDbContext db, AgentCommandQueue 
         var target = await FindServerAsync(server.Trim(), ct);
         if (target is null)
         {
-            return CommandResult<Queued>.NotFound($"There is no server '{Clip(server.Trim())}'.");
+            return CommandResult<Queued>.NotFound($"There is no server '{ServerLookup.Quote(server)}'.");
         }
 
         var certificate = await db.Certificates.AsNoTracking().Where(c => c.Sha1Thumbprint == sha1).Select(c => new { c.Id, c.Subject }).FirstOrDefaultAsync(ct);
@@ -92,6 +92,4 @@ public sealed class RemoveHeldCertificate(PortalDbContext db, AgentCommandQueue 
 
     private Task<ManagedServer?> FindServerAsync(string server, CancellationToken ct) =>
         db.Servers.AsNoTracking().Include(s => s.Agent).Matching(server).FirstOrDefaultAsync(ct);
-
-    private static string Clip(string value) => value.Length > 80 ? value[..80] + "…" : value;
 }
