@@ -29,6 +29,14 @@ internal sealed class PortalComponentContext : IAsyncDisposable
 {
     public static readonly Guid AdminId = Guid.Parse("0d9a3c1e-0000-4000-8000-00000000a001");
 
+    static PortalComponentContext()
+    {
+        // bUnit waits 1 s by default. A search waits out its 300 ms debounce and then a query, which on a loaded
+        // two-core machine took longer than that (CI, ServerListTests). A wait ends as soon as its assertion passes, so a
+        // longer limit costs passing tests nothing.
+        BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+    }
+
     private PortalComponentContext(TestDatabase db, FakeTimeProvider time, string role, TimeZoneInfo? zone)
     {
         Database = db;
