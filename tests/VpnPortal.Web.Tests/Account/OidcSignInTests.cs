@@ -426,6 +426,33 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
         (await Provider.SessionsEndedAsync()).ShouldBe(endedBefore + 1);
     }
 
+    [Fact]
+    public async Task SignInAgain_AfterAnOrganisationSignIn_GoesBackThroughTheProvider_WhichMustAskAgain()
+    {
+        await using var portal = await StartPortalAsync();
+        var (login, _) = await AddUserAsync(roles: ["VpnPortal.User"]);
+        using var browser = new ProviderBrowser(portal);
+        using (var signedIn = await browser.SignInAsync(login))
+        {
+            browser.SignedIn.ShouldBeTrue();
+        }
+
+        // The session's antiforgery token, which every form of the person's pages carries.
+        using var mePage = await browser.Portal.GetAsync("/me");
+        var token = HtmlForm.FindByAction(await mePage.BodyAsync(), "account/sign-out", "/me").Fields[HtmlForm.AntiforgeryField];
+
+        using var again = await browser.Portal.PostFormAsync(
+            "/account/reauthenticate", new Dictionary<string, string> { [HtmlForm.AntiforgeryField] = token, ["returnUrl"] = "/me/api-keys" });
+
+        again.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        Target(again).ShouldBe("/account/sign-in/oidc?returnUrl=%2Fme%2Fapi-keys&reauthenticate=true", "not the password page: this session began at the provider");
+        browser.SignedIn.ShouldBeFalse();
+        using var start = await browser.Portal.GetAsync(Target(again));
+        var authorize = start.Headers.Location.ShouldNotBeNull();
+        authorize.GetLeftPart(UriPartial.Path).ShouldStartWith(Provider.IssuerText);
+        System.Web.HttpUtility.ParseQueryString(authorize.Query)["prompt"].ShouldBe("login", "the provider must ask the person again, not answer from its own session");
+    }
+
     /// <summary>Where a redirect points, query included.</summary>
     private static string Target(HttpResponseMessage response) => response.Headers.Location.ShouldNotBeNull().OriginalString;
 

@@ -1,11 +1,10 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Features.Account.Oidc;
+using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Account;
 
@@ -28,10 +27,9 @@ public static class Reauthenticate
 
             var form = await http.Request.ReadFormAsync();
             var returnUrl = LocalReturnUrl.Or(form["returnUrl"], "/");
-            // People who sign in through the organisation's provider prove themselves there again.
-            var userId = Guid.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : Guid.Empty;
-            var organisational = oidc.Value.Enabled
-                && await db.UserLogins.AnyAsync(l => l.UserId == userId && l.LoginProvider == OidcHandler.SchemeName);
+            // A session that began at the organisation's provider proves itself there again. (Asking the account's logins
+            // could not tell: they are stored under the provider's issuer, not the scheme's name.)
+            var organisational = oidc.Value.Enabled && PortalClaims.SignInMethod(http.User) == PortalClaims.OrganisationMethod;
             db.Audit("account.reauthentication-started", $"{http.User.Identity?.Name} signed out to sign in again before a sensitive change");
             await db.SaveChangesAsync();
             await signIn.SignOutAsync();
