@@ -39,7 +39,7 @@ public sealed class CommandDelivery(
     /// <param name="ct">Cancels the read.</param>
     public async Task<IReadOnlyList<AgentCommandMessage>?> TakeAsync(Guid agentId, Guid serverId, bool expireFirst, CancellationToken ct)
     {
-        if (!await db.Agents.AnyAsync(a => a.Id == agentId && a.ServerId == serverId && a.RevokedAt == null, ct))
+        if (!await IsActiveAsync(agentId, serverId, ct))
         {
             return null;
         }
@@ -54,7 +54,7 @@ public sealed class CommandDelivery(
         {
             try
             {
-                return await DeliverDueAsync(serverId, now, ct);
+                return await DeliverDueAsync(agentId, serverId, now, ct);
             }
             catch (DbUpdateConcurrencyException) when (attempt < Attempts)
             {
@@ -64,7 +64,10 @@ public sealed class CommandDelivery(
         }
     }
 
-    private async Task<IReadOnlyList<AgentCommandMessage>> DeliverDueAsync(Guid serverId, DateTimeOffset now, CancellationToken ct)
+    private Task<bool> IsActiveAsync(Guid agentId, Guid serverId, CancellationToken ct) =>
+        db.Agents.AnyAsync(a => a.Id == agentId && a.ServerId == serverId && a.RevokedAt == null, ct);
+
+    private async Task<IReadOnlyList<AgentCommandMessage>?> DeliverDueAsync(Guid agentId, Guid serverId, DateTimeOffset now, CancellationToken ct)
     {
         var redeliverBefore = now - RedeliverAfter;
         var due = await db.AgentCommands
@@ -77,6 +80,13 @@ public sealed class CommandDelivery(
         if (due.Count == 0)
         {
             return [];
+        }
+
+        // Asked again now that commands were found: one queued after the agent was revoked is only seen once the
+        // revocation is saved, so a revocation that came after the check above, and before them, is seen here.
+        if (!await IsActiveAsync(agentId, serverId, ct))
+        {
+            return null;
         }
 
         var messages = new List<AgentCommandMessage>(due.Count);
