@@ -1,8 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using VpnPortal.Data.Entities;
+using Microsoft.Extensions.Hosting;
 using VpnPortal.Data.Auditing;
+using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
+using VpnPortal.Web.Features.Notifications;
+using VpnPortal.Web.Jobs;
 using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Tests.Support;
@@ -45,9 +48,9 @@ public static class PortalScopeExtensions
 
     /// <summary>
     /// The row counts once the portal's own reactions to what came before (findings, alerts, their notifications, all
-    /// asynchronous, some after a short delay) have stopped writing: no notification due in the outbox, and the same
-    /// counts for a whole second, within 20 s. (Under load the outbox once delivered an API key's notices more than a
-    /// second after they were queued, so a quiet second alone was not enough: CI, DiagnosticsSettingsTests.)
+    /// asynchronous, some after a short delay) have stopped writing: every fleet reactor idle, no notification due in the
+    /// outbox, and the same counts for a whole second, within 20 s. (Under load a quiet second alone was not enough: the
+    /// outbox delivered an API key's notices, and the findings evaluator opened findings, later than that. CI.)
     /// </summary>
     public static async Task<RowCounts> CountRowsWhenSettledAsync(this IPortalScope portal)
     {
@@ -57,7 +60,7 @@ public static class PortalScopeExtensions
         {
             await Task.Delay(250, Xunit.TestContext.Current.CancellationToken);
             var now = await portal.CountRowsAsync();
-            steady = now.SameAs(last) && !await portal.HasNotificationsDueAsync() ? steady + 1 : 0;
+            steady = now.SameAs(last) && portal.ReactorsAreIdle() && !await portal.HasNotificationsDueAsync() ? steady + 1 : 0;
             if (steady == 4)
             {
                 return now;
@@ -69,9 +72,21 @@ public static class PortalScopeExtensions
         throw new TimeoutException("The portal kept writing rows, or had notifications due, for 20 s after the test's setup.");
     }
 
-    /// <summary>Whether the outbox holds a message the portal would send now (by the portal's own clock).</summary>
+    /// <summary>Whether every fleet reactor (findings, convergence, enforcement, rollouts) has acted on what it was told.</summary>
+    private static bool ReactorsAreIdle(this IPortalScope portal) =>
+        portal.Services.GetServices<IHostedService>().OfType<FleetReactor>().All(r => r.IsIdle);
+
+    /// <summary>
+    /// Whether the outbox holds a message the portal's delivery worker would send now (by the portal's own clock). Without
+    /// the worker (a test that delivers for itself) nothing is sent by itself, so nothing is waited for.
+    /// </summary>
     private static async Task<bool> HasNotificationsDueAsync(this IPortalScope portal)
     {
+        if (!portal.Services.GetServices<IHostedService>().OfType<OutboxDeliveryWorker>().Any())
+        {
+            return false;
+        }
+
         var now = portal.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         await using var db = portal.Database.CreateContext();
         var states = new[] { OutboxState.Pending, OutboxState.Failed, OutboxState.Delivering };

@@ -14,6 +14,9 @@ public sealed class FindingsEvaluator(IServiceScopeFactory scopes, FleetEvents e
 {
     private readonly FleetEvents _events = events;
 
+    /// <summary>Reports arriving meanwhile wait in the queue and are evaluated together in the next pass.</summary>
+    protected override TimeSpan PauseAfterRun => TimeSpan.FromSeconds(options.Value.MinSecondsBetweenEvaluations);
+
     protected override bool Wants(FleetChange change) => change.Kind == FleetChangeKind.ServerReported;
 
     public override async Task RunAsync(IServiceProvider services, IReadOnlySet<Guid>? serverIds, CancellationToken ct)
@@ -29,8 +32,5 @@ public sealed class FindingsEvaluator(IServiceScopeFactory scopes, FleetEvents e
         {
             _events.Publish(new FleetChange(FleetChangeKind.FindingsChanged, server));
         }
-
-        // Reports arriving meanwhile wait in the queue and are evaluated together in the next pass.
-        await Task.Delay(TimeSpan.FromSeconds(options.Value.MinSecondsBetweenEvaluations), ct);
     }
 }
