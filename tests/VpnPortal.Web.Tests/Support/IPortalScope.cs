@@ -59,8 +59,15 @@ public static class PortalScopeExtensions
         for (var i = 0; i < 80; i++)
         {
             await Task.Delay(250, Xunit.TestContext.Current.CancellationToken);
+            // The cheap questions first: every table is counted only once nothing is under way.
+            if (!portal.ReactorsAreIdle() || await portal.HasNotificationsDueAsync())
+            {
+                steady = 0;
+                continue;
+            }
+
             var now = await portal.CountRowsAsync();
-            steady = now.SameAs(last) && portal.ReactorsAreIdle() && !await portal.HasNotificationsDueAsync() ? steady + 1 : 0;
+            steady = now.SameAs(last) ? steady + 1 : 0;
             if (steady == 4)
             {
                 return now;

@@ -116,6 +116,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>, IPortalScope
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
         // The in-memory server is plain http://localhost: Secure cookies would never come back (see the README).
         builder.UseSetting("Authentication:Cookies:SecurePolicy", "SameAsRequest");
+        // The outbox looks for due notifications every second, not every five: a test waiting for the portal to settle
+        // (CountRowsWhenSettledAsync) waits for them to be sent. A test may set its own.
+        builder.UseSetting("Notifications:PollSeconds", "1");
         // Outside Development the portal starts only with its data-protection keys encrypted; a test may name its own.
         foreach (var (key, value) in KeyEncryptionCertificate.Settings)
         {
