@@ -81,6 +81,26 @@ public sealed class PortalPage : IAsyncDisposable
     }
 
     /// <summary>
+    /// Opens a MudBlazor select or menu with <paramref name="opener"/> and picks <paramref name="option"/>. A loaded
+    /// machine has lost the first tap while MudBlazor's popover script was still starting (seen in CI on the theme menu
+    /// and the alerts' state filter); a person taps again, and so does this, once.
+    /// </summary>
+    public async Task ChooseAsync(ILocator opener, ILocator option)
+    {
+        await opener.ClickAsync();
+        try
+        {
+            await Expect(option).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        }
+        catch (PlaywrightException)
+        {
+            await opener.ClickAsync();
+        }
+
+        await option.ClickAsync();
+    }
+
+    /// <summary>
     /// Loads <paramref name="path"/> (a full load, so a new circuit) and waits until that circuit has sent its first
     /// render batch: only then are the page's event handlers attached, and typing into a prerendered input before
     /// that would be lost.

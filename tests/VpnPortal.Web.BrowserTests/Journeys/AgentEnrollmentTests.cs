@@ -24,8 +24,7 @@ public sealed class AgentEnrollmentTests(ChromiumBrowser chromium)
         await tab.GotoInteractiveAsync("agents");
         await Expect(page.Locator("#no-tokens")).ToBeVisibleAsync();
         await Expect(page.Locator("#create-token")).ToBeEnabledAsync();
-        await page.Locator("#token-role").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = "RRAS (VPN) server" }).ClickAsync();
+        await tab.ChooseAsync(page.Locator("#token-role"), page.GetByRole(AriaRole.Option, new() { Name = "RRAS (VPN) server" }));
         await page.Locator("#create-token").ClickAsync();
 
         await Expect(page.Locator("#new-token")).ToBeVisibleAsync();

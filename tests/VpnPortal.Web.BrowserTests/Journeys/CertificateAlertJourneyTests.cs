@@ -73,8 +73,7 @@ public sealed class CertificateAlertJourneyTests(ChromiumBrowser chromium)
         await tab.ScreenshotAsync("acknowledged");
 
         await tab.GotoInteractiveAsync("alerts");
-        await tab.Page.GetByLabel("State").ClickAsync();
-        await tab.Page.GetByRole(AriaRole.Option, new() { Name = "Acknowledged", Exact = true }).ClickAsync();
+        await tab.ChooseAsync(tab.Page.GetByLabel("State"), tab.Page.GetByRole(AriaRole.Option, new() { Name = "Acknowledged", Exact = true }));
         var acknowledged = tab.Page.Locator($".alert-row:has([data-state='acknowledged']):has(code[title='{sha1}'])");
         await Expect(acknowledged).ToBeVisibleAsync();
         await Expect(acknowledged).ToContainTextAsync($"by {OnCallEmail}");

@@ -37,8 +37,7 @@ public sealed class DisconnectEverywhereJourneyTests(ChromiumBrowser chromium)
 
         await tab.Page.Locator("#target-panel .disconnect-everywhere").ClickAsync();
         await Expect(tab.Page.Locator(".disconnect-where")).ToContainTextAsync("RRAS-SIM-01 (1), RRAS-SIM-03 (1)");
-        await tab.Page.GetByLabel("Keep it off for").ClickAsync();
-        await tab.Page.GetByRole(Microsoft.Playwright.AriaRole.Option, new() { Name = "1 hour" }).ClickAsync();
+        await tab.ChooseAsync(tab.Page.GetByLabel("Keep it off for"), tab.Page.GetByRole(Microsoft.Playwright.AriaRole.Option, new() { Name = "1 hour" }));
         // The choice has reached the portal (the field shows it) before the confirmation: a loaded machine once ran the
         // disconnect without the window when the two clicks came closer than the choice's round trip.
         await Expect(tab.Page.Locator(".enforcement-window input").First).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^1 ?h"));
