@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,7 @@ public static class AccountEndpoints
 
             // Read before the cookie is gone: a session from the organisation sign-in ends at the provider too.
             var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-            var idToken = session.Properties?.GetTokenValue(OidcHandler.IdTokenName);
+            var idToken = session.Properties?.GetTokenValue(OidcScheme.IdTokenName);
             if (http.User.Identity?.IsAuthenticated == true)
             {
                 db.Audit("account.signed-out", $"{http.User.Identity.Name} signed out");
@@ -32,7 +33,7 @@ public static class AccountEndpoints
             }
 
             await signIn.SignOutAsync();
-            var endSession = idToken is not null && oidc.Value.Enabled ? await EndSessionUrlAsync(http, services.GetRequiredService<OidcProviderMetadata>(), oidc.Value, idToken) : null;
+            var endSession = idToken is not null && oidc.Value.Enabled ? await EndSessionUrlAsync(http, services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(OidcScheme.Name), oidc.Value, idToken) : null;
             return Results.Redirect(endSession ?? "/account/sign-in");
         })
         .AllowAnonymous()
@@ -46,11 +47,11 @@ public static class AccountEndpoints
     /// OpenID Connect RP-Initiated Logout: the provider's end_session_endpoint with the id_token as hint and where to
     /// come back; null when the provider has none (or cannot be reached: the portal session is over either way).
     /// </summary>
-    private static async Task<string?> EndSessionUrlAsync(HttpContext http, OidcProviderMetadata metadata, OidcOptions o, string idToken)
+    private static async Task<string?> EndSessionUrlAsync(HttpContext http, OpenIdConnectOptions scheme, OidcOptions o, string idToken)
     {
         try
         {
-            var configuration = await metadata.GetAsync(http.RequestAborted);
+            var configuration = await scheme.ConfigurationManager!.GetConfigurationAsync(http.RequestAborted);
             if (string.IsNullOrEmpty(configuration.EndSessionEndpoint))
             {
                 return null;

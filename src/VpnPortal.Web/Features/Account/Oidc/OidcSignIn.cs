@@ -125,9 +125,9 @@ public sealed class OidcSignIn(
         await tx.CommitAsync(ct);
 
         var properties = new AuthenticationProperties { IsPersistent = false };
-        properties.StoreTokens([new AuthenticationToken { Name = OidcHandler.IdTokenName, Value = idToken }]);
-        await signIn.SignInAsync(user, properties, OidcHandler.SchemeName);
-        await recorder.RecordAsync(user, OidcHandler.SchemeName, ct);
+        properties.StoreTokens([new AuthenticationToken { Name = OidcScheme.IdTokenName, Value = idToken }]);
+        await signIn.SignInAsync(user, properties, OidcScheme.Name);
+        await recorder.RecordAsync(user, OidcScheme.Name, ct);
         return new OidcSignInResult(user, null, null);
     }
 
