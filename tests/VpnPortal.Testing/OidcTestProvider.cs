@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Xunit;
 
@@ -21,16 +22,23 @@ public sealed class OidcTestProvider : IAsyncDisposable
     private readonly Process _process;
     private readonly HttpClient _http;
 
-    private OidcTestProvider(Process process, Uri issuer, string clientSecret)
+    private OidcTestProvider(Process process, Uri issuer, string clientSecret, string? tenant)
     {
         _process = process;
         Issuer = issuer;
         ClientSecret = clientSecret;
+        Tenant = tenant;
         _http = new HttpClient { BaseAddress = issuer, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    /// <summary>The provider's issuer, http://127.0.0.1:PORT (no trailing slash).</summary>
+    /// <summary>The provider's issuer, http://127.0.0.1:PORT (no trailing slash), or http://127.0.0.1:PORT/{tenant}/v2.0 as Entra ID.</summary>
     public Uri Issuer { get; }
+
+    /// <summary>The directory (tenant) id when the provider stands in for Microsoft Entra ID.</summary>
+    public string? Tenant { get; }
+
+    /// <summary>Where Entra ID's stand-in is: its cloud's sign-in address (http://127.0.0.1:PORT/).</summary>
+    public string Instance => Issuer.GetLeftPart(UriPartial.Authority) + "/";
 
     public string IssuerText => Issuer.ToString().TrimEnd('/');
 
@@ -38,8 +46,13 @@ public sealed class OidcTestProvider : IAsyncDisposable
 
     public static string Folder => SourceTree.File("tests", "oidc-provider");
 
-    /// <summary>Starts a provider whose one client is the portal at these redirect URIs.</summary>
-    public static async Task<OidcTestProvider> StartAsync(IEnumerable<string> redirectUris, IEnumerable<string> postLogoutRedirectUris, CancellationToken ct)
+    /// <summary>
+    /// Starts a provider whose one client is the portal at these redirect URIs. With a <paramref name="clientCertificate"/>
+    /// it stands in for Microsoft Entra ID: a directory of its own (issuer {instance}{tenant}/v2.0, tokens that carry
+    /// tid), and the portal must authenticate with a client assertion signed by that certificate, not a secret.
+    /// </summary>
+    public static async Task<OidcTestProvider> StartAsync(
+        IEnumerable<string> redirectUris, IEnumerable<string> postLogoutRedirectUris, CancellationToken ct, X509Certificate2? clientCertificate = null)
     {
         await EnsureInstalledAsync(ct);
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
@@ -54,6 +67,13 @@ public sealed class OidcTestProvider : IAsyncDisposable
         start.Environment["OIDC_CLIENT_SECRET"] = secret;
         start.Environment["OIDC_REDIRECT_URIS"] = string.Join(",", redirectUris);
         start.Environment["OIDC_POST_LOGOUT_REDIRECT_URIS"] = string.Join(",", postLogoutRedirectUris);
+        var tenant = clientCertificate is null ? null : Guid.NewGuid().ToString();
+        if (clientCertificate is not null)
+        {
+            start.Environment["OIDC_TENANT"] = tenant;
+            start.Environment["OIDC_CLIENT_JWK"] = PublicJwk(clientCertificate);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
         var errors = process.StandardError.ReadToEndAsync(ct);
         var first = await process.StandardOutput.ReadLineAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), ct);
@@ -64,8 +84,33 @@ public sealed class OidcTestProvider : IAsyncDisposable
         }
 
         var issuer = JsonDocument.Parse(first).RootElement.GetProperty("issuer").GetString()!;
-        return new OidcTestProvider(process, new Uri(issuer), secret);
+        return new OidcTestProvider(process, new Uri(issuer), secret, tenant);
     }
+
+    /// <summary>A new self-signed RSA certificate with its private key, as an app registration's credential.</summary>
+    public static X509Certificate2 NewClientCertificate(string subject)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+    }
+
+    /// <summary>The certificate's public key as the JWK the provider checks client assertions with, named as Entra ID names it.</summary>
+    private static string PublicJwk(X509Certificate2 certificate)
+    {
+        using var rsa = certificate.GetRSAPublicKey() ?? throw new ArgumentException("The client certificate must have an RSA key.", nameof(certificate));
+        var key = rsa.ExportParameters(false);
+        return JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["kty"] = "RSA",
+            ["kid"] = Base64Url(certificate.GetCertHash(HashAlgorithmName.SHA256)),
+            ["use"] = "sig",
+            ["n"] = Base64Url(key.Modulus!),
+            ["e"] = Base64Url(key.Exponent!),
+        });
+    }
+
+    private static string Base64Url(byte[] value) => Convert.ToBase64String(value).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Adds (or replaces) an account that signs in with <paramref name="login"/>; returns its subject.</summary>
     public async Task<string> AddUserAsync(string login, object claims, string? sub = null)
@@ -108,6 +153,19 @@ public sealed class OidcTestProvider : IAsyncDisposable
         ["Authentication:Oidc:RoleMap:OnCall:0"] = "VpnPortal.OnCall",
         ["Authentication:Oidc:RoleMap:User:0"] = "VpnPortal.User",
     };
+
+    /// <summary>The portal settings that point it at this provider as Microsoft Entra ID, with the certificate in a PFX file.</summary>
+    public Dictionary<string, string> EntraPortalSettings(string certificatePath, string certificatePassword, string displayName = "Contoso")
+    {
+        var settings = PortalSettings(displayName);
+        settings.Remove("Authentication:Oidc:Authority");
+        settings.Remove("Authentication:Oidc:ClientSecret");
+        settings["Authentication:Oidc:Entra:Instance"] = Instance;
+        settings["Authentication:Oidc:Entra:TenantId"] = Tenant ?? throw new InvalidOperationException("This provider was not started as Entra ID.");
+        settings["Authentication:Oidc:ClientCertificatePath"] = certificatePath;
+        settings["Authentication:Oidc:ClientCertificatePassword"] = certificatePassword;
+        return settings;
+    }
 
     /// <summary>A directory group whose members are portal admins in <see cref="PortalSettings"/>.</summary>
     public const string AdminGroup = "0b6c3a3e-7f52-4d8e-9a40-3c1f0e2d5a11";

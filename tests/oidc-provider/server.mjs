@@ -5,12 +5,18 @@
 //   OIDC_REDIRECT_URIS                       comma separated, e.g. http://localhost/signin-oidc
 //   OIDC_POST_LOGOUT_REDIRECT_URIS           comma separated
 //   OIDC_PORT                                optional, 0 (any free port) by default
+//   OIDC_TENANT                              optional: a Microsoft Entra ID stand-in for this directory (tenant) id,
+//                                            issuer http://127.0.0.1:PORT/{tenant}/v2.0 as Entra's, and the client
+//                                            authenticates with a certificate (private_key_jwt) given as
+//   OIDC_CLIENT_JWK                          the public JWK of the client's certificate (RSA, with kid)
 // It prints one line {"issuer": "..."} on stdout once it listens.
 //
 // Test-only endpoints under /test (loopback, no authentication; never deploy this script):
 //   POST /test/users        {"login": "ana", "claims": {...}}     adds or replaces an account
 //   POST /test/rotate-keys  {"retireOld": false}                  a new signing key signs from now on
 //   POST /test/next-token   {"mode": "..."}                       rewrites the id_token of the next token response
+//                                                                  ("other-tenant": signed, from another directory;
+//                                                                  "no-tid": without the directory's id)
 //   GET  /test/sessions-ended                                      how many sessions ended through end_session
 // The login page at /interaction/:uid is a plain form with a "login" field; consent is implied for the client.
 
@@ -23,6 +29,8 @@ const clientId = required('OIDC_CLIENT_ID');
 const clientSecret = required('OIDC_CLIENT_SECRET');
 const redirectUris = list(required('OIDC_REDIRECT_URIS'));
 const postLogoutRedirectUris = list(process.env.OIDC_POST_LOGOUT_REDIRECT_URIS ?? '');
+const tenant = process.env.OIDC_TENANT ?? '';
+const clientJwk = process.env.OIDC_CLIENT_JWK ? JSON.parse(process.env.OIDC_CLIENT_JWK) : null;
 
 const accounts = new Map(); // login -> { sub, claims }
 const cookieKeys = [crypto.randomBytes(32).toString('base64url')];
@@ -33,12 +41,19 @@ let sessionsEnded = 0;
 
 const server = http.createServer();
 await new Promise((resolve) => server.listen(Number(process.env.OIDC_PORT ?? 0), '127.0.0.1', resolve));
-const issuer = `http://127.0.0.1:${server.address().port}`;
+const origin = `http://127.0.0.1:${server.address().port}`;
+// Entra ID names each directory's issuer by its tenant id; the provider is mounted under that path.
+const mount = tenant ? `/${tenant}/v2.0` : '';
+const issuer = `${origin}${mount}`;
 let provider = createProvider();
 
 server.on('request', async (req, res) => {
   try {
-    const url = new URL(req.url, issuer);
+    if (mount && req.url.startsWith(`${mount}/`)) {
+      req.originalUrl = req.url;
+      req.url = req.url.slice(mount.length);
+    }
+    const url = new URL(req.url, origin);
     if (url.pathname.startsWith('/test/')) {
       await testEndpoint(req, res, url);
     } else if (url.pathname.startsWith('/interaction/')) {
@@ -64,14 +79,17 @@ function createProvider() {
       post_logout_redirect_uris: postLogoutRedirectUris,
       grant_types: ['authorization_code'],
       response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_post',
+      ...(clientJwk
+        ? { token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'PS256', jwks: { keys: [clientJwk] } }
+        : { token_endpoint_auth_method: 'client_secret_post' }),
     }],
     jwks: { keys: signingKeys },
     cookies: { keys: cookieKeys },
     // Entra ID puts the profile and role claims in the id_token; so does this provider.
     conformIdTokenClaims: false,
     claims: {
-      openid: ['sub', 'roles', 'groups', 'oid', 'tid'],
+      // Entra ID's groups overage: _claim_names names where the groups would be, instead of listing them.
+      openid: ['sub', 'roles', 'groups', 'oid', 'tid', '_claim_names'],
       email: ['email', 'email_verified'],
       profile: ['name', 'preferred_username'],
     },
@@ -200,10 +218,19 @@ async function rewrite(idToken) {
       return { id_token: await sign({ ...claims, aud: 'another-client' }, header) };
     case 'wrong-issuer':
       return { id_token: await sign({ ...claims, iss: 'http://127.0.0.1:1/evil' }, header) };
+    case 'other-tenant': {
+      // Signed with the same keys, as Entra ID signs every directory's tokens: only iss and tid tell them apart.
+      const other = crypto.randomUUID();
+      return { id_token: await sign({ ...claims, iss: `${origin}/${other}/v2.0`, tid: other }, header) };
+    }
     case 'wrong-nonce':
       return { id_token: await sign({ ...claims, nonce: 'not-the-portals-nonce' }, header) };
     case 'no-nonce': {
       const { nonce, ...rest } = claims;
+      return { id_token: await sign(rest, header) };
+    }
+    case 'no-tid': {
+      const { tid, ...rest } = claims;
       return { id_token: await sign(rest, header) };
     }
     case 'replay':

@@ -31,7 +31,7 @@ namespace VpnPortal.Web.Features;
 public static class PortalFeatures
 {
     public static IServiceCollection AddPortalFeatures(this IServiceCollection services, IConfiguration configuration) => services
-        .AddAccountFeature()
+        .AddAccountFeature(configuration)
         .AddSetupFeature()
         .AddMeFeature()
         .AddAppearanceFeature()

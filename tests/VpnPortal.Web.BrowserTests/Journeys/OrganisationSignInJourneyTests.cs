@@ -105,11 +105,38 @@ public sealed class OrganisationSignInJourneyTests(ChromiumBrowser chromium)
         await tab.ShouldHaveNoScriptErrorsAsync();
     }
 
+    [Fact]
+    public async Task EntraAdmin_SignsInWithTheDirectoryAccount_TheAppAuthenticatingWithItsCertificate_AndSignsOut()
+    {
+        await using var env = await OidcPortal.StartAsync(entra: true);
+        var login = await env.AddPersonAsync("Grace Hopper", roles: ["VpnPortal.Admin"]);
+        await using var tab = await chromium.NewPageAsync(env.Portal.BaseUrl, "organisation-sign-in-entra");
+        var page = tab.Page;
+
+        await page.GotoAsync("account/sign-in");
+        await Expect(page.Locator("#sign-in-oidc")).ToContainTextAsync(DisplayName);
+        await page.Locator("#sign-in-oidc").ClickAsync();
+        await SignInAtTheProviderAsync(tab, env, login);
+
+        await page.WaitForURLAsync(url => IsPortal(env, url, "/"));
+        await Expect(page.Locator(".whoami")).ToContainTextAsync($"{login}@corp.example");
+        await Expect(page.Locator(".whoami .roles")).ToHaveTextAsync("Admin");
+        await tab.ScreenshotAsync("signed-in");
+
+        await page.Locator("#sign-out").ClickAsync();
+        await page.WaitForURLAsync(url => url.StartsWith($"{env.Provider.IssuerText}/session/end", StringComparison.Ordinal));
+        (await AuthCookiesAsync(page)).ShouldBeEmpty();
+        await page.Locator("#logout-yes").ClickAsync();
+        await page.WaitForURLAsync(url => IsPortal(env, url, "/account/sign-in"));
+        await tab.ShouldHaveNoScriptErrorsAsync();
+    }
+
     /// <summary>The provider's own login page, as a person fills it in.</summary>
     private static async Task SignInAtTheProviderAsync(PortalPage tab, OidcPortal env, string login)
     {
         var page = tab.Page;
-        await page.WaitForURLAsync(url => url.StartsWith($"{env.Provider.IssuerText}/interaction/", StringComparison.Ordinal));
+        // Under the provider's own address; Entra ID's stand-in has its login page beside its tenant's issuer.
+        await page.WaitForURLAsync(url => url.StartsWith(env.Provider.Instance, StringComparison.Ordinal) && url.Contains("/interaction/", StringComparison.Ordinal));
         await Expect(page.Locator("h1")).ToHaveTextAsync("Sign in");
         await page.Locator("#login").FillAsync(login);
         await tab.ScreenshotAsync("provider-login");
@@ -129,11 +156,14 @@ public sealed class OrganisationSignInJourneyTests(ChromiumBrowser chromium)
     /// <summary>The provider on loopback and a portal process pointed at it, each knowing the other's address.</summary>
     private sealed class OidcPortal : IAsyncDisposable
     {
-        private OidcPortal(OidcTestProvider provider, TestDatabase database, PortalProcess portal)
+        private readonly string? _certificateFolder;
+
+        private OidcPortal(OidcTestProvider provider, TestDatabase database, PortalProcess portal, string? certificateFolder)
         {
             Provider = provider;
             Database = database;
             Portal = portal;
+            _certificateFolder = certificateFolder;
         }
 
         public OidcTestProvider Provider { get; }
@@ -142,21 +172,32 @@ public sealed class OrganisationSignInJourneyTests(ChromiumBrowser chromium)
 
         public PortalProcess Portal { get; }
 
-        public static async Task<OidcPortal> StartAsync()
+        /// <param name="entra">Microsoft Entra ID's stand-in, the portal's app registration authenticating with a certificate (PFX file).</param>
+        public static async Task<OidcPortal> StartAsync(bool entra = false)
         {
             var ct = TestContext.Current.CancellationToken;
             // The provider must know the portal's callback before the portal can be pointed at the provider.
             var port = PortalProcess.FreePort();
             var portalUrl = $"http://127.0.0.1:{port}";
-            var provider = await OidcTestProvider.StartAsync([$"{portalUrl}/signin-oidc"], [$"{portalUrl}/account/sign-in"], ct);
+            using var certificate = entra ? OidcTestProvider.NewClientCertificate("CN=VpnPortal sign-in") : null;
+            var provider = await OidcTestProvider.StartAsync([$"{portalUrl}/signin-oidc"], [$"{portalUrl}/account/sign-in"], ct, certificate);
             TestDatabase? database = null;
+            string? folder = null;
             try
             {
                 database = await TestDatabase.CreateEmptyAsync(TestDatabase.Sqlite);
                 var settings = provider.PortalSettings(DisplayName);
+                if (certificate is not null)
+                {
+                    folder = Directory.CreateTempSubdirectory("vpnportal-entra-").FullName;
+                    var pfx = Path.Combine(folder, "app.pfx");
+                    await File.WriteAllBytesAsync(pfx, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx-password"), ct);
+                    settings = provider.EntraPortalSettings(pfx, "pfx-password", DisplayName);
+                }
+
                 settings["Authentication:Local:Enabled"] = "false";
                 var portal = await PortalProcess.StartAsync(database, ct, settings, port);
-                return new OidcPortal(provider, database, portal);
+                return new OidcPortal(provider, database, portal, folder);
             }
             catch
             {
@@ -166,6 +207,11 @@ public sealed class OrganisationSignInJourneyTests(ChromiumBrowser chromium)
                 }
 
                 await provider.DisposeAsync();
+                if (folder is not null)
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+
                 throw;
             }
         }
@@ -175,14 +221,22 @@ public sealed class OrganisationSignInJourneyTests(ChromiumBrowser chromium)
         {
             var login = $"p{Guid.NewGuid():N}"[..10];
             var email = $"{login}@corp.example";
-            await Provider.AddUserAsync(login, new Dictionary<string, object>
+            var claims = new Dictionary<string, object>
             {
                 ["name"] = name,
                 ["email"] = email,
                 ["email_verified"] = true,
                 ["preferred_username"] = email,
                 ["roles"] = roles,
-            });
+            };
+            if (Provider.Tenant is { } tenant)
+            {
+                // Entra ID: the person's directory and their object id in it.
+                claims["tid"] = tenant;
+                claims["oid"] = Guid.NewGuid().ToString();
+            }
+
+            await Provider.AddUserAsync(login, claims);
             return login;
         }
 
@@ -191,6 +245,10 @@ public sealed class OrganisationSignInJourneyTests(ChromiumBrowser chromium)
             await Portal.DisposeAsync();
             await Database.DisposeAsync();
             await Provider.DisposeAsync();
+            if (_certificateFolder is not null)
+            {
+                Directory.Delete(_certificateFolder, recursive: true);
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
 using VpnPortal.Data;
+using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Account.Oidc;
 
@@ -14,13 +15,29 @@ public sealed class OidcOptions
     /// <summary>Shown on the button: "Sign in with {DisplayName}".</summary>
     public string DisplayName { get; set; } = "your organisation";
 
-    /// <summary>The issuer, e.g. https://login.microsoftonline.com/{tenant-id}/v2.0; discovery is read from {Authority}/.well-known/openid-configuration.</summary>
+    /// <summary>
+    /// Any provider: its issuer, e.g. https://idp.example.com/realms/corp; discovery is read from
+    /// {Authority}/.well-known/openid-configuration. An Entra ID issuer (https://login.microsoftonline.com/{tenant-id}/v2.0)
+    /// is signed in to as Entra ID, like <see cref="Entra"/>.
+    /// </summary>
     public string? Authority { get; set; }
+
+    /// <summary>Microsoft Entra ID, signed in to with Microsoft.Identity.Web: the directory and the cloud.</summary>
+    public EntraSignInOptions Entra { get; set; } = new();
 
     public string? ClientId { get; set; }
 
     /// <summary>From the environment (Authentication__Oidc__ClientSecret) or user secrets; refused in appsettings*.json.</summary>
     public string? ClientSecret { get; set; }
+
+    /// <summary>Entra ID only, instead of a secret: the app registration's certificate as a PFX file with its private key.</summary>
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>The PFX file's password: from the environment (Authentication__Oidc__ClientCertificatePassword) or user secrets.</summary>
+    public string? ClientCertificatePassword { get; set; }
+
+    /// <summary>Entra ID only, instead of a secret: the SHA-1 thumbprint of the certificate in LocalMachine\My (else CurrentUser\My).</summary>
+    public string? ClientCertificateThumbprint { get; set; }
 
     /// <summary>Requested scopes; openid is always added. Empty means openid, profile and email.</summary>
     public List<string> Scopes { get; set; } = [];
@@ -57,6 +74,31 @@ public sealed class OidcOptions
     /// <summary>Link a first sign-in to the local account whose UPN equals the token's UPN claim.</summary>
     public bool LinkByUserPrincipalName { get; set; }
 
+    /// <summary>Whether the provider is Microsoft Entra ID: a tenant is set, or the authority is an Entra ID issuer.</summary>
+    public bool UsesEntra => !string.IsNullOrWhiteSpace(Entra.TenantId) || EntraSignInOptions.TryParseIssuer(Authority, out _, out _);
+
+    /// <summary>The issuer every token must name: the authority, or for Entra ID its tenant's v2.0 issuer.</summary>
+    public string? EffectiveAuthority
+    {
+        get
+        {
+            if (!string.IsNullOrWhiteSpace(Entra.TenantId))
+            {
+                return $"{Entra.Instance.TrimEnd('/')}/{Entra.TenantId.Trim()}/v2.0";
+            }
+
+            return Authority?.TrimEnd('/');
+        }
+    }
+
+    /// <summary>Entra ID's directory and cloud, from <see cref="Entra"/> or read from an Entra ID authority.</summary>
+    public (string Instance, string TenantId) EntraDirectory =>
+        !string.IsNullOrWhiteSpace(Entra.TenantId)
+            ? (Entra.Instance, Entra.TenantId.Trim())
+            : EntraSignInOptions.TryParseIssuer(Authority, out var instance, out var tenant) ? (instance, tenant) : (Entra.Instance, "");
+
+    public bool UsesCertificate => !string.IsNullOrWhiteSpace(ClientCertificatePath) || !string.IsNullOrWhiteSpace(ClientCertificateThumbprint);
+
     public IReadOnlyList<string> EffectiveScopes =>
         (Scopes.Count == 0 ? ["openid", "profile", "email"] : Scopes.Prepend("openid")).Distinct(StringComparer.Ordinal).ToList();
 
@@ -64,6 +106,38 @@ public sealed class OidcOptions
         RoleMap.ToDictionary(kv => kv.Key, kv => (IReadOnlyCollection<string>)kv.Value, StringComparer.Ordinal);
 
     public string? EffectiveDefaultRole => string.IsNullOrWhiteSpace(DefaultRole) ? null : DefaultRole;
+}
+
+/// <summary>"Authentication:Oidc:Entra": Microsoft Entra ID's directory (tenant) and cloud (instance).</summary>
+public sealed class EntraSignInOptions
+{
+    /// <summary>The cloud's sign-in address; the national clouds have their own (login.microsoftonline.us, ...).</summary>
+    public string Instance { get; set; } = "https://login.microsoftonline.com/";
+
+    /// <summary>The directory (tenant) ID, a GUID: the portal belongs to one organisation.</summary>
+    public string? TenantId { get; set; }
+
+    /// <summary>The clouds' sign-in hosts, whose issuers are read as Entra ID's.</summary>
+    public static readonly IReadOnlySet<string> Hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "login.microsoftonline.com", "login.microsoftonline.us", "login.partner.microsoftonline.cn", "login.microsoftonline.de",
+    };
+
+    /// <summary>Reads https://{cloud}/{tenant}/v2.0 as Entra ID's cloud and tenant.</summary>
+    public static bool TryParseIssuer(string? authority, out string instance, out string tenant)
+    {
+        instance = "";
+        tenant = "";
+        if (!Uri.TryCreate(authority, UriKind.Absolute, out var uri) || !Hosts.Contains(uri.Host))
+        {
+            return false;
+        }
+
+        var segments = uri.AbsolutePath.Trim('/').Split('/');
+        instance = uri.GetLeftPart(UriPartial.Authority) + "/";
+        tenant = segments[0];
+        return segments.Length is 1 or 2 && (segments.Length == 1 || segments[1] == "v2.0") && tenant.Length > 0;
+    }
 }
 
 /// <summary>Which claims of the id_token carry what. Entra ID's defaults are these; other providers may differ.</summary>
@@ -111,9 +185,13 @@ public sealed class OidcOptionsValidator(IConfiguration configuration, IOptions<
             return Result(errors);
         }
 
-        if (!Uri.TryCreate(o.Authority, UriKind.Absolute, out var authority))
+        if (o.UsesEntra)
         {
-            errors.Add("Authentication:Oidc:Authority must be the provider's issuer URL, e.g. https://login.microsoftonline.com/{tenant-id}/v2.0.");
+            EntraProblems(o, errors);
+        }
+        else if (!Uri.TryCreate(o.Authority, UriKind.Absolute, out var authority))
+        {
+            errors.Add("Authentication:Oidc:Authority must be the provider's issuer URL, e.g. https://idp.example.com/realms/corp; for Microsoft Entra ID set Authentication:Oidc:Entra:TenantId instead.");
         }
         else if (o.RequireHttpsMetadata && authority.Scheme != Uri.UriSchemeHttps)
         {
@@ -125,14 +203,10 @@ public sealed class OidcOptionsValidator(IConfiguration configuration, IOptions<
             errors.Add("Authentication:Oidc:ClientId is required (the application (client) id of the app registration).");
         }
 
-        if (string.IsNullOrWhiteSpace(o.ClientSecret))
+        CredentialProblems(o, errors);
+        foreach (var (key, file) in SecretsInSettingsFiles())
         {
-            errors.Add("Authentication:Oidc:ClientSecret is required: set the environment variable Authentication__Oidc__ClientSecret or a user secret.");
-        }
-
-        if (SecretInSettingsFile() is { } file)
-        {
-            errors.Add($"Authentication:Oidc:ClientSecret is set in {file}. Secrets never go into settings files: remove it there and set the environment variable Authentication__Oidc__ClientSecret or a user secret instead.");
+            errors.Add($"Authentication:Oidc:{key} is set in {file}. Secrets never go into settings files: remove it there and set the environment variable Authentication__Oidc__{key} or a user secret instead.");
         }
 
         if (!o.CallbackPath.StartsWith('/') || !o.PostLogoutRedirectPath.StartsWith('/'))
@@ -169,14 +243,80 @@ public sealed class OidcOptionsValidator(IConfiguration configuration, IOptions<
         return Result(errors);
     }
 
+    private static void EntraProblems(OidcOptions o, List<string> errors)
+    {
+        var (instance, tenant) = o.EntraDirectory;
+        if (!Guid.TryParse(tenant, out _))
+        {
+            errors.Add($"Authentication:Oidc:Entra:TenantId must be your directory (tenant) ID, a GUID (Entra admin center, Overview), not '{tenant}': the portal belongs to one organisation, so a domain name, common or organizations is not accepted.");
+        }
+
+        if (!Uri.TryCreate(instance, UriKind.Absolute, out var cloud) || (o.RequireHttpsMetadata && cloud.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add("Authentication:Oidc:Entra:Instance must be the cloud's https sign-in address, e.g. https://login.microsoftonline.com/.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(o.Entra.TenantId) && !string.IsNullOrWhiteSpace(o.Authority)
+            && !string.Equals(o.Authority.TrimEnd('/'), o.EffectiveAuthority, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"Authentication:Oidc:Authority and Authentication:Oidc:Entra:TenantId name different issuers: for Microsoft Entra ID set only Entra:TenantId (the issuer is {o.EffectiveAuthority}).");
+        }
+    }
+
+    private static void CredentialProblems(OidcOptions o, List<string> errors)
+    {
+        var given = new[] { o.ClientSecret, o.ClientCertificatePath, o.ClientCertificateThumbprint }.Count(v => !string.IsNullOrWhiteSpace(v));
+        if (given == 0)
+        {
+            errors.Add(o.UsesEntra
+                ? "Authentication:Oidc needs the app registration's credential: ClientCertificatePath (a PFX file) or ClientCertificateThumbprint (a certificate in the Windows store), as Entra ID recommends; otherwise ClientSecret is required, in the environment (Authentication__Oidc__ClientSecret) or a user secret."
+                : "Authentication:Oidc:ClientSecret is required: set the environment variable Authentication__Oidc__ClientSecret or a user secret.");
+            return;
+        }
+
+        if (given > 1)
+        {
+            errors.Add("Authentication:Oidc: set one of ClientSecret, ClientCertificatePath and ClientCertificateThumbprint, not several.");
+            return;
+        }
+
+        if (o.UsesCertificate && !o.UsesEntra)
+        {
+            errors.Add("Authentication:Oidc:ClientCertificatePath and ClientCertificateThumbprint are for Microsoft Entra ID (Entra:TenantId); other providers use ClientSecret.");
+            return;
+        }
+
+        if (o.UsesCertificate)
+        {
+            var loaded = ClientCertificates.Load(OidcOptions.Section, o.ClientCertificatePath, o.ClientCertificatePassword, o.ClientCertificateThumbprint);
+            loaded.Certificate?.Dispose();
+            if (loaded.Problem is { } problem)
+            {
+                errors.Add(problem);
+            }
+        }
+    }
+
     private static ValidateOptionsResult Result(List<string> errors) =>
         errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
 
-    /// <summary>The settings file (appsettings.json, appsettings.{Environment}.json) that holds the client secret, if any.</summary>
-    private string? SecretInSettingsFile() =>
-        configuration is IConfigurationRoot root
-            ? root.Providers.OfType<JsonConfigurationProvider>()
-                .Where(p => p.Source.Path?.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase) == true)
-                .FirstOrDefault(p => p.TryGet($"{OidcOptions.Section}:ClientSecret", out var value) && !string.IsNullOrEmpty(value))?.Source.Path
-            : null;
+    /// <summary>The secrets (client secret, certificate password) set in a settings file (appsettings*.json), with the file.</summary>
+    private IEnumerable<(string Key, string File)> SecretsInSettingsFiles()
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            yield break;
+        }
+
+        var files = root.Providers.OfType<JsonConfigurationProvider>()
+            .Where(p => p.Source.Path?.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase) == true)
+            .ToList();
+        foreach (var key in new[] { "ClientSecret", "ClientCertificatePassword" })
+        {
+            if (files.FirstOrDefault(p => p.TryGet($"{OidcOptions.Section}:{key}", out var value) && !string.IsNullOrEmpty(value)) is { } file)
+            {
+                yield return (key, file.Source.Path!);
+            }
+        }
+    }
 }

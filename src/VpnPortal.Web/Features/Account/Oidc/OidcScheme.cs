@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -9,6 +10,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using VpnPortal.Data;
+using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.Account.Oidc;
 
@@ -41,10 +43,14 @@ public static class OidcScheme
     /// <summary>The name of the HTTP client that reads discovery documents and keys.</summary>
     public const string MetadataClientName = "oidc-metadata";
 
+    /// <summary>The client assertion's type (RFC 7523), for an app registration that authenticates with a certificate.</summary>
+    public const string JwtBearerAssertion = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
     public static void Configure(OpenIdConnectOptions scheme, OidcOptions o, IHttpClientFactory http, TimeProvider time)
     {
-        var issuer = o.Authority!.TrimEnd('/');
+        var issuer = o.EffectiveAuthority!;
         scheme.Authority = issuer;
+        scheme.MetadataAddress = null;
         scheme.ClientId = o.ClientId;
         scheme.ClientSecret = o.ClientSecret;
         scheme.CallbackPath = o.CallbackPath;
@@ -106,14 +112,63 @@ public static class OidcScheme
             RoleClaimType = o.Claims.Roles,
         };
 
-        scheme.Events = new OpenIdConnectEvents
+        // Set one by one: Identity.Web has put its own handler on the redirect to Entra ID (client_info, hints).
+        var certificate = o.UsesCertificate ? LoadCertificate(o) : null;
+        scheme.Events.OnAuthorizationCodeReceived = certificate is null ? CheckIssuerAsync : context => RedeemWithCertificateAsync(context, certificate);
+        scheme.Events.OnTokenResponseReceived = RequireIdToken;
+        scheme.Events.OnTokenValidated = o.UsesEntra ? context => CheckEntraToken(context, o.EntraDirectory.TenantId) : CheckToken;
+        scheme.Events.OnTicketReceived = TicketReceivedAsync;
+        scheme.Events.OnRemoteFailure = RemoteFailureAsync;
+    }
+
+    private static X509Certificate2 LoadCertificate(OidcOptions o)
+    {
+        // The options were validated at start, so a problem here means the file or the store changed since.
+        var loaded = ClientCertificates.Load(OidcOptions.Section, o.ClientCertificatePath, o.ClientCertificatePassword, o.ClientCertificateThumbprint);
+        return loaded.Certificate ?? throw new InvalidOperationException(loaded.Problem);
+    }
+
+    /// <summary>
+    /// The code is redeemed with a client assertion signed by the app registration's certificate (RFC 7523, as Entra ID
+    /// takes it: x5t#S256 names the certificate, PS256), instead of a secret.
+    /// </summary>
+    private static async Task RedeemWithCertificateAsync(AuthorizationCodeReceivedContext context, X509Certificate2 certificate)
+    {
+        await CheckIssuerAsync(context);
+        if (context.Result is not null)
         {
-            OnAuthorizationCodeReceived = CheckIssuerAsync,
-            OnTokenResponseReceived = RequireIdToken,
-            OnTokenValidated = CheckToken,
-            OnTicketReceived = TicketReceivedAsync,
-            OnRemoteFailure = RemoteFailureAsync,
-        };
+            return;
+        }
+
+        var configuration = await context.Options.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
+        var request = context.TokenEndpointRequest!;
+        request.ClientSecret = null;
+        request.ClientAssertionType = JwtBearerAssertion;
+        request.ClientAssertion = ClientAssertion(certificate, context.Options.ClientId!, configuration.TokenEndpoint);
+    }
+
+    /// <summary>A short-lived JWT that proves the portal holds the certificate's private key, for one token request.</summary>
+    public static string ClientAssertion(X509Certificate2 certificate, string clientId, string tokenEndpoint)
+    {
+        var thumbprint = Base64UrlEncoder.Encode(certificate.GetCertHash(HashAlgorithmName.SHA256));
+        var key = new RsaSecurityKey(certificate.GetRSAPrivateKey()) { KeyId = thumbprint };
+        // The provider checks the assertion against its own clock: the real one, never the portal's business clock.
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = clientId,
+            Audience = tokenEndpoint,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(5),
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = clientId,
+                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString(),
+            },
+            AdditionalHeaderClaims = new Dictionary<string, object> { ["x5t#S256"] = thumbprint },
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSsaPssSha256),
+        });
     }
 
     /// <summary>Before the code is sent anywhere: the discovery document and the response must both name the configured issuer.</summary>
@@ -180,6 +235,16 @@ public static class OidcScheme
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Entra ID's rule on top of the others: the token names the portal's directory (tid), as its issuer does.</summary>
+    private static async Task CheckEntraToken(TokenValidatedContext context, string tenantId)
+    {
+        await CheckToken(context);
+        if (context.Result is null && !string.Equals(context.SecurityToken.Payload.TryGetValue("tid", out var tid) ? tid?.ToString() : null, tenantId, StringComparison.OrdinalIgnoreCase))
+        {
+            context.Fail(new OidcSignInFailure(OidcFailures.BadToken, "the token is not from the portal's Entra ID directory (tid)"));
+        }
     }
 
     private static async Task TicketReceivedAsync(TicketReceivedContext context)

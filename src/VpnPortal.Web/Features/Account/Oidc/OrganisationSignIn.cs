@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Identity.Web;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -12,7 +12,7 @@ public static class OrganisationSignIn
 {
     public const string StartPath = "/account/sign-in/oidc";
 
-    public static IServiceCollection AddOrganisationSignIn(this IServiceCollection services)
+    public static IServiceCollection AddOrganisationSignIn(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<LocalSignInOptions>().BindConfiguration(LocalSignInOptions.Section);
         services.AddOptions<OidcOptions>().BindConfiguration(OidcOptions.Section).ValidateOnStart();
@@ -25,23 +25,38 @@ public static class OrganisationSignIn
         services.AddHttpClient(OidcScheme.MetadataClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
         services.AddScoped<OidcSignIn>();
 
-        // What AddOpenIdConnect registers, except that the scheme is added when the options are first read, after every
-        // configuration source (tests' too) is in, and only when organisation sign-in is enabled: without it no scheme exists.
-        services.AddOptions<AuthenticationOptions>().Configure<IOptions<OidcOptions>>((auth, oidc) =>
+        // Without organisation sign-in no scheme exists: its paths answer nothing.
+        var settings = configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
+        if (!settings.Enabled)
         {
-            if (oidc.Value.Enabled)
-            {
-                auth.AddScheme<OpenIdConnectHandler>(OidcScheme.Name, oidc.Value.DisplayName);
-            }
-        });
+            return services;
+        }
+
+        var authentication = new AuthenticationBuilder(services);
+        if (settings.UsesEntra)
+        {
+            // Microsoft.Identity.Web adds the scheme for Entra ID (the tenant's v2.0 authority); the portal's rules follow.
+            var (instance, tenant) = settings.EntraDirectory;
+            authentication.AddMicrosoftIdentityWebApp(
+                identity =>
+                {
+                    identity.Instance = instance;
+                    identity.TenantId = tenant;
+                    identity.ClientId = settings.ClientId;
+                    identity.CallbackPath = settings.CallbackPath;
+                },
+                openIdConnectScheme: OidcScheme.Name,
+                cookieScheme: null,
+                displayName: settings.DisplayName);
+        }
+        else
+        {
+            authentication.AddOpenIdConnect(OidcScheme.Name, settings.DisplayName, _ => { });
+        }
+
+        // After Identity.Web's own configuration, so the portal's stricter rules are the ones that hold.
         services.AddOptions<OpenIdConnectOptions>(OidcScheme.Name)
-            .Configure<IOptions<OidcOptions>, IHttpClientFactory, TimeProvider>((scheme, oidc, http, time) => OidcScheme.Configure(scheme, oidc.Value, http, time))
-            .Validate(scheme =>
-            {
-                scheme.Validate(OidcScheme.Name);
-                return true;
-            });
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, OpenIdConnectPostConfigureOptions>());
+            .Configure<IOptions<OidcOptions>, IHttpClientFactory, TimeProvider>((scheme, oidc, http, time) => OidcScheme.Configure(scheme, oidc.Value, http, time));
         return services;
     }
 
