@@ -315,7 +315,7 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
             o.Entra.CallTimeout = callTimeout ?? o.Entra.CallTimeout;
         });
         services.AddGraphHttpClient().ConfigurePrimaryHttpMessageHandler(_graph.CreateTrustingHandler);
-        services.AddSingleton<IGraphAccessTokens, MsalGraphAccessTokens>();
+        services.AddSingleton<GraphClients>();
         services.AddSingleton<IMfaMethodProvider, GraphMfaMethodProvider>();
         _services?.Dispose();
         _services = services.BuildServiceProvider();

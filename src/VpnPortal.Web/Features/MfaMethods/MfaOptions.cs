@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 
 namespace VpnPortal.Web.Features.MfaMethods;
 
@@ -59,7 +61,11 @@ public sealed class MfaOptions : IValidatableObject
     }
 }
 
-/// <summary>The app registration that may change users' phone methods (application permission UserAuthenticationMethod.ReadWrite.All).</summary>
+/// <summary>
+/// The app registration that may change users' phone methods (application permission UserAuthenticationMethod.ReadWrite.All).
+/// It signs in with exactly one credential: a client certificate (<see cref="ClientCertificatePath"/> or
+/// <see cref="ClientCertificateThumbprint"/>, what Entra recommends) or a <see cref="ClientSecret"/>.
+/// </summary>
 public sealed class EntraOptions
 {
     /// <summary>Where tokens come from; the national clouds have their own.</summary>
@@ -71,6 +77,15 @@ public sealed class EntraOptions
 
     /// <summary>From the environment (Mfa__Entra__ClientSecret) or user secrets, never appsettings.json.</summary>
     public string ClientSecret { get; set; } = "";
+
+    /// <summary>A PFX file holding the app registration's certificate with its private key.</summary>
+    public string ClientCertificatePath { get; set; } = "";
+
+    /// <summary>The PFX file's password: from the environment (Mfa__Entra__ClientCertificatePassword) or user secrets, never appsettings.json.</summary>
+    public string ClientCertificatePassword { get; set; } = "";
+
+    /// <summary>The thumbprint of a certificate with its private key in the Windows certificate store (LocalMachine\My, then CurrentUser\My).</summary>
+    public string ClientCertificateThumbprint { get; set; } = "";
 
     public string GraphBaseUrl { get; set; } = "https://graph.microsoft.com";
 
@@ -98,9 +113,9 @@ public sealed class EntraOptions
             yield return "Mfa:Entra:ClientId is required when Mfa:Provider is Entra.";
         }
 
-        if (string.IsNullOrWhiteSpace(ClientSecret))
+        if (CredentialProblem() is { } credential)
         {
-            yield return "Mfa:Entra:ClientSecret is required when Mfa:Provider is Entra; set it in the environment (Mfa__Entra__ClientSecret) or user secrets.";
+            yield return credential;
         }
 
         foreach (var (name, value) in new[] { ("Instance", Instance), ("GraphBaseUrl", GraphBaseUrl) })
@@ -125,5 +140,119 @@ public sealed class EntraOptions
         {
             yield return "Mfa:Entra:CallTimeout must be at least Mfa:Entra:RequestTimeout and at most 00:05:00.";
         }
+    }
+
+    /// <summary>
+    /// Loads the client certificate the settings name, with its private key; null when the app registration uses a secret.
+    /// Throws <see cref="InvalidOperationException"/> with a sentence naming the setting when it cannot be used.
+    /// </summary>
+    internal X509Certificate2? LoadClientCertificate()
+    {
+        X509Certificate2 certificate;
+        string setting;
+        if (!string.IsNullOrWhiteSpace(ClientCertificatePath))
+        {
+            setting = "Mfa:Entra:ClientCertificatePath";
+            certificate = LoadFromFile();
+        }
+        else if (!string.IsNullOrWhiteSpace(ClientCertificateThumbprint))
+        {
+            setting = "Mfa:Entra:ClientCertificateThumbprint";
+            certificate = LoadFromStore();
+        }
+        else
+        {
+            return null;
+        }
+
+        if (!certificate.HasPrivateKey)
+        {
+            var described = $"{certificate.Subject}, thumbprint {certificate.Thumbprint}";
+            certificate.Dispose();
+            throw new InvalidOperationException(
+                $"{setting} names a certificate without its private key ({described}): the portal signs with that key, so give it the certificate exported with its private key (a .pfx).");
+        }
+
+        return certificate;
+    }
+
+    private string? CredentialProblem()
+    {
+        var set = new[] { ("ClientSecret", ClientSecret), ("ClientCertificatePath", ClientCertificatePath), ("ClientCertificateThumbprint", ClientCertificateThumbprint) }
+            .Where(c => !string.IsNullOrWhiteSpace(c.Item2))
+            .Select(c => $"Mfa:Entra:{c.Item1}")
+            .ToList();
+        if (set.Count == 0)
+        {
+            return "Mfa:Entra needs a credential when Mfa:Provider is Entra: Mfa:Entra:ClientCertificatePath (a PFX file), Mfa:Entra:ClientCertificateThumbprint " +
+                "(a certificate in the Windows certificate store) or Mfa:Entra:ClientSecret (in the environment, Mfa__Entra__ClientSecret, or user secrets).";
+        }
+
+        if (set.Count > 1)
+        {
+            return $"Mfa:Entra takes one credential, but {string.Join(" and ", set)} are all set: keep only one.";
+        }
+
+        if (!string.IsNullOrEmpty(ClientCertificatePassword) && string.IsNullOrWhiteSpace(ClientCertificatePath))
+        {
+            return "Mfa:Entra:ClientCertificatePassword is the password of the PFX file in Mfa:Entra:ClientCertificatePath, which is not set.";
+        }
+
+        try
+        {
+            LoadClientCertificate()?.Dispose();
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private X509Certificate2 LoadFromFile()
+    {
+        if (!File.Exists(ClientCertificatePath))
+        {
+            throw new InvalidOperationException($"Mfa:Entra:ClientCertificatePath names a file that does not exist: {ClientCertificatePath}.");
+        }
+
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(
+                ClientCertificatePath, string.IsNullOrEmpty(ClientCertificatePassword) ? null : ClientCertificatePassword, X509KeyStorageFlags.EphemeralKeySet);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Mfa:Entra:ClientCertificatePath could not be read ({ClientCertificatePath}): {e.Message}", e);
+        }
+        catch (CryptographicException e)
+        {
+            // The password is never part of the message: only whether one was given.
+            throw new InvalidOperationException(
+                $"Mfa:Entra:ClientCertificatePath ({ClientCertificatePath}) does not open as a PFX file with " +
+                (string.IsNullOrEmpty(ClientCertificatePassword) ? "no password (set Mfa:Entra:ClientCertificatePassword)" : "the password in Mfa:Entra:ClientCertificatePassword") +
+                $": {e.Message}",
+                e);
+        }
+    }
+
+    private X509Certificate2 LoadFromStore()
+    {
+        var thumbprint = ClientCertificateThumbprint.Replace(" ", "", StringComparison.Ordinal);
+        // LocalMachine\My exists only on Windows; elsewhere .NET offers CurrentUser\My alone.
+        var locations = OperatingSystem.IsWindows() ? new[] { StoreLocation.LocalMachine, StoreLocation.CurrentUser } : [StoreLocation.CurrentUser];
+        foreach (var location in locations)
+        {
+            using var store = new X509Store(StoreName.My, location);
+            store.Open(OpenFlags.ReadOnly);
+            var match = store.Certificates.Find(X509FindType.FindByThumbprint, thumbprint, validOnly: false).FirstOrDefault();
+            if (match is not null)
+            {
+                return match;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"Mfa:Entra:ClientCertificateThumbprint: no certificate with thumbprint {thumbprint} is in {string.Join(" or ", locations.Select(l => $"{l}\\My"))}.");
     }
 }
