@@ -190,7 +190,7 @@ public sealed class EntraOptions
 
         if (set.Count > 1)
         {
-            return $"Mfa:Entra takes one credential, but {string.Join(" and ", set)} are all set: keep only one.";
+            return $"Mfa:Entra takes one credential, but {string.Join(" and ", set)} are {(set.Count == 2 ? "both" : "all")} set: keep only one.";
         }
 
         if (!string.IsNullOrEmpty(ClientCertificatePassword) && string.IsNullOrWhiteSpace(ClientCertificatePath))
