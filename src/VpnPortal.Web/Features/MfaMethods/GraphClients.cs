@@ -21,13 +21,16 @@ public sealed class GraphClients : IDisposable
     private readonly X509Certificate2? _certificate;
     private readonly string _graphBaseUrl;
 
+    // Adds the app-only token to each request for Graph's host, the SDK's own and the ones written by hand alike.
+    private readonly AzureIdentityAuthenticationProvider _authentication;
+
     public GraphClients(IOptions<MfaOptions> options, IHttpClientFactory httpClients)
     {
         var entra = options.Value.Entra;
         _httpClients = httpClients;
         _graphBaseUrl = entra.GraphBaseUrl.TrimEnd('/');
         _certificate = entra.LoadClientCertificate();
-        Authentication = new AzureIdentityAuthenticationProvider(
+        _authentication = new AzureIdentityAuthenticationProvider(
             Credential(entra, _certificate, httpClients.CreateClient(GraphMfaMethodProvider.HttpClientName)),
             allowedHosts: [new Uri(_graphBaseUrl).Host],
             observabilityOptions: null,
@@ -35,12 +38,9 @@ public sealed class GraphClients : IDisposable
             scopes: [$"{_graphBaseUrl}/.default"]);
     }
 
-    /// <summary>Adds the app-only token to a request for Graph (the SDK's, or one it has no request builder for).</summary>
-    public AzureIdentityAuthenticationProvider Authentication { get; }
-
     /// <summary>The Graph SDK's client for Graph v1.0; it holds nothing worth keeping between calls.</summary>
     public GraphServiceClient V1() =>
-        new(_httpClients.CreateClient(GraphMfaMethodProvider.HttpClientName), Authentication, $"{_graphBaseUrl}/v1.0");
+        new(_httpClients.CreateClient(GraphMfaMethodProvider.HttpClientName), _authentication, $"{_graphBaseUrl}/v1.0");
 
     /// <summary>The address of Graph's beta version, for what v1.0 does not have yet.</summary>
     public string BetaUrl => $"{_graphBaseUrl}/beta";
