@@ -1,7 +1,9 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -15,7 +17,8 @@ namespace VpnPortal.Testing;
 
 /// <summary>
 /// Microsoft Entra ID's token endpoint and Microsoft Graph's phone authentication methods API on loopback (https, with
-/// a certificate of its own), following the documented contract: the client-credentials grant; /v1.0/users/{id}/
+/// a certificate of its own), following the documented contract: the client-credentials grant, with the client secret or
+/// a client assertion signed with a registered certificate (checked as Entra does); /v1.0/users/{id}/
 /// authentication/phoneMethods with the fixed method ids per phone type, "+{cc} {number}" numbers, one phone per type,
 /// a mobile before an alternate mobile (and kept while there is one), no change of type, the default method's phone not
 /// deleted; /beta/.../signInPreferences; Graph's error bodies; and,
@@ -42,6 +45,7 @@ public sealed partial class GraphStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, DirectoryUser> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<(int Status, string? RetryAfter, string? Method)> _faults = new();
     private readonly ConcurrentBag<string> _issuedTokens = [];
+    private readonly ConcurrentBag<X509Certificate2> _clientCertificates = [];
 
     private GraphStandIn(WebApplication app, X509Certificate2 certificate)
     {
@@ -113,6 +117,9 @@ public sealed partial class GraphStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>Registers a certificate's public key as the app registration's credential, as uploaded in the Entra admin center.</summary>
+    public void RegisterClientCertificate(X509Certificate2 certificate) => _clientCertificates.Add(X509CertificateLoader.LoadCertificate(certificate.RawData));
+
     public IReadOnlyDictionary<string, string> PhonesOf(string userPrincipalName) => new Dictionary<string, string>(_users[userPrincipalName].Phones);
 
     public string? PreferredOf(string userPrincipalName) => _users[userPrincipalName].Preferred;
@@ -145,6 +152,10 @@ public sealed partial class GraphStandIn : IAsyncDisposable
     {
         await _app.DisposeAsync();
         Certificate.Dispose();
+        foreach (var registered in _clientCertificates)
+        {
+            registered.Dispose();
+        }
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -248,15 +259,23 @@ public sealed partial class GraphStandIn : IAsyncDisposable
     private async Task TokenAsync(HttpContext context, string body)
     {
         var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(body);
-        if (form["grant_type"] != "client_credentials" || form["client_id"] != ClientId || form["client_secret"] != ClientSecret)
+        string Field(string name) => form.TryGetValue(name, out var value) ? value.ToString() : "";
+        var refused = Field("grant_type") != "client_credentials" || Field("client_id") != ClientId
+            ? "AADSTS700016: Application not found in the directory."
+            : Field("client_assertion_type") == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+                ? AssertionProblem(Field("client_assertion"), $"{BaseAddress}{TenantId}/oauth2/v2.0/token")
+                : Field("client_secret") != ClientSecret
+                    ? "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID."
+                    : null;
+        if (refused is not null)
         {
             context.Response.StatusCode = 401;
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["error"] = "invalid_client",
-                ["error_description"] = "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
-                ["error_codes"] = new[] { 7000215 },
+                ["error_description"] = refused,
+                ["error_codes"] = new[] { int.Parse(refused["AADSTS".Length..refused.IndexOf(':', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture) },
             }), context.RequestAborted);
             return;
         }
@@ -279,6 +298,62 @@ public sealed partial class GraphStandIn : IAsyncDisposable
             ["access_token"] = token,
         }), context.RequestAborted);
     }
+
+    /// <summary>
+    /// Why Entra would refuse a client assertion (a JWT the client signed with its certificate's private key), or null: the
+    /// signature must verify with a registered certificate's public key (RS256 or PS256), aud must be the token endpoint,
+    /// iss and sub the client id, and the time now within nbf and exp.
+    /// </summary>
+    private string? AssertionProblem(string assertion, string audience)
+    {
+        var parts = assertion.Split('.');
+        JsonNode? header, claims;
+        byte[] signature;
+        try
+        {
+            header = parts.Length == 3 ? JsonNode.Parse(Base64Url.DecodeFromChars(parts[0])) : null;
+            claims = parts.Length == 3 ? JsonNode.Parse(Base64Url.DecodeFromChars(parts[1])) : null;
+            signature = parts.Length == 3 ? Base64Url.DecodeFromChars(parts[2]) : [];
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return $"AADSTS50027: JWT token is invalid or malformed: {e.Message}";
+        }
+
+        if (header is null || claims is null)
+        {
+            return "AADSTS50027: JWT token is invalid or malformed.";
+        }
+
+        var padding = header["alg"]?.GetValue<string>() switch
+        {
+            "RS256" => RSASignaturePadding.Pkcs1,
+            "PS256" => RSASignaturePadding.Pss,
+            _ => null,
+        };
+        var signed = Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}");
+        if (padding is null || !_clientCertificates.Any(c => c.GetRSAPublicKey() is { } key && key.VerifyData(signed, signature, HashAlgorithmName.SHA256, padding)))
+        {
+            return $"AADSTS700027: Client assertion failed signature validation. (Reason - The key was not found., Thumbprint of key used by client: '{header["x5t#S256"] ?? header["x5t"]}')";
+        }
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return claims["aud"]?.GetValue<string>() is not { } aud || !string.Equals(aud, audience, StringComparison.OrdinalIgnoreCase)
+            ? $"AADSTS700212: No matching federated identity record found for presented assertion audience '{claims["aud"]}'."
+            : claims["iss"]?.GetValue<string>() != ClientId || claims["sub"]?.GetValue<string>() != ClientId
+                ? "AADSTS700021: Client assertion application identifier doesn't match 'client_id' parameter."
+                : Seconds(claims["exp"]) is not { } exp || exp <= now || Seconds(claims["nbf"]) > now + 300
+                    ? "AADSTS700024: Client assertion is not within its valid time range."
+                    : null;
+    }
+
+    // A JWT time (seconds since 1970): a number, though MSAL writes it as a string.
+    private static long? Seconds(JsonNode? value) => value?.GetValueKind() switch
+    {
+        JsonValueKind.Number => value.GetValue<long>(),
+        JsonValueKind.String => long.TryParse(value.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null,
+        _ => null,
+    };
 
     // The codes and messages Graph answers with for each status.
     private static (string Code, string Message) FaultError(int status) => status switch

@@ -68,11 +68,14 @@ public static class ClientCertificates
         X509Certificate2 certificate;
         try
         {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password, X509KeyStorageFlags.EphemeralKeySet);
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, string.IsNullOrEmpty(password) ? null : password, X509KeyStorageFlags.EphemeralKeySet);
         }
         catch (CryptographicException)
         {
-            return Refused($"{settings}:ClientCertificatePath: {path} could not be opened as a PFX file with the password in {settings}:ClientCertificatePassword (a wrong password, or not a PFX file).");
+            // Whether a password was given, never the password.
+            return Refused(string.IsNullOrEmpty(password)
+                ? $"{settings}:ClientCertificatePath: {path} could not be opened as a PFX file with no password (not a PFX file, or set {settings}:ClientCertificatePassword)."
+                : $"{settings}:ClientCertificatePath: {path} could not be opened as a PFX file with the password in {settings}:ClientCertificatePassword (a wrong password, or not a PFX file).");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

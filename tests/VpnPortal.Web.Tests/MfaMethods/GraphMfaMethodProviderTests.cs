@@ -8,7 +8,10 @@ using Xunit;
 
 namespace VpnPortal.Web.Tests.MfaMethods;
 
-/// <summary>The Microsoft Graph provider, with real MSAL and real HTTPS, against a stand-in that follows Graph's documented contract.</summary>
+/// <summary>
+/// The Microsoft Graph provider, with the real Graph SDK, Azure.Identity and HTTPS, against a stand-in that follows Graph's
+/// documented contract and checks client assertions as Entra does.
+/// </summary>
 public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
 {
     private const string Upn = "alex@corp.example";
@@ -297,7 +300,44 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
         _graph.GraphRequests.ShouldBeEmpty();
     }
 
-    private IMfaMethodProvider Provider(string secret = GraphStandIn.ClientSecret, int maxRetries = 3, TimeSpan? timeout = null, TimeSpan? callTimeout = null)
+    [Fact]
+    public async Task ACertificateFromAPfxFile_SignsInWithASignedAssertion_AndReadsTheMethods()
+    {
+        using var files = new ClientCertificateFiles();
+        var certificate = files.Create();
+        _graph.RegisterClientCertificate(certificate);
+        _graph.AddUser(Upn, "sms", ("mobile", "+44 7400900123"));
+        var pfx = files.WritePfx(certificate, "pfx-password");
+
+        var methods = await Provider(credential: e => (e.ClientSecret, e.ClientCertificatePath, e.ClientCertificatePassword) = ("", pfx, "pfx-password"))
+            .GetAsync(Alex, Cancel);
+
+        methods.Phone(PhoneKind.Mobile).ShouldNotBeNull();
+        var tokenRequest = _graph.Requests.Single(r => r.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal)).Body;
+        tokenRequest.ShouldContain("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer");
+        tokenRequest.ShouldNotContain("client_secret");
+    }
+
+    [Fact]
+    public async Task ACertificateEntraDoesNotKnow_IsRefusedInPlainWords_WithEntrasReasonForAdmins()
+    {
+        using var files = new ClientCertificateFiles();
+        _graph.RegisterClientCertificate(files.Create("Registered"));
+        _graph.AddUser(Upn);
+        var other = files.WritePfx(files.Create("Another"), "pfx-password");
+
+        var failed = await Should.ThrowAsync<MfaProviderException>(() =>
+            Provider(credential: e => (e.ClientSecret, e.ClientCertificatePath, e.ClientCertificatePassword) = ("", other, "pfx-password")).GetAsync(Alex, Cancel));
+
+        failed.Message.ShouldBe("The sign-in methods service is not available right now. Try again later, or ask the helpdesk.");
+        failed.Detail.ShouldMatch(@"^Microsoft Entra ID refused the portal's token request: invalid_client \(HTTP 401\): .*AADSTS700027: Client assertion failed signature validation\.");
+        failed.Transient.ShouldBeFalse();
+        failed.Detail.ShouldNotContain("pfx-password");
+        _graph.GraphRequests.ShouldBeEmpty();
+    }
+
+    private IMfaMethodProvider Provider(
+        string secret = GraphStandIn.ClientSecret, int maxRetries = 3, TimeSpan? timeout = null, TimeSpan? callTimeout = null, Action<EntraOptions>? credential = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
@@ -313,9 +353,10 @@ public sealed class GraphMfaMethodProviderTests : IAsyncLifetime
             o.Entra.MaxRetries = maxRetries;
             o.Entra.RequestTimeout = timeout ?? o.Entra.RequestTimeout;
             o.Entra.CallTimeout = callTimeout ?? o.Entra.CallTimeout;
+            credential?.Invoke(o.Entra);
         });
         services.AddGraphHttpClient().ConfigurePrimaryHttpMessageHandler(_graph.CreateTrustingHandler);
-        services.AddSingleton<IGraphAccessTokens, MsalGraphAccessTokens>();
+        services.AddSingleton<GraphClients>();
         services.AddSingleton<IMfaMethodProvider, GraphMfaMethodProvider>();
         _services?.Dispose();
         _services = services.BuildServiceProvider();

@@ -1,8 +1,13 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Azure.Identity;
 using Microsoft.Extensions.Options;
+using Microsoft.Graph;
+using Microsoft.Graph.Models;
+using Microsoft.Graph.Models.ODataErrors;
+using Microsoft.Graph.Users.Item.Authentication.PhoneMethods;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
 using Polly.Timeout;
 using VpnPortal.Data.Entities;
 using VpnPortal.Domain.Phones;
@@ -10,14 +15,14 @@ using VpnPortal.Domain.Phones;
 namespace VpnPortal.Web.Features.MfaMethods;
 
 /// <summary>
-/// Phone methods in Microsoft Entra ID through Microsoft Graph's phone authentication methods API
-/// (/users/{id}/authentication/phoneMethods, app-only), and the preferred method through signInPreferences (beta).
+/// Phone methods in Microsoft Entra ID through the Microsoft Graph SDK's phone authentication methods API
+/// (/users/{id}/authentication/phoneMethods, app-only), and the preferred method through signInPreferences, which only
+/// Graph beta has: those requests are written here, sent by the same SDK client with the same token.
 /// Throttling is honoured: a 429 or 503 is retried after its Retry-After; calls that are safe to repeat (GET, PATCH,
 /// DELETE) are also retried after other server errors, a create only when Graph says it was not processed (429).
 /// </summary>
 public sealed class GraphMfaMethodProvider(
-    IHttpClientFactory httpClients,
-    IGraphAccessTokens tokens,
+    GraphClients clients,
     IOptions<MfaOptions> options,
     ILogger<GraphMfaMethodProvider> logger) : IMfaMethodProvider
 {
@@ -31,7 +36,16 @@ public sealed class GraphMfaMethodProvider(
         [PhoneKind.Office] = "e37fc753-ff3b-4958-9484-eaa9425c82bc",
     };
 
+    // The user's name is part of each path; logs and admin details name only the operation.
+    private const string PhoneMethods = "phoneMethods";
+    private const string SignInPreferences = "signInPreferences";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // How Graph's error bodies are read, for the requests written here as for the SDK's own.
+    private static readonly Dictionary<string, ParsableFactory<IParsable>> ErrorMapping = new() { ["XXX"] = ODataError.CreateFromDiscriminatorValue };
+
+    private readonly GraphServiceClient _graph = clients.V1();
 
     private EntraOptions Entra => options.Value.Entra;
 
@@ -46,9 +60,8 @@ public sealed class GraphMfaMethodProvider(
     /// <summary>The phones, and the preferred method in Graph's own words (which phone a call goes to).</summary>
     private async Task<(List<MfaPhone> Phones, string? Preferred)> ReadAsync(MfaUser user, CancellationToken cancellationToken)
     {
-        using var phonesResponse = await SendAsync(HttpMethod.Get, PhoneMethodsPath(user), null, safeToRepeat: true, cancellationToken);
-        await EnsureSuccessAsync(phonesResponse, "read your phone numbers", cancellationToken);
-        var list = await phonesResponse.Content.ReadFromJsonAsync<GraphList<GraphPhoneMethod>>(Json, cancellationToken);
+        PhoneAuthenticationMethodCollectionResponse? list = null;
+        await EnsureAsync("GET", PhoneMethods, "read your phone numbers", async c => list = await Phones(user).GetAsync(GraphResilience.MarkSafeToRepeat, c), cancellationToken);
         var phones = (list?.Value ?? [])
             .Select(p => (Kind: ParseKind(p.PhoneType), p.PhoneNumber))
             .Where(p => p.Kind is not null && p.PhoneNumber is not null)
@@ -56,43 +69,64 @@ public sealed class GraphMfaMethodProvider(
             .OrderBy(p => p.Kind)
             .ToList();
 
-        using var preferencesResponse = await SendAsync(HttpMethod.Get, SignInPreferencesUri(user), null, safeToRepeat: true, cancellationToken);
-        await EnsureSuccessAsync(preferencesResponse, "read your preferred sign-in method", cancellationToken);
-        var preferences = await preferencesResponse.Content.ReadFromJsonAsync<GraphSignInPreferences>(Json, cancellationToken);
+        GraphSignInPreferences? preferences = null;
+        await EnsureAsync("GET", SignInPreferences, "read your preferred sign-in method", async c =>
+        {
+            await using var body = await _graph.RequestAdapter.SendPrimitiveAsync<Stream>(SignInPreferencesRequest(user, Method.GET, null), ErrorMapping, c);
+            preferences = body is null ? null : await JsonSerializer.DeserializeAsync<GraphSignInPreferences>(body, Json, c);
+        }, cancellationToken);
         return (phones, preferences?.UserPreferredMethodForSecondaryAuthentication);
     }
 
     public async Task SetPhoneAsync(MfaUser user, PhoneKind kind, PhoneNumber number, CancellationToken cancellationToken)
     {
-        var body = new GraphPhoneMethod(null, number.EntraFormat, PhoneType(kind));
-        using var update = await SendAsync(HttpMethod.Patch, $"{PhoneMethodsPath(user)}/{MethodIds[kind]}", body, safeToRepeat: true, cancellationToken);
-        if (update.StatusCode != HttpStatusCode.NotFound)
+        // The body Graph documents: the number and its type. The SDK sends what changed after a body's initialisation (so
+        // not its default @odata.type), and a body once: a new one for each request.
+        PhoneAuthenticationMethod Body()
         {
-            await EnsureSuccessAsync(update, "save the number", cancellationToken);
+            var body = new PhoneAuthenticationMethod();
+            body.BackingStore.InitializationCompleted = true;
+            body.PhoneNumber = number.EntraFormat;
+            body.PhoneType = PhoneType(kind);
+            return body;
+        }
+
+        var update = await TryAsync("PATCH", PhoneMethods, c => Phones(user)[MethodIds[kind]].PatchAsync(Body(), GraphResilience.MarkSafeToRepeat, c), cancellationToken);
+        if (update is null)
+        {
             return;
         }
 
+        if (update.ResponseStatusCode != (int)HttpStatusCode.NotFound)
+        {
+            throw Failure(update, "PATCH", PhoneMethods, "save the number");
+        }
+
         // No number of this kind yet: add one. A create is repeated only when Graph says it did not process it.
-        using var create = await SendAsync(HttpMethod.Post, PhoneMethodsPath(user), body, safeToRepeat: false, cancellationToken);
-        await EnsureSuccessAsync(create, "save the number", cancellationToken);
+        await EnsureAsync("POST", PhoneMethods, "save the number", c => Phones(user).PostAsync(Body(), cancellationToken: c), cancellationToken);
     }
 
     public async Task RemovePhoneAsync(MfaUser user, PhoneKind kind, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Delete, $"{PhoneMethodsPath(user)}/{MethodIds[kind]}", null, safeToRepeat: true, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound && !await IsUserMissingAsync(response, cancellationToken))
+        var refused = await TryAsync("DELETE", PhoneMethods, c => Phones(user)[MethodIds[kind]].DeleteAsync(GraphResilience.MarkSafeToRepeat, c), cancellationToken);
+        if (refused is null)
         {
-            return; // already gone: the outcome the user asked for
+            return;
         }
 
-        if (response.StatusCode == HttpStatusCode.BadRequest && await RemovalRuleAsync(user, kind, cancellationToken) is { } rule)
+        if (refused.ResponseStatusCode == (int)HttpStatusCode.NotFound && (refused as ODataError)?.Error?.Code != "Request_ResourceNotFound")
+        {
+            return; // the method is already gone (the user is there): the outcome the user asked for
+        }
+
+        var failure = Failure(refused, "DELETE", PhoneMethods, "remove the number");
+        if (refused.ResponseStatusCode == (int)HttpStatusCode.BadRequest && await RemovalRuleAsync(user, kind, cancellationToken) is { } rule)
         {
             // Graph's own words for its removal rules are not for people; the rule it applied is.
-            var refused = await FailureAsync(response, "remove the number", cancellationToken);
-            throw new MfaProviderException(rule, refused.Detail, transient: false);
+            throw new MfaProviderException(rule, failure.Detail, transient: false);
         }
 
-        await EnsureSuccessAsync(response, "remove the number", cancellationToken);
+        throw failure;
     }
 
     /// <summary>Which of Graph's documented removal rules the user's methods break, in plain words; null when none.</summary>
@@ -125,8 +159,8 @@ public sealed class GraphMfaMethodProvider(
             MfaMethod.AppNotification => "push",
             _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
         });
-        using var response = await SendAsync(HttpMethod.Patch, SignInPreferencesUri(user), body, safeToRepeat: true, cancellationToken);
-        await EnsureSuccessAsync(response, "save your preferred method", cancellationToken);
+        await EnsureAsync("PATCH", SignInPreferences, "save your preferred method", c =>
+            _graph.RequestAdapter.SendNoContentAsync(SignInPreferencesRequest(user, Method.PATCH, body), ErrorMapping, c), cancellationToken);
     }
 
     // Graph names the phone a call goes to: the mobile when there is one, else the phone the user has.
@@ -141,49 +175,65 @@ public sealed class GraphMfaMethodProvider(
         };
     }
 
-    private string PhoneMethodsPath(MfaUser user) =>
-        $"{Entra.GraphBaseUrl.TrimEnd('/')}/v1.0/users/{Uri.EscapeDataString(user.DirectoryName)}/authentication/phoneMethods";
+    private PhoneMethodsRequestBuilder Phones(MfaUser user) => _graph.Users[user.DirectoryName].Authentication.PhoneMethods;
 
-    // Sign-in preferences exist only in Graph's beta version.
-    private string SignInPreferencesUri(MfaUser user) =>
-        $"{Entra.GraphBaseUrl.TrimEnd('/')}/beta/users/{Uri.EscapeDataString(user.DirectoryName)}/authentication/signInPreferences";
-
-    /// <summary>
-    /// One Graph call. Its retries, each attempt's timeout and the call's budget are the "graph" client's resilience
-    /// pipeline (<see cref="GraphResilience"/>); the request says whether it is safe to repeat after a failure whose outcome
-    /// is unknown. The access token is fetched (or taken from the cache) first, within one attempt's time.
-    /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, object? body, bool safeToRepeat, CancellationToken cancellationToken)
+    // Sign-in preferences exist only in Graph's beta version, which the SDK (v1.0) has no request builder for.
+    private RequestInformation SignInPreferencesRequest(MfaUser user, Method method, GraphSignInPreferences? body)
     {
-        var client = httpClients.CreateClient(HttpClientName);
-        using var request = new HttpRequestMessage(method, uri);
-        GraphResilience.SetSafeToRepeat(request, safeToRepeat);
+        var request = new RequestInformation
+        {
+            HttpMethod = method,
+            URI = new Uri($"{clients.BetaUrl}/users/{Uri.EscapeDataString(user.DirectoryName)}/authentication/signInPreferences"),
+        };
+        request.Headers.TryAdd("Accept", "application/json");
+        GraphResilience.MarkSafeToRepeat(request);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+            request.SetStreamContent(new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(body, Json)), "application/json");
         }
 
+        return request;
+    }
+
+    private async Task EnsureAsync(string method, string resource, string doing, Func<CancellationToken, Task> call, CancellationToken cancellationToken)
+    {
+        if (await TryAsync(method, resource, call, cancellationToken) is { } refused)
+        {
+            throw Failure(refused, method, resource, doing);
+        }
+    }
+
+    /// <summary>
+    /// One Graph call; Graph's refusal or failure is returned for the caller to judge. Its retries, each attempt's timeout
+    /// and the call's budget are the "graph" client's resilience pipeline (<see cref="GraphResilience"/>); the request says
+    /// whether it is safe to repeat after a failure whose outcome is unknown. The SDK gets the access token first (from
+    /// Azure.Identity's cache, or from Entra through the same client).
+    /// </summary>
+    private async Task<ApiException?> TryAsync(string method, string resource, Func<CancellationToken, Task> call, CancellationToken cancellationToken)
+    {
         try
         {
-            using (var tokenTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            await call(cancellationToken);
+            return null;
+        }
+        catch (ApiException e)
+        {
+            if (GraphResilience.IsThrottled((HttpStatusCode)e.ResponseStatusCode) || e.ResponseStatusCode >= 500)
             {
-                tokenTimeout.CancelAfter(Entra.RequestTimeout);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetAsync(tokenTimeout.Token));
+                logger.LogWarning("Microsoft Graph {Method} {Path} answered {Status}", method, resource, e.ResponseStatusCode);
             }
 
-            var response = await client.SendAsync(request, cancellationToken);
-            if (GraphResilience.IsThrottled(response.StatusCode) || (int)response.StatusCode >= 500)
-            {
-                logger.LogWarning("Microsoft Graph {Method} {Path} answered {Status}", method, PathOf(uri), (int)response.StatusCode);
-            }
-
-            return response;
+            return e;
+        }
+        catch (AuthenticationFailedException e)
+        {
+            throw GraphClients.TokenFailure(e);
         }
         catch (Exception e) when (Unanswered(e, cancellationToken))
         {
             throw new MfaProviderException(
                 "The sign-in methods service could not be reached. Try again in a few minutes.",
-                $"Microsoft Graph {method} {PathOf(uri)} failed: {Describe(e)}",
+                $"Microsoft Graph {method} {resource} failed: {Describe(e)}",
                 transient: true,
                 e);
         }
@@ -196,21 +246,13 @@ public sealed class GraphMfaMethodProvider(
     private string Describe(Exception e) =>
         e is OperationCanceledException or TimeoutRejectedException ? $"no answer within {Entra.RequestTimeout.TotalSeconds:0.#} s (Timeout)" : e.Message;
 
-    private async Task EnsureSuccessAsync(HttpResponseMessage response, string doing, CancellationToken cancellationToken)
-    {
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await FailureAsync(response, doing, cancellationToken);
-        }
-    }
-
     /// <summary>The failure a refused or failed answer means: plain words for the user, Graph's answer for admins.</summary>
-    private static async Task<MfaProviderException> FailureAsync(HttpResponseMessage response, string doing, CancellationToken cancellationToken)
+    private static MfaProviderException Failure(ApiException refused, string method, string resource, string doing)
     {
-        var error = await ReadErrorAsync(response, cancellationToken);
-        var detail = $"Microsoft Graph {response.RequestMessage?.Method} {PathOf(response.RequestMessage?.RequestUri?.ToString())} answered {(int)response.StatusCode}" +
-            (error is null ? "" : $" {error.Code}: {error.Message}");
-        return response.StatusCode switch
+        var error = (refused as ODataError)?.Error;
+        var status = (HttpStatusCode)refused.ResponseStatusCode;
+        var detail = $"Microsoft Graph {method} {resource} answered {refused.ResponseStatusCode}" + (error is null ? "" : $" {error.Code}: {error.Message}");
+        return status switch
         {
             HttpStatusCode.BadRequest => new MfaProviderException(
                 $"Microsoft Entra ID did not accept this change{(error?.Message is { Length: > 0 } m ? ": " + m : ".")}", detail, transient: false),
@@ -222,45 +264,25 @@ public sealed class GraphMfaMethodProvider(
                 transient: false),
             HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable => new MfaProviderException(
                 $"Microsoft Entra ID is busy and could not {doing}. Try again in a few minutes.", detail, transient: true),
-            _ when (int)response.StatusCode >= 500 => new MfaProviderException(
+            _ when (int)status >= 500 => new MfaProviderException(
                 $"Microsoft Entra ID could not {doing} just now. Try again in a few minutes.", detail, transient: true),
             _ => new MfaProviderException($"Microsoft Entra ID could not {doing}.", detail, transient: false),
         };
     }
 
-    private static async Task<bool> IsUserMissingAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        (await ReadErrorAsync(response, cancellationToken))?.Code == "Request_ResourceNotFound";
-
-    private static async Task<GraphError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static AuthenticationPhoneType PhoneType(PhoneKind kind) => kind switch
     {
-        try
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            return body.Length == 0 ? null : JsonSerializer.Deserialize<GraphErrorBody>(body, Json)?.Error;
-        }
-        catch (JsonException)
-        {
-            return null; // an error page that is not Graph's JSON: the status code alone is reported
-        }
-    }
-
-    // The user's name is part of the path; logs and admin details keep only the operation.
-    private static string PathOf(string? uri) =>
-        uri is null ? "" : uri.Contains("/signInPreferences", StringComparison.Ordinal) ? "signInPreferences" : "phoneMethods";
-
-    private static string PhoneType(PhoneKind kind) => kind switch
-    {
-        PhoneKind.Mobile => "mobile",
-        PhoneKind.AlternateMobile => "alternateMobile",
-        PhoneKind.Office => "office",
+        PhoneKind.Mobile => AuthenticationPhoneType.Mobile,
+        PhoneKind.AlternateMobile => AuthenticationPhoneType.AlternateMobile,
+        PhoneKind.Office => AuthenticationPhoneType.Office,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    private static PhoneKind? ParseKind(string? phoneType) => phoneType switch
+    private static PhoneKind? ParseKind(AuthenticationPhoneType? phoneType) => phoneType switch
     {
-        "mobile" => PhoneKind.Mobile,
-        "alternateMobile" => PhoneKind.AlternateMobile,
-        "office" => PhoneKind.Office,
+        AuthenticationPhoneType.Mobile => PhoneKind.Mobile,
+        AuthenticationPhoneType.AlternateMobile => PhoneKind.AlternateMobile,
+        AuthenticationPhoneType.Office => PhoneKind.Office,
         _ => null,
     };
 
@@ -272,16 +294,5 @@ public sealed class GraphMfaMethodProvider(
         _ => null,
     };
 
-    private sealed record GraphList<T>(List<T>? Value);
-
-    private sealed record GraphPhoneMethod(
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id,
-        string? PhoneNumber,
-        string? PhoneType);
-
     private sealed record GraphSignInPreferences(string? UserPreferredMethodForSecondaryAuthentication);
-
-    private sealed record GraphErrorBody(GraphError? Error);
-
-    private sealed record GraphError(string? Code, string? Message);
 }

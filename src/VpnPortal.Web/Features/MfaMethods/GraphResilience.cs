@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Http.HttpClientLibrary.Extensions;
 using Polly;
 using Polly.Timeout;
 
@@ -12,12 +14,12 @@ namespace VpnPortal.Web.Features.MfaMethods;
 /// (<see cref="EntraOptions.RequestTimeout"/>). A 429 or 503 is retried after its Retry-After (Graph did not process the
 /// request), unless Graph asks for a wait longer than <see cref="EntraOptions.MaxRetryAfter"/>: that answer is returned at
 /// once and reported as "try again later". Other server errors, timeouts and failed connections are retried only for a
-/// request marked safe to repeat, since the outcome of a create that got no answer is unknown.
+/// request marked safe to repeat (<see cref="MarkSafeToRepeat{T}(RequestConfiguration{T})"/>), since the outcome of a
+/// create that got no answer is unknown. Nothing else retries: the Graph SDK is given this client, so its own retry and
+/// redirect handlers are not used, and Azure.Identity's token requests are not retried by Azure.Core either.
 /// </summary>
 public static class GraphResilience
 {
-    private static readonly HttpRequestOptionsKey<bool> SafeToRepeatKey = new("VpnPortal.Graph.SafeToRepeat");
-
     /// <summary>The first back-off; it doubles with each retry.</summary>
     public static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(250);
 
@@ -36,8 +38,16 @@ public static class GraphResilience
         return client;
     }
 
-    /// <summary>Marks a request that may be sent again after a failure whose outcome is unknown (a read, an update to a fixed id, a delete).</summary>
-    public static void SetSafeToRepeat(HttpRequestMessage request, bool safeToRepeat) => request.Options.Set(SafeToRepeatKey, safeToRepeat);
+    /// <summary>
+    /// Marks a Graph SDK request that may be sent again after a failure whose outcome is unknown (a read, an update to a
+    /// fixed id, a delete). The SDK carries the option onto the HTTP request, where the retry reads it; an unmarked request
+    /// (a create, a token request) is repeated only when Graph says it did not process it.
+    /// </summary>
+    public static void MarkSafeToRepeat<T>(RequestConfiguration<T> configuration)
+        where T : class, new() => configuration.Options.Add(SafeToRepeatOption.Instance);
+
+    /// <inheritdoc cref="MarkSafeToRepeat{T}(RequestConfiguration{T})"/>
+    public static void MarkSafeToRepeat(RequestInformation request) => request.AddRequestOptions([SafeToRepeatOption.Instance]);
 
     public static bool IsThrottled(HttpStatusCode status) => status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
 
@@ -73,8 +83,13 @@ public static class GraphResilience
             return wait <= maxRetryAfter;
         }
 
-        var request = context.GetRequestMessage();
-        var safe = request is not null && request.Options.TryGetValue(SafeToRepeatKey, out var marked) && marked;
+        var safe = context.GetRequestMessage()?.GetRequestOption<SafeToRepeatOption>() is not null;
         return safe && (outcome.Exception is HttpRequestException or TimeoutRejectedException || outcome.Result is { StatusCode: >= HttpStatusCode.InternalServerError });
+    }
+
+    /// <summary>The mark of a request that is safe to repeat; Kiota copies request options onto the HTTP request by type.</summary>
+    private sealed class SafeToRepeatOption : IRequestOption
+    {
+        public static readonly SafeToRepeatOption Instance = new();
     }
 }

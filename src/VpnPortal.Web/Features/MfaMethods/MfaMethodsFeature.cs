@@ -14,7 +14,7 @@ public static class MfaMethodsFeature
         var mfa = configuration.GetSection(MfaOptions.Section).Get<MfaOptions>() ?? new MfaOptions();
         if (mfa.UsesEntra)
         {
-            services.AddSingleton<IGraphAccessTokens, MsalGraphAccessTokens>();
+            services.AddSingleton<GraphClients>();
             services.AddScoped<IMfaMethodProvider, GraphMfaMethodProvider>();
         }
         else

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography.X509Certificates;
+using VpnPortal.Web.Security;
 
 namespace VpnPortal.Web.Features.MfaMethods;
 
@@ -59,7 +61,11 @@ public sealed class MfaOptions : IValidatableObject
     }
 }
 
-/// <summary>The app registration that may change users' phone methods (application permission UserAuthenticationMethod.ReadWrite.All).</summary>
+/// <summary>
+/// The app registration that may change users' phone methods (application permission UserAuthenticationMethod.ReadWrite.All).
+/// It signs in with exactly one credential: a client certificate (<see cref="ClientCertificatePath"/> or
+/// <see cref="ClientCertificateThumbprint"/>, what Entra recommends) or a <see cref="ClientSecret"/>.
+/// </summary>
 public sealed class EntraOptions
 {
     /// <summary>Where tokens come from; the national clouds have their own.</summary>
@@ -71,6 +77,15 @@ public sealed class EntraOptions
 
     /// <summary>From the environment (Mfa__Entra__ClientSecret) or user secrets, never appsettings.json.</summary>
     public string ClientSecret { get; set; } = "";
+
+    /// <summary>A PFX file holding the app registration's certificate with its private key.</summary>
+    public string ClientCertificatePath { get; set; } = "";
+
+    /// <summary>The PFX file's password: from the environment (Mfa__Entra__ClientCertificatePassword) or user secrets, never appsettings.json.</summary>
+    public string ClientCertificatePassword { get; set; } = "";
+
+    /// <summary>The thumbprint of a certificate with its private key in the Windows certificate store (LocalMachine\My, then CurrentUser\My).</summary>
+    public string ClientCertificateThumbprint { get; set; } = "";
 
     public string GraphBaseUrl { get; set; } = "https://graph.microsoft.com";
 
@@ -98,9 +113,9 @@ public sealed class EntraOptions
             yield return "Mfa:Entra:ClientId is required when Mfa:Provider is Entra.";
         }
 
-        if (string.IsNullOrWhiteSpace(ClientSecret))
+        if (CredentialProblem() is { } credential)
         {
-            yield return "Mfa:Entra:ClientSecret is required when Mfa:Provider is Entra; set it in the environment (Mfa__Entra__ClientSecret) or user secrets.";
+            yield return credential;
         }
 
         foreach (var (name, value) in new[] { ("Instance", Instance), ("GraphBaseUrl", GraphBaseUrl) })
@@ -124,6 +139,54 @@ public sealed class EntraOptions
         if (CallTimeout < RequestTimeout || CallTimeout > TimeSpan.FromMinutes(5))
         {
             yield return "Mfa:Entra:CallTimeout must be at least Mfa:Entra:RequestTimeout and at most 00:05:00.";
+        }
+    }
+
+    /// <summary>
+    /// Loads the client certificate the settings name, with its private key; null when the app registration uses a secret.
+    /// Throws <see cref="InvalidOperationException"/> with a sentence naming the setting when it cannot be used.
+    /// </summary>
+    internal X509Certificate2? LoadClientCertificate()
+    {
+        if (string.IsNullOrWhiteSpace(ClientCertificatePath) && string.IsNullOrWhiteSpace(ClientCertificateThumbprint))
+        {
+            return null;
+        }
+
+        var loaded = ClientCertificates.Load("Mfa:Entra", ClientCertificatePath, ClientCertificatePassword, ClientCertificateThumbprint);
+        return loaded.Certificate ?? throw new InvalidOperationException(loaded.Problem);
+    }
+
+    private string? CredentialProblem()
+    {
+        var set = new[] { ("ClientSecret", ClientSecret), ("ClientCertificatePath", ClientCertificatePath), ("ClientCertificateThumbprint", ClientCertificateThumbprint) }
+            .Where(c => !string.IsNullOrWhiteSpace(c.Item2))
+            .Select(c => $"Mfa:Entra:{c.Item1}")
+            .ToList();
+        if (set.Count == 0)
+        {
+            return "Mfa:Entra needs a credential when Mfa:Provider is Entra: Mfa:Entra:ClientCertificatePath (a PFX file), Mfa:Entra:ClientCertificateThumbprint " +
+                "(a certificate in the Windows certificate store) or Mfa:Entra:ClientSecret (in the environment, Mfa__Entra__ClientSecret, or user secrets).";
+        }
+
+        if (set.Count > 1)
+        {
+            return $"Mfa:Entra takes one credential, but {string.Join(" and ", set)} are {(set.Count == 2 ? "both" : "all")} set: keep only one.";
+        }
+
+        if (!string.IsNullOrEmpty(ClientCertificatePassword) && string.IsNullOrWhiteSpace(ClientCertificatePath))
+        {
+            return "Mfa:Entra:ClientCertificatePassword is the password of the PFX file in Mfa:Entra:ClientCertificatePath, which is not set.";
+        }
+
+        try
+        {
+            LoadClientCertificate()?.Dispose();
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            return e.Message;
         }
     }
 }
