@@ -112,7 +112,7 @@ public static class OidcScheme
             RoleClaimType = o.Claims.Roles,
         };
 
-        // Set one by one: Identity.Web has put its own handler on the redirect to Entra ID (client_info, hints).
+        // Set one by one: Identity.Web has put its own handler on the redirect to Entra ID (its version, login and domain hints).
         var certificate = o.UsesCertificate ? LoadCertificate(o) : null;
         scheme.Events.OnAuthorizationCodeReceived = certificate is null ? CheckIssuerAsync : context => RedeemWithCertificateAsync(context, certificate);
         scheme.Events.OnTokenResponseReceived = RequireIdToken;

@@ -63,7 +63,7 @@ public static class OrganisationSignIn
     /// <summary>Starts an organisation sign-in; 404 when it is not enabled.</summary>
     public static IEndpointRouteBuilder MapOrganisationSignIn(this IEndpointRouteBuilder app)
     {
-        app.MapGet(StartPath, async (HttpContext http, IOptions<OidcOptions> oidc, IOptionsMonitor<OpenIdConnectOptions> schemes, ILogger<OpenIdConnectOptions> logger, string? returnUrl, bool? reauthenticate) =>
+        app.MapGet(StartPath, async (HttpContext http, IOptions<OidcOptions> oidc, IOptionsMonitor<OpenIdConnectOptions> schemes, ILoggerFactory loggers, string? returnUrl, bool? reauthenticate) =>
         {
             if (!oidc.Value.Enabled)
             {
@@ -78,7 +78,7 @@ public static class OrganisationSignIn
             }
             catch (InvalidOperationException e)
             {
-                logger.LogError(e, "The identity provider's discovery document could not be read");
+                loggers.CreateLogger(typeof(OidcScheme)).LogError(e, "The identity provider's discovery document could not be read");
                 return Results.Redirect(OidcFailures.PagePath(OidcFailures.ProviderUnavailable));
             }
 
