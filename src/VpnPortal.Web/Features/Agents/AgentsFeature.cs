@@ -1,6 +1,9 @@
+using VpnPortal.Migrations.Postgres;
+using VpnPortal.Web.Hosting;
+
 namespace VpnPortal.Web.Features.Agents;
 
-/// <summary>Agents and their enrolment, the live fleet events and command signals, and the development fleet when asked for.</summary>
+/// <summary>Agents and their enrolment, the live fleet events and command signals (and their relay between nodes), and the development fleet when asked for.</summary>
 public static class AgentsFeature
 {
     public static IServiceCollection AddAgentsFeature(this IServiceCollection services, IConfiguration configuration)
@@ -8,6 +11,14 @@ public static class AgentsFeature
         services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FleetEvents>();
         services.AddSingleton<CommandSignals>();
+        // Nodes sharing a PostgreSQL database tell each other of changes; SQLite is one node by definition.
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (database.Provider == PostgresProvider.Name && (database.ConnectionString ?? configuration.GetConnectionString("Portal")) is { Length: > 0 } connectionString)
+        {
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresNodeRelay>(sp, connectionString));
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresNodeRelay>());
+        }
+
         services.AddScoped<EnrollmentTokens>();
         services.AddScoped<Agents>();
         services.AddScoped<AgentCommandQueue>();

@@ -18,14 +18,27 @@ public enum FleetChangeKind
 public sealed record FleetChange(FleetChangeKind Kind, Guid? ServerId = null);
 
 /// <summary>
-/// In-process notifications so open pages refresh when the fleet changes. A page re-reads the database on a
-/// change; nothing is carried in the event, so a missed one only delays an update until the next.
+/// Notifications so open pages refresh when the fleet changes. A page re-reads the database on a change; nothing is
+/// carried in the event, so a missed one only delays an update until the next. A change made on this node is also
+/// told to the portal's other nodes when there are any (<see cref="PostgresNodeRelay"/>).
 /// </summary>
 public sealed class FleetEvents
 {
     public event Action<FleetChange>? Changed;
 
+    /// <summary>Raised for each change made on this node, for the relay to the other nodes.</summary>
+    public event Action<FleetChange>? PublishedHere;
+
     public void Publish(FleetChange change)
+    {
+        Raise(change);
+        PublishedHere?.Invoke(change);
+    }
+
+    /// <summary>A change another node made: this node's pages hear of it (and it is not passed on again).</summary>
+    public void Receive(FleetChange change) => Raise(change);
+
+    private void Raise(FleetChange change)
     {
         var handlers = Changed;
         if (handlers is null)
