@@ -18,7 +18,7 @@ public sealed class CommandTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Task<Guid> QueueAsync(PortalFactory portal, Guid serverId, string kind = AgentCommandKinds.DisconnectUser, object? payload = null) =>
+    internal static Task<Guid> QueueAsync(PortalFactory portal, Guid serverId, string kind = AgentCommandKinds.DisconnectUser, object? payload = null) =>
         portal.InScopeAsync(async sp =>
         {
             var queued = await sp.GetRequiredService<AgentCommandQueue>().QueueAsync(

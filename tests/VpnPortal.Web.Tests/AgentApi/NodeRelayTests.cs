@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
+using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
 using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Tests.Support;
@@ -43,6 +45,28 @@ public sealed class NodeRelayTests
         a.Services.GetRequiredService<CommandSignals>().Notify(server);
 
         await held.WaitAsync(Patience, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task AnAgentHeldOnOneNode_GetsTheCommandQueuedOnTheOther_WithoutWaitingForItsNextRead()
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(TestDatabase.Postgres);
+        await using var a = await StartNodeAsync(database);
+        await using var b = await StartNodeAsync(database);
+        var enrolled = await a.EnrollAsync(ServerRole.Rras, "VPN01");
+        // The load balancer sends the agent's next poll to the other node.
+        var agent = b.AgentClient(enrolled.Enrollment, enrolled.MachineName);
+        var poll = agent.PollAsync(waitSeconds: 25);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        poll.IsCompleted.ShouldBeFalse("with nothing queued the poll is held open");
+
+        var watch = Stopwatch.StartNew();
+        var id = await CommandTests.QueueAsync(a, agent.ServerId);
+        var batch = await poll;
+
+        batch.Commands.Single().Id.ShouldBe(id);
+        // A held poll reads the database again every 5 s of its own accord: sooner than that, the relay woke it.
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(4), "the command queued on node A wakes the poll held on node B");
     }
 
     [Fact]
