@@ -24,6 +24,8 @@ public sealed class EntraSettingsTests : IDisposable
         o.UsesEntra.ShouldBeTrue();
         o.EntraDirectory.ShouldBe(("https://login.microsoftonline.us/", Tenant));
         o.EffectiveAuthority.ShouldBe($"https://login.microsoftonline.us/{Tenant}/v2.0");
+        new OidcOptions { Authority = $"https://login.microsoftonline.com/{Tenant}" }.EffectiveAuthority
+            .ShouldBe($"https://login.microsoftonline.com/{Tenant}/v2.0", "Identity.Web signs in at the v2.0 endpoint, whose tokens name the v2.0 issuer");
         new OidcOptions { Authority = "https://idp.corp.example/realms/corp" }.UsesEntra.ShouldBeFalse();
     }
 

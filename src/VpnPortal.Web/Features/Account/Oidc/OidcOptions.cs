@@ -77,17 +77,18 @@ public sealed class OidcOptions
     /// <summary>Whether the provider is Microsoft Entra ID: a tenant is set, or the authority is an Entra ID issuer.</summary>
     public bool UsesEntra => !string.IsNullOrWhiteSpace(Entra.TenantId) || EntraSignInOptions.TryParseIssuer(Authority, out _, out _);
 
-    /// <summary>The issuer every token must name: the authority, or for Entra ID its tenant's v2.0 issuer.</summary>
+    /// <summary>The issuer every token must name: the authority, or for Entra ID its tenant's v2.0 issuer (also for an authority without /v2.0).</summary>
     public string? EffectiveAuthority
     {
         get
         {
-            if (!string.IsNullOrWhiteSpace(Entra.TenantId))
+            if (!UsesEntra)
             {
-                return $"{Entra.Instance.TrimEnd('/')}/{Entra.TenantId.Trim()}/v2.0";
+                return Authority?.TrimEnd('/');
             }
 
-            return Authority?.TrimEnd('/');
+            var (instance, tenant) = EntraDirectory;
+            return $"{instance.TrimEnd('/')}/{tenant}/v2.0";
         }
     }
 
