@@ -119,6 +119,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>, IPortalScope
         // The outbox looks for due notifications every second, not every five: a test waiting for the portal to settle
         // (CountRowsWhenSettledAsync) waits for them to be sent. A test may set its own.
         builder.UseSetting("Notifications:PollSeconds", "1");
+        // The findings evaluator rests a second after each pass, not five: the pass at start would otherwise hold a
+        // test's first report (and every settled count after it) for five seconds. A test may set its own.
+        builder.UseSetting("Diagnostics:MinSecondsBetweenEvaluations", "1");
         // Outside Development the portal starts only with its data-protection keys encrypted; a test may name its own.
         foreach (var (key, value) in KeyEncryptionCertificate.Settings)
         {
