@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using VpnPortal.Contracts.Agents;
+using VpnPortal.Testing;
 
 namespace VpnPortal.Agent.Tests;
 
@@ -12,7 +13,7 @@ internal static class TestPfx
     /// <summary>An SSTP-fit certificate (Server Authentication, a CRL point) for <paramref name="dnsName"/>, with its RSA key.</summary>
     public static X509Certificate2 ServerCertificate(string dnsName = "vpn.corp.example")
     {
-        using var key = RSA.Create(2048);
+        using var key = TestKeys.Rsa2048();
         var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(dnsName);

@@ -16,7 +16,7 @@ public sealed class InspectCertVerbTests : IDisposable
 
     private static X509Certificate2 ServerCertificate(DateTimeOffset? notAfter = null, params string[] ekus)
     {
-        using var key = RSA.Create(2048);
+        using var key = TestKeys.Rsa2048();
         var request = new CertificateRequest("CN=vpn.corp.example, O=Corp", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName("vpn.corp.example");

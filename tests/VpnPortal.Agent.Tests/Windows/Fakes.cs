@@ -4,6 +4,7 @@ using System.Text.Json;
 using VpnPortal.Agent.Hosting;
 using VpnPortal.Agent.Windows;
 using VpnPortal.Contracts.Agents;
+using VpnPortal.Testing;
 
 namespace VpnPortal.Agent.Tests.Windows;
 
@@ -191,7 +192,7 @@ internal static class TestCertificates
 {
     public static X509Certificate2 Create(string subject, bool withKey = true, string[]? ekus = null, DateTimeOffset? notAfter = null, DateTimeOffset? notBefore = null)
     {
-        using var key = RSA.Create(2048);
+        using var key = TestKeys.Rsa2048();
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         if (ekus is not null)
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using VpnPortal.Testing;
 
 namespace VpnPortal.Web.ComponentTests.Support;
 
@@ -12,7 +13,7 @@ internal static class TestPfx
     public static (byte[] Pfx, X509Certificate2 Certificate) Create(
         DateTimeOffset now, string commonName = "vpn.corp.example", string[]? dnsNames = null, bool serverAuth = true)
     {
-        using var key = RSA.Create(2048);
+        using var key = TestKeys.Rsa2048();
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
         foreach (var name in dnsNames ?? [commonName])

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using VpnPortal.Testing;
 
 namespace VpnPortal.Web.Tests.Rotations;
 
@@ -13,7 +14,7 @@ public static class RotationCertificates
         string commonName = "vpn.corp.example", string[]? dnsNames = null, bool serverAuth = true, int rsaBits = 2048,
         DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, string password = Password)
     {
-        using var key = RSA.Create(rsaBits);
+        using var key = TestKeys.Rsa(rsaBits);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
         foreach (var name in dnsNames ?? [commonName])
