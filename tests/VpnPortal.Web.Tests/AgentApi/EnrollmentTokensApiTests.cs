@@ -8,7 +8,7 @@ using Xunit;
 
 namespace VpnPortal.Web.Tests.AgentApi;
 
-public sealed class EnrollmentTokensApiTests
+public sealed class EnrollmentTokensApiTests(SharedPortals shared) : IClassFixture<SharedPortals>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -57,10 +57,14 @@ public sealed class EnrollmentTokensApiTests
     [InlineData("""{"role":"Rras","serverName":"VPN 01"}""", "host name")]
     public async Task Create_TokenThatCouldNotBeUsedAsAsked_Is400AndCreatesNothing(string body, string mentions)
     {
-        await using var portal = await PortalFactory.StartAsync();
-        var admin = await portal.CreateUserAsync(Roles.Admin);
-        using var api = portal.CreateApiClient(await portal.CreateApiKeyAsync(admin));
-        await portal.EnrollAsync(Data.Entities.ServerRole.Rras, "VPN01");
+        var (portal, api) = await shared.ForTheoryAsync(async s =>
+        {
+            var portal = s.Own(await PortalFactory.StartAsync());
+            var admin = await portal.CreateUserAsync(Roles.Admin);
+            var api = s.Own(portal.CreateApiClient(await portal.CreateApiKeyAsync(admin)));
+            await portal.EnrollAsync(Data.Entities.ServerRole.Rras, "VPN01");
+            return (portal, api);
+        });
         var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await api.PostAsync(PortalApiRoutes.EnrollmentTokens, new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
@@ -76,9 +80,12 @@ public sealed class EnrollmentTokensApiTests
     [InlineData("""{}""", "role")]
     public async Task Create_BadRequest_Is400AndCreatesNothing(string body, string mentions)
     {
-        await using var portal = await PortalFactory.StartAsync();
-        var admin = await portal.CreateUserAsync(Roles.Admin);
-        using var api = portal.CreateApiClient(await portal.CreateApiKeyAsync(admin));
+        var (portal, api) = await shared.ForTheoryAsync(async s =>
+        {
+            var portal = s.Own(await PortalFactory.StartAsync());
+            var admin = await portal.CreateUserAsync(Roles.Admin);
+            return (portal, s.Own(portal.CreateApiClient(await portal.CreateApiKeyAsync(admin))));
+        });
         var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await api.PostAsync(PortalApiRoutes.EnrollmentTokens, new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);

@@ -15,7 +15,7 @@ using Xunit;
 
 namespace VpnPortal.Web.Tests.AgentApi;
 
-public sealed class SnapshotTests
+public sealed class SnapshotTests(SharedPortals shared) : IClassFixture<SharedPortals>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -190,8 +190,11 @@ public sealed class SnapshotTests
     [MemberData(nameof(Malformed))]
     public async Task Report_MalformedSnapshot_Is400NamingTheFieldAndWritesNothing(string patch, string field)
     {
-        await using var portal = await PortalFactory.StartAsync();
-        var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+        var (portal, agent) = await shared.ForTheoryAsync(async s =>
+        {
+            var portal = s.Own(await PortalFactory.StartAsync());
+            return (portal, await portal.EnrollAsync(ServerRole.Rras, "VPN01"));
+        });
         var json = JsonNode.Parse(JsonSerializer.Serialize(
             Snapshots.Rras(agent, 1, [Snapshots.Session("alice@corp.example")]), AgentJson.Options))!;
         Merge(json, JsonNode.Parse(patch)!);

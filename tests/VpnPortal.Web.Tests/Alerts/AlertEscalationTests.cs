@@ -13,7 +13,7 @@ using static VpnPortal.Web.Tests.Alerts.AlertLifecycleTests;
 namespace VpnPortal.Web.Tests.Alerts;
 
 /// <summary>Repeats, escalation, acknowledgement and silences, scanned every 15 minutes on a fake clock (hourly over days).</summary>
-public sealed class AlertEscalationTests
+public sealed class AlertEscalationTests(SharedPortals shared) : IClassFixture<SharedPortals>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly AuditActor Ana = new(AuditActorKind.User, Guid.NewGuid(), "ana@corp.example");
@@ -142,9 +142,11 @@ public sealed class AlertEscalationTests
     [InlineData(SilenceScope.Server, null, 2.0, "why", "serverId")]
     public async Task BadSilence_IsRefusedWithTheReason_AndWritesNothing(SilenceScope scope, string? sha1, double hours, string reason, string field)
     {
-        var time = new FakeTimeProvider(TestClock.Start);
-        var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, time);
-        await using var _p = portal;
+        var portal = await shared.ForTheoryAsync(async s =>
+        {
+            var (portal, _, _) = await StartServicesAsync(TestDatabase.Sqlite, new FakeTimeProvider(TestClock.Start));
+            return s.Own(portal);
+        });
         var before = await portal.CountRowsWhenSettledAsync();
 
         var result = await portal.InScopeAsync(sp => sp.GetRequiredService<Silences>().CreateAsync(

@@ -17,7 +17,7 @@ namespace VpnPortal.Web.Tests.Diagnostics;
 /// Admins acknowledge a finding with a reason (it stays open, muted) or suppress a rule on a server until a date; both are
 /// audited with the reason, and bad requests say why and change nothing.
 /// </summary>
-public sealed class AcknowledgeAndSuppressTests
+public sealed class AcknowledgeAndSuppressTests(SharedPortals shared) : IClassFixture<SharedPortals>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -184,8 +184,12 @@ public sealed class AcknowledgeAndSuppressTests
     [InlineData("VPN01", "sstp.binding-mismatch", "reason", 366, "at most 365 days", "expiresAt")]
     public async Task Suppress_BadInput_Is400WithTheReason_AndWritesNothing(string server, string rule, string reason, int days, string says, string field)
     {
-        await using var d = await StartAsync();
-        await d.BrokenServerAsync();
+        var d = await shared.ForTheoryAsync(async s =>
+        {
+            var d = s.Own(await StartAsync());
+            await d.BrokenServerAsync();
+            return d;
+        });
         var before = await d.Portal.CountRowsWhenSettledAsync();
 
         using var response = await d.PostJsonAsync(d.Admin, "/api/v1/suppressions", new

@@ -17,7 +17,7 @@ namespace VpnPortal.Web.Tests.Diagnostics;
 /// The fleet settings the rules compare reports with: configuration's values until an admin saves them in the portal,
 /// then the database's, versioned against stale edits, audited, and used by the next evaluation.
 /// </summary>
-public sealed class DiagnosticsSettingsTests
+public sealed class DiagnosticsSettingsTests(SharedPortals shared) : IClassFixture<SharedPortals>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -114,7 +114,7 @@ public sealed class DiagnosticsSettingsTests
     [InlineData("""{"phoneCallMfa": "yes"}""", "not a valid request")]
     public async Task Save_BadInput_Is400WithTheReason_AndWritesNothing(string json, string says)
     {
-        await using var d = await StartAsync();
+        var d = await shared.ForTheoryAsync(async s => s.Own(await StartAsync()));
         var before = await d.Portal.CountRowsWhenSettledAsync();
 
         using var response = await d.Admin.PostAsync("/api/v1/diagnostics/settings", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Ct);

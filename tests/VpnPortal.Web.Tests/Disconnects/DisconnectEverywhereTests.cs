@@ -15,7 +15,7 @@ using Xunit;
 
 namespace VpnPortal.Web.Tests.Disconnects;
 
-public sealed class DisconnectEverywhereTests
+public sealed class DisconnectEverywhereTests(SharedPortals shared) : IClassFixture<SharedPortals>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -113,9 +113,12 @@ public sealed class DisconnectEverywhereTests
     [InlineData("""{}""", "Enter a user")]
     public async Task Disconnect_BadIdentity_Is400WithTheReasonAndChangesNothing(string body, string mentions)
     {
-        await using var portal = await PortalFactory.StartAsync();
-        await FleetWithAnaOnTwoServersAsync(portal);
-        using var api = await AdminApiAsync(portal);
+        var (portal, api) = await shared.ForTheoryAsync(async s =>
+        {
+            var portal = s.Own(await PortalFactory.StartAsync());
+            await FleetWithAnaOnTwoServersAsync(portal);
+            return (portal, s.Own(await AdminApiAsync(portal)));
+        });
         var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await api.PostAsync("/api/v1/disconnects", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);

@@ -15,7 +15,7 @@ using Xunit;
 namespace VpnPortal.Web.Tests.Disconnects;
 
 /// <summary>"Keep it off": a user disconnected with an enforcement window is disconnected again wherever it reconnects.</summary>
-public sealed class EnforcementWindowTests
+public sealed class EnforcementWindowTests(SharedPortals shared) : IClassFixture<SharedPortals>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -114,8 +114,11 @@ public sealed class EnforcementWindowTests
     [InlineData("8d", "to 7 days")]
     public async Task BadWindow_Is400AndChangesNothing(string enforceFor, string mentions)
     {
-        await using var portal = await PortalFactory.StartAsync();
-        using var api = await AdminApiAsync(portal);
+        var (portal, api) = await shared.ForTheoryAsync(async s =>
+        {
+            var portal = s.Own(await PortalFactory.StartAsync());
+            return (portal, s.Own(await AdminApiAsync(portal)));
+        });
         var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await api.PostAsJsonAsync("/api/v1/disconnects", new { identity = "ana@corp.example", enforceFor }, Ct);

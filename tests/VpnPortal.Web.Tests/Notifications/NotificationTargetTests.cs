@@ -19,7 +19,7 @@ namespace VpnPortal.Web.Tests.Notifications;
 /// send time on the address the host resolves to, redirects not followed, refused literals refused when saved too.
 /// </summary>
 [Trait(TestCategories.Trait, TestCategories.Process)]
-public sealed class NotificationTargetTests
+public sealed class NotificationTargetTests(SharedPortals shared) : IClassFixture<SharedPortals>
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
 
@@ -135,8 +135,11 @@ public sealed class NotificationTargetTests
     [InlineData("https://0.0.0.0/hook", "0.0.0.0 is an unspecified address")]
     public async Task Saving_AWebhookAtARefusedLiteralAddress_IsRefusedSayingWhy_AndWritesNothing(string url, string reason)
     {
-        await using var portal = await PortalServices.StartAsync(settings: NoJobs);
-        var admin = await portal.CreateUserAsync(Roles.Admin);
+        var (portal, admin) = await shared.ForTheoryAsync(async s =>
+        {
+            var portal = s.Own(await PortalServices.StartAsync(settings: NoJobs));
+            return (portal, await portal.CreateUserAsync(Roles.Admin));
+        });
         var before = await portal.CountRowsWhenSettledAsync();
 
         var result = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().AddWebhookAsync("Ops", WebhookFormat.Generic, url, Ct), As(admin));
@@ -155,8 +158,11 @@ public sealed class NotificationTargetTests
     [InlineData("192.168.1.25", "192.168.1.25 is a private-network address")]
     public async Task Saving_TheRelayAtARefusedLiteralAddress_IsRefusedSayingWhy_AndWritesNothing(string host, string reason)
     {
-        await using var portal = await PortalServices.StartAsync(settings: NoJobs);
-        var admin = await portal.CreateUserAsync(Roles.Admin);
+        var (portal, admin) = await shared.ForTheoryAsync(async s =>
+        {
+            var portal = s.Own(await PortalServices.StartAsync(settings: NoJobs));
+            return (portal, await portal.CreateUserAsync(Roles.Admin));
+        });
         var before = await portal.CountRowsWhenSettledAsync();
 
         var result = await portal.InScopeAsync(sp => sp.GetRequiredService<ChannelSettings>().SaveSmtpAsync(

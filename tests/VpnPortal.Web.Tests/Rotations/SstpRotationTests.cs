@@ -18,7 +18,7 @@ using static VpnPortal.Web.Tests.Rotations.RotationHarness;
 namespace VpnPortal.Web.Tests.Rotations;
 
 /// <summary>SSTP certificate rollouts through the API, with agents that keep a server's SSTP state and answer over HTTP.</summary>
-public sealed class SstpRotationTests
+public sealed class SstpRotationTests(SharedPortals shared) : IClassFixture<SharedPortals>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -262,11 +262,14 @@ public sealed class SstpRotationTests
     [MemberData(nameof(Unfit))]
     public async Task AnUnfitCertificateOrPlan_IsRefusedWithTheReason_AndNothingIsWritten(string kind, string? password, string? servers, string mentions)
     {
-        await using var portal = await PortalFactory.StartAsync(settings: FastSettings);
-        await ServerAsync(portal, "VPN01");
-        var vpn02 = await portal.EnrollAsync(ServerRole.Rras, "VPN02");
-        await vpn02.ReportAsync(Snapshots.Rras(vpn02));
-        using var api = await ApiAsync(portal);
+        var (portal, api) = await shared.ForTheoryAsync(async s =>
+        {
+            var portal = s.Own(await PortalFactory.StartAsync(settings: FastSettings));
+            await ServerAsync(portal, "VPN01");
+            var vpn02 = await portal.EnrollAsync(ServerRole.Rras, "VPN02");
+            await vpn02.ReportAsync(Snapshots.Rras(vpn02));
+            return (portal, s.Own(await ApiAsync(portal)));
+        });
         var file = kind switch
         {
             "not-a-certificate" => Encoding.UTF8.GetBytes("this is a text file, not a certificate"),

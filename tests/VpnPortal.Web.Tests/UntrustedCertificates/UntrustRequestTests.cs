@@ -17,7 +17,7 @@ using static VpnPortal.Web.Tests.UntrustedCertificates.UntrustedFleet;
 namespace VpnPortal.Web.Tests.UntrustedCertificates;
 
 /// <summary>What the untrust request accepts and refuses; every refusal says why and writes nothing.</summary>
-public sealed class UntrustRequestTests
+public sealed class UntrustRequestTests(SharedPortals shared) : IClassFixture<SharedPortals>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -39,10 +39,13 @@ public sealed class UntrustRequestTests
     [MemberData(nameof(BadCertificates))]
     public async Task Untrust_NotAPublicCertificate_Is400WithTheReason_AndWritesNothing(string what, string certificate, string says)
     {
-        await using var portal = await PortalFactory.StartAsync();
-        var vpn01 = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
-        await vpn01.ReportAsync(Report(vpn01));
-        using var api = await AdminApiAsync(portal);
+        var (portal, vpn01, api) = await shared.ForTheoryAsync(async s =>
+        {
+            var portal = s.Own(await PortalFactory.StartAsync());
+            var vpn01 = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
+            await vpn01.ReportAsync(Report(vpn01));
+            return (portal, vpn01, s.Own(await AdminApiAsync(portal)));
+        });
         var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await UntrustAsync(api, new { certificate, disconnectSessions = true });
@@ -63,8 +66,11 @@ public sealed class UntrustRequestTests
     [InlineData("""not json""", "not a valid request")]
     public async Task Untrust_BadBody_Is400WithTheReason_AndWritesNothing(string json, string says)
     {
-        await using var portal = await PortalFactory.StartAsync();
-        using var api = await AdminApiAsync(portal);
+        var (portal, api) = await shared.ForTheoryAsync(async s =>
+        {
+            var portal = s.Own(await PortalFactory.StartAsync());
+            return (portal, s.Own(await AdminApiAsync(portal)));
+        });
         var before = await portal.CountRowsWhenSettledAsync();
 
         using var response = await api.PostAsync(Route, new StringContent(json, Encoding.UTF8, "application/json"), Ct);
