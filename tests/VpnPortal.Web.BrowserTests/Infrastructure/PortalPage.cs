@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Shouldly;
 using static Microsoft.Playwright.Assertions;
@@ -15,6 +14,9 @@ namespace VpnPortal.Web.BrowserTests.Infrastructure;
 public sealed class PortalPage : IAsyncDisposable
 {
     public const string ScreenshotsVariable = "VPNPORTAL_SCREENSHOTS";
+
+    /// <summary>axe-core as Deque bundles it (the version is the package's, see Directory.Packages.props).</summary>
+    private static readonly Lazy<string> AxeScript = new(() => new BundledAxeScriptProvider().GetScript());
 
     private readonly IBrowserContext _context;
     private readonly string _testName;
@@ -183,18 +185,34 @@ public sealed class PortalPage : IAsyncDisposable
 
     /// <summary>
     /// Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is now and returns its serious and critical violations,
-    /// each as "rule: help (where)".
+    /// each as "rule (impact): help at where".
     /// </summary>
+    /// <remarks>
+    /// axe-core is loaded into the page once, not before every run, and asked for its violations alone. Deque's
+    /// Playwright wrapper evaluates all 550 kB of axe again on each call and sends back every node that passed as well:
+    /// nine tenths of a check's two seconds, on a page checked in both themes (the rules are the same).
+    /// </remarks>
     public async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync()
     {
-        var result = await Page.RunAxe(new AxeRunOptions
+        if (!await Page.EvaluateAsync<bool>("() => typeof window.axe?.run === 'function'"))
         {
-            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-        });
-        return result.Violations
-            .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Target?.ToString() + " " + n.Html))}")
-            .ToList();
+            // Evaluated by the browser's debugging protocol, not a script tag: the portal's Content-Security-Policy
+            // allows no inline script, and must not be loosened for a test.
+            await Page.EvaluateAsync(AxeScript.Value);
+        }
+
+        return await Page.EvaluateAsync<string[]>(
+            """
+            async () => {
+                const result = await window.axe.run(document, {
+                    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+                    resultTypes: ['violations'],
+                });
+                return result.violations
+                    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map(n => `${n.target.join(' ')} ${n.html}`).join(' | ')}`);
+            }
+            """);
     }
 
     public async ValueTask DisposeAsync() => await _context.CloseAsync();
