@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using Npgsql;
 
@@ -17,7 +16,7 @@ public sealed class PostgresNodeRelay : BackgroundService
 
     private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(30);
 
-    private readonly string _node = Guid.NewGuid().ToString("N");
+    private readonly string _node = NodeRelayMessage.NewNode();
     private readonly Channel<string> _outbox = System.Threading.Channels.Channel.CreateBounded<string>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
@@ -37,8 +36,8 @@ public sealed class PostgresNodeRelay : BackgroundService
         var settings = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "VpnPortal node relay" };
         _listenConnection = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { Pooling = false }.ConnectionString;
         _senders = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { MaxPoolSize = 2 });
-        _events.PublishedHere += change => Send(Format(change, wake: false));
-        _signals.NotifiedHere += server => Send(Format(new FleetChange(FleetChangeKind.CommandChanged, server), wake: true));
+        _events.PublishedHere += change => Send(NodeRelayMessage.Format(_node, change, wake: false));
+        _signals.NotifiedHere += server => Send(NodeRelayMessage.Format(_node, new FleetChange(FleetChangeKind.CommandChanged, server), wake: true));
     }
 
     /// <summary>Completes once this node listens: from then on it hears the other nodes' changes.</summary>
@@ -62,7 +61,7 @@ public sealed class PostgresNodeRelay : BackgroundService
             {
                 await using var listener = new NpgsqlConnection(_listenConnection);
                 await listener.OpenAsync(stoppingToken);
-                listener.Notification += (_, e) => Receive(e.Payload);
+                listener.Notification += (_, e) => NodeRelayMessage.Deliver(e.Payload, _node, _events, _signals);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", listener))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
@@ -111,43 +110,4 @@ public sealed class PostgresNodeRelay : BackgroundService
     }
 
     private void Send(string message) => _outbox.Writer.TryWrite(message);
-
-    /// <summary>"{node} {kind} {server or -} {wake 0/1}": small, and nothing in it but ids.</summary>
-    private string Format(FleetChange change, bool wake) =>
-        string.Create(CultureInfo.InvariantCulture, $"{_node} {(int)change.Kind} {change.ServerId?.ToString("N") ?? "-"} {(wake ? 1 : 0)}");
-
-    private void Receive(string payload)
-    {
-        if (Parse(payload, _node) is not { } message)
-        {
-            return;
-        }
-
-        if (message.Wake && message.Change.ServerId is { } server)
-        {
-            _signals.Receive(server);
-        }
-
-        _events.Receive(message.Change);
-    }
-
-    /// <summary>Another node's message; null for this node's own, or for anything that is not one of the relay's.</summary>
-    internal static (FleetChange Change, bool Wake)? Parse(string payload, string self)
-    {
-        var parts = payload.Split(' ');
-        if (parts.Length != 4 || parts[0] == self || parts[0].Length != 32
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var kind) || !Enum.IsDefined((FleetChangeKind)kind)
-            || parts[3] is not ("0" or "1"))
-        {
-            return null;
-        }
-
-        Guid? server = parts[2] == "-" ? null : Guid.TryParseExact(parts[2], "N", out var id) ? id : (Guid?)null;
-        if (server is null && parts[2] != "-")
-        {
-            return null;
-        }
-
-        return (new FleetChange((FleetChangeKind)kind, server), parts[3] == "1");
-    }
 }
