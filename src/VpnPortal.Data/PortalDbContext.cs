@@ -75,6 +75,8 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     public DbSet<NotificationOutboxMessage> NotificationOutbox => Set<NotificationOutboxMessage>();
     public DbSet<NotificationDeliveryAttempt> NotificationDeliveryAttempts => Set<NotificationDeliveryAttempt>();
     public DbSet<PortalNotification> PortalNotifications => Set<PortalNotification>();
+    /// <summary>The node relay's hints on SQL Server, which has no LISTEN/NOTIFY (see TableNodeRelay).</summary>
+    public DbSet<NodeSignal> NodeSignals => Set<NodeSignal>();
 
     public bool IsSqlite => Database.ProviderName == SqliteProviderName;
 

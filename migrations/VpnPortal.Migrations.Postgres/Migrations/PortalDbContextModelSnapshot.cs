@@ -1206,6 +1206,29 @@ namespace VpnPortal.Migrations.Postgres.Migrations
                     b.ToTable("MfaPhoneMethods");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.NodeSignal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<long>("SentAtUnixMs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SentAtUnixMs");
+
+                    b.ToTable("NodeSignals");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.NotificationDeliveryAttempt", b =>
                 {
                     b.Property<Guid>("Id")

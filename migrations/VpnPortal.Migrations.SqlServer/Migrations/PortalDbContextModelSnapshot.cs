@@ -1286,6 +1286,30 @@ namespace VpnPortal.Migrations.SqlServer.Migrations
                     b.ToTable("MfaPhoneMethods");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.NodeSignal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("nvarchar(80)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<long>("SentAtUnixMs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SentAtUnixMs");
+
+                    b.ToTable("NodeSignals");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.NotificationDeliveryAttempt", b =>
                 {
                     b.Property<Guid>("Id")

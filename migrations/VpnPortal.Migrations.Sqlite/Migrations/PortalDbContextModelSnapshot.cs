@@ -1193,6 +1193,27 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
                     b.ToTable("MfaPhoneMethods");
                 });
 
+            modelBuilder.Entity("VpnPortal.Data.Entities.NodeSignal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SentAtUnixMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SentAtUnixMs");
+
+                    b.ToTable("NodeSignals");
+                });
+
             modelBuilder.Entity("VpnPortal.Data.Entities.NotificationDeliveryAttempt", b =>
                 {
                     b.Property<Guid>("Id")

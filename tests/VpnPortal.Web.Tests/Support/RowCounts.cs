@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Shouldly;
+using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
 using Xunit;
 
@@ -17,7 +18,10 @@ public sealed class RowCounts
     public static async Task<RowCounts> TakeAsync(TestDatabase database)
     {
         await using var db = database.CreateContext();
-        var tables = db.Model.GetEntityTypes().Select(t => t.GetTableName()).OfType<string>().Distinct().Order().ToList();
+        // Every table but the node relay's signals: a hint that something changed, written by the relay on SQL Server
+        // whenever a page or a poll is told of anything, and kept a minute; not data a request writes.
+        var tables = db.Model.GetEntityTypes().Where(t => t.ClrType != typeof(NodeSignal))
+            .Select(t => t.GetTableName()).OfType<string>().Distinct().Order().ToList();
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         var counts = new Dictionary<string, long>();

@@ -1,4 +1,5 @@
 using VpnPortal.Migrations.Postgres;
+using VpnPortal.Migrations.SqlServer;
 using VpnPortal.Web.Hosting;
 
 namespace VpnPortal.Web.Features.Agents;
@@ -11,12 +12,18 @@ public static class AgentsFeature
         services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FleetEvents>();
         services.AddSingleton<CommandSignals>();
-        // Nodes sharing a PostgreSQL database tell each other of changes; SQLite is one node by definition.
+        // Nodes sharing a PostgreSQL or SQL Server database tell each other of changes; SQLite is one node by definition.
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         if (database.Provider == PostgresProvider.Name && (database.ConnectionString ?? configuration.GetConnectionString("Portal")) is { Length: > 0 } connectionString)
         {
             services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresNodeRelay>(sp, connectionString));
             services.AddHostedService(sp => sp.GetRequiredService<PostgresNodeRelay>());
+        }
+        else if (database.Provider == SqlServerProvider.Name)
+        {
+            // SQL Server has no LISTEN/NOTIFY: nodes leave each other signals in a table instead.
+            services.AddSingleton<TableNodeRelay>();
+            services.AddHostedService(sp => sp.GetRequiredService<TableNodeRelay>());
         }
 
         services.AddScoped<EnrollmentTokens>();
