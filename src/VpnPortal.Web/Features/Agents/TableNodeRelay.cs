@@ -38,6 +38,7 @@ public sealed class TableNodeRelay(IServiceScopeFactory scopes, FleetEvents even
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<long> _delivered = [];
     private long _highest = -1;
+    private string? _insertInto;
 
     /// <summary>Completes once this node has read where the table stands: from then on it hears the other nodes' changes.</summary>
     public Task Listening => _listening.Task;
@@ -121,7 +122,7 @@ public sealed class TableNodeRelay(IServiceScopeFactory scopes, FleetEvents even
             .ToListAsync(ct);
         foreach (var row in rows)
         {
-            if (row.Id > from && _delivered.Add(row.Id))
+            if (_delivered.Add(row.Id))
             {
                 NodeRelayMessage.Deliver(row.Payload, _node, events, signals);
             }
@@ -168,17 +169,21 @@ public sealed class TableNodeRelay(IServiceScopeFactory scopes, FleetEvents even
     /// </summary>
     private async Task InsertAsync(PortalDbContext db, List<string> payloads, CancellationToken ct)
     {
-        var entity = db.Model.FindEntityType(typeof(NodeSignal))!;
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var table = sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
-        var payload = sql.DelimitIdentifier(nameof(NodeSignal.Payload));
-        var sentAt = sql.DelimitIdentifier(nameof(NodeSignal.SentAtUnixMs));
+        // The names are the model's, delimited by the provider, worked out once; every value is a parameter ({0}, {1}, ...).
+        _insertInto ??= InsertInto(db);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        // The names are the model's, delimited by the provider; every value is a parameter ({0}, {1}, ...).
         var values = string.Join(", ", payloads.Select((_, i) => $"({{{2 * i}}}, {{{(2 * i) + 1}}})"));
         var parameters = payloads.SelectMany(p => new object[] { p, now }).ToArray();
-        var insert = FormattableStringFactory.Create("INSERT INTO " + table + " (" + payload + ", " + sentAt + ") VALUES " + values, parameters);
-        await db.Database.ExecuteSqlAsync(insert, ct);
+        await db.Database.ExecuteSqlAsync(FormattableStringFactory.Create(_insertInto + values, parameters), ct);
+    }
+
+    private static string InsertInto(PortalDbContext db)
+    {
+        var entity = db.Model.FindEntityType(typeof(NodeSignal))!;
+        var sql = db.GetService<ISqlGenerationHelper>();
+        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName());
+        return $"INSERT INTO {sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema())} "
+            + $"({Column(nameof(NodeSignal.Payload))}, {Column(nameof(NodeSignal.SentAtUnixMs))}) VALUES ";
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
