@@ -20,6 +20,12 @@ public sealed record SimulatedFleetOptions
 
     public int NpsServers { get; init; } = 1;
 
+    /// <summary>
+    /// The number of the first server of each role (RRAS-SIM-01 by default), so that several fleets can report to one
+    /// portal side by side without taking each other's names.
+    /// </summary>
+    public int FirstServerNumber { get; init; } = 1;
+
     public SimulationOptions Simulation { get; init; } = new();
 
     /// <summary>Overrides the report interval the portal hands out at enrollment (the CLI's --interval).</summary>
@@ -90,14 +96,14 @@ public sealed class SimulatedFleet
         _time = time ?? TimeProvider.System;
         _logger = loggers.CreateLogger<SimulatedFleet>();
 
-        var npsNames = Enumerable.Range(1, options.NpsServers).Select(i => Name("NPS-SIM", i)).ToList();
+        var npsNames = Enumerable.Range(options.FirstServerNumber, options.NpsServers).Select(i => Name("NPS-SIM", i)).ToList();
         var simulation = options.Simulation with
         {
             RadiusServers = npsNames.Count > 0
                 ? npsNames.Select(n => $"{n}.{options.Simulation.Domain}").ToList()
                 : options.Simulation.RadiusServers,
         };
-        RrasServers = Enumerable.Range(1, options.RrasServers)
+        RrasServers = Enumerable.Range(options.FirstServerNumber, options.RrasServers)
             .Select(i => new SimulatedRrasServer(Name("RRAS-SIM", i), simulation, _time))
             .ToList();
         NpsServers = npsNames.Select(n => new SimulatedNpsServer(n, simulation, _time)).ToList();

@@ -36,8 +36,11 @@ public sealed class ChromiumBrowser : IAsyncDisposable
         return File.Exists(DebianChromium) ? DebianChromium : null;
     }
 
-    /// <summary>A fresh context and page on <paramref name="baseUrl"/>; skips (fails on CI) without Chromium.</summary>
-    public async Task<PortalPage> NewPageAsync(Uri baseUrl, string testName, ViewportSize? viewport = null, ColorScheme colorScheme = ColorScheme.Light)
+    /// <summary>
+    /// A fresh context and page on <paramref name="baseUrl"/>; skips (fails on CI) without Chromium. With
+    /// <paramref name="ignoreHttpsErrors"/> the page accepts a certificate made for the run (a proxy's on loopback).
+    /// </summary>
+    public async Task<PortalPage> NewPageAsync(Uri baseUrl, string testName, ViewportSize? viewport = null, ColorScheme colorScheme = ColorScheme.Light, bool ignoreHttpsErrors = false)
     {
         var browser = await BrowserAsync();
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
@@ -47,6 +50,7 @@ public sealed class ChromiumBrowser : IAsyncDisposable
             Locale = "en-GB",
             // The operating system's light or dark setting, as the page's prefers-color-scheme sees it.
             ColorScheme = colorScheme,
+            IgnoreHTTPSErrors = ignoreHttpsErrors,
         });
         context.SetDefaultTimeout(20_000);
         return await PortalPage.OpenAsync(context, testName);

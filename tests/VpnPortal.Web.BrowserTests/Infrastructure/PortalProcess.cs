@@ -12,8 +12,9 @@ using Xunit;
 namespace VpnPortal.Web.BrowserTests.Infrastructure;
 
 /// <summary>
-/// The real portal, started as `dotnet VpnPortal.Web.dll --urls http://127.0.0.1:PORT` on a SQLite file of the
-/// test's own, and killed (with anything it started) when disposed.
+/// The real portal, started as `dotnet VpnPortal.Web.dll --urls http://127.0.0.1:PORT` on a database of the test's own
+/// (a SQLite file, or a PostgreSQL database that several portal processes share), and killed (with anything it
+/// started) when disposed.
 /// </summary>
 /// <remarks>
 /// It runs as Production, as admins run it: no developer exception page, the real /error handler, and no
@@ -28,6 +29,7 @@ public sealed partial class PortalProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<string> _setupLink = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _disposed;
 
     static PortalProcess()
     {
@@ -66,7 +68,7 @@ public sealed partial class PortalProcess : IAsyncDisposable
         ?? throw new InvalidOperationException("The PortalDll path was not recorded at build time.");
 
     /// <summary>
-    /// Starts the built portal on <paramref name="database"/> (a SQLite file), with extra settings, and waits until /healthz answers;
+    /// Starts the built portal on <paramref name="database"/> (its provider and connection string), with extra settings, and waits until /healthz answers;
     /// on <paramref name="port"/> when the test must know its address beforehand (see <see cref="FreePort"/>).
     /// </summary>
     public static Task<PortalProcess> StartAsync(TestDatabase database, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null, int? port = null) =>
@@ -104,12 +106,14 @@ public sealed partial class PortalProcess : IAsyncDisposable
 
         ShortLivedDotnet.Apply(start);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Database__Provider"] = TestDatabase.Sqlite;
+        start.Environment["Database__Provider"] = database?.Provider ?? TestDatabase.Sqlite;
         // Plain http on loopback: Secure cookies are for the deployed portal (see the README).
         start.Environment["Authentication__Cookies__SecurePolicy"] = "SameAsRequest";
         if (database is not null)
         {
-            start.Environment["Database__ConnectionString"] = $"Data Source={new SqliteConnectionStringBuilder(database.ConnectionString).DataSource}";
+            start.Environment["Database__ConnectionString"] = database.Provider == TestDatabase.Sqlite
+                ? $"Data Source={new SqliteConnectionStringBuilder(database.ConnectionString).DataSource}"
+                : database.ConnectionString;
         }
 
         foreach (var (key, value) in KeyEncryptionCertificate.Settings.Concat(settings ?? new Dictionary<string, string>()))
@@ -152,8 +156,17 @@ public sealed partial class PortalProcess : IAsyncDisposable
         }
     }
 
+    public bool HasExited => _disposed || _process.HasExited;
+
+    /// <summary>Kills the portal at once (with anything it started), as a crashed or powered-off node; idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         TryKill(_process);
         try
         {

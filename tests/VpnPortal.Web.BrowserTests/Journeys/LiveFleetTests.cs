@@ -28,7 +28,7 @@ public sealed class LiveFleetTests(ChromiumBrowser chromium)
         var rras = fleet.RrasServers[0];
         using var api = new HttpClient { BaseAddress = portal.BaseUrl };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        var sessions = await EventuallyAsync(
+        var sessions = await Eventually.ReachAsync(
             async () => await api.GetFromJsonAsync<JsonElement>($"/api/v1/sessions?server={rras.MachineName}&take=500", ct),
             s => Items(s).GetArrayLength() >= rras.SessionCount && rras.SessionCount > 0,
             ct);
@@ -61,20 +61,4 @@ public sealed class LiveFleetTests(ChromiumBrowser chromium)
     }
 
     private static JsonElement Items(JsonElement page) => page.ValueKind == JsonValueKind.Array ? page : page.GetProperty("items");
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline)
-            {
-                done(value).ShouldBeTrue($"not reached within 30 s; last value: {value}");
-                return value;
-            }
-
-            await Task.Delay(250, ct);
-        }
-    }
 }

@@ -20,7 +20,7 @@ public sealed class SessionsTableJourneyTests(ChromiumBrowser chromium)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var env = await SimulatedFleetPortal.StartAsync(2, 0, new SimulationOptions { Seed = 11, TargetSessions = 15 }, ct);
-        var live = await EventuallyAsync(() => LiveSessionsAsync(env, ct), n => n >= 20, ct);
+        var live = await Eventually.ReachAsync(() => LiveSessionsAsync(env, ct), n => n >= 20, ct);
 
         await using var tab = await chromium.NewPageAsync(env.Portal.BaseUrl, "sessions-table");
         await tab.Page.GotoAsync("account/sign-in");
@@ -78,21 +78,5 @@ public sealed class SessionsTableJourneyTests(ChromiumBrowser chromium)
     {
         await using var context = env.Database.CreateContext();
         return await context.VpnSessions.CountAsync(s => s.EndedAt == null, ct);
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline)
-            {
-                done(value).ShouldBeTrue($"not reached within 30 s; last value: {value}");
-                return value;
-            }
-
-            await Task.Delay(250, ct);
-        }
     }
 }

@@ -1,12 +1,12 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Shouldly;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Contracts.Agents;
+using VpnPortal.Testing;
 using VpnPortal.Web.BrowserTests.Infrastructure;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -33,12 +33,12 @@ public sealed class UntrustCertificateTests(ChromiumBrowser chromium)
         {
             using var api = new HttpClient { BaseAddress = portal.BaseUrl };
             api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-            await EventuallyAsync(
+            await Eventually.ReachAsync(
                 async () => await api.GetFromJsonAsync<JsonElement>("/api/v1/servers", ct),
                 s => s.GetProperty("items").EnumerateArray().Count(i => i.GetProperty("lastReportAt").ValueKind == JsonValueKind.String) == 2,
                 ct);
 
-            using var laptop = DeviceCertificate("LT-7000.corp.example");
+            using var laptop = DeviceCertificates.Create("LT-7000.corp.example");
             var cer = Path.Combine(folder.FullName, "LT-7000.cer");
             await File.WriteAllBytesAsync(cer, laptop.RawData, ct);
             var pfx = Path.Combine(folder.FullName, "LT-7000.pfx");
@@ -78,33 +78,6 @@ public sealed class UntrustCertificateTests(ChromiumBrowser chromium)
         finally
         {
             folder.Delete(recursive: true);
-        }
-    }
-
-    private static X509Certificate2 DeviceCertificate(string fqdn)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={fqdn}", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(fqdn);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddDays(365));
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline)
-            {
-                done(value).ShouldBeTrue($"not reached within 30 s; last value: {value}");
-                return value;
-            }
-
-            await Task.Delay(250, ct);
         }
     }
 }

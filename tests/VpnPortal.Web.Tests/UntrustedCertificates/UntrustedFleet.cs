@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +8,7 @@ using VpnPortal.Agent.Certificates;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
+using VpnPortal.Testing;
 using VpnPortal.Web.Features.UntrustedCertificates;
 using VpnPortal.Web.Tests.AgentApi;
 using VpnPortal.Web.Tests.Support;
@@ -24,16 +24,7 @@ internal static class UntrustedFleet
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A device tunnel's machine certificate: client authentication, the device FQDN as DNS name and CN.</summary>
-    public static X509Certificate2 DeviceCertificate(string fqdn)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={fqdn}", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(fqdn);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddDays(365));
-    }
+    public static X509Certificate2 DeviceCertificate(string fqdn) => DeviceCertificates.Create(fqdn);
 
     public static string Pem(X509Certificate2 certificate) => certificate.ExportCertificatePem();
 
