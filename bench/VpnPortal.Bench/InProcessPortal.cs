@@ -9,7 +9,7 @@ using VpnPortal.Web.Hosting;
 
 namespace VpnPortal.Bench;
 
-/// <summary>The portal on Kestrel (loopback) in this process, on a fresh SQLite file, with a simulated fleet enrolled over HTTP.</summary>
+/// <summary>The portal on Kestrel (loopback) in this process, on a fresh database, with a simulated fleet enrolled over HTTP.</summary>
 internal sealed class InProcessPortal : IAsyncDisposable
 {
     private readonly string _directory;
@@ -24,7 +24,13 @@ internal sealed class InProcessPortal : IAsyncDisposable
     public WebApplication App { get; }
     public Uri Url { get; }
 
-    public static async Task<InProcessPortal> StartAsync(params string[] settings)
+    public static Task<InProcessPortal> StartAsync(params string[] settings) => StartAsync(null, settings);
+
+    /// <summary>
+    /// On a fresh SQLite file, or with <paramref name="postgres"/> (a connection string) on the PostgreSQL database it
+    /// names, which the caller made empty for the run.
+    /// </summary>
+    public static async Task<InProcessPortal> StartAsync(string? postgres, params string[] settings)
     {
         var directory = Path.Combine(Path.GetTempPath(), "vpnportal-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
@@ -32,10 +38,12 @@ internal sealed class InProcessPortal : IAsyncDisposable
         port.Start();
         var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)port.LocalEndpoint).Port}";
         port.Stop();
+        string[] database = postgres is null
+            ? ["--Database:Provider=Sqlite", $"--Database:ConnectionString=Data Source={Path.Combine(directory, "bench.db")}"]
+            : ["--Database:Provider=Postgres", $"--Database:ConnectionString={postgres}"];
         var builder = PortalHost.CreateBuilder(
         [
-            "--urls", url, "--environment", "Production", "--Database:Provider=Sqlite",
-            $"--Database:ConnectionString=Data Source={Path.Combine(directory, "bench.db")}", "--Simulation:Enabled=false",
+            "--urls", url, "--environment", "Production", .. database, "--Simulation:Enabled=false",
             "--Logging:LogLevel:Default=Warning", .. KeyCertificate.Create(directory).Select(s => $"--{s.Key}={s.Value}"), .. settings,
         ]);
         var app = builder.Build();

@@ -3,6 +3,7 @@ using VpnPortal.Bench;
 return args.FirstOrDefault() switch
 {
     "ingest" => await IngestionBenchmark.RunAsync(args[1..]),
+    "apply" => await ApplyBenchmark.RunAsync(args[1..]),
     "commands" => await CommandDeliveryBenchmark.RunAsync(args[1..]),
     "disconnect" => await DisconnectBenchmark.RunAsync(args[1..]),
     "rotation" => await RotationBenchmark.RunAsync(args[1..]),
@@ -16,6 +17,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage:
           dotnet run -c Release --project bench/VpnPortal.Bench -- ingest [--servers 500] [--sessions 400] [--interval 30] [--minutes 3] [--early-reports]
+          dotnet run -c Release --project bench/VpnPortal.Bench -- apply [--servers 20] [--sessions 400] [--rounds 15] [--postgres CONNECTION-STRING]
           dotnet run -c Release --project bench/VpnPortal.Bench -- commands [--agents 50] [--commands 300]
           dotnet run -c Release --project bench/VpnPortal.Bench -- disconnect [--servers 50] [--connected-on 10] [--trials 30] [--sessions 40]
           dotnet run -c Release --project bench/VpnPortal.Bench -- rotation [--servers 20] [--restart-seconds 2]

@@ -112,20 +112,30 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
             ct);
     }
 
+    /// <summary>
+    /// Sessions in set-based statements: the live ones are read as (id, key, counters) only; new ones are inserted, the
+    /// ones no longer reported are ended in one UPDATE, and the ones whose byte counters moved get their counters in one
+    /// UPDATE per snapshot (<see cref="SessionCounters"/>). A session that did not move is not written.
+    /// </summary>
     private async Task ApplySessionsAsync(Guid serverId, IReadOnlyList<ReportedSession> sessions, DateTimeOffset now, CancellationToken ct)
     {
-        var live = await db.VpnSessions.Where(s => s.RrasServerId == serverId && s.EndedAt == null).ToListAsync(ct);
-        var byKey = new Dictionary<string, VpnSession>(StringComparer.Ordinal);
+        var live = await db.VpnSessions.AsNoTracking()
+            .Where(s => s.RrasServerId == serverId && s.EndedAt == null)
+            .Select(s => new LiveSession(s.Id, s.SessionKey, s.BytesIn, s.BytesOut))
+            .ToListAsync(ct);
+        var byKey = new Dictionary<string, LiveSession>(live.Count, StringComparer.Ordinal);
+        var ended = new List<Guid>();
         foreach (var session in live)
         {
             // Two live rows with one key cannot come from reports; end the extra one rather than fail every report.
-            if (!byKey.TryAdd(session.SessionKey, session))
+            if (!byKey.TryAdd(session.Key, session))
             {
-                session.EndedAt = now;
+                ended.Add(session.Id);
             }
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var moved = new List<SessionCounters.Row>();
         foreach (var reported in sessions)
         {
             var key = SessionKeyOf(reported);
@@ -134,19 +144,17 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
                 continue; // the same connection listed twice in one report: keep the first
             }
 
-            var names = reported.UserNames.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             if (byKey.TryGetValue(key, out var existing))
             {
                 if (existing.BytesIn != reported.TotalBytesIn || existing.BytesOut != reported.TotalBytesOut)
                 {
-                    existing.BytesIn = reported.TotalBytesIn;
-                    existing.BytesOut = reported.TotalBytesOut;
-                    existing.LastSeenAt = now;
+                    moved.Add(new SessionCounters.Row(existing.Id, reported.TotalBytesIn, reported.TotalBytesOut));
                 }
 
                 continue;
             }
 
+            var names = reported.UserNames.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             db.VpnSessions.Add(new VpnSession
             {
                 Id = Guid.NewGuid(),
@@ -168,14 +176,16 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
             });
         }
 
-        foreach (var (key, session) in byKey)
+        ended.AddRange(byKey.Values.Where(s => !seen.Contains(s.Key)).Select(s => s.Id));
+        if (ended.Count > 0)
         {
-            if (!seen.Contains(key))
-            {
-                session.EndedAt = now;
-            }
+            await db.VpnSessions.Where(s => ended.Contains(s.Id)).ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now), ct);
         }
+
+        await SessionCounters.UpdateAsync(db, moved, now, ct);
     }
+
+    private sealed record LiveSession(Guid Id, string Key, long BytesIn, long BytesOut);
 
     /// <summary>
     /// RRAS gives a connection no id. Tunnel, start time (to the second), first user name and tunnel address stay the
@@ -316,20 +326,24 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
     {
         var byThumbprint = reported.GroupBy(c => Thumbprints.Normalize(c.Sha1Thumbprint)!).ToDictionary(g => g.Key, g => g.First());
         var thumbprints = byThumbprint.Keys.ToList();
-        var known = await db.Certificates.Where(c => thumbprints.Contains(c.Sha1Thumbprint)).ToDictionaryAsync(c => c.Sha1Thumbprint, ct);
+        // Keys only: a certificate's row (its DER included) is read when it is shown, not on every report.
+        var known = await db.Certificates.AsNoTracking().Where(c => thumbprints.Contains(c.Sha1Thumbprint))
+            .ToDictionaryAsync(c => c.Sha1Thumbprint, c => c.Id, ct);
         foreach (var (thumbprint, certificate) in byThumbprint)
         {
             if (!known.ContainsKey(thumbprint))
             {
-                known[thumbprint] = AddCertificate(certificate, now);
+                known[thumbprint] = AddCertificate(certificate, now).Id;
             }
         }
 
-        var locations = await db.CertificateLocations.Include(l => l.Certificate).Where(l => l.ServerId == serverId).ToListAsync(ct);
+        var locations = await db.CertificateLocations.Where(l => l.ServerId == serverId)
+            .Select(l => new { Location = l, l.Certificate!.Sha1Thumbprint })
+            .ToListAsync(ct);
         var wanted = reported.ToDictionary(c => (Thumbprints.Normalize(c.Sha1Thumbprint)!, (CertificateStoreName)(int)c.Store));
-        foreach (var location in locations)
+        foreach (var (location, thumbprint) in locations.Select(l => (l.Location, l.Sha1Thumbprint)))
         {
-            if (!wanted.Remove((location.Certificate!.Sha1Thumbprint, location.Store), out var certificate))
+            if (!wanted.Remove((thumbprint, location.Store), out var certificate))
             {
                 db.CertificateLocations.Remove(location);
                 continue;
@@ -347,7 +361,7 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
             db.CertificateLocations.Add(new CertificateLocation
             {
                 Id = Guid.NewGuid(),
-                CertificateId = known[thumbprint].Id,
+                CertificateId = known[thumbprint],
                 ServerId = serverId,
                 Store = store,
                 HasPrivateKey = certificate.HasPrivateKey,

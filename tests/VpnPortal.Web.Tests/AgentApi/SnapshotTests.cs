@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using VpnPortal.Agent.Certificates;
 using VpnPortal.Contracts.Agents;
@@ -92,20 +93,46 @@ public sealed class SnapshotTests(SharedPortals shared) : IClassFixture<SharedPo
         Domain.Certificates.CertificateFitness.Sstp(stored.Facts, DateTimeOffset.UtcNow).Fit.ShouldBeFalse();
     }
 
-    [Fact]
-    public async Task Report_SessionGoneFromNextSnapshot_IsEndedAndBytesOfOthersUpdate()
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task Report_SessionGoneFromNextSnapshot_IsEnded_AndOnlySessionsWhoseCountersMovedAreWritten(string provider)
     {
-        await using var portal = await PortalFactory.StartAsync();
+        // The portal's clock, to the second (as every provider stores it exactly); the snapshots are taken on the real one.
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        await using var portal = await PortalFactory.StartAsync(provider, time);
         var agent = await portal.EnrollAsync(ServerRole.Rras, "VPN01");
-        await agent.ReportAsync(Snapshots.Rras(agent, Snapshots.Session("alice@corp.example"), Snapshots.Session("bob@corp.example", address: "10.20.0.6")));
+        var other = await portal.EnrollAsync(ServerRole.Rras, "VPN02");
+        // Enough sessions that their counters go to the database in one statement of many rows.
+        var crowd = Enumerable.Range(0, 250).Select(i => Snapshots.Session($"user{i:D3}@corp.example", address: $"10.30.{i / 200}.{i % 200 + 1}")).ToList();
+        await agent.ReportAsync(Snapshots.Rras(agent, [Snapshots.Session("alice@corp.example"), Snapshots.Session("bob@corp.example", address: "10.20.0.6"),
+            Snapshots.Session("carol@corp.example", address: "10.20.0.7"), .. crowd]));
+        await other.ReportAsync(Snapshots.Rras(other, Snapshots.Session("alice@corp.example")));
+        var first = time.GetUtcNow();
 
-        await agent.ReportAsync(Snapshots.Rras(agent, Snapshots.Session("alice@corp.example", bytesIn: 9_999)));
+        time.Advance(TimeSpan.FromSeconds(30));
+        var moved = crowd.Select((s, i) => s with { TotalBytesIn = 1_000_000 + i, TotalBytesOut = 2_000_000 + i }).ToList();
+        await agent.ReportAsync(Snapshots.Rras(agent, [Snapshots.Session("alice@corp.example", bytesIn: 9_999, bytesOut: 8_888),
+            Snapshots.Session("carol@corp.example", address: "10.20.0.7"), .. moved]));
 
         await using var db = portal.Database.CreateContext();
-        var alice = await db.VpnSessions.SingleAsync(s => s.UserName == "alice@corp.example", Ct);
-        alice.EndedAt.ShouldBeNull();
-        alice.BytesIn.ShouldBe(9_999);
-        (await db.VpnSessions.SingleAsync(s => s.UserName == "bob@corp.example", Ct)).EndedAt.ShouldNotBeNull();
+        var server = await db.Servers.Where(s => s.Name == "VPN01").Select(s => s.Id).SingleAsync(Ct);
+        var sessions = await db.VpnSessions.AsNoTracking().Where(s => s.RrasServerId == server).ToDictionaryAsync(s => s.UserName, Ct);
+        sessions["alice@corp.example"].ShouldSatisfyAllConditions(
+            a => a.EndedAt.ShouldBeNull(),
+            a => a.BytesIn.ShouldBe(9_999),
+            a => a.BytesOut.ShouldBe(8_888),
+            a => a.LastSeenAt.ShouldBe(time.GetUtcNow()));
+        sessions["carol@corp.example"].LastSeenAt.ShouldBe(first, "carol's counters did not move: her row is not written");
+        sessions["bob@corp.example"].EndedAt.ShouldBe(time.GetUtcNow());
+        for (var i = 0; i < crowd.Count; i++)
+        {
+            var row = sessions[$"user{i:D3}@corp.example"];
+            (row.BytesIn, row.BytesOut, row.LastSeenAt, row.EndedAt).ShouldBe((1_000_000L + i, 2_000_000L + i, time.GetUtcNow(), (DateTimeOffset?)null));
+        }
+
+        // The same user on another server is another session, untouched.
+        var elsewhere = await db.VpnSessions.AsNoTracking().SingleAsync(s => s.RrasServerId != server, Ct);
+        (elsewhere.BytesIn, elsewhere.LastSeenAt, elsewhere.EndedAt).ShouldBe((1000L, first, (DateTimeOffset?)null));
     }
 
     [Fact]
