@@ -45,6 +45,8 @@ internal sealed class PortalUnderTest : IAsyncDisposable
         start.Environment["Database__ConnectionString"] = connection;
         start.Environment["Simulation__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Every simulated agent enrolls from this one loopback address, which the per-address limit would take for an attack.
+        start.Environment["Security__RateLimits__Enrollment__PerAddress"] = "100000";
         foreach (var (setting, value) in keyCertificate)
         {
             start.Environment[setting.Replace(":", "__", StringComparison.Ordinal)] = value;

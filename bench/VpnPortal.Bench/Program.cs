@@ -16,7 +16,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage:
-          dotnet run -c Release --project bench/VpnPortal.Bench -- ingest [--servers 500] [--sessions 400] [--interval 30] [--minutes 3] [--early-reports]
+          dotnet run -c Release --project bench/VpnPortal.Bench -- ingest [--servers 500] [--sessions 400] [--interval 30] [--minutes 3] [--early-reports] [--steady]
           dotnet run -c Release --project bench/VpnPortal.Bench -- apply [--servers 20] [--sessions 400] [--rounds 15] [--postgres CONNECTION-STRING]
           dotnet run -c Release --project bench/VpnPortal.Bench -- commands [--agents 50] [--commands 300]
           dotnet run -c Release --project bench/VpnPortal.Bench -- disconnect [--servers 50] [--connected-on 10] [--trials 30] [--sessions 40]

@@ -113,9 +113,9 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
     }
 
     /// <summary>
-    /// Sessions in set-based statements: the live ones are read as (id, key, counters) only; new ones are inserted, the
-    /// ones no longer reported are ended in one UPDATE, and the ones whose byte counters moved get their counters in one
-    /// UPDATE per snapshot (<see cref="SessionCounters"/>). A session that did not move is not written.
+    /// Sessions in set-based statements (decision 0025): the live ones are read as (id, key, counters) only; the new ones
+    /// are inserted in one INSERT, the ones no longer reported ended in one UPDATE, and the ones whose byte counters moved
+    /// get them in one UPDATE (<see cref="SessionWrites"/>). A session that did not move is not written.
     /// </summary>
     private async Task ApplySessionsAsync(Guid serverId, IReadOnlyList<ReportedSession> sessions, DateTimeOffset now, CancellationToken ct)
     {
@@ -135,7 +135,8 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var moved = new List<SessionCounters.Row>();
+        var moved = new List<SessionWrites.Counters>();
+        var added = new List<VpnSession>();
         foreach (var reported in sessions)
         {
             var key = SessionKeyOf(reported);
@@ -148,14 +149,14 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
             {
                 if (existing.BytesIn != reported.TotalBytesIn || existing.BytesOut != reported.TotalBytesOut)
                 {
-                    moved.Add(new SessionCounters.Row(existing.Id, reported.TotalBytesIn, reported.TotalBytesOut));
+                    moved.Add(new SessionWrites.Counters(existing.Id, reported.TotalBytesIn, reported.TotalBytesOut));
                 }
 
                 continue;
             }
 
             var names = reported.UserNames.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            db.VpnSessions.Add(new VpnSession
+            added.Add(new VpnSession
             {
                 Id = Guid.NewGuid(),
                 RrasServerId = serverId,
@@ -182,7 +183,8 @@ public sealed class ApplySnapshot(PortalDbContext db, TimeProvider time, Snapsho
             await db.VpnSessions.Where(s => ended.Contains(s.Id)).ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now), ct);
         }
 
-        await SessionCounters.UpdateAsync(db, moved, now, ct);
+        await SessionWrites.UpdateCountersAsync(db, moved, now, ct);
+        await SessionWrites.InsertAsync(db, added, ct);
     }
 
     private sealed record LiveSession(Guid Id, string Key, long BytesIn, long BytesOut);

@@ -9,6 +9,7 @@ using VpnPortal.Agent.Certificates;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
+using VpnPortal.Web.AgentApi;
 using VpnPortal.Web.Features.Certificates;
 using VpnPortal.Web.Features.Diagnostics;
 using VpnPortal.Web.Tests.Support;
@@ -29,8 +30,9 @@ public sealed class SnapshotTests(SharedPortals shared) : IClassFixture<SharedPo
 
         var receipt = await agent.ReportAsync(Snapshots.Rras(
             agent,
-            Snapshots.Session("alice@corp.example", bytesIn: 5_000),
-            Snapshots.Session("LT-4821.corp.example", ReportedTunnelType.Ikev2, address: "10.20.0.9") with { AuthMethod = "MachineCertificate" }));
+            // Every name RRAS gave, with characters JSON escapes; a device tunnel with no host name.
+            Snapshots.Session("alice@corp.example", bytesIn: 5_000) with { UserNames = ["alice@corp.example", "CORP\\alice", "zoë+vpn@corp.example"] },
+            Snapshots.Session("LT-4821.corp.example", ReportedTunnelType.Ikev2, address: "10.20.0.9") with { AuthMethod = "MachineCertificate", HostName = null }));
 
         receipt.Applied.ShouldBeTrue();
         await using var db = portal.Database.CreateContext();
@@ -42,9 +44,21 @@ public sealed class SnapshotTests(SharedPortals shared) : IClassFixture<SharedPo
         server.Ikev2FragmentationEnabled.ShouldBe(true);
         var sessions = (await db.VpnSessions.ToListAsync(Ct)).OrderBy(s => s.UserName, StringComparer.OrdinalIgnoreCase).ToList();
         sessions.Select(s => s.UserName).ShouldBe(["alice@corp.example", "LT-4821.corp.example"]);
-        sessions[0].BytesIn.ShouldBe(5_000);
+        sessions[0].ShouldSatisfyAllConditions(
+            a => a.UserNames.ShouldBe(["alice@corp.example", "CORP\\alice", "zoë+vpn@corp.example"]),
+            a => a.SessionKey.ShouldBe(ApplySnapshot.SessionKeyOf(Snapshots.Session("alice@corp.example"))),
+            a => (a.BytesIn, a.BytesOut).ShouldBe((5_000L, 2_000L)),
+            a => a.IsDeviceTunnel.ShouldBeFalse(),
+            a => a.TunnelType.ShouldBe(TunnelType.Sstp),
+            a => a.HostName.ShouldStartWith("LAPTOP-"),
+            a => (a.ClientExternalAddress, a.ClientInternalAddress, a.AuthMethod).ShouldBe(("203.0.113.10", "10.20.0.5", "EAP")),
+            a => a.ConnectionStartTime.ShouldBe(Snapshots.SessionsStartedAt),
+            a => a.FirstSeenAt.ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(-5)),
+            a => a.LastSeenAt.ShouldBe(a.FirstSeenAt),
+            a => a.EndedAt.ShouldBeNull());
         sessions[1].IsDeviceTunnel.ShouldBeTrue();
         sessions[1].TunnelType.ShouldBe(TunnelType.Ikev2);
+        sessions[1].HostName.ShouldBeNull();
         (await db.SstpBindings.Select(b => b.IpPort).OrderBy(x => x).ToListAsync(Ct)).ShouldBe(["0.0.0.0:443", "[::]:443"]);
         (await db.RadiusServerSettings.SingleAsync(Ct)).TimeoutSeconds.ShouldBe(60);
         var locations = await db.CertificateLocations.Include(l => l.Certificate).OrderBy(l => l.Store).ToListAsync(Ct);
