@@ -100,10 +100,15 @@ public static class SessionWrites
             {
                 json.WriteNumberValue((long)ticks.ConvertToProvider(at)!);
             }
+            else if (db.IsSqlServer)
+            {
+                // datetimeoffset keeps the offset given and 100 ns.
+                json.WriteStringValue(at.ToString("O", CultureInfo.InvariantCulture));
+            }
             else
             {
-                // PostgreSQL keeps UTC (as EF writes it there); SQL Server keeps the offset given.
-                json.WriteStringValue((db.IsSqlServer ? at : at.ToUniversalTime()).ToString("O", CultureInfo.InvariantCulture));
+                // timestamptz keeps UTC to the microsecond: cut here (as Npgsql does), not rounded by the server's parser.
+                json.WriteStringValue(at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
             }
         }
     }
