@@ -164,8 +164,9 @@ internal sealed class OutboxInsertInterceptor : SaveChangesInterceptor
         var entityType = db.Model.FindEntityType(typeof(NotificationOutboxMessage))!;
         var sql = db.GetService<ISqlGenerationHelper>();
         var properties = entityType.GetProperties().ToList();
-        var table = sql.DelimitIdentifier(entityType.GetTableName()!);
-        var columns = string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName())));
+        var quoted = SqlNames.Of<NotificationOutboxMessage>(db);
+        var table = quoted.Table;
+        var columns = string.Join(", ", properties.Select(quoted.Column));
         var parameters = new List<DbParameter>();
         var names = new Dictionary<string, string>();
         foreach (var property in properties)
@@ -177,7 +178,7 @@ internal sealed class OutboxInsertInterceptor : SaveChangesInterceptor
         }
 
         string[] key = [nameof(NotificationOutboxMessage.SourceKey), nameof(NotificationOutboxMessage.RecipientUserId), nameof(NotificationOutboxMessage.Channel)];
-        var keyColumns = key.Select(n => sql.DelimitIdentifier(entityType.FindProperty(n)!.GetColumnName())).ToList();
+        var keyColumns = key.Select(quoted.Column).ToList();
         var values = string.Join(", ", properties.Select(p => names[p.Name]));
         var insert = db.Database.ProviderName == PortalDbContext.SqlServerProviderName
             ? $"INSERT INTO {table} ({columns}) SELECT {values} WHERE NOT EXISTS (SELECT 1 FROM {table} WITH (UPDLOCK, HOLDLOCK) WHERE "

@@ -4,9 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using VpnPortal.Data.Entities;
 
 namespace VpnPortal.Data;
@@ -43,8 +41,8 @@ public static class SessionWrites
 
         var sql = Statements.GetOrAdd((db.Database.ProviderName!, "counters"), _ => CountersStatement(db));
         // The time as the column holds it: through the property's own mapping, converter included.
-        var lastSeen = Property(db, nameof(VpnSession.LastSeenAt)).GetRelationalTypeMapping()
-            .CreateParameter(db.Database.GetDbConnection().CreateCommand(), "last_seen", now);
+        using var factory = db.Database.GetDbConnection().CreateCommand();
+        var lastSeen = Property(db, nameof(VpnSession.LastSeenAt)).GetRelationalTypeMapping().CreateParameter(factory, "last_seen", now);
         object[] parameters = db.IsSqlite || db.IsSqlServer
             ? [Json(rows, (json, row) =>
             {
@@ -116,8 +114,9 @@ public static class SessionWrites
     /// <summary>The counter update in the context's provider's SQL ({0}: the rows; then the time).</summary>
     public static string CountersStatement(PortalDbContext db)
     {
-        var (table, column) = Names(db);
-        var (id, bytesIn, bytesOut, lastSeen) = (column(nameof(VpnSession.Id)), column(nameof(VpnSession.BytesIn)), column(nameof(VpnSession.BytesOut)), column(nameof(VpnSession.LastSeenAt)));
+        var names = SqlNames.Of<VpnSession>(db);
+        var table = names.Table;
+        var (id, bytesIn, bytesOut, lastSeen) = (names.Column(nameof(VpnSession.Id)), names.Column(nameof(VpnSession.BytesIn)), names.Column(nameof(VpnSession.BytesOut)), names.Column(nameof(VpnSession.LastSeenAt)));
         if (db.IsSqlite)
         {
             // json_each walks the rows; each finds its session through the primary key.
@@ -138,8 +137,8 @@ public static class SessionWrites
     /// <summary>The insert in the context's provider's SQL ({0}: the rows, one JSON array each in <see cref="InsertColumns"/> order).</summary>
     public static string InsertStatement(PortalDbContext db)
     {
-        var (table, column) = Names(db);
-        var into = $"INSERT INTO {table} ({string.Join(", ", InsertColumns.Select(column))}) ";
+        var names = SqlNames.Of<VpnSession>(db);
+        var into = $"INSERT INTO {names.Table} ({string.Join(", ", InsertColumns.Select(names.Column))}) ";
         if (db.IsSqlite)
         {
             // A row's user names are a JSON array, which json_extract answers as JSON text: the form EF keeps them in here.
@@ -163,13 +162,6 @@ public static class SessionWrites
             "r->>8", "(r->>9)::integer", "r->>10", "(r->>11)::timestamptz", "(r->>12)::bigint", "(r->>13)::bigint", "(r->>14)::timestamptz", "(r->>15)::timestamptz",
         ];
         return into + "SELECT " + string.Join(", ", casts) + " FROM jsonb_array_elements(CAST({0} AS jsonb)) AS r";
-    }
-
-    private static (string Table, Func<string, string> Column) Names(PortalDbContext db)
-    {
-        var entity = db.Model.FindEntityType(typeof(VpnSession))!;
-        var helper = db.GetService<ISqlGenerationHelper>();
-        return (helper.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema()), property => helper.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName()));
     }
 
     private static IProperty Property(PortalDbContext db, string name) => db.Model.FindEntityType(typeof(VpnSession))!.FindProperty(name)!;

@@ -2,8 +2,6 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Jobs;
@@ -179,11 +177,8 @@ public sealed class TableNodeRelay(IServiceScopeFactory scopes, FleetEvents even
 
     private static string InsertInto(PortalDbContext db)
     {
-        var entity = db.Model.FindEntityType(typeof(NodeSignal))!;
-        var sql = db.GetService<ISqlGenerationHelper>();
-        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName());
-        return $"INSERT INTO {sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema())} "
-            + $"({Column(nameof(NodeSignal.Payload))}, {Column(nameof(NodeSignal.SentAtUnixMs))}) VALUES ";
+        var names = SqlNames.Of<NodeSignal>(db);
+        return $"INSERT INTO {names.Table} ({names.Column(nameof(NodeSignal.Payload))}, {names.Column(nameof(NodeSignal.SentAtUnixMs))}) VALUES ";
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
