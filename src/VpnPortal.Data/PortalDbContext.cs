@@ -118,7 +118,7 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
     }
 
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        optionsBuilder.AddInterceptors(OutboxInsertInterceptor.Instance);
+        optionsBuilder.AddInterceptors(OutboxInsertInterceptor.Instance, IndexHints.SqliteInterceptor.Instance);
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -130,6 +130,7 @@ public sealed class PortalDbContext : IdentityDbContext<PortalUser, PortalRole, 
         builder.ApplyConfiguration(new DiagnosticFindingConfiguration(), sql);
         builder.ApplyConfiguration(new ManagedServerConfiguration(), sql);
         builder.ApplyConfiguration(new UntrustedCertificatePlacementConfiguration(), sql);
+        builder.ApplyConfiguration(new VpnSessionConfiguration(), sql);
         builder.ApplyConfiguration<IdentityUserLogin<Guid>>(new IdentityLoginConfiguration(), sql);
         builder.ApplyConfiguration<IdentityUserToken<Guid>>(new IdentityLoginConfiguration(), sql);
     }

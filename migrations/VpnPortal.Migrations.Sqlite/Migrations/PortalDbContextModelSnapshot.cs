@@ -2175,11 +2175,18 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EndedAt");
-
                     b.HasIndex("UserName");
 
                     b.HasIndex("RrasServerId", "EndedAt");
+
+                    b.HasIndex(new[] { "EndedAt" }, "IX_VpnSessions_EndedAt");
+
+                    b.HasIndex(new[] { "ConnectionStartTime", "Id" }, "IX_VpnSessions_Live_ConnectionStartTime")
+                        .IsDescending(true, false)
+                        .HasFilter("\"EndedAt\" IS NULL");
+
+                    b.HasIndex(new[] { "UserName", "IsDeviceTunnel" }, "IX_VpnSessions_Live_UserName")
+                        .HasFilter("\"EndedAt\" IS NULL");
 
                     b.ToTable("VpnSessions");
                 });

@@ -6,7 +6,11 @@ using VpnPortal.Web.Features.Agents;
 
 namespace VpnPortal.Web.Jobs;
 
-/// <summary>Deletes connection samples, ended sessions and finished commands older than Agents:HistoryRetentionDays.</summary>
+/// <summary>
+/// Deletes connection samples, ended sessions and finished commands older than Agents:HistoryRetentionDays, then has
+/// the database refresh its planner's statistics where it does not itself (<see cref="PlannerStatistics"/>). Runs at
+/// start and every hour.
+/// </summary>
 public sealed class PruneFleetHistoryJob(IServiceScopeFactory scopes, ILogger<PruneFleetHistoryJob> logger, IConfiguration configuration)
     : PortalJob(scopes, logger, TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Jobs:PruneFleetHistorySeconds", 3600))))
 {
@@ -32,5 +36,7 @@ public sealed class PruneFleetHistoryJob(IServiceScopeFactory scopes, ILogger<Pr
                 "Pruned history older than {Days} days: {Samples} connection samples, {Sessions} ended sessions, {Commands} finished commands",
                 days, samples, sessions, commands);
         }
+
+        await PlannerStatistics.RefreshAsync(db, ct);
     }
 }

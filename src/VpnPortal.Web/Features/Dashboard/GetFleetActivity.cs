@@ -78,7 +78,9 @@ public sealed class GetFleetActivity(PortalDbContext db, TimeProvider time, IOpt
 
         var live = db.VpnSessions.AsNoTracking().Where(s => s.EndedAt == null);
         var sessions = await live.CountAsync(ct);
-        var users = await live.Where(s => !s.IsDeviceTunnel).Select(s => s.UserName.ToUpper()).Distinct().CountAsync(ct);
+        // Told apart on the live sessions' user index alone, which holds both columns (decision 0026).
+        var users = await live.ReadBy(nameof(PortalDbContext.VpnSessions), VpnSessionIndexes.LiveByUser)
+            .Where(s => !s.IsDeviceTunnel).Select(s => s.UserName.ToUpper()).Distinct().CountAsync(ct);
 
         var from = now - Length(range);
         var inRange = db.ConnectionSamples.AsNoTracking().Where(s => s.BucketStart >= from && s.BucketStart <= now);

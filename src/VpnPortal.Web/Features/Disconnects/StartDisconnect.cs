@@ -117,10 +117,10 @@ public sealed class StartDisconnect(PortalDbContext db, TimeProvider time, Agent
         var key = Key(identity);
         var query = db.VpnSessions.AsNoTracking()
             .Where(s => s.EndedAt == null && (s.UserName.ToUpper() == key || s.UserNames.Any(n => n.ToUpper() == key)));
-        if (serverIds is not null)
-        {
-            query = query.Where(s => serverIds.Contains(s.RrasServerId));
-        }
+        // Every live session is looked at for the name: they are walked as stored, none of the history (decision 0026).
+        query = serverIds is null
+            ? query.ReadBy(nameof(PortalDbContext.VpnSessions), VpnSessionIndexes.ByEndedAt)
+            : query.Where(s => serverIds.Contains(s.RrasServerId));
 
         var live = await query
             .Select(s => new { s.RrasServerId, ServerName = s.RrasServer!.Name, s.UserNames, s.ConnectionStartTime, s.FirstSeenAt })

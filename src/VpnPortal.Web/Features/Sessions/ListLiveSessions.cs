@@ -88,9 +88,9 @@ public sealed class ListLiveSessions(PortalDbContext db)
     /// <summary>One page of the sessions the filter matches, in the requested order, and how many match in all.</summary>
     public async Task<TablePage<SessionRow>> PageAsync(Filter filter, TableRequest request, CancellationToken ct = default)
     {
-        var query = Where(filter);
-        var total = await query.CountAsync(ct);
-        var items = await Project(Sorts.Apply(query, request.Sorts).Skip(Math.Max(0, request.Skip)).Take(Math.Clamp(request.Take, 1, MaxTake)))
+        var total = await ReadBy(Where(filter), filter, null).CountAsync(ct);
+        var items = await Project(Sorts.Apply(ReadBy(Where(filter), filter, request.Sorts), request.Sorts)
+                .Skip(Math.Max(0, request.Skip)).Take(Math.Clamp(request.Take, 1, MaxTake)))
             .ToListAsync(ct);
         return new TablePage<SessionRow>(items.Select(Row).ToList(), total);
     }
@@ -98,7 +98,7 @@ public sealed class ListLiveSessions(PortalDbContext db)
     /// <summary>Every session the filter matches, in the requested order, read as they are written out (an export).</summary>
     public async IAsyncEnumerable<SessionRow> AllAsync(Filter filter, IReadOnlyList<SortBy> sorts, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await foreach (var s in Project(Sorts.Apply(Where(filter), sorts)).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var s in Project(Sorts.Apply(ReadBy(Where(filter), filter, null), sorts)).AsAsyncEnumerable().WithCancellation(ct))
         {
             yield return Row(s);
         }
@@ -109,6 +109,30 @@ public sealed class ListLiveSessions(PortalDbContext db)
         (await Project(db.VpnSessions.AsNoTracking().Where(s => s.RrasServerId == serverId && s.EndedAt == null)
             .OrderByDescending(s => s.ConnectionStartTime).ThenBy(s => s.Id).Take(MaxPerServer)).ToListAsync(ct))
         .Select(Row).ToList();
+
+    /// <summary>
+    /// The index a read of the whole fleet walks (decision 0026; SQLite follows it, the others plan by their own
+    /// statistics). One server's sessions: that server's index. A first page in an order an index keeps, unless a
+    /// search must look at every session anyway: that index, stopping after the page. Anything else (a count, a search,
+    /// another order, an export) reads every live session, in the order they were stored, and none of the history.
+    /// </summary>
+    private static IQueryable<VpnSession> ReadBy(IQueryable<VpnSession> query, Filter f, IReadOnlyList<SortBy>? page)
+    {
+        if (!string.IsNullOrWhiteSpace(f.Server))
+        {
+            return query;
+        }
+
+        var searched = !string.IsNullOrWhiteSpace(f.Search) || !string.IsNullOrWhiteSpace(f.User);
+        var order = page is null || searched ? null : page.Count == 0 ? Sorts.DefaultColumn : page[0].Column;
+        var index = order switch
+        {
+            nameof(SessionRow.ConnectionStartTime) => VpnSessionIndexes.LiveByStart,
+            nameof(SessionRow.UserName) => VpnSessionIndexes.LiveByUser,
+            _ => VpnSessionIndexes.ByEndedAt,
+        };
+        return query.ReadBy(nameof(PortalDbContext.VpnSessions), index);
+    }
 
     private IQueryable<VpnSession> Where(Filter f)
     {
@@ -138,8 +162,10 @@ public sealed class ListLiveSessions(PortalDbContext db)
             }
             else
             {
+                // The server's id found first, so its sessions are read by the server's index, not by a join over them all.
                 var name = server.ToUpper();
-                query = query.Where(s => s.RrasServer!.Name.ToUpper() == name);
+                var named = db.RrasServers.Where(r => r.Name.ToUpper() == name).Select(r => r.Id);
+                query = query.Where(s => named.Contains(s.RrasServerId));
             }
         }
 
