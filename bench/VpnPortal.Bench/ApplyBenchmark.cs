@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using VpnPortal.Agent.Runtime;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Contracts.Agents;
@@ -26,29 +25,7 @@ internal static class ApplyBenchmark
         var servers = Options.Int(args, "servers", 20);
         var sessions = Options.Int(args, "sessions", 400);
         var rounds = Options.Int(args, "rounds", 15);
-        var postgresAt = Array.IndexOf(args, "--postgres");
-        var postgres = postgresAt >= 0 && postgresAt + 1 < args.Length ? args[postgresAt + 1] : null;
-        string? database = null;
-        if (postgres is not null)
-        {
-            database = "vpnportal_bench_" + Guid.NewGuid().ToString("N")[..8];
-            await AdminAsync(postgres, $"CREATE DATABASE \"{database}\"");
-        }
-
-        try
-        {
-            var connection = postgres is null ? null : new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString;
-            await RunAsync(servers, sessions, rounds, connection);
-        }
-        finally
-        {
-            if (database is not null)
-            {
-                NpgsqlConnection.ClearAllPools();
-                await AdminAsync(postgres!, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
-            }
-        }
-
+        await ScratchPostgres.RunAsync(Options.String(args, "postgres"), connection => RunAsync(servers, sessions, rounds, connection));
         return 0;
     }
 
@@ -56,7 +33,7 @@ internal static class ApplyBenchmark
     {
         var provider = postgres is null ? "SQLite" : "PostgreSQL";
         Console.WriteLine($"Snapshot apply: {servers} RRAS servers x {sessions} sessions, {rounds} rounds each, on {provider}");
-        await using var portal = await InProcessPortal.StartAsync(postgres, "--Jobs:Enabled=false");
+        await using var portal = await InProcessPortal.StartOnAsync(postgres, "--Jobs:Enabled=false");
         using var http = AgentHttp.CreateClient();
         var fleet = await portal.EnrollFleetAsync(http, servers, new SimulationOptions { Seed = 3, TargetSessions = sessions });
 
@@ -262,12 +239,4 @@ internal static class ApplyBenchmark
     private static object Value(DateTimeOffset at, bool sqlite) => sqlite ? TimeOnSqlite.ConvertToProvider(at)! : at.ToUniversalTime();
 
     private static readonly DateTimeOffsetToBinaryConverter TimeOnSqlite = new();
-
-    private static async Task AdminAsync(string connectionString, string sql)
-    {
-        await using var admin = new NpgsqlConnection(connectionString);
-        await admin.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, admin);
-        await command.ExecuteNonQueryAsync();
-    }
 }

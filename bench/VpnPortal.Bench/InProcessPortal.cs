@@ -14,23 +14,27 @@ internal sealed class InProcessPortal : IAsyncDisposable
 {
     private readonly string _directory;
 
-    private InProcessPortal(WebApplication app, Uri url, string directory)
+    private readonly string[] _hostSettings;
+
+    private InProcessPortal(WebApplication app, Uri url, string directory, string[] hostSettings)
     {
         App = app;
         Url = url;
         _directory = directory;
+        _hostSettings = hostSettings;
     }
 
     public WebApplication App { get; }
     public Uri Url { get; }
 
-    public static Task<InProcessPortal> StartAsync(params string[] settings) => StartAsync(null, settings);
+    public static Task<InProcessPortal> StartAsync(params string[] settings) => StartOnAsync(null, settings);
 
     /// <summary>
     /// On a fresh SQLite file, or with <paramref name="postgres"/> (a connection string) on the PostgreSQL database it
-    /// names, which the caller made empty for the run.
+    /// names, which the caller made empty for the run. (Not an overload of <see cref="StartAsync"/>: a call with settings
+    /// alone would bind its first setting to the connection string.)
     /// </summary>
-    public static async Task<InProcessPortal> StartAsync(string? postgres, params string[] settings)
+    public static async Task<InProcessPortal> StartOnAsync(string? postgres, params string[] settings)
     {
         var directory = Path.Combine(Path.GetTempPath(), "vpnportal-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
@@ -41,16 +45,18 @@ internal sealed class InProcessPortal : IAsyncDisposable
         string[] database = postgres is null
             ? ["--Database:Provider=Sqlite", $"--Database:ConnectionString=Data Source={Path.Combine(directory, "bench.db")}"]
             : ["--Database:Provider=Postgres", $"--Database:ConnectionString={postgres}"];
+        string[] hostSettings = [.. database, .. KeyCertificate.Create(directory).Select(s => $"--{s.Key}={s.Value}")];
+        // Every simulated agent enrolls from this one loopback address, which the per-address limit would take for an attack.
         var builder = PortalHost.CreateBuilder(
         [
-            "--urls", url, "--environment", "Production", .. database, "--Simulation:Enabled=false",
-            "--Logging:LogLevel:Default=Warning", .. KeyCertificate.Create(directory).Select(s => $"--{s.Key}={s.Value}"), .. settings,
+            "--urls", url, "--environment", "Production", .. hostSettings, "--Simulation:Enabled=false", "--Logging:LogLevel:Default=Warning",
+            "--Security:RateLimits:Enrollment:PerAddress=100000", .. settings,
         ]);
         var app = builder.Build();
         await PortalDatabase.MigrateAsync(app.Services);
         app.UsePortal();
         await app.StartAsync();
-        return new InProcessPortal(app, new Uri(url), directory);
+        return new InProcessPortal(app, new Uri(url), directory, hostSettings);
     }
 
     /// <summary>A fleet of simulated RRAS servers whose agents enroll with tokens this portal mints.</summary>
@@ -69,6 +75,15 @@ internal sealed class InProcessPortal : IAsyncDisposable
             LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)));
         await fleet.EnrollAsync(null, CancellationToken.None);
         return fleet;
+    }
+
+    /// <summary>The portal's admin command line (e.g. create-user) on this portal's database and keys; answers what it printed.</summary>
+    public async Task<string> AdminAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await VpnPortal.Web.Cli.AdminCli.RunAsync([.. args, .. _hostSettings], stdout, stderr);
+        return exit == 0 ? stdout.ToString().Trim() : throw new InvalidOperationException($"admin {args[0]} exited {exit}: {stderr}");
     }
 
     public async ValueTask DisposeAsync()

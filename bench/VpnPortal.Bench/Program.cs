@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "rotation" => await RotationBenchmark.RunAsync(args[1..]),
     "diagnostics" => DiagnosticsBenchmark.Run(args[1..]),
     "alerts-scan" => await AlertScanBenchmark.RunAsync(args[1..]),
+    "dashboard" => await DashboardBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -23,6 +24,7 @@ static int Usage()
           dotnet run -c Release --project bench/VpnPortal.Bench -- rotation [--servers 20] [--restart-seconds 2]
           dotnet run -c Release --project bench/VpnPortal.Bench -- diagnostics [--servers 500] [--runs 30]
           dotnet run -c Release --project bench/VpnPortal.Bench -- alerts-scan [--certificates 100000] [--runs 30] [--db-runs 5]
+          dotnet run -c Release --project bench/VpnPortal.Bench -- dashboard [--servers 500] [--sessions 200000] [--runs 100] [--postgres CONNECTION-STRING]
         """);
     return 2;
 }
