@@ -112,9 +112,10 @@ public sealed class ListLiveSessions(PortalDbContext db)
 
     /// <summary>
     /// The index a read of the whole fleet walks (decision 0026; SQLite follows it, the others plan by their own
-    /// statistics). One server's sessions: that server's index. A first page in an order an index keeps, unless a
-    /// search must look at every session anyway: that index, stopping after the page. Anything else (a count, a search,
-    /// another order, an export) reads every live session, in the order they were stored, and none of the history.
+    /// statistics). One server's sessions: that server's index. An unfiltered page in an order an index keeps: that
+    /// index, stopping after the page. Anything else (a count, a search, a protocol, another order, an export) reads
+    /// every live session, in the order they were stored, and none of the history: walking an ordered index until a
+    /// page of a rare protocol or name turns up would look every session up one at a time, ten times slower.
     /// </summary>
     private static IQueryable<VpnSession> ReadBy(IQueryable<VpnSession> query, Filter f, IReadOnlyList<SortBy>? page)
     {
@@ -123,8 +124,8 @@ public sealed class ListLiveSessions(PortalDbContext db)
             return query;
         }
 
-        var searched = !string.IsNullOrWhiteSpace(f.Search) || !string.IsNullOrWhiteSpace(f.User);
-        var order = page is null || searched ? null : page.Count == 0 ? Sorts.DefaultColumn : page[0].Column;
+        var filtered = !string.IsNullOrWhiteSpace(f.Search) || !string.IsNullOrWhiteSpace(f.User) || f.Protocol is not null;
+        var order = page is null || filtered ? null : page.Count == 0 ? Sorts.DefaultColumn : page[0].Column;
         var index = order switch
         {
             nameof(SessionRow.ConnectionStartTime) => VpnSessionIndexes.LiveByStart,
