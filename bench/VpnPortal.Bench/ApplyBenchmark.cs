@@ -7,7 +7,6 @@ using VpnPortal.Agent.Runtime;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Contracts.Agents;
 using VpnPortal.Data;
-using VpnPortal.Data.Entities;
 using VpnPortal.Web.AgentApi;
 
 namespace VpnPortal.Bench;
@@ -37,12 +36,10 @@ internal static class ApplyBenchmark
         using var http = AgentHttp.CreateClient();
         var fleet = await portal.EnrollFleetAsync(http, servers, new SimulationOptions { Seed = 3, TargetSessions = sessions });
 
-        Dictionary<string, (Guid Agent, Guid Server)> ids;
+        var ids = await portal.AgentsAsync();
         await using (var scope = portal.App.Services.CreateAsyncScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            ids = await db.Agents.AsNoTracking().ToDictionaryAsync(a => a.MachineName, a => (a.Id, a.ServerId));
-            await CreateReferenceTableAsync(db);
+            await CreateReferenceTableAsync(scope.ServiceProvider.GetRequiredService<PortalDbContext>());
         }
 
         var sequence = new Dictionary<string, long>();
@@ -54,22 +51,10 @@ internal static class ApplyBenchmark
         {
             foreach (var server in fleet.RrasServers)
             {
-                var snapshot = await SnapshotAsync(server, sequence);
-                var (agentId, serverId) = ids[server.MachineName];
-
-                await using (var scope = portal.App.Services.CreateAsyncScope())
-                {
-                    var handler = scope.ServiceProvider.GetRequiredService<ApplySnapshot>();
-                    var started = Stopwatch.GetTimestamp();
-                    var outcome = await handler.RunAsync(agentId, serverId, ServerRole.Rras, snapshot, CancellationToken.None);
-                    var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                    if (!outcome.Applied)
-                    {
-                        throw new InvalidOperationException($"Snapshot {snapshot.Sequence} of {server.MachineName} was not applied: {outcome.Reason}");
-                    }
-
-                    (round == 0 ? first : apply).Add(ms);
-                }
+                var next = sequence[server.MachineName] = sequence.GetValueOrDefault(server.MachineName) + 1;
+                var snapshot = await InProcessPortal.SnapshotAsync(server, next);
+                var serverId = ids[server.MachineName].Server;
+                (round == 0 ? first : apply).Add(await portal.ApplyAsync(ids[server.MachineName], snapshot));
 
                 await using (var scope = portal.App.Services.CreateAsyncScope())
                 {
@@ -90,22 +75,6 @@ internal static class ApplyBenchmark
         Console.WriteLine($"  snapshot apply (ApplySnapshot):                p50 {Options.Percentile(apply, 0.5),6:F1} ms  p95 {Options.Percentile(apply, 0.95),6:F1} ms");
         Console.WriteLine($"  raw bulk upsert of the same session rows:      p50 {Options.Percentile(reference, 0.5),6:F1} ms  p95 {Options.Percentile(reference, 0.95),6:F1} ms");
         Console.WriteLine($"  ratio (apply / raw), p50: {Options.Percentile(apply, 0.5) / Options.Percentile(reference, 0.5):F2}x, p95: {Options.Percentile(apply, 0.95) / Options.Percentile(reference, 0.95):F2}x (target: at most 2x)");
-    }
-
-    private static async Task<AgentSnapshot> SnapshotAsync(SimulatedRrasServer server, Dictionary<string, long> sequence)
-    {
-        var state = await server.CollectAsync(CancellationToken.None);
-        var next = sequence[server.MachineName] = sequence.GetValueOrDefault(server.MachineName) + 1;
-        return new AgentSnapshot
-        {
-            Sequence = next,
-            TakenAt = DateTimeOffset.UtcNow,
-            MachineName = server.MachineName,
-            HostFqdn = server.HostFqdn,
-            AgentVersion = AgentVersion.Current,
-            Rras = state.Rras,
-            Certificates = state.Certificates,
-        };
     }
 
     private static readonly string[] Columns =

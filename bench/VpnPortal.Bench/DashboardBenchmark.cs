@@ -6,11 +6,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VpnPortal.Agent.Runtime;
 using VpnPortal.Agent.Simulation;
-using VpnPortal.Contracts.Agents;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Components.Grids;
-using VpnPortal.Web.AgentApi;
 using VpnPortal.Web.Features.Sessions;
 
 namespace VpnPortal.Bench;
@@ -116,35 +114,12 @@ internal static partial class DashboardBenchmark
     {
         using var http = AgentHttp.CreateClient();
         var fleet = await portal.EnrollFleetAsync(http, servers, new SimulationOptions { Seed = 11, TargetSessions = perServer });
-        Dictionary<string, (Guid Agent, Guid Server)> ids;
-        await using (var scope = portal.App.Services.CreateAsyncScope())
-        {
-            ids = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Agents.AsNoTracking()
-                .ToDictionaryAsync(a => a.MachineName, a => (a.Id, a.ServerId));
-        }
-
+        var ids = await portal.AgentsAsync();
         var history = new Random(7);
         foreach (var server in fleet.RrasServers)
         {
-            var state = await server.CollectAsync(CancellationToken.None);
-            var (agentId, serverId) = ids[server.MachineName];
-            await using (var scope = portal.App.Services.CreateAsyncScope())
-            {
-                var outcome = await scope.ServiceProvider.GetRequiredService<ApplySnapshot>().RunAsync(agentId, serverId, ServerRole.Rras, new AgentSnapshot
-                {
-                    Sequence = 1,
-                    TakenAt = DateTimeOffset.UtcNow,
-                    MachineName = server.MachineName,
-                    HostFqdn = server.HostFqdn,
-                    AgentVersion = AgentVersion.Current,
-                    Rras = state.Rras,
-                    Certificates = state.Certificates,
-                }, CancellationToken.None);
-                if (!outcome.Applied)
-                {
-                    throw new InvalidOperationException($"The report of {server.MachineName} was not applied: {outcome.Reason}");
-                }
-            }
+            var serverId = ids[server.MachineName].Server;
+            await portal.ApplyAsync(ids[server.MachineName], await InProcessPortal.SnapshotAsync(server, 1));
 
             // The server's history: as many sessions again, ended within the retention (30 days).
             await using (var scope = portal.App.Services.CreateAsyncScope())

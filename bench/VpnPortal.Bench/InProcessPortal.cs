@@ -1,9 +1,14 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using VpnPortal.Agent.Runtime;
 using VpnPortal.Agent.Simulation;
 using VpnPortal.Contracts.Agents;
+using VpnPortal.Data;
 using VpnPortal.Data.Entities;
+using VpnPortal.Web.AgentApi;
 using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Hosting;
 
@@ -75,6 +80,41 @@ internal sealed class InProcessPortal : IAsyncDisposable
             LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)));
         await fleet.EnrollAsync(null, CancellationToken.None);
         return fleet;
+    }
+
+    /// <summary>Each enrolled agent's id and its server's, by the agent's machine name.</summary>
+    public async Task<Dictionary<string, (Guid Agent, Guid Server)>> AgentsAsync()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Agents.AsNoTracking()
+            .ToDictionaryAsync(a => a.MachineName, a => (a.Id, a.ServerId));
+    }
+
+    /// <summary>The simulated server's report now, as its agent would send it with this sequence number.</summary>
+    public static async Task<AgentSnapshot> SnapshotAsync(SimulatedRrasServer server, long sequence)
+    {
+        var state = await server.CollectAsync(CancellationToken.None);
+        return new AgentSnapshot
+        {
+            Sequence = sequence,
+            TakenAt = DateTimeOffset.UtcNow,
+            MachineName = server.MachineName,
+            HostFqdn = server.HostFqdn,
+            AgentVersion = AgentVersion.Current,
+            Rras = state.Rras,
+            Certificates = state.Certificates,
+        };
+    }
+
+    /// <summary>Applies an RRAS server's report through the portal's own handler; answers how long that took, and throws if it was refused.</summary>
+    public async Task<double> ApplyAsync((Guid Agent, Guid Server) ids, AgentSnapshot snapshot)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var handler = scope.ServiceProvider.GetRequiredService<ApplySnapshot>();
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await handler.RunAsync(ids.Agent, ids.Server, ServerRole.Rras, snapshot, CancellationToken.None);
+        var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        return outcome.Applied ? ms : throw new InvalidOperationException($"Snapshot {snapshot.Sequence} of {snapshot.MachineName} was not applied: {outcome.Reason}");
     }
 
     /// <summary>The portal's admin command line (e.g. create-user) on this portal's database and keys; answers what it printed.</summary>

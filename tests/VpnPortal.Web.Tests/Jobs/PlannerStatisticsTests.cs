@@ -2,17 +2,12 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Shouldly;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Testing;
 using VpnPortal.Web.Components.Grids;
-using VpnPortal.Web.Features.Agents;
 using VpnPortal.Web.Features.Sessions;
-using VpnPortal.Web.Jobs;
 using VpnPortal.Web.Tests.Features;
 using Xunit;
 
@@ -33,7 +28,7 @@ public sealed class PlannerStatisticsTests
     {
         await using var database = await SeededAsync();
 
-        await RunJobAsync(database);
+        await PruneFleetHistoryJobTests.RunAsync(database);
 
         await using var db = database.CreateContext();
         var analysed = await db.Database.SqlQueryRaw<string>("SELECT idx AS \"Value\" FROM sqlite_stat1 WHERE tbl = 'VpnSessions'").ToListAsync(Ct);
@@ -45,7 +40,7 @@ public sealed class PlannerStatisticsTests
     public async Task SessionsPage_OnSqlite_ReadsEachQueryByTheIndexThatServesIt()
     {
         await using var database = await SeededAsync();
-        await RunJobAsync(database);
+        await PruneFleetHistoryJobTests.RunAsync(database);
 
         var server = await ServerIdAsync(database);
         var search = new ListLiveSessions.Filter(Search: "user0042");
@@ -130,18 +125,6 @@ public sealed class PlannerStatisticsTests
         }
 
         return steps;
-    }
-
-    private static async Task RunJobAsync(TestDatabase database)
-    {
-        var services = new ServiceCollection()
-            .AddSingleton(TimeProvider.System)
-            .AddScoped(_ => database.CreateContext());
-        services.AddOptions<AgentOptions>();
-        await using var provider = services.BuildServiceProvider();
-        await using var scope = provider.CreateAsyncScope();
-        await new PruneFleetHistoryJob(provider.GetRequiredService<IServiceScopeFactory>(), NullLogger<PruneFleetHistoryJob>.Instance, new ConfigurationBuilder().Build())
-            .RunAsync(scope.ServiceProvider, Ct);
     }
 
     /// <summary>The text (as run, after every interceptor) and parameters of every query a context runs.</summary>

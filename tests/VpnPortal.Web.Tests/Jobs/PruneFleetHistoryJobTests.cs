@@ -74,7 +74,8 @@ public sealed class PruneFleetHistoryJobTests
         return placement.Id;
     }
 
-    private static async Task RunAsync(TestDatabase database)
+    /// <summary>One run of the job on <paramref name="database"/>, with the services it takes and nothing else.</summary>
+    internal static async Task RunAsync(TestDatabase database)
     {
         var services = new ServiceCollection()
             .AddSingleton(TimeProvider.System)

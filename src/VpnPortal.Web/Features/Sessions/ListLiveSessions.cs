@@ -88,8 +88,9 @@ public sealed class ListLiveSessions(PortalDbContext db)
     /// <summary>One page of the sessions the filter matches, in the requested order, and how many match in all.</summary>
     public async Task<TablePage<SessionRow>> PageAsync(Filter filter, TableRequest request, CancellationToken ct = default)
     {
-        var total = await ReadBy(Where(filter), filter, null).CountAsync(ct);
-        var items = await Project(Sorts.Apply(ReadBy(Where(filter), filter, request.Sorts), request.Sorts)
+        var query = Where(filter);
+        var total = await ReadBy(query, filter, null).CountAsync(ct);
+        var items = await Project(Sorts.Apply(ReadBy(query, filter, request.Sorts), request.Sorts)
                 .Skip(Math.Max(0, request.Skip)).Take(Math.Clamp(request.Take, 1, MaxTake)))
             .ToListAsync(ct);
         return new TablePage<SessionRow>(items.Select(Row).ToList(), total);
