@@ -122,4 +122,32 @@ public sealed class AlertScanReadTests
         second.ShouldBe(0, "an indexed certificate is not indexed again");
         rows.Select(r => (r.CertificateId, r.Name)).Order().ShouldBe(written.Select(r => (r.CertificateId, r.Name)).Order());
     }
+
+    [Fact]
+    public async Task TheScan_IndexesNamesFromBeforeTheIndexOnce_ThenLeavesThemToTheSaveThatWritesEachCertificate()
+    {
+        var time = new FakeTimeProvider(TestClock.Start);
+        var (portal, _, _) = await AlertLifecycleTests.StartServicesAsync(TestDatabase.Sqlite, time);
+        await using var _p = portal;
+        var now = time.GetUtcNow();
+        await portal.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<PortalDbContext>();
+            var r = await AlertsSeed.RrasAsync(db, "RRAS-01");
+            await AlertsSeed.CertificateAsync(db, "vpn.corp.example", now.AddDays(5), CertificateStoreName.My, now, r);
+            return await db.CertificateNames.ExecuteDeleteAsync(Ct); // as before the index existed
+        });
+
+        (await AlertLifecycleTests.ScanAsync(portal)).Opened.ShouldBe(1);
+        (await NamesAsync(portal)).ShouldBe(["VPN.CORP.EXAMPLE"], "the first scan of this process catches the index up");
+
+        await portal.InScopeAsync(sp => sp.GetRequiredService<PortalDbContext>().CertificateNames.ExecuteDeleteAsync(Ct));
+        time.Advance(TimeSpan.FromMinutes(15));
+        await AlertLifecycleTests.ScanAsync(portal);
+
+        (await NamesAsync(portal)).ShouldBeEmpty("later scans do not read every certificate to look again");
+    }
+
+    private static Task<List<string>> NamesAsync(IPortalScope portal) =>
+        portal.InScopeAsync(sp => sp.GetRequiredService<PortalDbContext>().CertificateNames.Select(n => n.Name).ToListAsync(Ct));
 }

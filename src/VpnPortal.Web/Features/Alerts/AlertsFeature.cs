@@ -6,6 +6,7 @@ public static class AlertsFeature
     {
         services.AddOptions<AlertsOptions>().BindConfiguration(AlertsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<ScanAlerts>();
+        services.AddSingleton<CertificateNameCatchUp>();
         services.AddScoped<FindingAlerts>();
         services.AddScoped<AcknowledgeAlert>();
         services.AddScoped<Silences>();

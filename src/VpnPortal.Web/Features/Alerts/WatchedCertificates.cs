@@ -35,7 +35,6 @@ public static class WatchedCertificates
     public static async Task<IReadOnlyList<WatchedCertificate>> LoadAsync(
         PortalDbContext db, ExpiryThresholds thresholds, DateTimeOffset now, IReadOnlyCollection<Alert> open, CancellationToken ct)
     {
-        await IndexNamesAsync(db, ct);
         var servers = await ServersAsync(db, ct);
 
         // Nothing in a store that expires after the largest threshold of any purpose it can have there is at a step. A
@@ -71,14 +70,15 @@ public static class WatchedCertificates
             .Distinct(StringComparer.Ordinal)
             .ToList();
         var read = watched.Select(w => w.CertificateId).ToHashSet();
+        // Most names belong only to what was just read: the name index alone tells, and only the others are looked up (their
+        // expiry with them). Joining each name to its certificate in the same query read a row per name, read or not.
         var successorIds = names.Count == 0
             ? []
-            : (await db.CertificateNames.Where(n => EF.Parameter(names).Contains(n.Name) && n.Certificate!.NotAfter > nearest)
-                    .Select(n => n.CertificateId).Distinct().ToListAsync(ct))
-                .Where(id => !read.Contains(id)).ToList();
+            : (await db.CertificateNames.Where(n => EF.Parameter(names).Contains(n.Name)).Select(n => n.CertificateId).ToListAsync(ct))
+                .Where(id => !read.Contains(id)).Distinct().ToList();
         if (successorIds.Count > 0)
         {
-            watched.AddRange(await ReadAsync(db, servers, installed.Where(c => EF.Parameter(successorIds).Contains(c.Id)), ct));
+            watched.AddRange(await ReadAsync(db, servers, installed.Where(c => EF.Parameter(successorIds).Contains(c.Id) && c.NotAfter > nearest), ct));
         }
 
         // A certificate uploaded for a rollout that has not ended is watched where it waits: in the portal.
