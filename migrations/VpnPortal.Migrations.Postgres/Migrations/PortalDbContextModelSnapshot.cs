@@ -2190,8 +2190,6 @@ namespace VpnPortal.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserName");
-
                     b.HasIndex("RrasServerId", "EndedAt");
 
                     b.HasIndex(new[] { "EndedAt" }, "IX_VpnSessions_EndedAt");

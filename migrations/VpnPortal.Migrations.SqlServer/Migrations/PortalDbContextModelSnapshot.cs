@@ -2328,8 +2328,6 @@ namespace VpnPortal.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserName");
-
                     b.HasIndex("RrasServerId", "EndedAt");
 
                     b.HasIndex(new[] { "EndedAt" }, "IX_VpnSessions_EndedAt");

@@ -2175,8 +2175,6 @@ namespace VpnPortal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserName");
-
                     b.HasIndex("RrasServerId", "EndedAt");
 
                     b.HasIndex(new[] { "EndedAt" }, "IX_VpnSessions_EndedAt");
