@@ -9,6 +9,8 @@ using VpnPortal.Agent.Simulation;
 using VpnPortal.Data;
 using VpnPortal.Data.Entities;
 using VpnPortal.Web.Components.Grids;
+using VpnPortal.Web.Features.Dashboard;
+using VpnPortal.Web.Features.Diagnostics;
 using VpnPortal.Web.Features.Sessions;
 
 namespace VpnPortal.Bench;
@@ -57,6 +59,21 @@ internal static partial class DashboardBenchmark
             ("sessions page (/sessions)", await TimeAsync(runs, () => GetAsync(browser, "sessions"))),
             ("sessions page, one user (/sessions?user=)", await TimeAsync(runs, () => GetAsync(browser, $"sessions?user={user}"))),
         };
+
+        // What the dashboard page asks for, one handler at a time, as the page runs them.
+        foreach (var (what, part) in new (string What, Func<IServiceProvider, Task> Part)[]
+        {
+            ("dashboard part: summary", s => s.GetRequiredService<GetDashboard>().RunAsync(new(IncludeAudit: true))),
+            ("dashboard part: activity and chart (6 h)", s => s.GetRequiredService<GetFleetActivity>().RunAsync(ChartRange.SixHours)),
+            ("dashboard part: findings", s => s.GetRequiredService<GetFindingsOverview>().RunAsync()),
+        })
+        {
+            measured.Add((what, await TimeAsync(runs, async () =>
+            {
+                await using var scope = portal.App.Services.CreateAsyncScope();
+                await part(scope.ServiceProvider);
+            })));
+        }
 
         // The sessions grid loads its rows over the page's circuit: ListLiveSessions.PageAsync, as the page calls it.
         var grid = new (string What, ListLiveSessions.Filter Filter, SortBy[] Sorts)[]

@@ -6,7 +6,10 @@ using VpnPortal.Domain.Radius;
 
 namespace VpnPortal.Web.Features.Dashboard;
 
-/// <summary>The fleet at a glance for admins and on-call staff: a handful of aggregate queries, nothing tracked.</summary>
+/// <summary>
+/// The fleet at a glance for admins and on-call staff: a handful of aggregate queries, nothing tracked. Live sessions and
+/// users are <see cref="GetFleetActivity"/>'s, which the dashboard shows beside this: counted once, they cannot disagree.
+/// </summary>
 public sealed class GetDashboard(PortalDbContext db, TimeProvider time)
 {
     /// <summary>An agent that has not reported for this long is called silent.</summary>
@@ -35,7 +38,6 @@ public sealed class GetDashboard(PortalDbContext db, TimeProvider time)
         ServerStats Rras,
         ServerStats Nps,
         int NpsWithShortTimeout,
-        int LiveSessions,
         int Certificates,
         int CertificatesExpired,
         int CertificatesExpiring,
@@ -68,7 +70,6 @@ public sealed class GetDashboard(PortalDbContext db, TimeProvider time)
         var nps = Stats(ServerRole.Nps);
 
         var shortTimeouts = nps.Total == 0 ? 0 : await db.NpsServers.CountAsync(s => s.RadiusTimeoutSeconds < RadiusTimeouts.PhoneCallMfaSeconds, ct);
-        var sessions = await db.VpnSessions.CountAsync(s => s.EndedAt == null, ct);
         var certificates = await db.Certificates.AsNoTracking()
             .GroupBy(_ => 1)
             .Select(g => new { Total = g.Count(), Expired = g.Count(c => c.NotAfter < now), Expiring = g.Count(c => c.NotAfter >= now && c.NotAfter < soon) })
@@ -89,6 +90,6 @@ public sealed class GetDashboard(PortalDbContext db, TimeProvider time)
                 .ToListAsync(ct)
             : null;
 
-        return new Summary(rras, nps, shortTimeouts, sessions, certificates?.Total ?? 0, certificates?.Expired ?? 0, certificates?.Expiring ?? 0, soonest, audit);
+        return new Summary(rras, nps, shortTimeouts, certificates?.Total ?? 0, certificates?.Expired ?? 0, certificates?.Expiring ?? 0, soonest, audit);
     }
 }
