@@ -14,7 +14,7 @@ namespace VpnPortal.Web.Features.Alerts;
 /// steps, repeats, escalations) in the outbox, all in one transaction. Idempotent: a second scan at the same moment
 /// changes nothing; a scan racing another node's loses on the alert's version or its unique open key and runs again.
 /// </summary>
-public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<AlertsOptions> options, IOnCallRoster roster, INotificationOutbox outbox, CertificateNameCatchUp names, ILogger<ScanAlerts> logger)
+public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<AlertsOptions> options, IOnCallRoster roster, INotificationOutbox outbox, CertificateNameCatchUp nameIndex, ILogger<ScanAlerts> logger)
 {
     public sealed record Outcome(int Watched, int Open, int Opened, int Resolved, int Notifications);
 
@@ -31,7 +31,7 @@ public sealed class ScanAlerts(PortalDbContext db, TimeProvider time, IOptions<A
         // Read untracked: most open alerts are left as they were, and tracking thousands of them makes every save
         // compare them all. Those a scan changes are handed to the context with Changed, with their read version.
         var open = await db.Alerts.AsNoTracking().Where(a => a.OpenKey != null && a.Kind == AlertKind.CertificateExpiry).ToListAsync(ct);
-        await names.RunAsync(db, ct);
+        await nameIndex.RunAsync(db, ct);
         var watched = await WatchedCertificates.LoadAsync(db, thresholds, now, open, ct);
         var bySha1 = watched.ToDictionary(w => w.Sha1Thumbprint, StringComparer.OrdinalIgnoreCase);
         var byName = NameIndex(watched);

@@ -7,7 +7,7 @@ using Xunit;
 namespace VpnPortal.Web.Tests.Features.Dashboard;
 
 /// <summary>The dashboard as served: its tiles show the fleet's figures.</summary>
-public sealed partial class DashboardPageTests
+public sealed class DashboardPageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
