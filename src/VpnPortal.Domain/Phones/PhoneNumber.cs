@@ -474,10 +474,15 @@ public sealed partial record PhoneNumber
             : text;
     }
 
-    [GeneratedRegex(@"\s*(?:x|ext\.?|extension|#)\s*(?<ext>\d+)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    // The input is at most MaxInputLength characters, so a match takes microseconds; the timeout only bounds the worst
+    // case. It is wall-clock time, so it is long enough that a thread the OS sets aside on a busy server (a burst of
+    // requests at once) does not fail a good number.
+    private const int MatchTimeoutMilliseconds = 1000;
+
+    [GeneratedRegex(@"\s*(?:x|ext\.?|extension|#)\s*(?<ext>\d+)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, MatchTimeoutMilliseconds)]
     private static partial Regex ExtensionPattern();
 
-    [GeneratedRegex(@"^(?<head>[+\uFF0B]\s*(?<code>\d{1,3}))\s*[(\uFF08]\s*[0\uFF10]\s*[)\uFF09]", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex(@"^(?<head>[+\uFF0B]\s*(?<code>\d{1,3}))\s*[(\uFF08]\s*[0\uFF10]\s*[)\uFF09]", RegexOptions.CultureInvariant, MatchTimeoutMilliseconds)]
     private static partial Regex BracketedTrunkZero();
 }
 
